@@ -1,0 +1,69 @@
+/* common.h — scalar type, status codes, error messages and the BLAS wrapper
+ * shared by every mimod module.
+ *
+ * Conventions (see docs/design.md):
+ *  - Functions that can fail return int: MIMOD_OK (0) or a negative MIMOD_E*
+ *    code, and fill a caller-owned mimod_err with a message saying what and
+ *    where. Library code never calls exit().
+ *  - `real` is float, or double when built with -Dscalar=double (the gradient
+ *    checks need double precision to reach relative errors of 1e-5).
+ *  - Matrices are row-major. A weight matrix "W [out][in]" maps in->out. */
+#ifndef MIMOD_COMMON_H
+#define MIMOD_COMMON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef MIMOD_DOUBLE
+typedef double real;
+#define MIMOD_REAL_NAME "double"
+#else
+typedef float real;
+#define MIMOD_REAL_NAME "float"
+#endif
+
+enum {
+    MIMOD_OK = 0,
+    MIMOD_EINVAL = -1,   /* bad argument / bad configuration */
+    MIMOD_ENOMEM = -2,   /* allocation failed */
+    MIMOD_EIO = -3,      /* file or HDF5 failure */
+    MIMOD_EDIVERGED = -4,/* NaN/Inf met in training */
+    MIMOD_EINTR = -5,    /* stopped on request (signal); resumable */
+    MIMOD_EMPI = -6,     /* MPI failure */
+};
+
+typedef struct {
+    int code;
+    char msg[1024];
+} mimod_err;
+
+/* Set err (if non-NULL) to code and a printf-style message; returns code so
+ * callers can write `return mimod_errf(err, MIMOD_EINVAL, "...")`. */
+int mimod_errf(mimod_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Prefix an existing message with more context ("while X: <old msg>"). */
+int mimod_err_prefix(mimod_err *err, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* 64-byte aligned, zero-filled allocation; free with mimod_free. NULL on failure. */
+void *mimod_calloc(size_t n, size_t size);
+void mimod_free(void *p);
+
+/* C[m][n] = alpha * op(A) op(B) + beta * C, row-major, leading dimensions
+ * given explicitly. ta/tb: 0 = as stored, 1 = transposed. Wraps
+ * cblas_sgemm/cblas_dgemm according to `real`. */
+void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
+             const real *a, int lda, const real *b, int ldb,
+             real beta, real *c, int ldc);
+
+/* y = alpha * op(A) x + beta * y, A row-major [m][n]. */
+void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
+             const real *x, real beta, real *y);
+
+/* Wall-clock seconds from a monotonic clock. */
+double mimod_now(void);
+
+#define MIMOD_VERSION "0.1.0"
+
+#endif

@@ -1,0 +1,2 @@
+/* checkpoint.c — not yet written. */
+typedef int mimod_placeholder_checkpoint;

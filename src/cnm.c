@@ -1,0 +1,2 @@
+/* cnm.c — not yet written. */
+typedef int mimod_placeholder_cnm;

@@ -1,0 +1,79 @@
+/* common.c — errors, aligned allocation, BLAS wrappers. */
+#define _POSIX_C_SOURCE 200809L
+#include "mimod/common.h"
+
+#include <cblas.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int mimod_errf(mimod_err *err, int code, const char *fmt, ...) {
+    if (err) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+        va_end(ap);
+        err->code = code;
+    }
+    return code;
+}
+
+int mimod_err_prefix(mimod_err *err, const char *fmt, ...) {
+    if (!err) return MIMOD_OK;
+    char head[512], old[sizeof err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(head, sizeof head, fmt, ap);
+    va_end(ap);
+    memcpy(old, err->msg, sizeof old);
+    size_t hl = strlen(head);
+    if (hl > sizeof err->msg - 3) hl = sizeof err->msg - 3;
+    memcpy(err->msg, head, hl);
+    memcpy(err->msg + hl, ": ", 2);
+    size_t room = sizeof err->msg - hl - 3;
+    size_t ol = strnlen(old, room);
+    memcpy(err->msg + hl + 2, old, ol);
+    err->msg[hl + 2 + ol] = '\0';
+    return err->code;
+}
+
+void *mimod_calloc(size_t n, size_t size) {
+    if (n == 0 || size == 0) n = size = 1;
+    if (n > SIZE_MAX / size) return NULL;
+    size_t bytes = n * size;
+    bytes = (bytes + 63) & ~(size_t)63;
+    void *p = aligned_alloc(64, bytes);
+    if (p) memset(p, 0, bytes);
+    return p;
+}
+
+void mimod_free(void *p) { free(p); }
+
+void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
+             const real *a, int lda, const real *b, int ldb,
+             real beta, real *c, int ldc) {
+#ifdef MIMOD_DOUBLE
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#else
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#endif
+}
+
+void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
+             const real *x, real beta, real *y) {
+#ifdef MIMOD_DOUBLE
+    cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+#else
+    cblas_sgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+#endif
+}
+
+double mimod_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}

@@ -1,0 +1,2 @@
+/* config.c — not yet written. */
+typedef int mimod_placeholder_config;

@@ -1,0 +1,2 @@
+/* gru.c — not yet written. */
+typedef int mimod_placeholder_gru;

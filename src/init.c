@@ -1,0 +1,2 @@
+/* init.c — not yet written. */
+typedef int mimod_placeholder_init;

@@ -1,0 +1,2 @@
+/* metrics.c — not yet written. */
+typedef int mimod_placeholder_metrics;

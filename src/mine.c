@@ -1,0 +1,2 @@
+/* mine.c — not yet written. */
+typedef int mimod_placeholder_mine;

@@ -1,0 +1,2 @@
+/* optim.c — not yet written. */
+typedef int mimod_placeholder_optim;

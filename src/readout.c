@@ -1,0 +1,2 @@
+/* readout.c — not yet written. */
+typedef int mimod_placeholder_readout;

@@ -1,0 +1,2 @@
+/* trial.c — not yet written. */
+typedef int mimod_placeholder_trial;

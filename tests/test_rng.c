@@ -1,0 +1,86 @@
+/* test_rng.c — the splittable RNG: streams are pure functions of
+ * (seed, stream, index); uniform and normal moments; unbiased permutations. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "mimod/rng.h"
+
+int main(void) {
+    mimod_rng a, b;
+    rng_init(&a, 42, RNG_STREAM_TEST, 7);
+    rng_init(&b, 42, RNG_STREAM_TEST, 7);
+    int same = 1;
+    for (int i = 0; i < 1000; i++) same &= rng_u64(&a) == rng_u64(&b);
+    CHECK(same, "same (seed, stream, index) gives the same numbers");
+
+    rng_init(&a, 42, RNG_STREAM_TEST, 7);
+    rng_init(&b, 42, RNG_STREAM_TEST, 8);
+    int differ = 0;
+    for (int i = 0; i < 16; i++) differ += rng_u64(&a) != rng_u64(&b);
+    CHECK(differ == 16, "neighbouring indices give different streams (%d/16 differ)", differ);
+    rng_init(&a, 42, RNG_STREAM_TEST, 7);
+    rng_init(&b, 43, RNG_STREAM_TEST, 7);
+    differ = 0;
+    for (int i = 0; i < 16; i++) differ += rng_u64(&a) != rng_u64(&b);
+    CHECK(differ == 16, "neighbouring seeds give different streams");
+
+    /* split does not consume the parent */
+    mimod_rng parent, c1, c2;
+    rng_init(&parent, 1, 2, 3);
+    rng_split(&c1, &parent, 5);
+    rng_split(&c2, &parent, 5);
+    CHECK(rng_u64(&c1) == rng_u64(&c2), "split is a pure function of the parent state");
+
+    /* uniform: mean 1/2, var 1/12; normal: mean 0, var 1, 4th moment 3 */
+    const int n = 400000;
+    double s1 = 0, s2 = 0, n1 = 0, n2 = 0, n4 = 0, umin = 1, umax = 0;
+    rng_init(&a, 9, RNG_STREAM_TEST, 0);
+    for (int i = 0; i < n; i++) {
+        double u = rng_uniform(&a);
+        s1 += u;
+        s2 += u * u;
+        if (u < umin) umin = u;
+        if (u > umax) umax = u;
+        double z = rng_normal(&a);
+        n1 += z;
+        n2 += z * z;
+        n4 += z * z * z * z;
+    }
+    CHECK(umin >= 0.0 && umax < 1.0, "uniform in [0,1): min %g max %g", umin, umax);
+    CHECK_CLOSE(s1 / n, 0.5, 0.003, 0, "uniform mean");
+    CHECK_CLOSE(s2 / n - (s1 / n) * (s1 / n), 1.0 / 12, 0.002, 0, "uniform variance");
+    CHECK_CLOSE(n1 / n, 0.0, 0.006, 0, "normal mean");
+    CHECK_CLOSE(n2 / n, 1.0, 0.01, 0, "normal variance");
+    CHECK_CLOSE(n4 / n, 3.0, 0.06, 0, "normal fourth moment");
+
+    /* permutation: a bijection, and each position uniformly distributed */
+    enum { P = 5, REPS = 50000 };
+    uint32_t perm[P];
+    int count[P][P];
+    memset(count, 0, sizeof count);
+    int bijective = 1;
+    for (int r = 0; r < REPS; r++) {
+        rng_permutation(&a, perm, P);
+        int seen[P] = {0};
+        for (int i = 0; i < P; i++) {
+            seen[perm[i]]++;
+            count[i][perm[i]]++;
+        }
+        for (int i = 0; i < P; i++) bijective &= seen[i] == 1;
+    }
+    CHECK(bijective, "permutations are bijections");
+    double worst = 0;
+    for (int i = 0; i < P; i++)
+        for (int j = 0; j < P; j++) {
+            double dev = fabs(count[i][j] / (double)REPS - 1.0 / P);
+            if (dev > worst) worst = dev;
+        }
+    CHECK(worst < 0.01, "position frequencies uniform (worst deviation %g)", worst);
+
+    /* rng_below is within range */
+    int inrange = 1;
+    for (int i = 0; i < 10000; i++) inrange &= rng_below(&a, 7) < 7;
+    CHECK(inrange, "rng_below in range");
+    return check_report("test_rng");
+}
