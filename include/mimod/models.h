@@ -38,14 +38,19 @@ void leaky_bind(leaky_params *p, const mimod_layout *l, real *buf);
 void leaky_init(leaky_params *p, const leaky_dims *d, double w_rec_scale, mimod_rng *rng);
 
 /* Forward over T steps.
- * x  [T][B][n_in], h0 [B][N], xi [T][B][N] (noise already scaled by its std)
- * out: h [T][B][N], r [T][B][N].  r_{-1} = tanh(h0). */
+ * x  [T][B][n_in], h0 [B][N], xi [T][B][N] (noise already scaled by its std;
+ * NULL = no noise). out: h [T][B][N], r [T][B][N].  r_{-1} = tanh(h0).
+ * With noise inside, the added term is α·ξ_t. */
 void leaky_forward(const leaky_params *p, const leaky_dims *d, int B, int T,
                    const real *x, const real *h0, const real *xi, real *h, real *r);
 
 /* BPTT over the same T steps; h0 is a constant (no gradient to it).
  * d_r [T][B][N]: dL/dr_t from everything outside the recurrence (readout, MINE).
- * scratch: 2·B·N reals. Accumulates into grad (same layout as p). */
+ * scratch: leaky_scratch_size(d,B,T) = (T+2)·B·N reals — it keeps the gradient
+ * of every step's α-term pre-activation so that dW_rec and dW_in are each one
+ * large GEMM over all T·B rows instead of T small ones. Accumulates into grad
+ * (same layout as p). */
+size_t leaky_scratch_size(const leaky_dims *d, int B, int T);
 void leaky_backward(const leaky_params *p, leaky_params *grad, const leaky_dims *d, int B, int T,
                     const real *x, const real *h0, const real *h, const real *r,
                     const real *d_r, real *scratch);
@@ -75,11 +80,16 @@ void gru_bind(gru_params *p, const mimod_layout *l, real *buf);
  * (QR of a Gaussian, Keras 'orthogonal' on the N×3N kernel); biases 0. */
 void gru_init(gru_params *p, const gru_dims *d, mimod_rng *rng);
 
-/* Per-step cache the backward needs: 4 tensors of [T][B][N] (z, r, h̃, and U_h h
- * or r⊙h_{t-1}) — cache must hold gru_cache_size(d,B,T) reals. */
+/* Per-step cache the backward needs: [T][B][3N], each row holding z, r, h̃ of
+ * one (step, sequence) — 3·T·B·N reals = gru_cache_size(d,B,T) (600 MB in float
+ * at SEP paper size, besides h). r ⊙ h_{t-1} (reset before) is recomputed from r
+ * and h; U_h h_{t-1} (reset after) is recomputed by one B×N×N GEMM per step in
+ * the backward pass instead of being stored as a 4th tensor. */
 size_t gru_cache_size(const gru_dims *d, int B, int T);
 /* x [T][B][n_in], h0 [B][N] -> h [T][B][N]. cache may be NULL (no backward needed,
- * e.g. evaluation or SM batches); then scratch of gru_scratch_size() reals is used. */
+ * e.g. evaluation or SM batches). Forward and backward both need scratch of
+ * gru_scratch_size() reals (independent of T: the backward accumulates the
+ * weight gradients with one GEMM per chunk of steps). */
 size_t gru_scratch_size(const gru_dims *d, int B);
 void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
                  const real *x, const real *h0, real *h, real *cache, real *scratch);
