@@ -1,2 +1,557 @@
-/* trial.c — not yet written. */
-typedef int mimod_placeholder_trial;
+/* trial.c — one trial: the SM/MM training schedule of SPEC §4 with the
+ * analysis of SPEC §5 at every record point.
+ *
+ * Schedule (all in terms of two counters, so a trial can stop after any step
+ * and continue exactly): SM steps 0..n_sm_pre−1 come first; MM step k (0-based)
+ * is preceded by SM steps up to n_sm_pre + (k+1)·n_sm_per_mm − 1. Every random
+ * draw of SM step s comes from streams (seed, SM_BATCH, s), of MM step k from
+ * (seed, MM_BATCH, k), of record point j from (seed, EVAL, j): the result is a
+ * function of the configuration alone. */
+#include "trial_internal.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mimod/metrics.h"
+
+const char *const trial_tc_names[TC_COUNT] = {
+    "task_loss", "reg_loss", "mi", "accuracy", "r2_mean",
+    "q_cor", "q_str", "d_cor", "d_out", "d_in",
+};
+
+static void *xcalloc(size_t n, size_t size, int *fail) {
+    void *p = mimod_calloc(n, size);
+    if (!p) *fail = 1;
+    return p;
+}
+
+int64_t trial_sm_target(const trial *t, int64_t mm_step) {
+    return (int64_t)t->cfg.n_sm_pre + (mm_step + 1) * (int64_t)t->cfg.n_sm_per_mm;
+}
+
+void trial_step_rngs(const trial *t, uint64_t stream, uint64_t index, step_rngs *s) {
+    mimod_rng base;
+    rng_init(&base, t->cfg.seed, stream, index);
+    rng_split(&s->data, &base, 1);
+    rng_split(&s->h0, &base, 2);
+    rng_split(&s->xi, &base, 3);
+    rng_split(&s->mine_noise, &base, 4);
+    rng_split(&s->perm, &base, 5);
+}
+
+static void results_free(trial_results *r) {
+    mimod_free(r->step);
+    for (int q = 0; q < TC_COUNT; q++) mimod_free(r->tc[q]);
+    mimod_free(r->r2);
+    mimod_free(r->train_loss);
+    mimod_free(r->train_mi);
+    mimod_free(r->communities);
+    mimod_free(r->corr);
+    mimod_free(r->unit_out_corr);
+}
+
+void trial_free(trial *t) {
+    if (!t) return;
+    mimod_free(t->mm_params);
+    mimod_free(t->mm_grad);
+    optim_free(&t->mm_opt);
+    mimod_free(t->sm_params);
+    mimod_free(t->sm_grad);
+    optim_free(&t->sm_opt);
+    mine_workspace_free(t->sm_ws);
+    real *bufs[] = {t->x, t->target, t->h0, t->xi, t->h, t->r, t->gru_cache, t->scratch,
+                    t->y, t->d_y, t->d_act, t->act_noisy, t->d_mx, t->d_my, t->test_x,
+                    t->test_target};
+    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) mimod_free(bufs[i]);
+    mimod_free(t->perm);
+    mimod_free(t->sep_work);
+    mimod_free(t->corr_c);
+    mimod_free(t->corr_a);
+    mimod_free(t->str_a);
+    mimod_free(t->unit_out);
+    results_free(&t->res);
+    free(t);
+}
+
+static int is_wm(const trial *t) { return t->cfg.task == TASK_WM; }
+
+int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
+    *out = NULL;
+    int rc = config_validate(c, err);
+    if (rc) return rc;
+    trial *t = calloc(1, sizeof *t);
+    if (!t) return mimod_errf(err, MIMOD_ENOMEM, "trial_create: out of memory");
+    t->cfg = *c;
+    t->N = c->n_units;
+    t->half = c->n_units / 2;
+    t->n_in = config_n_in(c);
+    t->n_out = config_n_out(c);
+    t->B = c->batch;
+    t->B_eval = c->test_batch;
+    t->L = config_learned_len(c);
+    t->T_trans = is_wm(t) ? c->transient : 0;
+    t->T_total = t->T_trans + t->L;
+    int Bmax = t->B > t->B_eval ? t->B : t->B_eval;
+    t->n_samples_max = (size_t)t->L * (size_t)Bmax;
+    t->fail_step = -1;
+    int fail = 0;
+
+    /* main model */
+    mimod_rng rng;
+    rng_init(&rng, c->seed, RNG_STREAM_MM_INIT, 0);
+    size_t scratch_n;
+    if (is_wm(t)) {
+        t->leaky = (leaky_dims){t->N, t->n_in, t->n_out, c->alpha, c->noise_inside};
+        leaky_layout(&t->leaky, c->out_l2_factor, &t->mm_layout);
+        scratch_n = leaky_scratch_size(&t->leaky, Bmax, t->L);
+    } else {
+        t->gru = (gru_dims){t->N, t->n_in, t->n_out, c->gru_reset_after};
+        gru_layout(&t->gru, c->out_l2_factor, &t->mm_layout);
+        scratch_n = gru_scratch_size(&t->gru, Bmax);
+    }
+    t->mm_params = xcalloc(t->mm_layout.n_params, sizeof(real), &fail);
+    t->mm_grad = xcalloc(t->mm_layout.n_params, sizeof(real), &fail);
+    if (fail) goto oom;
+    if (is_wm(t)) {
+        leaky_bind(&t->leaky_p, &t->mm_layout, t->mm_params);
+        leaky_bind(&t->leaky_g, &t->mm_layout, t->mm_grad);
+        leaky_init(&t->leaky_p, &t->leaky, c->w_rec_scale, &rng);
+    } else {
+        gru_bind(&t->gru_p, &t->mm_layout, t->mm_params);
+        gru_bind(&t->gru_g, &t->mm_layout, t->mm_grad);
+        gru_init(&t->gru_p, &t->gru, &rng);
+    }
+    rc = optim_init(&t->mm_opt, &c->mm_opt, t->mm_layout.n_params, err);
+    if (rc) goto fail;
+
+    /* statistics network */
+    t->sm_dims = (mine_dims){t->half, t->N - t->half, c->sm_hidden, (mine_act)c->sm_act,
+                             c->sm_leaky_slope, c->sm_out_bias};
+    mine_layout(&t->sm_dims, &t->sm_layout);
+    t->sm_params = xcalloc(t->sm_layout.n_params, sizeof(real), &fail);
+    t->sm_grad = xcalloc(t->sm_layout.n_params, sizeof(real), &fail);
+    if (fail) goto oom;
+    mine_bind(&t->sm_p, &t->sm_dims, &t->sm_layout, t->sm_params);
+    mine_bind(&t->sm_g, &t->sm_dims, &t->sm_layout, t->sm_grad);
+    rng_init(&rng, c->seed, RNG_STREAM_SM_INIT, 0);
+    mine_init(&t->sm_p, &t->sm_dims, &rng);
+    rc = optim_init(&t->sm_opt, &c->sm_opt, t->sm_layout.n_params, err);
+    if (rc) goto fail;
+    rc = mine_workspace_create(&t->sm_dims, t->n_samples_max, c->sm_chunk, &t->sm_ws, err);
+    if (rc) goto fail;
+
+    /* batch buffers */
+    size_t TB = (size_t)t->T_total * Bmax, LB = (size_t)t->L * Bmax;
+    t->x = xcalloc(TB * t->n_in, sizeof(real), &fail);
+    t->target = xcalloc(TB * t->n_out, sizeof(real), &fail);
+    t->h0 = xcalloc((size_t)Bmax * t->N, sizeof(real), &fail);
+    t->h = xcalloc(TB * t->N, sizeof(real), &fail);
+    if (is_wm(t)) {
+        t->xi = xcalloc(TB * t->N, sizeof(real), &fail);
+        t->r = xcalloc(TB * t->N, sizeof(real), &fail);
+    } else {
+        t->gru_cache = xcalloc(gru_cache_size(&t->gru, t->B, t->L), sizeof(real), &fail);
+        t->sep_work = xcalloc(6 * (size_t)c->sep_n_samples, sizeof(double), &fail);
+        t->test_x = xcalloc((size_t)t->L * t->B_eval * t->n_in, sizeof(real), &fail);
+        t->test_target = xcalloc((size_t)t->L * t->B_eval * t->n_out, sizeof(real), &fail);
+    }
+    t->scratch = xcalloc(scratch_n, sizeof(real), &fail);
+    t->y = xcalloc(LB * t->n_out, sizeof(real), &fail);
+    t->d_y = xcalloc(LB * t->n_out, sizeof(real), &fail);
+    t->d_act = xcalloc(LB * t->N, sizeof(real), &fail);
+    t->act_noisy = xcalloc(LB * t->N, sizeof(real), &fail);
+    t->d_mx = xcalloc(LB * t->half, sizeof(real), &fail);
+    t->d_my = xcalloc(LB * (t->N - t->half), sizeof(real), &fail);
+    t->perm = xcalloc(LB, sizeof(uint32_t), &fail);
+    t->corr_c = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
+    t->corr_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
+    t->str_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
+    t->unit_out = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
+
+    /* results */
+    trial_results *r = &t->res;
+    r->n_records = config_n_records(c);
+    r->step = xcalloc(r->n_records, sizeof(int64_t), &fail);
+    for (int q = 0; q < TC_COUNT; q++) r->tc[q] = xcalloc(r->n_records, sizeof(double), &fail);
+    r->r2 = xcalloc((size_t)r->n_records * t->n_out, sizeof(double), &fail);
+    r->train_loss = xcalloc(c->n_mm_steps, sizeof(double), &fail);
+    r->train_mi = xcalloc(c->n_mm_steps, sizeof(double), &fail);
+    r->communities = xcalloc(t->N, sizeof(int), &fail);
+    r->corr = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
+    r->unit_out_corr = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
+    if (fail) goto oom;
+    for (int q = 0; q < TC_COUNT; q++)
+        for (int j = 0; j < r->n_records; j++) r->tc[q][j] = NAN;
+    for (size_t j = 0; j < (size_t)r->n_records * t->n_out; j++) r->r2[j] = NAN;
+    for (int j = 0; j < c->n_mm_steps; j++) r->train_loss[j] = r->train_mi[j] = NAN;
+    r->i_n = NAN;
+
+    if (!is_wm(t)) {
+        /* the SEP fixed test batch (SPEC §3), drawn once from its own stream */
+        mimod_rng trng;
+        rng_init(&trng, c->seed, RNG_STREAM_TEST_SET, 0);
+        sep_task st = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
+                       c->sep_substeps};
+        sep_generate(&st, t->B_eval, &trng, t->test_x, t->test_target, t->sep_work);
+    }
+    *out = t;
+    return MIMOD_OK;
+oom:
+    rc = mimod_errf(err, MIMOD_ENOMEM,
+                    "trial_create: out of memory (N=%d, batch=%d, learned steps=%d, sm_hidden=%d)",
+                    t->N, Bmax, t->L, c->sm_hidden);
+fail:
+    trial_free(t);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- batches */
+
+int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int keep_cache,
+                     mimod_err *err) {
+    (void)err;
+    const mimod_config *c = &t->cfg;
+    int N = t->N;
+    mimod_rng rng;
+    if (random_h0) {
+        rng = s->h0;
+        rng_fill_normal(&rng, t->h0, (size_t)B * N, 0.0, 1.0);
+    } else {
+        memset(t->h0, 0, (size_t)B * N * sizeof(real));
+    }
+    if (is_wm(t)) {
+        wm_task wt = {c->pulse_prob, c->pulse_len, c->ramp_step};
+        wm_generate(&wt, B, t->T_total, &s->data, t->x, t->target);
+        rng = s->xi;
+        rng_fill_normal(&rng, t->xi, (size_t)t->T_total * B * N, 0.0, c->noise_std);
+        /* transient without gradient, then the learned segment from its last state */
+        const real *h_start = t->h0;
+        if (t->T_trans > 0) {
+            leaky_forward(&t->leaky_p, &t->leaky, B, t->T_trans, t->x, t->h0, t->xi, t->h, t->r);
+            h_start = t->h + (size_t)(t->T_trans - 1) * B * N;
+        }
+        size_t off = (size_t)t->T_trans * B;
+        leaky_forward(&t->leaky_p, &t->leaky, B, t->L, t->x + off * t->n_in, h_start,
+                      t->xi + off * N, t->h + off * N, t->r + off * N);
+    } else {
+        sep_task st = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
+                       c->sep_substeps};
+        sep_generate(&st, B, &s->data, t->x, t->target, t->sep_work);
+        gru_forward(&t->gru_p, &t->gru, B, t->L, t->x, t->h0, t->h,
+                    keep_cache ? t->gru_cache : NULL, t->scratch);
+    }
+    return MIMOD_OK;
+}
+
+/* Activity of the learned segment: [L][B][N] rows, r for the leaky RNN, h for the GRU. */
+static const real *learned_activity(const trial *t, int B) {
+    size_t off = (size_t)t->T_trans * B * t->N;
+    return is_wm(t) ? t->r + off : t->h + off;
+}
+
+static const real *learned_target(const trial *t, int B) {
+    return t->target + (size_t)t->T_trans * B * t->n_out;
+}
+
+/* MINE input: activity + N(0, σ²) noise per element, and a fresh permutation
+ * (noise before shuffling, SPEC §7). */
+static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n) {
+    mimod_rng rng = s->mine_noise;
+    size_t total = n * t->N;
+    double sd = t->cfg.sm_noise_std;
+    for (size_t i = 0; i < total; i++) t->act_noisy[i] = act[i] + (real)(sd * rng_normal(&rng));
+    rng = s->perm;
+    rng_permutation(&rng, t->perm, n);
+}
+
+static int run_mine(trial *t, size_t n, double *mi, mine_params *grad, real scale, int want_dx,
+                    mimod_err *err) {
+    int N = t->N;
+    return mine_estimate(&t->sm_p, &t->sm_dims, t->sm_ws, n, t->act_noisy, N,
+                         t->act_noisy + t->half, N, t->perm, mi, grad, scale,
+                         want_dx ? t->d_mx : NULL, want_dx ? t->d_my : NULL, err);
+}
+
+/* Mean squared error over (rows ≥ skip·B, outputs); fills d_y = dL/dy if d_y. */
+static double task_mse(const trial *t, int B, const real *y, const real *target, real *d_y) {
+    size_t K = t->n_out, skip = (size_t)t->cfg.loss_skip * B, M = (size_t)t->L * B;
+    double count = (double)(M - skip) * K, sum = 0.0;
+    if (d_y) memset(d_y, 0, M * K * sizeof(real));
+    for (size_t i = skip * K; i < M * K; i++) {
+        double e = (double)y[i] - (double)target[i];
+        sum += e * e;
+        if (d_y) d_y[i] = (real)(2.0 * e / count);
+    }
+    return sum / count;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static int sm_step(trial *t, mimod_err *err) {
+    step_rngs s;
+    trial_step_rngs(t, RNG_STREAM_SM_BATCH, (uint64_t)t->sm_step, &s);
+    int rc = trial_make_batch(t, &s, t->B, 0, 0, err); /* h0 = 0 for SM steps (SPEC §2) */
+    if (rc) return rc;
+    size_t n = (size_t)t->L * t->B;
+    mine_inputs(t, &s, learned_activity(t, t->B), n);
+    memset(t->sm_grad, 0, t->sm_layout.n_params * sizeof(real));
+    double mi;
+    /* maximise Î: the optimiser minimises, so accumulate −dÎ/dθ */
+    rc = run_mine(t, n, &mi, &t->sm_g, (real)-1.0, 0, err);
+    if (rc) return rc;
+    optim_step(&t->sm_opt, &t->sm_layout, t->sm_params, t->sm_grad);
+    if (!isfinite(mi) || !all_finite(t->sm_params, t->sm_layout.n_params))
+        return mimod_errf(err, MIMOD_EDIVERGED, "statistics network diverged at SM step %lld (Î = %g)",
+                          (long long)t->sm_step, mi);
+    t->sm_step++;
+    return MIMOD_OK;
+}
+
+int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double *task_out,
+                  double *reg_out, double *mi_out, mimod_err *err) {
+    const mimod_config *c = &t->cfg;
+    step_rngs s;
+    trial_step_rngs(t, RNG_STREAM_MM_BATCH, index, &s);
+    int B = t->B, N = t->N;
+    int rc = trial_make_batch(t, &s, B, is_wm(t), grad != NULL, err);
+    if (rc) return rc;
+    size_t n = (size_t)t->L * B;
+    const real *act = learned_activity(t, B);
+    readout_forward(is_wm(t) ? t->leaky_p.w_out : t->gru_p.w_out,
+                    is_wm(t) ? t->leaky_p.b_out : t->gru_p.b_out, t->n_out, N, n, act, t->y);
+    double task = task_mse(t, B, t->y, learned_target(t, B), grad ? t->d_y : NULL);
+    if (grad) memset(grad, 0, t->mm_layout.n_params * sizeof(real));
+    double reg = l2_penalty(&t->mm_layout, t->mm_params, grad, (real)c->lambda_reg);
+
+    /* Î with the SM frozen; its gradient reaches the MM only when λ_I > 0 */
+    mine_inputs(t, &s, act, n);
+    int want_dx = grad != NULL && c->lambda_I > 0.0;
+    if (want_dx) {
+        memset(t->d_mx, 0, n * t->half * sizeof(real));
+        memset(t->d_my, 0, n * (N - t->half) * sizeof(real));
+    }
+    double mi;
+    rc = run_mine(t, n, &mi, NULL, (real)c->lambda_I, want_dx, err);
+    if (rc) return rc;
+
+    if (grad) {
+        memset(t->d_act, 0, n * N * sizeof(real));
+        if (want_dx) {
+            int hy = N - t->half;
+            for (size_t i = 0; i < n; i++) {
+                real *da = t->d_act + i * N;
+                const real *gx = t->d_mx + i * t->half, *gy = t->d_my + i * hy;
+                for (int j = 0; j < t->half; j++) da[j] += gx[j];
+                for (int j = 0; j < hy; j++) da[t->half + j] += gy[j];
+            }
+        }
+        if (is_wm(t)) {
+            readout_backward(t->leaky_p.w_out, t->n_out, N, n, act, t->d_y,
+                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "w_out")].offset,
+                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "b_out")].offset,
+                             t->d_act);
+            leaky_params g;
+            leaky_bind(&g, &t->mm_layout, grad);
+            size_t off = (size_t)t->T_trans * B;
+            const real *h_start = t->T_trans > 0 ? t->h + (off - B) * N : t->h0;
+            leaky_backward(&t->leaky_p, &g, &t->leaky, B, t->L, t->x + off * t->n_in, h_start,
+                           t->h + off * N, t->r + off * N, t->d_act, t->scratch);
+        } else {
+            readout_backward(t->gru_p.w_out, t->n_out, N, n, act, t->d_y,
+                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "w_out")].offset,
+                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "b_out")].offset,
+                             t->d_act);
+            gru_params g;
+            gru_bind(&g, &t->mm_layout, grad);
+            gru_backward(&t->gru_p, &g, &t->gru, B, t->L, t->x, t->h0, t->h, t->gru_cache, t->d_act,
+                         t->scratch);
+        }
+    }
+    if (task_out) *task_out = task;
+    if (reg_out) *reg_out = reg;
+    if (mi_out) *mi_out = mi;
+    if (loss_out) *loss_out = task + c->lambda_reg * reg + c->lambda_I * mi;
+    return MIMOD_OK;
+}
+
+static int mm_step(trial *t, mimod_err *err) {
+    double loss, task, mi;
+    int rc = trial_mm_loss(t, (uint64_t)t->mm_step, t->mm_grad, &loss, &task, NULL, &mi, err);
+    if (rc) return rc;
+    optim_step(&t->mm_opt, &t->mm_layout, t->mm_params, t->mm_grad);
+    if (!isfinite(loss) || !all_finite(t->mm_params, t->mm_layout.n_params))
+        return mimod_errf(err, MIMOD_EDIVERGED, "main model diverged at MM step %lld (loss = %g)",
+                          (long long)t->mm_step, loss);
+    t->res.train_loss[t->mm_step] = task;
+    t->res.train_mi[t->mm_step] = mi;
+    t->mm_step++;
+    return MIMOD_OK;
+}
+
+/* ---------------------------------------------------------------- analysis */
+
+static void group_labels(int N, int *g) {
+    for (int i = 0; i < N; i++) g[i] = i < N / 2 ? 0 : 1;
+}
+
+/* Evaluation at record point j: a fresh batch (SEP: the fixed test batch) with
+ * the current weights; fills res.tc[*][j] and the final matrices. */
+static int record(trial *t, int j, mimod_err *err) {
+    const mimod_config *c = &t->cfg;
+    int B = t->B_eval, N = t->N, K = t->n_out;
+    step_rngs s;
+    trial_step_rngs(t, RNG_STREAM_EVAL, (uint64_t)j, &s);
+    int rc;
+    if (is_wm(t)) {
+        rc = trial_make_batch(t, &s, B, 1, 0, err);
+        if (rc) return rc;
+    } else {
+        memcpy(t->x, t->test_x, (size_t)t->L * B * t->n_in * sizeof(real));
+        memcpy(t->target, t->test_target, (size_t)t->L * B * K * sizeof(real));
+        memset(t->h0, 0, (size_t)B * N * sizeof(real));
+        gru_forward(&t->gru_p, &t->gru, B, t->L, t->x, t->h0, t->h, NULL, t->scratch);
+    }
+    size_t n = (size_t)t->L * B;
+    const real *act = learned_activity(t, B);
+    const real *states = t->h + (size_t)t->T_trans * B * N;
+    const real *target = learned_target(t, B);
+    const mimod_tensor *wo = &t->mm_layout.t[layout_find(&t->mm_layout, "w_out")];
+    const mimod_tensor *bo = &t->mm_layout.t[layout_find(&t->mm_layout, "b_out")];
+    const real *w_out = t->mm_params + wo->offset;
+    readout_forward(w_out, t->mm_params + bo->offset, K, N, n, act, t->y);
+
+    trial_results *r = &t->res;
+    r->step[j] = t->mm_step;
+    r->tc[TC_TASK_LOSS][j] = task_mse(t, B, t->y, target, NULL);
+    r->tc[TC_REG_LOSS][j] = l2_penalty(&t->mm_layout, t->mm_params, NULL, 0);
+    mine_inputs(t, &s, act, n);
+    double mi;
+    rc = run_mine(t, n, &mi, NULL, 0, 0, err);
+    if (rc) return rc;
+    r->tc[TC_MI][j] = mi;
+
+    int *groups = r->communities; /* reuse as scratch for the fixed partition */
+    group_labels(N, groups);
+    const real *corr_with = c->dcor_use_targets ? target : t->y;
+    size_t skip = (size_t)c->loss_skip;
+    if (is_wm(t)) {
+        /* pooled over (batch × step) samples [code] */
+        r->tc[TC_ACCURACY][j] = sign_accuracy(t->y, target, n * K);
+        corr_matrix(states, n, N, N, t->corr_c);
+        cross_corr(states, n, N, N, corr_with, K, K, t->unit_out);
+        for (size_t i = 0; i < (size_t)N * K; i++) t->unit_out[i] = fabs(t->unit_out[i]);
+        abs_zero_diag(t->corr_c, N, t->corr_a);
+        r->tc[TC_D_IN][j] = d_in_index(t->leaky_p.w_in, N, groups);
+    } else {
+        /* per sequence, skipping the first loss_skip steps, |·| averaged over the batch [code] */
+        corr_abs_per_sequence(states, t->L, B, N, (int)skip, t->corr_a);
+        memcpy(t->corr_c, t->corr_a, (size_t)N * N * sizeof(double));
+        cross_corr_abs_per_sequence(states, corr_with, t->L, B, N, K, (int)skip, t->unit_out);
+        /* R² pooled over the test batch and the steps after loss_skip */
+        r2_per_output(t->y + skip * B * K, target + skip * B * K, n - skip * B, K, r->r2 + (size_t)j * K);
+        double m = 0;
+        for (int k = 0; k < K; k++) m += r->r2[(size_t)j * K + k];
+        r->tc[TC_R2_MEAN][j] = m / K;
+    }
+    r->tc[TC_Q_COR][j] = modularity_q(t->corr_a, N, groups);
+    const real *w_rec;
+    if (is_wm(t)) {
+        w_rec = t->leaky_p.w_rec;
+    } else {
+        w_rec = t->gru_p.u + (size_t)2 * N * N; /* U_h: rows 2N..3N−1 of u */
+    }
+    sym_abs_matrix(w_rec, N, N, t->str_a);
+    r->tc[TC_Q_STR][j] = modularity_q(t->str_a, N, groups);
+    r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, K / 2, groups);
+    r->tc[TC_D_OUT][j] = d_out_index(w_out, K / 2, N, groups);
+    r->n_done = j + 1;
+    return MIMOD_OK;
+}
+
+/* End of training: keep the last record's matrices and run CNM → I_n. */
+static int final_analysis(trial *t, mimod_err *err) {
+    int N = t->N;
+    trial_results *r = &t->res;
+    memcpy(r->corr, t->corr_c, (size_t)N * N * sizeof(double));
+    memcpy(r->unit_out_corr, t->unit_out, (size_t)N * t->n_out * sizeof(double));
+    int rc = cnm_communities(t->corr_a, N, 2, r->communities, err);
+    if (rc) return mimod_err_prefix(err, "community detection");
+    int *groups = malloc((size_t)N * sizeof(int));
+    if (!groups) return mimod_errf(err, MIMOD_ENOMEM, "final analysis: out of memory");
+    group_labels(N, groups);
+    r->i_n = normalized_mutual_info(r->communities, groups, N);
+    free(groups);
+    return MIMOD_OK;
+}
+
+/* ---------------------------------------------------------------- driver */
+
+static int record_due(const trial *t) {
+    /* record j is due once mm_step reaches its step and it is not done yet */
+    const trial_results *r = &t->res;
+    int j = r->n_done;
+    if (j >= r->n_records) return 0;
+    int64_t want = (int64_t)j * t->cfg.record_every;
+    if (want > t->cfg.n_mm_steps) want = t->cfg.n_mm_steps;
+    return t->mm_step >= want && t->sm_step >= (j == 0 ? t->cfg.n_sm_pre : 0);
+}
+
+int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
+    static const trial_hooks none = {0};
+    if (!hooks) hooks = &none;
+    if (t->finished) return MIMOD_OK;
+    if (t->fail_step >= 0)
+        return mimod_errf(err, MIMOD_EDIVERGED, "trial already failed at MM step %lld",
+                          (long long)t->fail_step);
+    double ck_every = hooks->checkpoint_seconds > 0 ? hooks->checkpoint_seconds
+                                                     : 60.0 * t->cfg.checkpoint_minutes;
+    double start = mimod_now(), last_ck = start, wall0 = t->res.wall_seconds;
+    int rc = MIMOD_OK;
+    const int64_t n_mm = t->cfg.n_mm_steps;
+    for (;;) {
+        if (record_due(t)) {
+            int j = t->res.n_done;
+            rc = record(t, j, err);
+            if (rc) break;
+            if (hooks->on_record) hooks->on_record(hooks->user, t, j);
+            continue;
+        }
+        if (t->mm_step >= n_mm) break;
+        /* SM steps until the count that must precede MM step mm_step, then that MM step */
+        if (t->sm_step < trial_sm_target(t, t->mm_step))
+            rc = sm_step(t, err);
+        else
+            rc = mm_step(t, err);
+        if (rc) break;
+        t->res.wall_seconds = wall0 + (mimod_now() - start);
+        int stop = hooks->should_stop && hooks->should_stop(hooks->user);
+        if (hooks->checkpoint_path && (stop || mimod_now() - last_ck >= ck_every)) {
+            rc = trial_save_checkpoint(t, hooks->checkpoint_path, err);
+            if (rc) break;
+            last_ck = mimod_now();
+        }
+        if (stop) {
+            rc = mimod_errf(err, MIMOD_EINTR, "stopped on request at MM step %lld, SM step %lld",
+                            (long long)t->mm_step, (long long)t->sm_step);
+            break;
+        }
+    }
+    t->res.wall_seconds = wall0 + (mimod_now() - start);
+    if (rc == MIMOD_EDIVERGED) t->fail_step = t->mm_step;
+    if (rc) return rc;
+    rc = final_analysis(t, err);
+    if (rc) return rc;
+    t->finished = 1;
+    return MIMOD_OK;
+}
+
+const mimod_config *trial_config(const trial *t) { return &t->cfg; }
+const trial_results *trial_get_results(const trial *t) { return &t->res; }
+const mimod_layout *trial_mm_layout(const trial *t) { return &t->mm_layout; }
+const real *trial_mm_params(const trial *t) { return t->mm_params; }
+int64_t trial_mm_step(const trial *t) { return t->mm_step; }
+int64_t trial_sm_step(const trial *t) { return t->sm_step; }
+int trial_finished(const trial *t) { return t->finished; }
+int64_t trial_fail_step(const trial *t) { return t->fail_step; }

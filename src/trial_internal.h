@@ -1,0 +1,87 @@
+/* trial_internal.h — the trial's state, shared by trial.c, checkpoint.c and the
+ * tests (which need the MM loss as a function of the parameters). */
+#ifndef MIMOD_TRIAL_INTERNAL_H
+#define MIMOD_TRIAL_INTERNAL_H
+
+#include "mimod/mine.h"
+#include "mimod/models.h"
+#include "mimod/optim.h"
+#include "mimod/tasks.h"
+#include "mimod/trial.h"
+
+struct trial {
+    mimod_config cfg;
+    int N, n_in, n_out, half;  /* half = N/2: the size of each group */
+    int B, B_eval;             /* training batch, evaluation batch */
+    int T_trans, L, T_total;   /* transient, learned, total steps of a sequence */
+    size_t n_samples_max;      /* L · max(B, B_eval): rows handed to MINE */
+
+    /* main model: params, grads, optimiser over one flat buffer each */
+    mimod_layout mm_layout;
+    real *mm_params, *mm_grad;
+    leaky_dims leaky;
+    leaky_params leaky_p, leaky_g;
+    gru_dims gru;
+    gru_params gru_p, gru_g;
+    optimizer mm_opt;
+
+    /* statistics network */
+    mine_dims sm_dims;
+    mimod_layout sm_layout;
+    real *sm_params, *sm_grad;
+    mine_params sm_p, sm_g;
+    optimizer sm_opt;
+    mine_workspace *sm_ws;
+
+    /* batch buffers, time-major, sized for max(B, B_eval) */
+    real *x;        /* [T_total][B][n_in]  */
+    real *target;   /* [T_total][B][n_out] */
+    real *h0;       /* [B][N] */
+    real *xi;       /* [T_total][B][N] leaky-RNN noise */
+    real *h;        /* [T_total][B][N] states */
+    real *r;        /* [T_total][B][N] leaky rates (NULL for GRU) */
+    real *gru_cache;
+    real *scratch;  /* model scratch (forward/backward) */
+    real *y;        /* [L][B][n_out] outputs of the learned segment */
+    real *d_y;      /* [L][B][n_out] */
+    real *d_act;    /* [L][B][N] dL/da from readout and MINE */
+    real *act_noisy;/* [L·B][N] MINE input: activity + noise */
+    real *d_mx, *d_my; /* [L·B][half] dÎ/dx, dÎ/dy */
+    uint32_t *perm; /* [L·B] */
+    double *sep_work;
+    /* SEP fixed test batch */
+    real *test_x, *test_target;
+
+    /* analysis buffers */
+    double *corr_c, *corr_a, *unit_out; /* [N][N], [N][N], [N][n_out] */
+    double *str_a;                      /* [N][N] |W|+|W|ᵀ for Q_str */
+
+    /* progress */
+    int64_t mm_step, sm_step;
+    int finished;
+    int64_t fail_step;
+    trial_results res;
+};
+
+/* Everything a training step's randomness is drawn from, derived from
+ * (seed, stream, index) only. */
+typedef struct {
+    mimod_rng data, h0, xi, mine_noise, perm;
+} step_rngs;
+void trial_step_rngs(const trial *t, uint64_t stream, uint64_t index, step_rngs *s);
+
+/* Builds the batch of (stream, index) for `B` sequences and runs the MM forward
+ * (with the GRU cache when keep_cache). h0 is N(0,1) when random_h0, else 0. */
+int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int keep_cache,
+                     mimod_err *err);
+
+/* Total MM loss L = L_task + λ_reg·L_reg + λ_I·Î on the batch of MM step
+ * `index` (the SM frozen), and if grad != NULL its gradient w.r.t. mm_params
+ * (overwrites grad). Parts are returned through the optional pointers. */
+int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss, double *task_loss,
+                  double *reg_loss, double *mi, mimod_err *err);
+
+/* Index of the first SM step that precedes MM step k. */
+int64_t trial_sm_target(const trial *t, int64_t mm_step);
+
+#endif
