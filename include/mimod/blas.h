@@ -1,0 +1,20 @@
+/* blas.h — OpenBLAS set-up shared by every mimod program. */
+#ifndef MIMOD_BLAS_H
+#define MIMOD_BLAS_H
+
+/* Call first thing in main(), before MPI_Init.
+ * 1. Kernel choice: OpenBLAS 0.3.21 (Debian 12) detects AVX-512 AMD cores as
+ *    "Haswell" and runs its AVX2 kernels at about half the speed of its
+ *    SkylakeX kernels (SPEC §8). OpenBLAS reads OPENBLAS_CORETYPE only when it
+ *    is loaded, so when the CPU has AVX-512F/BW/DQ/VL, the library picked
+ *    Haswell or Zen, and the user did not set OPENBLAS_CORETYPE (or
+ *    MIMOD_NO_BLAS_FIX), the program re-executes itself once with
+ *    OPENBLAS_CORETYPE=SkylakeX.
+ * 2. Threads: openblas_set_num_threads(threads) (1 per rank by default). */
+void mimod_blas_setup(int argc, char **argv, int threads);
+
+/* Kernel name in use, e.g. "Haswell", and whether mimod changed it. */
+const char *mimod_blas_corename(void);
+int mimod_blas_overridden(void);
+
+#endif

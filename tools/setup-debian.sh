@@ -1,0 +1,14 @@
+#!/bin/bash
+# Installs every Debian 12 package mimod needs to build, test and run (as root).
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends \
+    build-essential pkg-config meson ninja-build git \
+    libopenblas-dev libyaml-dev \
+    openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
+    libgsl-dev libplplot-dev plplot-driver-cairo \
+    valgrind >/dev/null
+echo "setup-debian: packages installed"
