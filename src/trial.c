@@ -289,19 +289,32 @@ static double task_mse(const trial *t, int B, const real *y, const real *target,
 
 /* ---------------------------------------------------------------- steps */
 
-static int sm_step(trial *t, mimod_err *err) {
+int trial_sm_make_data(trial *t, int64_t index, mimod_err *err) {
     step_rngs s;
-    trial_step_rngs(t, RNG_STREAM_SM_BATCH, (uint64_t)t->sm_step, &s);
+    trial_step_rngs(t, RNG_STREAM_SM_BATCH, (uint64_t)index, &s);
     int rc = trial_make_batch(t, &s, t->B, 0, 0, err); /* h0 = 0 for SM steps (SPEC §2) */
     if (rc) return rc;
-    size_t n = (size_t)t->L * t->B;
-    mine_inputs(t, &s, learned_activity(t, t->B), n);
+    mine_inputs(t, &s, learned_activity(t, t->B), (size_t)t->L * t->B);
+    return MIMOD_OK;
+}
+
+int trial_sm_update(trial *t, double *mi, mimod_err *err) {
     memset(t->sm_grad, 0, t->sm_layout.n_params * sizeof(real));
-    double mi;
     /* maximise Î: the optimiser minimises, so accumulate −dÎ/dθ */
-    rc = run_mine(t, n, &mi, &t->sm_g, (real)-1.0, 0, err);
+    int rc = run_mine(t, (size_t)t->L * t->B, mi, &t->sm_g, (real)-1.0, 0, err);
     if (rc) return rc;
     optim_step(&t->sm_opt, &t->sm_layout, t->sm_params, t->sm_grad);
+    return MIMOD_OK;
+}
+
+static int sm_step(trial *t, mimod_err *err) {
+    double mi;
+    int rc = trial_sm_make_data(t, t->sm_step, err);
+    if (!rc) rc = trial_sm_update(t, &mi, err);
+    if (rc == MIMOD_EDIVERGED)
+        return mimod_err_prefix(err, "SM step %lld (MM step %lld)", (long long)t->sm_step,
+                                (long long)t->mm_step);
+    if (rc) return rc;
     if (!isfinite(mi) || !all_finite(t->sm_params, t->sm_layout.n_params))
         return mimod_errf(err, MIMOD_EDIVERGED, "statistics network diverged at SM step %lld (Î = %g)",
                           (long long)t->sm_step, mi);
@@ -388,6 +401,12 @@ static int mm_step(trial *t, mimod_err *err) {
     t->res.train_mi[t->mm_step] = mi;
     t->mm_step++;
     return MIMOD_OK;
+}
+
+int trial_do_sm_step(trial *t, mimod_err *err) { return sm_step(t, err); }
+int trial_do_mm_step(trial *t, mimod_err *err) {
+    if (t->mm_step >= t->cfg.n_mm_steps) t->mm_step = 0; /* benchmark loops */
+    return mm_step(t, err);
 }
 
 /* ---------------------------------------------------------------- analysis */

@@ -81,6 +81,15 @@ int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int kee
 int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss, double *task_loss,
                   double *reg_loss, double *mi, mimod_err *err);
 
+/* One SM step / one MM step of the schedule (the benchmark calls them directly). */
+int trial_do_sm_step(trial *t, mimod_err *err);
+int trial_do_mm_step(trial *t, mimod_err *err);
+/* The two halves of an SM step, timed separately by the benchmark: the MM
+ * forward that makes the batch (plus MINE noise and permutation), then the
+ * statistics network's forward, backward and update. */
+int trial_sm_make_data(trial *t, int64_t index, mimod_err *err);
+int trial_sm_update(trial *t, double *mi, mimod_err *err);
+
 /* Index of the first SM step that precedes MM step k. */
 int64_t trial_sm_target(const trial *t, int64_t mm_step);
 

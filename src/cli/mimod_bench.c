@@ -1,0 +1,183 @@
+/* mimod-bench — speed of the trial engine at the paper sizes, measured against
+ * this machine's own single-thread SGEMM rate (SPEC §8). Not a test: run it
+ * by hand (tools/bench.sh) on a quiet machine. */
+#include <cblas.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "../trial_internal.h"
+#include "mimod/blas.h"
+#include "mimod/config.h"
+
+static const char *usage =
+    "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick] [--sm-steps K] [--mm-steps K]\n"
+    "                   [--threads N] [--set KEY=VALUE]...\n"
+    "\n"
+    "For each task: seconds per SM step (median of K), split into the MM pass that\n"
+    "makes the batch and the statistics-network update; GFLOP/s of the update from the\n"
+    "SPEC §8 model 12·n·H² + 6·n·(d1+d2)·H; the best SGEMM rate of this machine on the\n"
+    "matching shape measured in the same run and the ratio; seconds per MM step; peak\n"
+    "resident memory; the OpenBLAS kernel in use. Defaults: both tasks, paper preset,\n"
+    "5 SM and 3 MM steps (SEP: 3 and 2), 1 thread.\n";
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+static double median(double *v, int n) {
+    qsort(v, (size_t)n, sizeof *v, cmp_double);
+    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/* Best-of-5 single-precision GEMM rate on C[m][n] = A[m][k] · B[n][k]ᵀ. */
+static double sgemm_rate(int m, int n, int k) {
+    float *a = malloc(sizeof(float) * (size_t)m * k), *b = malloc(sizeof(float) * (size_t)n * k),
+          *c = malloc(sizeof(float) * (size_t)m * n);
+    for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
+    for (size_t i = 0; i < (size_t)n * k; i++) b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
+    double best = 0;
+    for (int rep = 0; rep < 5; rep++) {
+        double t0 = mimod_now();
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, c, n);
+        double dt = mimod_now() - t0, rate = 2.0 * m * n * k / dt / 1e9;
+        if (rate > best) best = rate;
+    }
+    free(a);
+    free(b);
+    free(c);
+    return best;
+}
+
+static long peak_rss_mb(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss / 1024;
+}
+
+static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_mm, int n_sets,
+                      char **sets) {
+    mimod_err err = {0};
+    mimod_config c;
+    const char *tname = task == TASK_WM ? "wm" : "sep";
+    char task_set[32], preset_set[64];
+    snprintf(task_set, sizeof task_set, "task=%s", tname);
+    snprintf(preset_set, sizeof preset_set, "preset=%s", preset);
+    char **all = calloc((size_t)n_sets + 2, sizeof *all);
+    all[0] = task_set;
+    all[1] = preset_set;
+    for (int i = 0; i < n_sets; i++) all[i + 2] = sets[i];
+    int rc = config_load_with_overrides(&c, NULL, n_sets + 2, all, &err);
+    free(all);
+    if (rc) {
+        fprintf(stderr, "mimod-bench: %s\n", err.msg);
+        return 1;
+    }
+    trial *t = NULL;
+    if (trial_create(&c, &t, &err)) {
+        fprintf(stderr, "mimod-bench: %s\n", err.msg);
+        return 1;
+    }
+    size_t n = (size_t)t->L * t->B;
+    int H = c.sm_hidden, d = t->N;
+    double flops = 12.0 * n * H * H + 6.0 * n * d * H;
+    double *data_s = calloc((size_t)n_sm, sizeof(double)), *upd_s = calloc((size_t)n_sm, sizeof(double));
+    double *mm_s = calloc((size_t)n_mm, sizeof(double));
+    printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
+           n, H);
+    fflush(stdout);
+    for (int i = 0; i < n_sm; i++) {
+        double t0 = mimod_now(), mi = 0;
+        rc = trial_sm_make_data(t, i, &err);
+        double t1 = mimod_now();
+        if (!rc) rc = trial_sm_update(t, &mi, &err);
+        double t2 = mimod_now();
+        if (rc) {
+            fprintf(stderr, "mimod-bench: %s\n", err.msg);
+            trial_free(t);
+            return 1;
+        }
+        data_s[i] = t1 - t0;
+        upd_s[i] = t2 - t1;
+    }
+    for (int i = 0; i < n_mm; i++) {
+        double t0 = mimod_now();
+        rc = trial_do_mm_step(t, &err);
+        if (rc) {
+            fprintf(stderr, "mimod-bench: %s\n", err.msg);
+            trial_free(t);
+            return 1;
+        }
+        mm_s[i] = mimod_now() - t0;
+    }
+    double med_data = median(data_s, n_sm), med_upd = median(upd_s, n_sm), med_mm = median(mm_s, n_mm);
+    int chunk = c.sm_chunk > 0 ? c.sm_chunk : 4096;
+    double ref_layer = sgemm_rate(2 * chunk, H, H);
+    double ref_big = sgemm_rate((int)(n < 40000 ? n : 40000), H, H);
+    double ref = ref_layer > ref_big ? ref_layer : ref_big;
+    double gf = flops / med_upd / 1e9;
+    printf("  SM update (T fwd+bwd+optimiser): %8.3f s  %7.1f GFLOP/s  (model %.3g FLOP)\n", med_upd, gf,
+           flops);
+    printf("  SGEMM reference %dx%dx%d: %.1f GFLOP/s, %dx%dx%d: %.1f GFLOP/s -> ratio %.0f %%\n",
+           2 * chunk, H, H, ref_layer, (int)(n < 40000 ? n : 40000), H, H, ref_big, 100.0 * gf / ref);
+    printf("  SM data (MM pass making the batch): %8.3f s  (%.0f %% of the SM step)\n", med_data,
+           100.0 * med_data / (med_data + med_upd));
+    printf("  SM step total: %8.3f s   MM step: %8.3f s\n", med_data + med_upd, med_mm);
+    double per_trial = (c.n_sm_pre + (double)c.n_mm_steps * c.n_sm_per_mm) * (med_data + med_upd) +
+                       c.n_mm_steps * med_mm;
+    printf("  projected trial (%d SM + %d MM steps, without records): %.2f h\n",
+           c.n_sm_pre + c.n_mm_steps * c.n_sm_per_mm, c.n_mm_steps, per_trial / 3600);
+    printf("  peak resident memory so far: %ld MB\n", peak_rss_mb());
+    fflush(stdout);
+    free(data_s);
+    free(upd_s);
+    free(mm_s);
+    trial_free(t);
+    return 0;
+}
+
+int main(int argc, char **argv) {
+    const char *task = "both", *preset = "paper";
+    int n_sm = -1, n_mm = -1, threads = 1, n_sets = 0;
+    char **sets = calloc((size_t)argc, sizeof *sets);
+    static const struct option opts[] = {{"task", required_argument, 0, 'k'},
+                                         {"preset", required_argument, 0, 'p'},
+                                         {"sm-steps", required_argument, 0, 's'},
+                                         {"mm-steps", required_argument, 0, 'm'},
+                                         {"threads", required_argument, 0, 't'},
+                                         {"set", required_argument, 0, 'S'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int ch;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (ch) {
+        case 'k': task = optarg; break;
+        case 'p': preset = optarg; break;
+        case 's': n_sm = atoi(optarg); break;
+        case 'm': n_mm = atoi(optarg); break;
+        case 't': threads = atoi(optarg); break;
+        case 'S': sets[n_sets++] = optarg; break;
+        case 'h': fputs(usage, stdout); free(sets); return 0;
+        default: fputs(usage, stderr); free(sets); return 1;
+        }
+    }
+    if (strcmp(task, "wm") && strcmp(task, "sep") && strcmp(task, "both")) {
+        fprintf(stderr, "mimod-bench: --task must be wm, sep or both\n");
+        free(sets);
+        return 1;
+    }
+    mimod_blas_setup(argc, argv, threads);
+    printf("mimod-bench %s (%s build): OpenBLAS kernel %s%s, %d thread(s)\n", MIMOD_VERSION,
+           MIMOD_REAL_NAME, mimod_blas_corename(),
+           mimod_blas_overridden() ? " (selected by mimod; the library detected a slower one)" : "",
+           threads);
+    int rc = 0;
+    if (!strcmp(task, "wm") || !strcmp(task, "both"))
+        rc |= bench_task(TASK_WM, preset, n_sm > 0 ? n_sm : 5, n_mm > 0 ? n_mm : 3, n_sets, sets);
+    if (!strcmp(task, "sep") || !strcmp(task, "both"))
+        rc |= bench_task(TASK_SEP, preset, n_sm > 0 ? n_sm : 3, n_mm > 0 ? n_mm : 2, n_sets, sets);
+    free(sets);
+    return rc;
+}
