@@ -85,6 +85,16 @@ int config_load_file(mimod_config *c, const char *path, mimod_err *err);
 /* Same, from a string (name used in messages). */
 int config_load_string(mimod_config *c, const char *text, const char *name, mimod_err *err);
 
+/* The loader for command lines: path may be NULL (no file); sets are n_sets
+ * "key=value" strings (--set overrides). The task and the preset come from the
+ * last --set of each, else from the file, else wm / paper; that preset is
+ * applied first, then the file's other keys in file order, then the other sets
+ * in order (where = "--set"), then config_validate. A bare config_set of "task"
+ * or "preset" only records the value; re-applying a preset is this function's
+ * job. Every config_load_* leaves *c unchanged on error. */
+int config_load_with_overrides(mimod_config *c, const char *path, int n_sets,
+                               char *const *sets, mimod_err *err);
+
 /* Cross-key checks (N even, hidden > 0, seq_len > loss_skip, ...). */
 int config_validate(const mimod_config *c, mimod_err *err);
 
