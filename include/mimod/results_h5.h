@@ -1,0 +1,126 @@
+/* results_h5.h — the HDF5 result file of docs/hdf5-layout.md, written by
+ * mimod-train (one grid point) and mimod-sweep (a whole sweep, MPI).
+ *
+ * Parallel model (MPI-IO driver when a communicator is given):
+ *  - results_create / results_open_existing / results_close are COLLECTIVE:
+ *    every rank of the communicator calls them with the same arguments. All
+ *    datasets and attributes are created up front, with early allocation and
+ *    fixed sizes, so that afterwards
+ *  - results_write_point / results_write_failed / results_mark / results_read_status
+ *    are INDEPENDENT: any rank may call them at any time; they only move raw
+ *    data of one grid point's rows (H5FD_MPIO_INDEPENDENT) and never touch
+ *    metadata.
+ * With comm == MPI_COMM_NULL the file is opened with the serial (sec2) driver
+ * and no MPI call is made (mimod-train needs no MPI_Init); every write is then
+ * followed by H5Fflush, so `status == 2` on disk implies the row's data is on
+ * disk too. (With MPI-IO, H5Fflush is collective and cannot be called by one
+ * worker; there each write has reached the file system — visible to every
+ * process and surviving a killed job — before status 2 is written, but only
+ * results_close syncs it.) */
+#ifndef MIMOD_RESULTS_H5_H
+#define MIMOD_RESULTS_H5_H
+
+#include <mpi.h>
+#include <stdint.h>
+#include "mimod/common.h"
+#include "mimod/params.h"
+#include "mimod/trial.h"
+
+#define RESULTS_FORMAT_VERSION 1
+#define RESULTS_REASON_LEN 128 /* bytes of fail_reason, NUL included */
+
+enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
+
+/* One task group (/wm or /sep): its shapes and its grid. */
+typedef struct {
+    const char *name;              /* "wm" | "sep": the group name */
+    const char *config_yaml;       /* full base configuration (every key) before grid values */
+    const char *preset;            /* preset name, informational */
+    int n_points;                  /* P */
+    int n_axes;
+    const char *const *axis_names; /* [n_axes]; "seed" is stored as int64 */
+    const double *coords;          /* [n_points][n_axes] */
+    int n_records;                 /* R */
+    int n_units, n_in, n_out;      /* N, I, O */
+    int64_t n_mm_steps;            /* S */
+    const int64_t *record_step;    /* [n_records] */
+    const mimod_layout *layout;    /* MM tensors -> weights/<name> [P][rows][cols] */
+} results_task_desc;
+
+/* Root attributes supplied by the caller (the rest are filled in). */
+typedef struct {
+    const char *sweep_yaml; /* the sweep file's text (mimod-train: the trial's YAML) */
+    const char *sweep_hash; /* hex hash of the normalised definition */
+    int n_ranks;
+    int overwrite;          /* 0: refuse if `path` exists */
+} results_meta;
+
+typedef struct results_file results_file;
+
+/* Collective. Creates the file, every group, dataset and attribute, fills
+ * float rows with NaN and the rest with 0 (fail_step −1), flushes. */
+int results_create(const char *path, MPI_Comm comm, const results_meta *meta, int n_tasks,
+                   const results_task_desc *tasks, results_file **out, mimod_err *err);
+
+/* Collective. Opens an existing file for resuming. If its sweep_hash differs
+ * from meta->sweep_hash, or its groups/shapes do not match `tasks`, fails with
+ * MIMOD_EINVAL and a message listing what differs (groups, axes, coordinates,
+ * configuration keys). */
+int results_open_existing(const char *path, MPI_Comm comm, const results_meta *meta,
+                          int n_tasks, const results_task_desc *tasks, results_file **out,
+                          mimod_err *err);
+
+/* Independent. One finished point: every dataset row, flush (serial driver),
+ * then status = 2 (and flush). */
+int results_write_point(results_file *f, int task, int point, const trial *t, mimod_err *err);
+/* Independent. A diverged point: whatever rows the trial has, then status = 3,
+ * fail_step and a reason. */
+int results_write_failed(results_file *f, int task, int point, const trial *t, int64_t fail_step,
+                         const char *reason, mimod_err *err);
+
+/* The same from the pieces of a trial (what the two calls above use; tests
+ * use it with synthetic data). mm_done = MM steps completed; rows of records
+ * ≥ res->n_done and of steps ≥ mm_done are written as NaN. */
+typedef struct {
+    const trial_results *res;
+    const mimod_layout *layout;
+    const real *params;
+    int64_t mm_done;
+    int finished; /* final/<q> only when 1 */
+} results_point_data;
+int results_write_point_data(results_file *f, int task, int point, const results_point_data *d,
+                             int status, int64_t fail_step, const char *reason, mimod_err *err);
+
+/* Independent. Set status (and fail_step/fail_reason; reason may be NULL). */
+int results_mark(results_file *f, int task, int point, int status, int64_t fail_step,
+                 const char *reason, mimod_err *err);
+/* Independent. status[0..P) of a task. */
+int results_read_status(results_file *f, int task, int *status, mimod_err *err);
+
+/* Collective. Closes everything; NULL is fine. */
+int results_close(results_file *f, mimod_err *err);
+
+/* Fill a task description from a trial configuration (sizes, record steps,
+ * MM layout, config YAML). The strings and arrays live in `store` until
+ * results_desc_free. axis names/coords are left for the caller. */
+typedef struct {
+    char *config_yaml;
+    int64_t *record_step;
+    mimod_layout layout;
+} results_desc_store;
+int results_desc_from_config(const mimod_config *c, results_task_desc *d, results_desc_store *store,
+                             mimod_err *err);
+void results_desc_free(results_desc_store *store);
+
+/* mimod-train's one call: a file with one group and P = 1 holding a finished
+ * (or diverged) trial; serial, no MPI. Refuses an existing path. */
+int results_write_single_trial(const char *path, const char *yaml_text, const trial *t,
+                               mimod_err *err);
+/* Same, overwriting an existing file when overwrite != 0. */
+int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
+                                  int overwrite, mimod_err *err);
+
+/* 32 hex digits (+ NUL) hashing `text` (two 64-bit FNV-1a lanes); used for sweep_hash. */
+void results_hash_text(const char *text, char out[33]);
+
+#endif

@@ -1,0 +1,114 @@
+/* results_trial.c — the bridge between a trial (trial.h, config.h) and the
+ * result file: task descriptions from a configuration, a trial's rows, and
+ * mimod-train's one-call file. */
+#include "mimod/results_h5.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mimod/config.h"
+#include "mimod/models.h"
+
+int results_desc_from_config(const mimod_config *c, results_task_desc *d, results_desc_store *store,
+                             mimod_err *err) {
+    memset(store, 0, sizeof *store);
+    int rc = config_to_yaml(c, &store->config_yaml, err);
+    if (rc) return rc;
+    int R = config_n_records(c);
+    store->record_step = malloc((size_t)(R > 0 ? R : 1) * sizeof(int64_t));
+    if (!store->record_step) {
+        results_desc_free(store);
+        return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    }
+    /* before training, every K MM steps, and at the end (config_n_records) */
+    for (int r = 0; r < R; r++) {
+        int64_t s = (int64_t)r * c->record_every;
+        store->record_step[r] = s < c->n_mm_steps ? s : c->n_mm_steps;
+    }
+    if (c->task == TASK_WM) {
+        leaky_dims ld = {c->n_units, config_n_in(c), config_n_out(c), c->alpha, c->noise_inside};
+        leaky_layout(&ld, c->out_l2_factor, &store->layout);
+    } else {
+        gru_dims gd = {c->n_units, config_n_in(c), config_n_out(c), c->gru_reset_after};
+        gru_layout(&gd, c->out_l2_factor, &store->layout);
+    }
+    d->name = c->task == TASK_WM ? "wm" : "sep";
+    d->config_yaml = store->config_yaml;
+    d->preset = c->preset;
+    d->n_records = R;
+    d->n_units = c->n_units;
+    d->n_in = config_n_in(c);
+    d->n_out = config_n_out(c);
+    d->n_mm_steps = c->n_mm_steps;
+    d->record_step = store->record_step;
+    d->layout = &store->layout;
+    return MIMOD_OK;
+}
+
+void results_desc_free(results_desc_store *store) {
+    free(store->config_yaml);
+    free(store->record_step);
+    memset(store, 0, sizeof *store);
+}
+
+static void point_data_of(const trial *t, results_point_data *d) {
+    d->res = trial_get_results(t);
+    d->layout = trial_mm_layout(t);
+    d->params = trial_mm_params(t);
+    d->mm_done = trial_mm_step(t);
+    d->finished = trial_finished(t);
+}
+
+int results_write_point(results_file *f, int task, int point, const trial *t, mimod_err *err) {
+    results_point_data d;
+    point_data_of(t, &d);
+    return results_write_point_data(f, task, point, &d, RESULTS_DONE, -1, NULL, err);
+}
+
+int results_write_failed(results_file *f, int task, int point, const trial *t, int64_t fail_step,
+                         const char *reason, mimod_err *err) {
+    results_point_data d;
+    point_data_of(t, &d);
+    d.finished = 0;
+    return results_write_point_data(f, task, point, &d, RESULTS_FAILED, fail_step, reason, err);
+}
+
+int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
+                                  int overwrite, mimod_err *err) {
+    const mimod_config *c = trial_config(t);
+    results_desc_store store;
+    results_task_desc d;
+    int rc = results_desc_from_config(c, &d, &store, err);
+    if (rc) return rc;
+    /* one grid point; its coordinates are the keys a sweep usually varies */
+    const char *axes[] = {"seed", "lambda_I", "lambda_reg"};
+    double coords[] = {(double)c->seed, c->lambda_I, c->lambda_reg};
+    d.n_points = 1;
+    d.n_axes = 3;
+    d.axis_names = axes;
+    d.coords = coords;
+    char hash[33];
+    results_hash_text(store.config_yaml, hash);
+    results_meta meta = {yaml_text ? yaml_text : store.config_yaml, hash, 1, overwrite};
+    results_file *f = NULL;
+    rc = results_create(path, MPI_COMM_NULL, &meta, 1, &d, &f, err);
+    if (!rc) {
+        if (trial_finished(t)) {
+            rc = results_write_point(f, 0, 0, t, err);
+        } else {
+            char why[RESULTS_REASON_LEN];
+            snprintf(why, sizeof why, "diverged (non-finite values) at MM step %lld",
+                     (long long)trial_fail_step(t));
+            rc = results_write_failed(f, 0, 0, t, trial_fail_step(t), why, err);
+        }
+        int rc2 = results_close(f, err);
+        if (!rc) rc = rc2;
+    }
+    results_desc_free(&store);
+    return rc;
+}
+
+int results_write_single_trial(const char *path, const char *yaml_text, const trial *t,
+                               mimod_err *err) {
+    return results_write_single_trial_ex(path, yaml_text, t, 0, err);
+}
