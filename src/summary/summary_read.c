@@ -1,0 +1,364 @@
+/* summary_read.c — reads a result file (docs/hdf5-layout.md) for mimod-summary.
+ * Serial HDF5, read only. Every dataset is read with a double (or int64) memory
+ * type and HDF5 converts, so float32 weights and int32/int64 variants all work.
+ * Datasets a task lacks (d_in for SEP, …) read as NaN rather than failing, so a
+ * file from an older or partial writer still summarises. */
+#include "mimod/summary.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const summary_quantity_names[SQ_COUNT] = {
+    "task_loss", "accuracy", "r2_mean", "q_cor", "q_str", "d_cor", "d_out", "d_in", "i_n", "mi",
+};
+
+int summary_quantity_in_task(int q, int is_wm) {
+    if (q == SQ_ACCURACY || q == SQ_D_IN) return is_wm;
+    if (q == SQ_R2_MEAN) return !is_wm;
+    return q >= 0 && q < SQ_COUNT;
+}
+
+int summary_open(const char *path, int64_t *file, mimod_err *err) {
+    /* Keep HDF5's own error stack quiet: failures are reported through err. */
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        return mimod_errf(err, MIMOD_EIO,
+                          "%s: cannot open as HDF5 (missing, not HDF5, or locked by a writer; "
+                          "HDF5_USE_FILE_LOCKING=FALSE lets a reader look at a file being written)",
+                          path);
+    *file = (int64_t)f;
+    return MIMOD_OK;
+}
+
+void summary_close(int64_t file) {
+    if (file >= 0) H5Fclose((hid_t)file);
+}
+
+int summary_has_task(int64_t file, const char *task) {
+    return H5Lexists((hid_t)file, task, H5P_DEFAULT) > 0;
+}
+
+int summary_axis_index(const summary_task *t, const char *axis) {
+    for (int i = 0; i < t->n_axes; i++)
+        if (strcmp(t->axis_names[i], axis) == 0) return i;
+    return -1;
+}
+
+/* ---- attributes */
+
+static int attr_int64(hid_t obj, const char *name, int64_t *value, mimod_err *err) {
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
+    herr_t rc = H5Aread(a, H5T_NATIVE_INT64, value);
+    H5Aclose(a);
+    if (rc < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s': not an integer", name);
+    return MIMOD_OK;
+}
+
+/* A string attribute, fixed or variable length, into buf[n] (truncated).
+ * *text_out, if non-NULL, receives a malloc'd copy of the whole string. */
+static int attr_string(hid_t obj, const char *name, char *buf, size_t n, char **text_out,
+                       mimod_err *err) {
+    if (buf && n) buf[0] = '\0';
+    if (text_out) *text_out = NULL;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
+    hid_t ftype = H5Aget_type(a);
+    int rc = MIMOD_OK;
+    char *whole = NULL;
+    if (H5Tget_class(ftype) != H5T_STRING) {
+        rc = mimod_errf(err, MIMOD_EIO, "attribute '%s' is not a string", name);
+    } else if (H5Tis_variable_str(ftype) > 0) {
+        hid_t mtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mtype, H5T_VARIABLE);
+        char *s = NULL;
+        if (H5Aread(a, mtype, &s) < 0 || !s) {
+            rc = mimod_errf(err, MIMOD_EIO, "attribute '%s': read failed", name);
+        } else {
+            whole = strdup(s);
+            H5free_memory(s);
+        }
+        H5Tclose(mtype);
+    } else {
+        size_t size = H5Tget_size(ftype);
+        whole = calloc(size + 1, 1);
+        hid_t mtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mtype, size);
+        if (!whole || H5Aread(a, mtype, whole) < 0)
+            rc = mimod_errf(err, MIMOD_EIO, "attribute '%s': read failed", name);
+        H5Tclose(mtype);
+    }
+    H5Tclose(ftype);
+    H5Aclose(a);
+    if (rc == MIMOD_OK && !whole) rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    if (rc == MIMOD_OK && buf && n) {
+        strncpy(buf, whole, n - 1);
+        buf[n - 1] = '\0';
+    }
+    if (rc == MIMOD_OK && text_out) {
+        *text_out = whole;
+        whole = NULL;
+    }
+    free(whole);
+    return rc;
+}
+
+/* Value of `key: value` at the top level of a flat YAML mapping, or NaN. The
+ * task's config_yaml is written by config_to_yaml: one key per line. */
+static double yaml_number(const char *text, const char *key) {
+    size_t klen = strlen(key);
+    for (const char *line = text; line && *line;) {
+        const char *s = line;
+        while (*s == ' ' || *s == '\t') s++;
+        if (strncmp(s, key, klen) == 0) {
+            const char *c = s + klen;
+            while (*c == ' ' || *c == '\t') c++;
+            if (*c == ':') {
+                char *end;
+                double v = strtod(c + 1, &end);
+                if (end != c + 1) return v;
+            }
+        }
+        line = strchr(line, '\n');
+        if (line) line++;
+    }
+    return NAN;
+}
+
+/* ---- datasets */
+
+/* Read a whole dataset with memory type mtype into out, checking that it has
+ * `rank` dimensions equal to dims (dims[i] < 0: any). Missing -> 1, so the
+ * caller can substitute NaN; other failures -> error. */
+static int read_dataset(hid_t grp, const char *name, hid_t mtype, void *out, int rank,
+                        const int64_t *dims, mimod_err *err) {
+    if (H5Lexists(grp, name, H5P_DEFAULT) <= 0) return 1;
+    hid_t d = H5Dopen2(grp, name, H5P_DEFAULT);
+    if (d < 0) return mimod_errf(err, MIMOD_EIO, "dataset '%s': cannot open", name);
+    hid_t space = H5Dget_space(d);
+    int file_rank = H5Sget_simple_extent_ndims(space);
+    hsize_t file_dims[8] = {0};
+    int rc = MIMOD_OK;
+    if (file_rank != rank || file_rank > 8) {
+        rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': rank %d, expected %d", name, file_rank,
+                        rank);
+    } else {
+        H5Sget_simple_extent_dims(space, file_dims, NULL);
+        for (int i = 0; i < rank; i++)
+            if (dims[i] >= 0 && (int64_t)file_dims[i] != dims[i])
+                rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': dimension %d is %llu, expected %lld",
+                                name, i, (unsigned long long)file_dims[i], (long long)dims[i]);
+    }
+    if (rc == MIMOD_OK && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': read failed", name);
+    H5Sclose(space);
+    H5Dclose(d);
+    return rc;
+}
+
+static void fill_nan(double *x, size_t n) {
+    for (size_t i = 0; i < n; i++) x[i] = NAN;
+}
+
+/* Names of the links in a group (the coords axes when the `axes` attribute is absent). */
+static herr_t collect_axis(hid_t g, const char *name, const H5L_info_t *info, void *data) {
+    (void)g;
+    (void)info;
+    summary_task *t = data;
+    if (t->n_axes >= SUMMARY_MAX_AXES) return 1;
+    snprintf(t->axis_names[t->n_axes], SUMMARY_NAME_LEN, "%s", name);
+    t->n_axes++;
+    return 0;
+}
+
+static int parse_axes(summary_task *t, const char *list) {
+    t->n_axes = 0;
+    const char *s = list;
+    while (*s) {
+        while (*s == ' ' || *s == ',') s++;
+        if (!*s) break;
+        const char *e = s;
+        while (*e && *e != ',') e++;
+        const char *end = e;
+        while (end > s && end[-1] == ' ') end--;
+        if (t->n_axes >= SUMMARY_MAX_AXES) return -1;
+        size_t len = (size_t)(end - s);
+        if (len >= SUMMARY_NAME_LEN) len = SUMMARY_NAME_LEN - 1;
+        memcpy(t->axis_names[t->n_axes], s, len);
+        t->axis_names[t->n_axes][len] = '\0';
+        t->n_axes++;
+        s = e;
+    }
+    return 0;
+}
+
+void summary_task_free(summary_task *t) {
+    free(t->coords);
+    free(t->status);
+    free(t->fail_step);
+    free(t->fail_reason);
+    free(t->record_step);
+    free(t->final_values);
+    free(t->timecourse);
+    memset(t, 0, sizeof *t);
+}
+
+static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
+    int rc;
+    if ((rc = attr_int64(g, "n_points", &t->n_points, err)) ||
+        (rc = attr_int64(g, "n_records", &t->n_records, err)) ||
+        (rc = attr_int64(g, "n_units", &t->n_units, err)) ||
+        (rc = attr_int64(g, "n_out", &t->n_out, err)))
+        return rc;
+    if (attr_int64(g, "n_in", &t->n_in, NULL)) t->n_in = 0;
+    if (attr_int64(g, "n_mm_steps", &t->n_mm_steps, NULL)) t->n_mm_steps = 0;
+    if (attr_string(g, "preset", t->preset, sizeof t->preset, NULL, NULL)) t->preset[0] = '\0';
+    char *yaml = NULL;
+    t->base_lambda_I = t->base_lambda_reg = NAN;
+    if (attr_string(g, "config_yaml", NULL, 0, &yaml, NULL) == MIMOD_OK && yaml) {
+        t->base_lambda_I = yaml_number(yaml, "lambda_I");
+        t->base_lambda_reg = yaml_number(yaml, "lambda_reg");
+    }
+    free(yaml);
+    if (t->n_points <= 0 || t->n_records <= 0 || t->n_units <= 0 || t->n_out <= 0)
+        return mimod_errf(err, MIMOD_EIO, "n_points/n_records/n_units/n_out must be positive");
+
+    /* Axes: the `axes` attribute gives the expansion order; else list coords/. */
+    char axes[1024];
+    if (attr_string(g, "axes", axes, sizeof axes, NULL, NULL) == MIMOD_OK) {
+        if (parse_axes(t, axes)) return mimod_errf(err, MIMOD_EIO, "too many axes");
+    } else if (H5Lexists(g, "coords", H5P_DEFAULT) > 0) {
+        hid_t cg = H5Gopen2(g, "coords", H5P_DEFAULT);
+        H5Literate(cg, H5_INDEX_NAME, H5_ITER_INC, NULL, collect_axis, t);
+        H5Gclose(cg);
+    }
+
+    size_t P = (size_t)t->n_points, R = (size_t)t->n_records;
+    t->coords = malloc(sizeof(double) * (t->n_axes ? t->n_axes : 1) * P);
+    t->status = calloc(P, sizeof *t->status);
+    t->fail_step = malloc(sizeof *t->fail_step * P);
+    t->fail_reason = calloc(P, sizeof *t->fail_reason);
+    t->record_step = calloc(R, sizeof *t->record_step);
+    t->final_values = malloc(sizeof(double) * SQ_COUNT * P);
+    t->timecourse = malloc(sizeof(double) * SQ_COUNT * P * R);
+    if (!t->coords || !t->status || !t->fail_step || !t->fail_reason || !t->record_step ||
+        !t->final_values || !t->timecourse)
+        return mimod_errf(err, MIMOD_ENOMEM, "out of memory (%zu points, %zu records)", P, R);
+
+    int64_t dimP[1] = {(int64_t)P}, dimPR[2] = {(int64_t)P, (int64_t)R}, dimR[1] = {(int64_t)R};
+    for (int i = 0; i < t->n_axes; i++) {
+        char path[SUMMARY_NAME_LEN + 16];
+        snprintf(path, sizeof path, "coords/%s", t->axis_names[i]);
+        rc = read_dataset(g, path, H5T_NATIVE_DOUBLE, t->coords + (size_t)i * P, 1, dimP, err);
+        if (rc == 1) return mimod_errf(err, MIMOD_EIO, "dataset '%s' missing", path);
+        if (rc) return rc;
+    }
+    rc = read_dataset(g, "status", H5T_NATIVE_INT32, t->status, 1, dimP, err);
+    if (rc == 1) return mimod_errf(err, MIMOD_EIO, "dataset 'status' missing");
+    if (rc) return rc;
+    rc = read_dataset(g, "record_step", H5T_NATIVE_INT64, t->record_step, 1, dimR, err);
+    if (rc == 1)
+        for (size_t r = 0; r < R; r++) t->record_step[r] = (int64_t)r; /* fall back to indices */
+    else if (rc)
+        return rc;
+    rc = read_dataset(g, "fail_step", H5T_NATIVE_INT64, t->fail_step, 1, dimP, err);
+    if (rc == 1)
+        for (size_t p = 0; p < P; p++) t->fail_step[p] = -1;
+    else if (rc)
+        return rc;
+    {
+        hid_t mtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mtype, 128);
+        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
+        char(*raw)[128] = calloc(P, 128);
+        rc = raw ? read_dataset(g, "fail_reason", mtype, raw, 1, dimP, NULL) : 1;
+        if (rc == MIMOD_OK)
+            for (size_t p = 0; p < P; p++) {
+                memcpy(t->fail_reason[p], raw[p], 128);
+                t->fail_reason[p][128] = '\0';
+            }
+        free(raw);
+        H5Tclose(mtype);
+    }
+
+    for (int q = 0; q < SQ_COUNT; q++) {
+        char path[64];
+        double *fin = t->final_values + (size_t)q * P;
+        double *tc = t->timecourse + (size_t)q * P * R;
+        snprintf(path, sizeof path, "final/%s", summary_quantity_names[q]);
+        rc = read_dataset(g, path, H5T_NATIVE_DOUBLE, fin, 1, dimP, err);
+        if (rc == 1) fill_nan(fin, P);
+        else if (rc) return rc;
+        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_names[q]);
+        rc = q == SQ_I_N ? 1 : read_dataset(g, path, H5T_NATIVE_DOUBLE, tc, 2, dimPR, err);
+        if (rc == 1) fill_nan(tc, P * R);
+        else if (rc) return rc;
+    }
+    return MIMOD_OK;
+}
+
+int summary_read_task(int64_t file, const char *task, summary_task *t, mimod_err *err) {
+    memset(t, 0, sizeof *t);
+    snprintf(t->name, sizeof t->name, "%s", task);
+    t->is_wm = strcmp(task, "wm") == 0;
+    if (!t->is_wm && strcmp(task, "sep") != 0)
+        return mimod_errf(err, MIMOD_EINVAL, "unknown task '%s' (wm or sep)", task);
+    if (!summary_has_task(file, task))
+        return mimod_errf(err, MIMOD_EIO, "no group /%s in the file", task);
+    hid_t g = H5Gopen2((hid_t)file, task, H5P_DEFAULT);
+    if (g < 0) return mimod_errf(err, MIMOD_EIO, "cannot open group /%s", task);
+    int rc = read_task_body(g, t, err);
+    H5Gclose(g);
+    if (rc) {
+        mimod_err_prefix(err, "reading /%s", task);
+        summary_task_free(t);
+    }
+    return rc;
+}
+
+int summary_read_point_matrix(int64_t file, const char *task, const char *dataset,
+                              int64_t point, double *out, int64_t max_elems, int64_t *rows,
+                              int64_t *cols, mimod_err *err) {
+    char path[256];
+    snprintf(path, sizeof path, "%s/%s", task, dataset);
+    if (H5Lexists((hid_t)file, task, H5P_DEFAULT) <= 0 ||
+        H5Lexists((hid_t)file, path, H5P_DEFAULT) <= 0)
+        return mimod_errf(err, MIMOD_EIO, "dataset /%s missing", path);
+    hid_t d = H5Dopen2((hid_t)file, path, H5P_DEFAULT);
+    if (d < 0) return mimod_errf(err, MIMOD_EIO, "dataset /%s: cannot open", path);
+    hid_t space = H5Dget_space(d);
+    hsize_t dims[3] = {0, 0, 0};
+    int rank = H5Sget_simple_extent_ndims(space);
+    int rc = MIMOD_OK;
+    hid_t mspace = -1;
+    if (rank != 3) {
+        rc = mimod_errf(err, MIMOD_EIO, "dataset /%s: rank %d, expected 3", path, rank);
+        goto done;
+    }
+    H5Sget_simple_extent_dims(space, dims, NULL);
+    if (point < 0 || (hsize_t)point >= dims[0]) {
+        rc = mimod_errf(err, MIMOD_EINVAL, "dataset /%s: point %lld out of range", path,
+                        (long long)point);
+        goto done;
+    }
+    if ((int64_t)(dims[1] * dims[2]) > max_elems) {
+        rc = mimod_errf(err, MIMOD_EINVAL, "dataset /%s: %llu×%llu does not fit the buffer", path,
+                        (unsigned long long)dims[1], (unsigned long long)dims[2]);
+        goto done;
+    }
+    hsize_t start[3] = {(hsize_t)point, 0, 0}, count[3] = {1, dims[1], dims[2]};
+    H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
+    mspace = H5Screate_simple(3, count, NULL);
+    if (H5Dread(d, H5T_NATIVE_DOUBLE, mspace, space, H5P_DEFAULT, out) < 0)
+        rc = mimod_errf(err, MIMOD_EIO, "dataset /%s: read failed", path);
+    *rows = (int64_t)dims[1];
+    *cols = (int64_t)dims[2];
+done:
+    if (mspace >= 0) H5Sclose(mspace);
+    H5Sclose(space);
+    H5Dclose(d);
+    return rc;
+}

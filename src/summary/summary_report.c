@@ -1,0 +1,569 @@
+/* summary_report.c — conditions, per-condition statistics, tests between
+ * conditions and the printed tables (text, markdown, csv) of mimod-summary.
+ * A condition is the set of grid points that differ only in `seed`. */
+#include "mimod/summary.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---------------------------------------------------------------- paper table */
+
+/* The paper's reported values, transcribed from SPEC §6 (the table "Statistics
+ * across seeds and what the paper reports"; Tomoda, Tsuda & Yamaguti 2025).
+ * This is the only place they live. Columns are the paper's conditions; a
+ * result-file condition is matched to a column by task and (λ_I, λ_reg) in
+ * paper_column_of() below, and only when the task's preset is "paper". */
+enum { PAPER_WM_MI, PAPER_WM_NOMI, PAPER_SEP_MI_L2, PAPER_SEP_NOMI, PAPER_SEP_MI_NOL2,
+       PAPER_N_COLUMNS };
+static const char *const paper_column_names[PAPER_N_COLUMNS] = {
+    "MI", "no MI", "MI + L2", "no MI", "MI, no L2",
+};
+static const struct {
+    int column, quantity;
+    const char *value;
+} paper_values[] = {
+    {PAPER_WM_MI, SQ_TASK_LOSS, "0.146 ± 0.032"},
+    {PAPER_WM_MI, SQ_ACCURACY, "20/20 succeed"},
+    {PAPER_WM_MI, SQ_Q_COR, "0.299 ± 0.153"},
+    {PAPER_WM_MI, SQ_Q_STR, "0.114 ± 0.049 (10/20 > 0.1)"},
+    {PAPER_WM_MI, SQ_D_COR, "0.623 ± 0.316"},
+    {PAPER_WM_MI, SQ_D_IN, "0.623 ± 0.31"},
+    {PAPER_WM_MI, SQ_D_OUT, "0.526 ± 0.261"},
+    {PAPER_WM_MI, SUMMARY_PAPER_PEARSON, "r(Î, loss) = 0.0046 (p = 0.98)"},
+    {PAPER_WM_NOMI, SQ_TASK_LOSS, "0.166 ± 0.053 (p = 0.14)"},
+    {PAPER_WM_NOMI, SQ_ACCURACY, "20/20 succeed"},
+    {PAPER_WM_NOMI, SQ_Q_COR, "-0.0162 ± 0.012"},
+    {PAPER_WM_NOMI, SQ_D_COR, "0.072 ± 0.057"},
+    {PAPER_SEP_MI_L2, SQ_R2_MEAN, "0.973 ± 0.013"},
+    {PAPER_SEP_MI_L2, SQ_Q_COR, "0.375 ± 0.090"},
+    {PAPER_SEP_MI_L2, SQ_Q_STR, "0.088 ± 0.035"},
+    {PAPER_SEP_MI_L2, SQ_D_COR, "0.494 ± 0.285"},
+    {PAPER_SEP_MI_L2, SQ_D_OUT, "0.173 ± 0.151"},
+    {PAPER_SEP_MI_L2, SQ_I_N, "0.926 ± 0.224"},
+    {PAPER_SEP_NOMI, SQ_Q_STR, "-0.0048 ± 0.0056 (p < 1e-4)"},
+    {PAPER_SEP_NOMI, SQ_D_OUT, "0.021 ± 0.015 (p < 1e-4)"},
+    {PAPER_SEP_NOMI, SQ_I_N, "0.018 ± 0.014"},
+    {PAPER_SEP_MI_NOL2, SQ_Q_COR, "0.380 ± 0.075"},
+    {PAPER_SEP_MI_NOL2, SQ_Q_STR, "0.013 ± 0.006"},
+    {PAPER_SEP_MI_NOL2, SQ_D_COR, "0.460 ± 0.285"},
+    {PAPER_SEP_MI_NOL2, SQ_D_OUT, "0.041 ± 0.032"},
+};
+
+const char *summary_paper_value(int paper_column, int quantity) {
+    for (size_t i = 0; i < sizeof paper_values / sizeof paper_values[0]; i++)
+        if (paper_values[i].column == paper_column && paper_values[i].quantity == quantity)
+            return paper_values[i].value;
+    return NULL;
+}
+
+const char *summary_paper_column_name(int paper_column) {
+    return paper_column >= 0 && paper_column < PAPER_N_COLUMNS ? paper_column_names[paper_column]
+                                                               : "";
+}
+
+static int same_value(double a, double b) {
+    return fabs(a - b) <= 1e-9 * (fabs(a) > fabs(b) ? fabs(a) : fabs(b)) + 1e-15;
+}
+
+/* The paper's conditions (SPEC §2/§4/§6): WM λ_I 0.1 (MI) or 0 (no MI), both
+ * with the preset λ_reg 0.02 (a WM run with another λ_reg is not the paper's
+ * condition; an unknown λ_reg, NaN, is not held against the match); SEP λ_I
+ * 0.005 with λ_reg 0.002 (MI + L2) or 0 (MI, no L2), and λ_I 0 (no MI). */
+static int paper_column_of(int is_wm, double lambda_I, double lambda_reg) {
+    if (is_wm) {
+        if (!isnan(lambda_reg) && !same_value(lambda_reg, 0.02)) return -1;
+        if (same_value(lambda_I, 0.1)) return PAPER_WM_MI;
+        if (same_value(lambda_I, 0.0)) return PAPER_WM_NOMI;
+        return -1;
+    }
+    if (same_value(lambda_I, 0.0)) return PAPER_SEP_NOMI;
+    if (same_value(lambda_I, 0.005)) {
+        if (same_value(lambda_reg, 0.002)) return PAPER_SEP_MI_L2;
+        if (same_value(lambda_reg, 0.0)) return PAPER_SEP_MI_NOL2;
+    }
+    return -1;
+}
+
+/* ------------------------------------------------------------------- analysis */
+
+void summary_options_default(summary_options *o) {
+    o->success_threshold = 0.9;
+    o->struct_threshold = 0.1;
+    o->welch = 0;
+}
+
+static double coord(const summary_task *t, int axis, int point) {
+    return t->coords[(size_t)axis * t->n_points + point];
+}
+
+/* 1 if points p and q have equal values on every axis except `skip` (−1: none) and seed. */
+static int same_except(const summary_task *t, int p, int q, int skip, int seed_axis) {
+    for (int i = 0; i < t->n_axes; i++) {
+        if (i == skip || i == seed_axis) continue;
+        if (!same_value(coord(t, i, p), coord(t, i, q))) return 0;
+    }
+    return 1;
+}
+
+void summary_analysis_free(summary_analysis *a) {
+    if (a->conditions)
+        for (int c = 0; c < a->n_conditions; c++) free(a->conditions[c].points);
+    free(a->conditions);
+    free(a->tests);
+    memset(a, 0, sizeof *a);
+}
+
+static void condition_stats(const summary_task *t, const summary_options *o,
+                            summary_condition *c, double *scratch, double *scratch2) {
+    size_t P = (size_t)t->n_points;
+    for (int q = 0; q < SQ_COUNT; q++) {
+        for (int k = 0; k < c->n_points; k++)
+            scratch[k] = t->final_values[(size_t)q * P + c->points[k]];
+        summary_mean_sd(scratch, c->n_points, &c->n[q], &c->mean[q], &c->sd[q]);
+    }
+    int success_q = t->is_wm ? SQ_ACCURACY : SQ_R2_MEAN;
+    c->n_success = c->n_success_known = c->n_struct = c->n_struct_known = 0;
+    for (int k = 0; k < c->n_points; k++) {
+        double s = t->final_values[(size_t)success_q * P + c->points[k]];
+        double qs = t->final_values[(size_t)SQ_Q_STR * P + c->points[k]];
+        if (isfinite(s)) {
+            c->n_success_known++;
+            c->n_success += s > o->success_threshold;
+        }
+        if (isfinite(qs)) {
+            c->n_struct_known++;
+            c->n_struct += qs > o->struct_threshold;
+        }
+        scratch[k] = t->final_values[(size_t)SQ_MI * P + c->points[k]];
+        scratch2[k] = t->final_values[(size_t)SQ_TASK_LOSS * P + c->points[k]];
+    }
+    if (summary_pearson(scratch, scratch2, c->n_points, &c->pearson_n, &c->pearson_r,
+                        &c->pearson_p, NULL) != MIMOD_OK) {
+        c->pearson_r = c->pearson_p = NAN;
+    }
+}
+
+int summary_analyze(const summary_task *t, const summary_options *o, summary_analysis *a,
+                    mimod_err *err) {
+    memset(a, 0, sizeof *a);
+    a->task = t;
+    int P = (int)t->n_points;
+    int seed_axis = summary_axis_index(t, "seed");
+    int li_axis = summary_axis_index(t, "lambda_I");
+    int lr_axis = summary_axis_index(t, "lambda_reg");
+    int *cond_of = malloc(sizeof(int) * P);
+    int *counts = calloc((size_t)P, sizeof(int));
+    a->conditions = calloc((size_t)P, sizeof *a->conditions);
+    double *scratch = malloc(sizeof(double) * P), *scratch2 = malloc(sizeof(double) * P);
+    int rc = MIMOD_OK;
+    if (!cond_of || !counts || !a->conditions || !scratch || !scratch2) {
+        rc = mimod_errf(err, MIMOD_ENOMEM, "summary_analyze: out of memory");
+        goto done;
+    }
+
+    /* Conditions in order of first appearance over all points (finished or not),
+     * so a condition with no finished point still shows up with n = 0. */
+    for (int p = 0; p < P; p++) {
+        switch (t->status[p]) {
+        case SUMMARY_DONE: a->n_finished++; break;
+        case SUMMARY_RUNNING: a->n_running++; break;
+        case SUMMARY_FAILED: a->n_failed++; break;
+        default: a->n_pending++; break;
+        }
+        int found = -1;
+        for (int c = 0; c < a->n_conditions && found < 0; c++)
+            if (same_except(t, p, a->conditions[c].first_point, -1, seed_axis)) found = c;
+        if (found < 0) {
+            found = a->n_conditions++;
+            summary_condition *c = &a->conditions[found];
+            c->first_point = p;
+            c->lambda_I = li_axis >= 0 ? coord(t, li_axis, p) : t->base_lambda_I;
+            c->lambda_reg = lr_axis >= 0 ? coord(t, lr_axis, p) : t->base_lambda_reg;
+            c->paper_column = strcmp(t->preset, "paper") == 0
+                                  ? paper_column_of(t->is_wm, c->lambda_I, c->lambda_reg)
+                                  : -1;
+        }
+        cond_of[p] = found;
+        if (t->status[p] == SUMMARY_DONE) counts[found]++;
+    }
+    for (int c = 0; c < a->n_conditions; c++) {
+        a->conditions[c].points = malloc(sizeof(int) * (counts[c] ? counts[c] : 1));
+        if (!a->conditions[c].points) {
+            rc = mimod_errf(err, MIMOD_ENOMEM, "summary_analyze: out of memory");
+            goto done;
+        }
+    }
+    for (int p = 0; p < P; p++) {
+        if (t->status[p] != SUMMARY_DONE) continue;
+        summary_condition *c = &a->conditions[cond_of[p]];
+        c->points[c->n_points++] = p;
+    }
+    for (int c = 0; c < a->n_conditions; c++)
+        condition_stats(t, o, &a->conditions[c], scratch, scratch2);
+
+    /* Tests: pairs that differ in exactly one of lambda_I / lambda_reg. */
+    int n_pairs = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1) {
+            a->tests = calloc((size_t)(n_pairs ? n_pairs : 1) * SQ_COUNT, sizeof *a->tests);
+            if (!a->tests) {
+                rc = mimod_errf(err, MIMOD_ENOMEM, "summary_analyze: out of memory");
+                goto done;
+            }
+        }
+        for (int ca = 0; ca < a->n_conditions; ca++)
+            for (int cb = ca + 1; cb < a->n_conditions; cb++) {
+                int pa = a->conditions[ca].first_point, pb = a->conditions[cb].first_point;
+                int axis = -1;
+                if (li_axis >= 0 && same_except(t, pa, pb, li_axis, seed_axis)) axis = li_axis;
+                else if (lr_axis >= 0 && same_except(t, pa, pb, lr_axis, seed_axis)) axis = lr_axis;
+                if (axis < 0) continue;
+                if (pass == 0) {
+                    n_pairs++;
+                    continue;
+                }
+                const summary_condition *A = &a->conditions[ca], *B = &a->conditions[cb];
+                for (int q = 0; q < SQ_COUNT; q++) {
+                    if (!summary_quantity_in_task(q, t->is_wm)) continue;
+                    summary_test *s = &a->tests[a->n_tests++];
+                    s->cond_a = ca;
+                    s->cond_b = cb;
+                    s->axis = axis;
+                    s->quantity = q;
+                    for (int k = 0; k < A->n_points; k++)
+                        scratch[k] = t->final_values[(size_t)q * P + A->points[k]];
+                    for (int k = 0; k < B->n_points; k++)
+                        scratch2[k] = t->final_values[(size_t)q * P + B->points[k]];
+                    s->ok = summary_ttest(scratch, A->n_points, scratch2, B->n_points, o->welch,
+                                          &s->res, NULL) == MIMOD_OK;
+                }
+            }
+    }
+done:
+    free(cond_of);
+    free(counts);
+    free(scratch);
+    free(scratch2);
+    if (rc) summary_analysis_free(a);
+    return rc;
+}
+
+static void fmt_number(char *buf, size_t n, double x) {
+    if (isnan(x)) snprintf(buf, n, "NaN");
+    else snprintf(buf, n, "%.6g", x);
+}
+
+void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t n) {
+    const summary_task *t = a->task;
+    int p = a->conditions[c].first_point;
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < t->n_axes; i++) {
+        if (strcmp(t->axis_names[i], "seed") == 0) continue;
+        char v[32];
+        fmt_number(v, sizeof v, coord(t, i, p));
+        int w = snprintf(buf + used, n - used, "%s%s=%s", used ? ", " : "", t->axis_names[i], v);
+        if (w < 0 || (size_t)w >= n - used) break;
+        used += (size_t)w;
+    }
+    if (!used) snprintf(buf, n, "(all points)");
+}
+
+/* ---------------------------------------------------------------- printing */
+
+/* One table written three ways: cells are collected per row, then printed as an
+ * aligned text table or a markdown pipe table. */
+#define MAX_COLS 10
+#define CELL 64
+typedef struct {
+    int n_cols, n_rows, cap;
+    char (*cells)[MAX_COLS][CELL];
+} table;
+
+static void table_row(table *tb, const char *const *cols) {
+    if (tb->n_rows == tb->cap) {
+        int cap = tb->cap ? 2 * tb->cap : 16;
+        void *grown = realloc(tb->cells, sizeof *tb->cells * (size_t)cap);
+        if (!grown) return; /* out of memory: the row is dropped rather than crashing */
+        tb->cells = grown;
+        tb->cap = cap;
+    }
+    for (int i = 0; i < tb->n_cols; i++)
+        snprintf(tb->cells[tb->n_rows][i], CELL, "%s", cols[i] ? cols[i] : "");
+    tb->n_rows++;
+}
+
+/* Display width of a UTF-8 string (counts code points; ± and Î are one column). */
+static int utf8_width(const char *s) {
+    int w = 0;
+    for (; *s; s++)
+        if (((unsigned char)*s & 0xC0) != 0x80) w++;
+    return w;
+}
+
+static void table_print(FILE *out, const table *tb, summary_format fmt) {
+    int width[MAX_COLS] = {0};
+    for (int r = 0; r < tb->n_rows; r++)
+        for (int i = 0; i < tb->n_cols; i++) {
+            int w = utf8_width(tb->cells[r][i]);
+            if (w > width[i]) width[i] = w;
+        }
+    for (int r = 0; r < tb->n_rows; r++) {
+        if (fmt == SUMMARY_MARKDOWN) fputs("|", out);
+        else fputs("  ", out);
+        for (int i = 0; i < tb->n_cols; i++) {
+            const char *cell = tb->cells[r][i];
+            int pad = width[i] - utf8_width(cell);
+            if (fmt == SUMMARY_MARKDOWN) fprintf(out, " %s%*s |", cell, pad, "");
+            else fprintf(out, "%s%*s%s", cell, i + 1 < tb->n_cols ? pad : 0, "",
+                         i + 1 < tb->n_cols ? "  " : "");
+        }
+        fputs("\n", out);
+        if (r == 0) {
+            if (fmt == SUMMARY_MARKDOWN) {
+                fputs("|", out);
+                for (int i = 0; i < tb->n_cols; i++) {
+                    fputs(i ? "" : "", out);
+                    for (int k = 0; k < width[i] + 2; k++) fputc('-', out);
+                    fputs("|", out);
+                }
+            } else {
+                fputs("  ", out);
+                for (int i = 0; i < tb->n_cols; i++) {
+                    for (int k = 0; k < width[i]; k++) fputc('-', out);
+                    if (i + 1 < tb->n_cols) fputs("  ", out);
+                }
+            }
+            fputs("\n", out);
+        }
+    }
+    free(tb->cells);
+}
+
+static void csv_field(FILE *out, const char *s, int last) {
+    int quote = strpbrk(s, ",\"\n") != NULL;
+    if (quote) {
+        fputc('"', out);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', out);
+            fputc(*s, out);
+        }
+        fputc('"', out);
+    } else {
+        fputs(s, out);
+    }
+    fputs(last ? "\n" : ",", out);
+}
+
+static void csv_row(FILE *out, const char *const *f, int n) {
+    for (int i = 0; i < n; i++) csv_field(out, f[i] ? f[i] : "", i == n - 1);
+}
+
+#define CSV_N 17
+static const char *const csv_header_fields[CSV_N] = {
+    "record", "task", "condition", "condition_b", "label", "label_b", "quantity", "n", "mean",
+    "sd", "n_b", "mean_b", "sd_b", "statistic", "df", "p", "paper",
+};
+
+static void print_csv(FILE *out, const summary_analysis *a, const summary_options *o,
+                      int header) {
+    const summary_task *t = a->task;
+    if (header) csv_row(out, csv_header_fields, CSV_N);
+    char f[CSV_N][160];
+    const char *fp[CSV_N];
+    for (int i = 0; i < CSV_N; i++) fp[i] = f[i];
+    for (int c = 0; c < a->n_conditions; c++) {
+        const summary_condition *C = &a->conditions[c];
+        for (int q = 0; q < SQ_COUNT; q++) {
+            if (!summary_quantity_in_task(q, t->is_wm)) continue;
+            memset(f, 0, sizeof f);
+            snprintf(f[0], 160, "stat");
+            snprintf(f[1], 160, "%s", t->name);
+            snprintf(f[2], 160, "%d", c + 1);
+            summary_condition_label(a, c, f[4], 160);
+            snprintf(f[6], 160, "%s", summary_quantity_names[q]);
+            snprintf(f[7], 160, "%d", C->n[q]);
+            snprintf(f[8], 160, "%.10g", C->mean[q]);
+            snprintf(f[9], 160, "%.10g", C->sd[q]);
+            const char *pv = summary_paper_value(C->paper_column, q);
+            snprintf(f[16], 160, "%s", pv ? pv : "");
+            csv_row(out, fp, CSV_N);
+        }
+        /* rates as their own rows: mean = rate, n = trials with a finite value */
+        const struct {
+            const char *name;
+            int k, n;
+        } rates[2] = {{"success_rate", C->n_success, C->n_success_known},
+                      {"struct_rate", C->n_struct, C->n_struct_known}};
+        for (int i = 0; i < 2; i++) {
+            memset(f, 0, sizeof f);
+            snprintf(f[0], 160, "rate");
+            snprintf(f[1], 160, "%s", t->name);
+            snprintf(f[2], 160, "%d", c + 1);
+            summary_condition_label(a, c, f[4], 160);
+            snprintf(f[6], 160, "%s>%g", i == 0 ? (t->is_wm ? "accuracy" : "r2_mean") : "q_str",
+                     i == 0 ? o->success_threshold : o->struct_threshold);
+            snprintf(f[7], 160, "%d", rates[i].n);
+            snprintf(f[8], 160, "%.10g", rates[i].n ? (double)rates[i].k / rates[i].n : NAN);
+            snprintf(f[13], 160, "%d", rates[i].k);
+            csv_row(out, fp, CSV_N);
+        }
+        memset(f, 0, sizeof f);
+        snprintf(f[0], 160, "pearson");
+        snprintf(f[1], 160, "%s", t->name);
+        snprintf(f[2], 160, "%d", c + 1);
+        summary_condition_label(a, c, f[4], 160);
+        snprintf(f[6], 160, "mi~task_loss");
+        snprintf(f[7], 160, "%d", C->pearson_n);
+        snprintf(f[13], 160, "%.10g", C->pearson_r);
+        snprintf(f[14], 160, "%d", C->pearson_n - 2);
+        snprintf(f[15], 160, "%.10g", C->pearson_p);
+        const char *pv = summary_paper_value(C->paper_column, SUMMARY_PAPER_PEARSON);
+        snprintf(f[16], 160, "%s", pv ? pv : "");
+        csv_row(out, fp, CSV_N);
+    }
+    for (int i = 0; i < a->n_tests; i++) {
+        const summary_test *s = &a->tests[i];
+        memset(f, 0, sizeof f);
+        snprintf(f[0], 160, o->welch ? "welch" : "student");
+        snprintf(f[1], 160, "%s", t->name);
+        snprintf(f[2], 160, "%d", s->cond_a + 1);
+        snprintf(f[3], 160, "%d", s->cond_b + 1);
+        summary_condition_label(a, s->cond_a, f[4], 160);
+        summary_condition_label(a, s->cond_b, f[5], 160);
+        snprintf(f[6], 160, "%s", summary_quantity_names[s->quantity]);
+        snprintf(f[7], 160, "%d", s->res.n_a);
+        snprintf(f[8], 160, "%.10g", s->res.mean_a);
+        snprintf(f[9], 160, "%.10g", s->res.sd_a);
+        snprintf(f[10], 160, "%d", s->res.n_b);
+        snprintf(f[11], 160, "%.10g", s->res.mean_b);
+        snprintf(f[12], 160, "%.10g", s->res.sd_b);
+        snprintf(f[13], 160, "%.10g", s->res.t);
+        snprintf(f[14], 160, "%.10g", s->res.df);
+        snprintf(f[15], 160, "%.10g", s->res.p);
+        csv_row(out, fp, CSV_N);
+    }
+}
+
+static void fmt_mean_sd(char *buf, size_t n, double mean, double sd) {
+    if (isnan(mean)) snprintf(buf, n, "—");
+    else if (isnan(sd)) snprintf(buf, n, "%.4g", mean);
+    else snprintf(buf, n, "%.4g ± %.3g", mean, sd);
+}
+
+static void fmt_p(char *buf, size_t n, double p) {
+    if (isnan(p)) snprintf(buf, n, "—");
+    else if (p < 1e-4) snprintf(buf, n, "%.2e", p);
+    else snprintf(buf, n, "%.4f", p);
+}
+
+void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,
+                   summary_format fmt, int csv_header) {
+    if (fmt == SUMMARY_CSV) {
+        print_csv(out, a, o, csv_header);
+        return;
+    }
+    const summary_task *t = a->task;
+    int md = fmt == SUMMARY_MARKDOWN;
+    int paper = strcmp(t->preset, "paper") == 0;
+    fprintf(out, "%sTask %s (preset %s): %lld points — %d finished, %d running, %d failed, "
+                 "%d pending\n\n",
+            md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", (long long)t->n_points,
+            a->n_finished, a->n_running, a->n_failed, a->n_pending);
+    if (a->n_failed) {
+        int seed_axis = summary_axis_index(t, "seed");
+        for (int p = 0; p < t->n_points; p++) {
+            if (t->status[p] != SUMMARY_FAILED) continue;
+            fprintf(out, "%sfailed: point %d", md ? "- " : "  ", p);
+            if (seed_axis >= 0) fprintf(out, " (seed %.0f)", coord(t, seed_axis, p));
+            if (t->fail_step[p] >= 0) fprintf(out, " at MM step %lld", (long long)t->fail_step[p]);
+            if (t->fail_reason[p][0]) fprintf(out, ": %s", t->fail_reason[p]);
+            fputs("\n", out);
+        }
+        fputs("\n", out);
+    }
+    for (int c = 0; c < a->n_conditions; c++) {
+        const summary_condition *C = &a->conditions[c];
+        char label[256];
+        summary_condition_label(a, c, label, sizeof label);
+        fprintf(out, "%sCondition %d: %s — %d finished trial%s", md ? "### " : "", c + 1, label,
+                C->n_points, C->n_points == 1 ? "" : "s");
+        if (C->paper_column >= 0)
+            fprintf(out, " (paper: %s)", summary_paper_column_name(C->paper_column));
+        fputs(md ? "\n\n" : "\n", out);
+        table tb = {.n_cols = paper ? 4 : 3};
+        const char *head[4] = {"quantity", "n", "mean ± sd", "paper"};
+        table_row(&tb, head);
+        for (int q = 0; q < SQ_COUNT; q++) {
+            if (!summary_quantity_in_task(q, t->is_wm)) continue;
+            char n_s[16], ms[CELL];
+            snprintf(n_s, sizeof n_s, "%d", C->n[q]);
+            fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
+            const char *pv = summary_paper_value(C->paper_column, q);
+            const char *row[4] = {summary_quantity_names[q], n_s, ms, pv ? pv : ""};
+            table_row(&tb, row);
+        }
+        table_print(out, &tb, fmt);
+        if (md) fputs("\n", out);
+        const char *bullet = md ? "- " : "  ";
+        fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet, t->is_wm ? "accuracy" : "r2_mean",
+                o->success_threshold, C->n_success, C->n_success_known);
+        fprintf(out, "%sstructural differentiation (q_str > %g): %d/%d\n", bullet,
+                o->struct_threshold, C->n_struct, C->n_struct_known);
+        char r_s[32], p_s[32];
+        fmt_number(r_s, sizeof r_s, C->pearson_r);
+        fmt_p(p_s, sizeof p_s, C->pearson_p);
+        fprintf(out, "%sPearson r(final mi, task_loss) = %s, p = %s (n = %d)", bullet, r_s, p_s,
+                C->pearson_n);
+        const char *pv = summary_paper_value(C->paper_column, SUMMARY_PAPER_PEARSON);
+        if (pv) fprintf(out, "; paper: %s", pv);
+        fputs("\n\n", out);
+    }
+    if (a->n_tests == 0) {
+        fprintf(out, "No pair of conditions differs in exactly one of lambda_I / lambda_reg: "
+                     "no tests.\n\n");
+        return;
+    }
+    fprintf(out, "%sTests (%s two-sample t-test, two-sided) between conditions differing in one "
+                 "of lambda_I / lambda_reg\n\n",
+            md ? "### " : "", o->welch ? "Welch's" : "Student's pooled-variance");
+    int current_a = -1, current_b = -1;
+    table tb = {.n_cols = 6};
+    for (int i = 0; i < a->n_tests; i++) {
+        const summary_test *s = &a->tests[i];
+        if (s->cond_a != current_a || s->cond_b != current_b) {
+            if (tb.n_rows) {
+                table_print(out, &tb, fmt);
+                fputs("\n", out);
+                tb = (table){.n_cols = 6};
+            }
+            current_a = s->cond_a;
+            current_b = s->cond_b;
+            fprintf(out, "%sCondition %d vs %d (differ in %s: %g vs %g)%s", md ? "**" : "",
+                    s->cond_a + 1, s->cond_b + 1, t->axis_names[s->axis],
+                    coord(t, s->axis, a->conditions[s->cond_a].first_point),
+                    coord(t, s->axis, a->conditions[s->cond_b].first_point), md ? "**\n\n" : "\n");
+            const char *head[6] = {"quantity", "mean ± sd (a)", "mean ± sd (b)", "t", "df", "p"};
+            table_row(&tb, head);
+        }
+        char ma[CELL], mb[CELL], t_s[32], df_s[32], p_s[32];
+        fmt_mean_sd(ma, sizeof ma, s->res.mean_a, s->res.sd_a);
+        fmt_mean_sd(mb, sizeof mb, s->res.mean_b, s->res.sd_b);
+        if (s->ok) {
+            snprintf(t_s, sizeof t_s, "%.4g", s->res.t);
+            snprintf(df_s, sizeof df_s, "%.4g", s->res.df);
+            fmt_p(p_s, sizeof p_s, s->res.p);
+        } else {
+            snprintf(t_s, sizeof t_s, "—");
+            snprintf(df_s, sizeof df_s, "—");
+            snprintf(p_s, sizeof p_s, "—");
+        }
+        const char *row[6] = {summary_quantity_names[s->quantity], ma, mb, t_s, df_s, p_s};
+        table_row(&tb, row);
+    }
+    if (tb.n_rows) {
+        table_print(out, &tb, fmt);
+        fputs("\n", out);
+    }
+}

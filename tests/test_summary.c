@@ -1,0 +1,471 @@
+/* test_summary.c — mimod-summary: the statistics functions on hand-known
+ * samples, then a synthetic result file written here with serial HDF5 exactly
+ * as docs/hdf5-layout.md describes (root attributes, /wm with coords, status
+ * including unfinished and failed points, final/<q>, timecourse/<q>, record_step,
+ * weights/<name>, final/corr, final/unit_out_corr), read back and analysed, and the
+ * figures drawn and checked (PNG signature, IHDR width and height).
+ *
+ * Reference numbers were computed independently with Python 3 (this machine's
+ * python3, no GSL): means and sds with the `statistics` module (exact rational
+ * arithmetic inside), Pearson r with statistics.correlation, t and Welch df
+ * from the textbook formulas, and two-sided p values from the regularised
+ * incomplete beta function, p = I_{df/(df+t²)}(df/2, 1/2), evaluated with
+ * mpmath.betainc at 40 digits — a different route from GSL's t CDFs. The
+ * script (same data formula as final_value() below):
+ *
+ *   import math, statistics, mpmath; mpmath.mp.dps = 40
+ *   def final_value(q, p, li, lr):
+ *       w = math.sin(1.7*p + 0.9*q + 0.3)
+ *       if q == 1: return 0.9 + 0.05*w + 0.01*(li > 0)
+ *       if q == 4: return 0.1 + 0.06*w + 0.03*(li > 0)
+ *       return 0.5 + ((0.2 + 0.05*q) if li > 0 else 0.0) + 0.1*(lr > 0) + 0.08*w
+ *   points = [(li, lr, s) for li in (0.1, 0.0) for lr in (0.02, 0.0) for s in range(1, 6)]
+ *   status = [2]*20; status[4] = 1; status[14] = 3; status[18] = 0
+ *   conds = [[p for p in range(20) if points[p][:2] == (li, lr) and status[p] == 2]
+ *            for li in (0.1, 0.0) for lr in (0.02, 0.0)]
+ *   def pt(t, df):
+ *       x = mpmath.mpf(df) / (df + mpmath.mpf(t)**2)
+ *       return float(mpmath.betainc(mpmath.mpf(df)/2, mpmath.mpf(1)/2, 0, x, regularized=True))
+ *   then statistics.mean / stdev / variance / correlation over conds[c], and
+ *   t = d/√(sp²(1/na+1/nb)), Welch t = d/√(va/na+vb/nb),
+ *   df_W = (va/na+vb/nb)²/((va/na)²/(na−1)+(vb/nb)²/(nb−1)), r → t = r√((n−2)/(1−r²)). */
+#include "check.h"
+#include "mimod/summary.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define P 20
+#define R 5
+#define N 8
+#define O 2
+#define S 100
+static const double LAMBDA_I[2] = {0.1, 0.0}, LAMBDA_REG[2] = {0.02, 0.0};
+
+static double final_value(int q, int p, double li, double lr) {
+    double w = sin(1.7 * p + 0.9 * q + 0.3);
+    if (q == SQ_ACCURACY) return 0.9 + 0.05 * w + 0.01 * (li > 0);
+    if (q == SQ_Q_STR) return 0.1 + 0.06 * w + 0.03 * (li > 0);
+    return 0.5 + (li > 0 ? 0.2 + 0.05 * q : 0.0) + 0.1 * (lr > 0) + 0.08 * w;
+}
+
+/* ---- HDF5 writing helpers (the writer of the real files is mimod-sweep) */
+
+static void attr_i64(hid_t obj, const char *name, hid_t ftype, int64_t v) {
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(obj, name, ftype, sp, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, H5T_NATIVE_INT64, &v);
+    H5Aclose(a);
+    H5Sclose(sp);
+}
+
+/* vlen = 1: variable-length string; else fixed length (both must be readable). */
+static void attr_str(hid_t obj, const char *name, const char *v, int vlen) {
+    hid_t sp = H5Screate(H5S_SCALAR);
+    hid_t ty = H5Tcopy(H5T_C_S1);
+    H5Tset_size(ty, vlen ? H5T_VARIABLE : strlen(v) + 1);
+    hid_t a = H5Acreate2(obj, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT);
+    if (vlen) H5Awrite(a, ty, &v);
+    else H5Awrite(a, ty, v);
+    H5Aclose(a);
+    H5Tclose(ty);
+    H5Sclose(sp);
+}
+
+static void dset(hid_t g, const char *name, hid_t ftype, hid_t mtype, int rank,
+                 const hsize_t *dims, const void *data) {
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t sp = H5Screate_simple(rank, dims, NULL);
+    hid_t d = H5Dcreate2(g, name, ftype, sp, lcpl, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, data);
+    H5Dclose(d);
+    H5Sclose(sp);
+    H5Pclose(lcpl);
+}
+
+static int status_of(int p) {
+    if (p == 4) return SUMMARY_RUNNING;  /* (0.1, 0.02, seed 5) */
+    if (p == 14) return SUMMARY_FAILED;  /* (0, 0.02, seed 5) */
+    if (p == 18) return SUMMARY_PENDING; /* (0, 0, seed 4) */
+    return SUMMARY_DONE;
+}
+
+static int write_file(const char *path) {
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (f < 0) return -1;
+    attr_i64(f, "format_version", H5T_STD_I32LE, 1);
+    attr_str(f, "mimod_version", "0.1.0", 1);
+    attr_str(f, "git_commit", "test", 1);
+    attr_str(f, "created", "2026-01-01T00:00:00Z", 1);
+    attr_i64(f, "n_ranks", H5T_STD_I32LE, 1);
+    attr_str(f, "sweep_yaml", "task: wm\n", 1);
+    attr_str(f, "sweep_hash", "0123abcd", 1);
+
+    hid_t g = H5Gcreate2(f, "wm", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_str(g, "config_yaml", "task: wm\npreset: paper\nn_units: 8\nlambda_I: 0.1\nlambda_reg: 0.02\n", 0);
+    attr_str(g, "axes", "lambda_I,lambda_reg,seed", 1);
+    attr_i64(g, "n_points", H5T_STD_I64LE, P);
+    attr_i64(g, "n_records", H5T_STD_I64LE, R);
+    attr_i64(g, "n_units", H5T_STD_I64LE, N);
+    attr_i64(g, "n_in", H5T_STD_I64LE, 4);
+    attr_i64(g, "n_out", H5T_STD_I64LE, O);
+    attr_i64(g, "n_mm_steps", H5T_STD_I64LE, S);
+    attr_str(g, "preset", "paper", 1);
+
+    static double li[P], lr[P], wall[P], fin[P], tc[P * R], tc_r2[P * R * O], fin_r2[P * O];
+    static double train[P * S], corr[P * N * N], uoc[P * N * O];
+    static int64_t seed[P], fail_step[P], rstep[R];
+    static int32_t status[P], communities[P * N];
+    static char reason[P][128];
+    static float w_in[P * N * 4], w_rec[P * N * N], b[P * N], w_out[P * O * N], b_out[P * O];
+    for (int p = 0; p < P; p++) {
+        li[p] = LAMBDA_I[p / 10];
+        lr[p] = LAMBDA_REG[(p / 5) % 2];
+        seed[p] = p % 5 + 1;
+        status[p] = status_of(p);
+        fail_step[p] = status[p] == SUMMARY_FAILED ? 42 : -1;
+        if (status[p] == SUMMARY_FAILED) snprintf(reason[p], 128, "NaN in the task loss");
+        wall[p] = 1.0 + p;
+    }
+    hsize_t dP[1] = {P}, dR[1] = {R}, dPR[2] = {P, R}, dPRO[3] = {P, R, O}, dPO[2] = {P, O},
+            dPS[2] = {P, S}, dPN[2] = {P, N}, dPNN[3] = {P, N, N}, dPNO[3] = {P, N, O},
+            dPN4[3] = {P, N, 4}, dPN1[3] = {P, N, 1}, dPON[3] = {P, O, N}, dPO1[3] = {P, O, 1};
+    dset(g, "coords/lambda_I", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, li);
+    dset(g, "coords/lambda_reg", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, lr);
+    dset(g, "coords/seed", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, seed);
+    dset(g, "status", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, dP, status);
+    dset(g, "fail_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, fail_step);
+    {
+        hid_t ty = H5Tcopy(H5T_C_S1);
+        H5Tset_size(ty, 128);
+        dset(g, "fail_reason", ty, ty, 1, dP, reason);
+        H5Tclose(ty);
+    }
+    dset(g, "wall_seconds", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, wall);
+    for (int r = 0; r < R; r++) rstep[r] = r < R - 1 ? 25 * r : S;
+    dset(g, "record_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dR, rstep);
+
+    static const char *names[] = {"task_loss", "accuracy", "r2_mean", "q_cor", "q_str",
+                                  "d_cor", "d_out", "d_in", "i_n", "mi"};
+    for (int q = 0; q < SQ_COUNT; q++) {
+        for (int p = 0; p < P; p++) {
+            /* Unfinished rows: NaN as the layout says, except the failed point,
+             * which holds finite garbage so that a reader ignoring status fails. */
+            double v = q == SQ_R2_MEAN ? NAN : final_value(q, p, li[p], lr[p]);
+            if (status[p] == SUMMARY_FAILED) v = 999.0;
+            else if (status[p] != SUMMARY_DONE) v = NAN;
+            fin[p] = v;
+            for (int r = 0; r < R; r++) /* a ramp from 0 to the final value, with a wiggle */
+                tc[p * R + r] = v * (double)r / (R - 1) + 0.01 * sin(p + r) * (r < R - 1);
+        }
+        char path[64];
+        snprintf(path, sizeof path, "final/%s", names[q]);
+        dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, fin);
+        if (q == SQ_I_N) continue; /* i_n is computed at the end only */
+        snprintf(path, sizeof path, "timecourse/%s", names[q]);
+        dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPR, tc);
+    }
+    for (int i = 0; i < P * R * O; i++) tc_r2[i] = NAN;
+    for (int i = 0; i < P * O; i++) fin_r2[i] = NAN;
+    dset(g, "timecourse/r2", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dPRO, tc_r2);
+    dset(g, "final/r2", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPO, fin_r2);
+    for (int i = 0; i < P * S; i++) train[i] = 1.0 / (1.0 + i % S);
+    dset(g, "train/task_loss", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPS, train);
+    dset(g, "train/mi", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPS, train);
+    for (int p = 0; p < P; p++)
+        for (int i = 0; i < N; i++) {
+            communities[p * N + i] = i >= N / 2;
+            for (int j = 0; j < N; j++) {
+                int same = (i < N / 2) == (j < N / 2);
+                corr[(p * N + i) * N + j] = i == j ? 1.0 : (same ? 0.7 : -0.1) + 0.05 * cos(i + j + p);
+                w_rec[(p * N + i) * N + j] = (float)((same ? 0.5 : 0.05) * sin(3.0 * i + j + p));
+            }
+            for (int k = 0; k < O; k++)
+                uoc[(p * N + i) * O + k] = ((i < N / 2) == (k == 0) ? 0.8 : 0.2) + 0.01 * i;
+            for (int c = 0; c < 4; c++) w_in[(p * N + i) * 4 + c] = (float)(0.1 * (c + 1) - 0.01 * i);
+            b[p * N + i] = 0.0f;
+        }
+    for (int p = 0; p < P; p++)
+        for (int k = 0; k < O; k++) {
+            b_out[p * O + k] = 0.0f;
+            for (int i = 0; i < N; i++) w_out[(p * O + k) * N + i] = (float)((i < N / 2) == (k == 0) ? 1.0 : -0.2);
+        }
+    dset(g, "final/communities", H5T_STD_I32LE, H5T_NATIVE_INT32, 2, dPN, communities);
+    dset(g, "final/corr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dPNN, corr);
+    dset(g, "final/unit_out_corr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dPNO, uoc);
+    dset(g, "weights/w_in", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPN4, w_in);
+    dset(g, "weights/w_rec", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPNN, w_rec);
+    dset(g, "weights/b", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPN1, b);
+    dset(g, "weights/w_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPON, w_out);
+    dset(g, "weights/b_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPO1, b_out);
+    H5Gclose(g);
+    H5Fclose(f);
+    return 0;
+}
+
+/* ---- PNG check: 8-byte signature, then the IHDR chunk with width and height */
+
+static int png_size(const char *path, uint32_t *w, uint32_t *h, long *bytes) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return -1;
+    unsigned char head[24];
+    size_t got = fread(head, 1, sizeof head, fp);
+    fseek(fp, 0, SEEK_END);
+    *bytes = ftell(fp);
+    fclose(fp);
+    static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    if (got < 24 || memcmp(head, sig, 8) != 0 || memcmp(head + 12, "IHDR", 4) != 0) return -2;
+    *w = (uint32_t)head[16] << 24 | (uint32_t)head[17] << 16 | (uint32_t)head[18] << 8 | head[19];
+    *h = (uint32_t)head[20] << 24 | (uint32_t)head[21] << 16 | (uint32_t)head[22] << 8 | head[23];
+    return 0;
+}
+
+static void check_png(const char *dir, const char *base) {
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s.png", dir, base);
+    uint32_t w = 0, h = 0;
+    long bytes = 0;
+    int rc = png_size(path, &w, &h, &bytes);
+    CHECK(rc == 0, "%s: missing or not a PNG (%d)", path, rc);
+    CHECK(bytes > 1000, "%s: only %ld bytes", path, bytes);
+    CHECK(w == SUMMARY_FIG_WIDTH && h == SUMMARY_FIG_HEIGHT, "%s: %ux%u, expected %dx%d", path, w,
+          h, SUMMARY_FIG_WIDTH, SUMMARY_FIG_HEIGHT);
+    snprintf(path, sizeof path, "%s/%s.svg", dir, base);
+    struct stat st;
+    CHECK(stat(path, &st) == 0 && st.st_size > 500, "%s: missing or empty", path);
+}
+
+/* ---- tests */
+
+static void test_stats_by_hand(void) {
+    int n;
+    double mean, sd;
+    const double x[8] = {2, 4, 4, 4, 5, 5, 7, 9};
+    summary_mean_sd(x, 8, &n, &mean, &sd);
+    CHECK(n == 8, "n = %d", n);
+    CHECK_CLOSE(mean, 5.0, 0, 1e-15, "mean of 2,4,4,4,5,5,7,9");
+    CHECK_CLOSE(sd, sqrt(32.0 / 7.0), 0, 1e-15, "sd (n−1) of 2,4,4,4,5,5,7,9");
+    /* non-finite values are skipped */
+    const double y[5] = {1, NAN, 3, INFINITY, 5};
+    summary_mean_sd(y, 5, &n, &mean, &sd);
+    CHECK(n == 3 && mean == 3.0 && sd == 2.0, "skip non-finite: n %d mean %g sd %g", n, mean, sd);
+    /* two-pass: a one-pass formula returns garbage for a large offset */
+    const double big[3] = {1e9 + 1, 1e9 + 2, 1e9 + 3};
+    summary_mean_sd(big, 3, &n, &mean, &sd);
+    CHECK_CLOSE(sd, 1.0, 0, 1e-9, "sd with offset 1e9");
+    summary_mean_sd(y, 1, &n, &mean, &sd);
+    CHECK(n == 1 && mean == 1.0 && isnan(sd), "one value: sd NaN");
+
+    /* t-test by hand: a = {1,2,3}, b = {4,5,6}: pooled var 1, se √(2/3), t = −3/√(2/3) */
+    const double a[3] = {1, 2, 3}, bb[3] = {4, 5, 6};
+    summary_ttest_result res;
+    mimod_err err = {0};
+    CHECK(summary_ttest(a, 3, bb, 3, 0, &res, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK_CLOSE(res.t, -3.0 / sqrt(2.0 / 3.0), 0, 1e-14, "t by hand");
+    CHECK(res.df == 4.0, "df %g", res.df);
+    /* with df = 4, t = −√13.5: p = I_{4/17.5}(2, 1/2) by hand: for a = 2,
+     * I_x(2, ½) = 1 − √(1−x)·(1 + x/2) → 0.01950... (checked with mpmath) */
+    double xx = 4.0 / (4.0 + 13.5);
+    CHECK_CLOSE(res.p, 1.0 - sqrt(1.0 - xx) * (1.0 + xx / 2.0), 0, 1e-12, "p by closed form");
+    CHECK(summary_t_two_sided_p(0.0, 7.0) == 1.0, "p(t=0) = 1");
+    CHECK_CLOSE(summary_t_two_sided_p(-2.5, 10.0), summary_t_two_sided_p(2.5, 10.0), 0, 1e-15,
+                "p symmetric in t");
+    /* too few values / zero variance are errors, not numbers */
+    CHECK(summary_ttest(a, 1, bb, 3, 0, &res, NULL) == MIMOD_EINVAL && isnan(res.p), "n = 1");
+    const double c3[3] = {2, 2, 2}, d3[3] = {3, 3, 3};
+    CHECK(summary_ttest(c3, 3, d3, 3, 1, &res, NULL) == MIMOD_EINVAL, "zero variance");
+
+    /* Pearson: exact line → r = ±1, p = 0; independent-ish pattern by hand */
+    const double px[4] = {1, 2, 3, 4}, py[4] = {3, 5, 7, 9}, pz[4] = {1, 3, 2, 4};
+    double r, p;
+    CHECK(summary_pearson(px, py, 4, &n, &r, &p, NULL) == MIMOD_OK, "pearson ok");
+    CHECK(r == 1.0 && p == 0.0, "r %g p %g", r, p);
+    /* x = 1..4, z = 1,3,2,4: Sxy = 4, Sxx = Syy = 5 → r = 0.8; t = 0.8·√(2/0.36),
+     * df 2: p = 1 − t/√(2+t²) (closed form of the t CDF for 2 df) */
+    CHECK(summary_pearson(px, pz, 4, &n, &r, &p, NULL) == MIMOD_OK, "pearson ok");
+    CHECK_CLOSE(r, 0.8, 0, 1e-15, "r = 0.8");
+    double t = 0.8 * sqrt(2.0 / 0.36);
+    CHECK_CLOSE(p, 1.0 - t / sqrt(2.0 + t * t), 0, 1e-12, "p (2 df closed form)");
+    CHECK(summary_pearson(px, py, 2, &n, &r, &p, NULL) == MIMOD_EINVAL && isnan(r), "n = 2");
+}
+
+static const summary_test *find_test(const summary_analysis *a, int ca, int cb, int q) {
+    for (int i = 0; i < a->n_tests; i++)
+        if (a->tests[i].cond_a == ca && a->tests[i].cond_b == cb && a->tests[i].quantity == q)
+            return &a->tests[i];
+    return NULL;
+}
+
+static void test_file(const char *path) {
+    int64_t file;
+    mimod_err err = {0};
+    CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    CHECK(summary_has_task(file, "wm") && !summary_has_task(file, "sep"), "groups");
+    summary_task t;
+    CHECK(summary_read_task(file, "wm", &t, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) {
+        summary_close(file);
+        return;
+    }
+    CHECK(t.n_points == P && t.n_records == R && t.n_units == N && t.n_out == O, "sizes");
+    CHECK(t.n_axes == 3 && strcmp(t.axis_names[2], "seed") == 0, "axes");
+    CHECK(strcmp(t.preset, "paper") == 0, "preset '%s'", t.preset);
+    CHECK(t.base_lambda_I == 0.1 && t.base_lambda_reg == 0.02, "base lambdas from config_yaml");
+    CHECK(t.record_step[R - 1] == S && t.fail_step[14] == 42, "record_step, fail_step");
+    CHECK(strcmp(t.fail_reason[14], "NaN in the task loss") == 0, "fail_reason '%s'",
+          t.fail_reason[14]);
+
+    summary_options o;
+    summary_options_default(&o);
+    summary_analysis a;
+    CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(a.n_finished == 17 && a.n_running == 1 && a.n_failed == 1 && a.n_pending == 1,
+          "status counts %d %d %d %d", a.n_finished, a.n_running, a.n_failed, a.n_pending);
+    CHECK(a.n_conditions == 4, "conditions %d", a.n_conditions);
+    /* 4 one-axis pairs (not the 2 diagonal ones) × 9 WM quantities */
+    CHECK(a.n_tests == 4 * 9, "tests %d", a.n_tests);
+    if (a.n_conditions == 4) {
+        const summary_condition *c0 = &a.conditions[0], *c1 = &a.conditions[1];
+        const summary_condition *c2 = &a.conditions[2], *c3 = &a.conditions[3];
+        CHECK(c0->n_points == 4 && c1->n_points == 5 && c2->n_points == 4 && c3->n_points == 4,
+              "n per condition");
+        CHECK(c0->lambda_I == 0.1 && c0->lambda_reg == 0.02 && c2->lambda_I == 0.0, "labels");
+        /* paper columns (SPEC §6): WM λ_I 0.1 → "MI", λ_I 0 → "no MI" */
+        CHECK(strcmp(summary_paper_column_name(c0->paper_column), "MI") == 0, "paper MI");
+        const char *pv = summary_paper_value(c0->paper_column, SQ_Q_COR);
+        CHECK(pv && strcmp(pv, "0.299 ± 0.153") == 0, "paper Q_cor MI");
+        CHECK(strcmp(summary_paper_column_name(c2->paper_column), "no MI") == 0, "paper no MI");
+        /* WM paper conditions have λ_reg = 0.02: λ_reg = 0 matches no paper column */
+        CHECK(c1->paper_column < 0 && c3->paper_column < 0, "λ_reg 0 is not the paper's WM");
+        pv = summary_paper_value(c0->paper_column, SUMMARY_PAPER_PEARSON);
+        CHECK(pv && strstr(pv, "0.0046"), "paper r(Î, loss)");
+        CHECK(summary_paper_value(c0->paper_column, SQ_MI) == NULL, "no paper mean for Î");
+        /* python reference (see the head of this file) */
+        CHECK_CLOSE(c0->mean[SQ_TASK_LOSS], 0.7980443401004508, 0, 1e-12, "c1 task_loss mean");
+        CHECK_CLOSE(c0->sd[SQ_TASK_LOSS], 0.06178940429367268, 0, 1e-9, "c1 task_loss sd");
+        CHECK_CLOSE(c0->mean[SQ_ACCURACY], 0.9124301414004012, 0, 1e-12, "c1 accuracy mean");
+        CHECK_CLOSE(c0->sd[SQ_ACCURACY], 0.03983500008043634, 0, 1e-9, "c1 accuracy sd");
+        CHECK_CLOSE(c0->mean[SQ_Q_COR], 0.9545527153238269, 0, 1e-12, "c1 q_cor mean");
+        CHECK_CLOSE(c0->sd[SQ_Q_COR], 0.06468099079039012, 0, 1e-9, "c1 q_cor sd");
+        CHECK_CLOSE(c1->mean[SQ_MI], 1.1310773104188376, 0, 1e-12, "c2 mi mean");
+        CHECK_CLOSE(c1->sd[SQ_MI], 0.06463747152945966, 0, 1e-9, "c2 mi sd");
+        CHECK_CLOSE(c2->mean[SQ_Q_STR], 0.10507017608476742, 0, 1e-12, "c3 q_str mean");
+        CHECK_CLOSE(c2->sd[SQ_Q_STR], 0.05154825541687585, 0, 1e-9, "c3 q_str sd");
+        CHECK_CLOSE(c3->mean[SQ_Q_COR], 0.47255646520960226, 0, 1e-12, "c4 q_cor mean");
+        CHECK_CLOSE(c3->sd[SQ_Q_COR], 0.04914928326859091, 0, 1e-9, "c4 q_cor sd");
+        CHECK(c0->n[SQ_R2_MEAN] == 0, "r2_mean absent for WM");
+        CHECK(c0->n_success == 3 && c0->n_success_known == 4, "c1 success %d", c0->n_success);
+        CHECK(c1->n_success == 2 && c2->n_success == 2 && c3->n_success == 2, "success");
+        CHECK(c0->n_struct == 2 && c1->n_struct == 4 && c2->n_struct == 2 && c3->n_struct == 1,
+              "q_str > 0.1 counts");
+        CHECK_CLOSE(c0->pearson_r, -0.28159862139714437, 0, 1e-9, "c1 r(mi, loss)");
+        CHECK_CLOSE(c0->pearson_p, 0.7184013786028557, 0, 1e-6, "c1 p(r)");
+        CHECK_CLOSE(c1->pearson_r, -0.29286490543148996, 0, 1e-9, "c2 r(mi, loss)");
+        CHECK_CLOSE(c1->pearson_p, 0.6325140053610219, 0, 1e-6, "c2 p(r)");
+        CHECK_CLOSE(c3->pearson_r, 0.26285137940412234, 0, 1e-9, "c4 r(mi, loss)");
+        CHECK_CLOSE(c3->pearson_p, 0.7371486205958776, 0, 1e-6, "c4 p(r)");
+
+        const struct {
+            int ca, cb, q;
+            double t, df, p;
+        } student[] = {
+            {0, 2, SQ_TASK_LOSS, 4.483483905923747, 6, 0.00417683304121149},
+            {0, 2, SQ_Q_COR, 7.75095663552619, 6, 0.00024239262166781412},
+            {0, 2, SQ_Q_STR, 0.6971123035770942, 6, 0.5118245952827731},
+            {0, 1, SQ_TASK_LOSS, 2.261564307850456, 7, 0.05819696382529673},
+            {0, 1, SQ_Q_COR, 2.803251412186919, 7, 0.02640061513192407},
+            {0, 1, SQ_Q_STR, -0.07225031939327753, 7, 0.944423742385978},
+        };
+        for (size_t i = 0; i < sizeof student / sizeof student[0]; i++) {
+            const summary_test *s = find_test(&a, student[i].ca, student[i].cb, student[i].q);
+            CHECK(s && s->ok, "Student test %zu present", i);
+            if (!s) continue;
+            CHECK_CLOSE(s->res.t, student[i].t, 0, 1e-9, "Student t");
+            CHECK_CLOSE(s->res.df, student[i].df, 0, 1e-12, "Student df");
+            CHECK_CLOSE(s->res.p, student[i].p, 0, 1e-6, "Student p");
+        }
+        CHECK(find_test(&a, 0, 3, SQ_Q_COR) == NULL, "no test across two axes");
+        CHECK(find_test(&a, 1, 2, SQ_Q_COR) == NULL, "no test across two axes");
+        const summary_test *s = find_test(&a, 0, 2, SQ_Q_COR);
+        CHECK(s && strcmp(t.axis_names[s->axis], "lambda_I") == 0, "axis of c1 vs c3");
+        s = find_test(&a, 0, 1, SQ_Q_COR);
+        CHECK(s && strcmp(t.axis_names[s->axis], "lambda_reg") == 0, "axis of c1 vs c2");
+        CHECK(summary_default_trial(&a) == 2, "default trial (lower median q_cor of c1)");
+    }
+    summary_analysis_free(&a);
+
+    /* Welch */
+    o.welch = 1;
+    CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    const struct {
+        int ca, cb, q;
+        double t, df, p;
+    } welch[] = {
+        {0, 2, SQ_TASK_LOSS, 4.483483905923747, 5.965687368848675, 0.004235968855247142},
+        {0, 2, SQ_Q_COR, 7.75095663552619, 5.9975135765609595, 0.0002428839723405957},
+        {0, 1, SQ_TASK_LOSS, 2.2475925255131375, 6.404249904323546, 0.06288838529778011},
+        {0, 1, SQ_Q_COR, 2.78580117076169, 6.402935485212618, 0.029664117537183624},
+        {0, 1, SQ_Q_STR, -0.0717367952166532, 6.3781114301946955, 0.9450083960523394},
+    };
+    for (size_t i = 0; i < sizeof welch / sizeof welch[0]; i++) {
+        const summary_test *s = find_test(&a, welch[i].ca, welch[i].cb, welch[i].q);
+        CHECK(s && s->ok, "Welch test %zu present", i);
+        if (!s) continue;
+        CHECK_CLOSE(s->res.t, welch[i].t, 0, 1e-9, "Welch t");
+        CHECK_CLOSE(s->res.df, welch[i].df, 0, 1e-9, "Welch df");
+        CHECK_CLOSE(s->res.p, welch[i].p, 0, 1e-6, "Welch p");
+    }
+    summary_analysis_free(&a);
+
+    double m[N * 4];
+    int64_t rows, cols;
+    CHECK(summary_read_point_matrix(file, "wm", "weights/w_in", 3, m, N * 4, &rows, &cols, &err) ==
+              MIMOD_OK, "%s", err.msg);
+    CHECK(rows == N && cols == 4 && fabs(m[4 * 1 + 2] - (0.3 - 0.01)) < 1e-6, "w_in row");
+    summary_task_free(&t);
+    summary_close(file);
+}
+
+static void test_tool(const char *path) {
+    const char *dir = "test_summary_figures";
+    char *argv_fig[] = {"mimod-summary", (char *)path, "--figures", (char *)dir, NULL};
+    CHECK(summary_main(4, argv_fig) == 0, "mimod-summary with figures");
+    if (!summary_have_png_device()) {
+        fprintf(stderr, "note: no PNG device in PLplot; figure checks skipped\n");
+    } else {
+        const char *bases[] = {"wm_c1_modularity", "wm_c1_dindex", "wm_c4_modularity",
+                               "wm_c4_dindex", "wm_trial2_unit_out_scatter", "wm_trial2_corr",
+                               "wm_trial2_w_rec", "wm_trial2_w_out"};
+        for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) check_png(dir, bases[i]);
+    }
+    char *argv_md[] = {"mimod-summary", (char *)path, "--format", "markdown", "--welch", NULL};
+    CHECK(summary_main(5, argv_md) == 0, "markdown, Welch");
+    char *argv_csv[] = {"mimod-summary", (char *)path, "--format=csv", "--success-threshold",
+                        "0.95", NULL};
+    CHECK(summary_main(5, argv_csv) == 0, "csv");
+    /* errors: an unfinished trial, a missing task, a bad option, a missing file */
+    char *argv_bad_trial[] = {"mimod-summary", (char *)path, "--figures", (char *)dir,
+                              "--trial", "4", "--format", "csv", NULL};
+    CHECK(summary_main(8, argv_bad_trial) != 0, "--trial of a running point is refused");
+    char *argv_sep[] = {"mimod-summary", (char *)path, "--task", "sep", NULL};
+    CHECK(summary_main(4, argv_sep) != 0, "--task sep on a WM-only file");
+    char *argv_opt[] = {"mimod-summary", (char *)path, "--format", "html", NULL};
+    CHECK(summary_main(4, argv_opt) == 2, "bad --format");
+    char *argv_missing[] = {"mimod-summary", "no-such-file.h5", NULL};
+    CHECK(summary_main(2, argv_missing) != 0, "missing file");
+}
+
+int main(void) {
+    const char *path = "test_summary.h5";
+    test_stats_by_hand();
+    CHECK(write_file(path) == 0, "write %s", path);
+    test_file(path);
+    test_tool(path);
+    return check_report("test_summary");
+}
