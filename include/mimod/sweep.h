@@ -1,0 +1,80 @@
+/* sweep.h — a sweep definition (docs/sweep.md): which tasks, their base
+ * configurations, the grid axes, and the Cartesian product of grid points per
+ * task; plus the FLOP cost model of SPEC §8 used for ordering and estimates.
+ * Every error names file:line:column and the key. */
+#ifndef MIMOD_SWEEP_H
+#define MIMOD_SWEEP_H
+
+#include <limits.h>
+#include "mimod/common.h"
+#include "mimod/config.h"
+
+#define SWEEP_MAX_AXES 16
+
+typedef struct {
+    char name[64];   /* a config key */
+    int n_values;
+    char **values;   /* canonical text of each value (config_get after config_set) */
+    double *numeric; /* the same as numbers: the coordinate stored in coords/<name> */
+} sweep_axis;
+
+typedef struct {
+    mimod_task_kind kind;
+    const char *name;        /* "wm" | "sep" */
+    mimod_config base;       /* preset, then global overrides, then task overrides */
+    int n_axes;
+    sweep_axis axes[SWEEP_MAX_AXES];
+    const char *axis_names[SWEEP_MAX_AXES];
+    int n_points;            /* product of the axes' lengths; last axis varies fastest */
+    double *coords;          /* [n_points][n_axes] */
+} sweep_task;
+
+typedef struct {
+    char path[PATH_MAX];     /* the sweep file */
+    char *text;              /* its text (root attribute sweep_yaml) */
+    char output[PATH_MAX];   /* result file */
+    int n_tasks;
+    sweep_task task[2];      /* in file order */
+    char hash[33];           /* hash of the normalised, expanded definition */
+} sweep_def;
+
+/* Parse, validate every key and value (through config_set / config_validate)
+ * and expand the grid. Nothing is trained or written. */
+int sweep_load(const char *path, sweep_def *s, mimod_err *err);
+void sweep_free(sweep_def *s);
+
+/* The full configuration of one grid point. */
+int sweep_point_config(const sweep_def *s, int task, int point, mimod_config *out, mimod_err *err);
+
+/* "seed=3 lambda_I=0.1" (axis=value pairs of a point). */
+void sweep_point_label(const sweep_def *s, int task, int point, char *buf, size_t n);
+
+/* Estimated floating-point operations of one trial (SPEC §8). */
+double sweep_trial_flops(const mimod_config *c);
+
+/* MIMOD_OK if `path` can be created (its directory exists and is writable)
+ * or, when it exists, is a writable file. */
+int sweep_check_output(const char *path, mimod_err *err);
+
+/* ---- running a sweep (scheduler.c) ---- */
+
+/* Exit codes of mimod-sweep. */
+enum { SWEEP_EXIT_DONE = 0, SWEEP_EXIT_ERROR = 1, SWEEP_EXIT_FAILED = 2, SWEEP_EXIT_INTERRUPTED = 3 };
+
+typedef struct {
+    const char *output;   /* result file (the sweep's, or --new-output) */
+    int threads;          /* OpenBLAS threads per training rank */
+    const char *log_dir;  /* per-rank worker logs; NULL: workers stay quiet */
+    int retry_failed;     /* rerun status-3 points too */
+    double gflops;        /* sustained GFLOP/s per core assumed for estimates */
+} sweep_run_opts;
+
+/* Run every point that is not done, on MPI_COMM_WORLD (collective: every rank
+ * calls it). Rank 0 schedules (or, alone, trains); returns one of SWEEP_EXIT_*
+ * (the same on every rank); messages go to stderr on rank 0. */
+int sweep_run(const sweep_def *s, const sweep_run_opts *o);
+
+/* Install SIGTERM/SIGUSR1/SIGINT handlers that ask the sweep to stop. */
+void sweep_install_signal_handlers(void);
+
+#endif

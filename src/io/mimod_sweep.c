@@ -1,0 +1,116 @@
+/* mimod-sweep — run a sweep definition over MPI ranks into one HDF5 file
+ * (docs/sweep.md). Exit codes: 0 all done, 1 error, 2 some points failed,
+ * 3 interrupted (rerun the same command to resume). */
+#include <mpi.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "mimod/sweep.h"
+
+static const char usage[] =
+    "usage: mimod-sweep SWEEP.yaml [options]\n"
+    "       mpirun -n K mimod-sweep SWEEP.yaml [options]   (rank 0 schedules, K-1 train)\n"
+    "\n"
+    "Runs every grid point of the sweep and writes one HDF5 file (docs/hdf5-layout.md).\n"
+    "Rerunning the same command resumes: finished points are skipped.\n"
+    "\n"
+    "options:\n"
+    "  --dry-run          list the grid points and the estimated cost, then exit\n"
+    "  --threads N        OpenBLAS threads per training rank (default 1)\n"
+    "  --log-dir D        per-rank logs D/rank-R.log (workers are silent otherwise)\n"
+    "  --new-output PATH  write to PATH instead of the sweep's output\n"
+    "  --retry-failed     also rerun points that failed (diverged) before\n"
+    "  --gflops G         sustained GFLOP/s per core for estimates (default 50)\n"
+    "  --help             this text\n"
+    "\n"
+    "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"
+    "signals: SIGTERM, SIGUSR1, SIGINT checkpoint the running trials and exit 3\n";
+
+static void dry_run(const sweep_def *s, const char *output, double gflops) {
+    double total = 0;
+    int n_total = 0;
+    printf("sweep %s -> %s (sweep_hash %s)\n", s->path, output, s->hash);
+    for (int i = 0; i < s->n_tasks; i++) {
+        const sweep_task *t = &s->task[i];
+        double task_flops = 0;
+        printf("task %s (preset %s): axes", t->name, t->base.preset);
+        for (int a = 0; a < t->n_axes; a++) printf(" %s[%d]", t->axes[a].name, t->axes[a].n_values);
+        printf("\n");
+        for (int p = 0; p < t->n_points; p++) {
+            mimod_config c;
+            char label[512];
+            sweep_point_config(s, i, p, &c, NULL);
+            sweep_point_label(s, i, p, label, sizeof label);
+            double fl = sweep_trial_flops(&c);
+            task_flops += fl;
+            printf("  %s[%d] %s  %.3g FLOP, %.3g core-hours\n", t->name, p, label, fl,
+                   fl / (gflops * 1e9) / 3600.0);
+        }
+        printf("task %s: %d points, %.3g core-hours\n", t->name, t->n_points,
+               task_flops / (gflops * 1e9) / 3600.0);
+        total += task_flops;
+        n_total += t->n_points;
+    }
+    printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
+           n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
+}
+
+int main(int argc, char **argv) {
+    MPI_Init(&argc, &argv);
+    int rank = 0;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    sweep_install_signal_handlers();
+
+    const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
+    int dry = 0, threads = 1, retry = 0, bad = 0, help = 0;
+    double gflops = 50;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) help = 1;
+        else if (!strcmp(a, "--dry-run")) dry = 1;
+        else if (!strcmp(a, "--retry-failed")) retry = 1;
+        else if (!strcmp(a, "--threads") && val) { threads = atoi(val); i++; if (threads < 1) bad = 1; }
+        else if (!strcmp(a, "--log-dir") && val) { log_dir = val; i++; }
+        else if (!strcmp(a, "--new-output") && val) { new_output = val; i++; }
+        else if (!strcmp(a, "--gflops") && val) { gflops = atof(val); i++; if (!(gflops > 0)) bad = 1; }
+        else if (a[0] == '-' ) {
+            if (rank == 0) fprintf(stderr, "mimod-sweep: unknown or incomplete option '%s'\n", a);
+            bad = 1;
+        } else if (!sweep_path) sweep_path = a;
+        else {
+            if (rank == 0) fprintf(stderr, "mimod-sweep: more than one sweep file ('%s')\n", a);
+            bad = 1;
+        }
+    }
+    if (help) {
+        if (rank == 0) fputs(usage, stdout);
+        MPI_Finalize();
+        return 0;
+    }
+    if (bad || !sweep_path) {
+        if (rank == 0) fputs(usage, stderr);
+        MPI_Finalize();
+        return 1;
+    }
+
+    sweep_def s;
+    mimod_err err = {0};
+    if (sweep_load(sweep_path, &s, &err)) {
+        if (rank == 0) fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+        MPI_Finalize();
+        return 1;
+    }
+    const char *output = new_output ? new_output : s.output;
+    int code;
+    if (dry) {
+        if (rank == 0) dry_run(&s, output, gflops);
+        code = 0;
+    } else {
+        sweep_run_opts o = {output, threads, log_dir, retry, gflops};
+        code = sweep_run(&s, &o);
+    }
+    sweep_free(&s);
+    MPI_Finalize();
+    return code;
+}

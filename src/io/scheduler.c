@@ -1,0 +1,476 @@
+/* scheduler.c — running a sweep over MPI ranks. Rank 0 hands out grid points
+ * one at a time, longest expected first (SPEC §8 cost model), and prints
+ * progress; ranks 1.. train and write their rows of the result file
+ * independently. With one rank, rank 0 trains every point itself.
+ *
+ * Rank 0 must not burn a core while it waits: Open MPI's blocking receive
+ * polls, so it polls with MPI_Iprobe and sleeps 5 ms between probes, and
+ * every rank waits at the end in a sleeping barrier (MPI_Ibarrier + MPI_Test)
+ * before the collective close. */
+#include "mimod/sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "mimod/results_h5.h"
+#include "mimod/trial.h"
+
+/* OpenBLAS's own call (cblas.h declares it too, but not every cblas.h). */
+void openblas_set_num_threads(int);
+
+enum { TAG_REPORT = 11, TAG_ASSIGN = 12, TAG_STOP = 13 };
+enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4 };
+
+/* What a worker tells rank 0 after a point (and to ask for the next one). */
+typedef struct {
+    int32_t task, point, status;
+    int32_t pad;
+    int64_t fail_step;
+    double wall, task_loss, q_cor, q_str;
+    char reason[RESULTS_REASON_LEN];
+} report_msg;
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_signal(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
+
+void sweep_install_signal_handlers(void) {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
+
+/* Copy with truncation (messages longer than the fixed reason field are cut). */
+static void copy_reason(char *dst, const char *prefix, const char *msg) {
+    size_t n = 0, cap = RESULTS_REASON_LEN - 1;
+    for (const char *p = prefix; *p && n < cap; p++) dst[n++] = *p;
+    for (const char *p = msg; *p && n < cap; p++) dst[n++] = *p;
+    dst[n] = '\0';
+}
+
+/* CPU seconds (user + system) of this process so far. */
+static double cpu_seconds(void) {
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return (double)ru.ru_utime.tv_sec + 1e-6 * (double)ru.ru_utime.tv_usec +
+           (double)ru.ru_stime.tv_sec + 1e-6 * (double)ru.ru_stime.tv_usec;
+}
+
+static void sleep_ms(int ms) {
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A barrier that sleeps instead of spinning. */
+static void lazy_barrier(MPI_Comm comm) {
+    MPI_Request req;
+    int done = 0;
+    MPI_Ibarrier(comm, &req);
+    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) sleep_ms(5);
+}
+
+static void fmt_hms(double s, char *buf, size_t n) {
+    if (!isfinite(s) || s < 0) { snprintf(buf, n, "?"); return; }
+    long t = (long)(s + 0.5);
+    snprintf(buf, n, "%ld:%02ld:%02ld", t / 3600, t / 60 % 60, t % 60);
+}
+
+typedef struct {
+    const sweep_def *s;
+    const sweep_run_opts *o;
+    results_file *f;
+    int rank, size;
+    FILE *log; /* worker log or NULL */
+    int remote_stop;
+} run_ctx;
+
+static void wlog(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void wlog(run_ctx *x, const char *fmt, ...) {
+    if (!x->log) return;
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(x->log, fmt, ap);
+    va_end(ap);
+    fflush(x->log);
+}
+
+/* should_stop hook: a signal here, or rank 0 asked (it got the signal). */
+static int worker_should_stop(void *user) {
+    run_ctx *x = user;
+    if (stop_requested || x->remote_stop) return 1;
+    if (x->size > 1) {
+        int flag = 0;
+        MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+        if (flag) {
+            int dummy;
+            MPI_Recv(&dummy, 1, MPI_INT, 0, TAG_STOP, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            x->remote_stop = 1;
+        }
+    }
+    return x->remote_stop;
+}
+
+static void ckpt_path(const run_ctx *x, int task, int point, char *buf, size_t n) {
+    snprintf(buf, n, "%s.ckpt/%s-%d.ckpt", x->o->output, x->s->task[task].name, point);
+}
+
+/* Train one point and write its rows; fills the report. */
+static void run_point(run_ctx *x, int task, int point, report_msg *r) {
+    memset(r, 0, sizeof *r);
+    r->task = task;
+    r->point = point;
+    r->fail_step = -1;
+    r->task_loss = r->q_cor = r->q_str = NAN;
+    char label[512], ckpt[PATH_MAX + 64];
+    sweep_point_label(x->s, task, point, label, sizeof label);
+    ckpt_path(x, task, point, ckpt, sizeof ckpt);
+    wlog(x, "start %s %s\n", x->s->task[task].name, label);
+
+    mimod_err err = {0};
+    mimod_config c;
+    trial *t = NULL;
+    int rc = sweep_point_config(x->s, task, point, &c, &err);
+    if (!rc) rc = trial_create(&c, &t, &err);
+    if (!rc && access(ckpt, F_OK) == 0) {
+        rc = trial_load_checkpoint(t, ckpt, &err);
+        if (rc) {
+            /* an unusable checkpoint costs time, not results: start afresh */
+            wlog(x, "ignoring checkpoint %s: %s\n", ckpt, err.msg);
+            fprintf(stderr, "mimod-sweep: rank %d: ignoring checkpoint %s: %s\n", x->rank, ckpt, err.msg);
+            trial_free(t);
+            t = NULL;
+            rc = trial_create(&c, &t, &err);
+        } else {
+            wlog(x, "continuing from %s at MM step %lld\n", ckpt, (long long)trial_mm_step(t));
+        }
+    }
+    if (!rc) {
+        trial_hooks hooks = {0};
+        hooks.user = x;
+        hooks.should_stop = worker_should_stop;
+        hooks.checkpoint_path = ckpt;
+        rc = trial_run(t, &hooks, &err);
+    }
+    if (t) {
+        const trial_results *res = trial_get_results(t);
+        r->wall = res->wall_seconds;
+        if (res->n_done > 0) {
+            r->task_loss = res->tc[TC_TASK_LOSS][res->n_done - 1];
+            r->q_cor = res->tc[TC_Q_COR][res->n_done - 1];
+            r->q_str = res->tc[TC_Q_STR][res->n_done - 1];
+        }
+    }
+    mimod_err werr = {0};
+    if (rc == MIMOD_OK) {
+        r->status = REP_DONE;
+        if (results_write_point(x->f, task, point, t, &werr)) {
+            r->status = REP_FAILED;
+            copy_reason(r->reason, "writing results: ", werr.msg);
+        }
+    } else if (rc == MIMOD_EINTR) {
+        r->status = REP_STOPPED;
+    } else {
+        r->status = REP_FAILED;
+        r->fail_step = rc == MIMOD_EDIVERGED && t ? trial_fail_step(t) : -1;
+        copy_reason(r->reason, "", err.msg);
+        int wrc = rc == MIMOD_EDIVERGED && t
+                      ? results_write_failed(x->f, task, point, t, r->fail_step, r->reason, &werr)
+                      : results_mark(x->f, task, point, RESULTS_FAILED, r->fail_step, r->reason, &werr);
+        if (wrc) fprintf(stderr, "mimod-sweep: rank %d: %s\n", x->rank, werr.msg);
+    }
+    if (r->status == REP_DONE || r->status == REP_FAILED) unlink(ckpt);
+    wlog(x, "end %s %s: status %d wall %.1f s loss %g q_cor %g q_str %g %s\n", x->s->task[task].name,
+         label, r->status, r->wall, r->task_loss, r->q_cor, r->q_str, r->reason);
+    trial_free(t);
+}
+
+/* ------------------------------------------------------------- rank 0 side */
+
+typedef struct { int task, point; double flops; } work_item;
+
+static int by_cost_desc(const void *a, const void *b) {
+    const work_item *x = a, *y = b;
+    if (x->flops != y->flops) return x->flops < y->flops ? 1 : -1;
+    if (x->task != y->task) return x->task - y->task;
+    return x->point - y->point;
+}
+
+typedef struct {
+    int n_total, n_done_before, n_done, n_failed, n_running, n_left;
+    double t0, flops_done, wall_done, flops_left;
+    int n_workers;
+} progress;
+
+static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
+    const sweep_def *s = x->s;
+    char label[512], el[32], eta[32];
+    sweep_point_label(s, r->task, r->point, label, sizeof label);
+    double now = mimod_now();
+    /* observed FLOP rate per worker, else the assumed one */
+    double rate = pg->wall_done > 0 ? pg->flops_done / pg->wall_done : x->o->gflops * 1e9;
+    double eta_s = pg->flops_left / (rate * (pg->n_workers > 0 ? pg->n_workers : 1));
+    fmt_hms(now - pg->t0, el, sizeof el);
+    fmt_hms(eta_s, eta, sizeof eta);
+    if (r->status == REP_DONE)
+        printf("[%d/%d done, %d running, %d left] %s %s: loss %.4g Q_cor %.3f Q_str %.3f (%.1f s) "
+               "elapsed %s ETA %s\n",
+               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label,
+               r->task_loss, r->q_cor, r->q_str, r->wall, el, eta);
+    else if (r->status == REP_FAILED)
+        printf("[%d/%d done, %d running, %d left] %s %s: FAILED at MM step %lld: %s (%.1f s) "
+               "elapsed %s ETA %s\n",
+               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label,
+               (long long)r->fail_step, r->reason, r->wall, el, eta);
+    else
+        printf("[%d/%d done, %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
+               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label);
+    fflush(stdout);
+}
+
+int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
+    run_ctx x = {0};
+    x.s = s;
+    x.o = o;
+    MPI_Comm_rank(MPI_COMM_WORLD, &x.rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &x.size);
+    MPI_Comm comm = x.size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL;
+    mimod_err err = {0};
+    int rc = MIMOD_OK;
+
+    /* task descriptions */
+    results_desc_store store[2];
+    results_task_desc desc[2];
+    memset(store, 0, sizeof store);
+    for (int i = 0; i < s->n_tasks && !rc; i++) {
+        rc = results_desc_from_config(&s->task[i].base, &desc[i], &store[i], &err);
+        if (rc) break;
+        desc[i].n_points = s->task[i].n_points;
+        desc[i].n_axes = s->task[i].n_axes;
+        desc[i].axis_names = s->task[i].axis_names;
+        desc[i].coords = s->task[i].coords;
+    }
+    /* create or resume (rank 0 decides which, everyone follows) */
+    int exists = 0;
+    if (!rc && x.rank == 0) {
+        rc = sweep_check_output(o->output, &err);
+        exists = access(o->output, F_OK) == 0;
+    }
+    int flags[2] = {rc, exists};
+    MPI_Bcast(flags, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    if (flags[0] && !rc) rc = flags[0];
+    exists = flags[1];
+    results_meta meta = {s->text, s->hash, x.size, 0};
+    results_file *f = NULL;
+    if (!rc) {
+        rc = exists ? results_open_existing(o->output, comm, &meta, s->n_tasks, desc, &f, &err)
+                    : results_create(o->output, comm, &meta, s->n_tasks, desc, &f, &err);
+    }
+    if (rc) {
+        if (x.rank == 0) fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+        for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
+        return SWEEP_EXIT_ERROR;
+    }
+    x.f = f;
+    if (x.rank == 0) {
+        char dir[PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s.ckpt", o->output);
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            fprintf(stderr, "mimod-sweep: cannot create %s (no checkpoints): %s\n", dir, strerror(errno));
+    }
+    /* BLAS threads: rank 0 does no algebra when it only schedules */
+    openblas_set_num_threads(x.size > 1 && x.rank == 0 ? 1 : (o->threads > 0 ? o->threads : 1));
+    if (o->log_dir && (x.rank > 0 || x.size == 1)) {
+        char lp[PATH_MAX + 32];
+        snprintf(lp, sizeof lp, "%s/rank-%d.log", o->log_dir, x.rank);
+        x.log = fopen(lp, "a");
+        if (!x.log) fprintf(stderr, "mimod-sweep: rank %d: cannot open %s\n", x.rank, lp);
+    }
+    MPI_Barrier(MPI_COMM_WORLD); /* the checkpoint directory exists */
+
+    int exit_code = SWEEP_EXIT_DONE;
+    if (x.rank == 0) {
+        /* the work list: not done (and not failed unless retrying), costliest first */
+        int n_all = 0;
+        for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;
+        work_item *items = calloc((size_t)n_all, sizeof *items);
+        int n_items = 0, n_done_before = 0, n_failed_before = 0;
+        for (int i = 0; i < s->n_tasks && items; i++) {
+            int *st = calloc((size_t)s->task[i].n_points, sizeof *st);
+            if (!st || results_read_status(f, i, st, &err)) {
+                fprintf(stderr, "mimod-sweep: %s\n", st ? err.msg : "out of memory");
+                free(st);
+                free(items);
+                items = NULL;
+                break;
+            }
+            for (int p = 0; p < s->task[i].n_points; p++) {
+                if (st[p] == RESULTS_DONE) { n_done_before++; continue; }
+                if (st[p] == RESULTS_FAILED && !o->retry_failed) { n_failed_before++; continue; }
+                mimod_config c;
+                sweep_point_config(s, i, p, &c, NULL);
+                items[n_items++] = (work_item){i, p, sweep_trial_flops(&c)};
+            }
+            free(st);
+        }
+        progress pg = {0};
+        pg.t0 = mimod_now();
+        double cpu0 = cpu_seconds();
+        pg.n_total = n_all;
+        pg.n_done = n_done_before;
+        pg.n_failed = n_failed_before;
+        pg.n_left = n_items;
+        pg.n_workers = x.size > 1 ? x.size - 1 : 1;
+        if (items) {
+            qsort(items, (size_t)n_items, sizeof *items, by_cost_desc);
+            for (int k = 0; k < n_items; k++) pg.flops_left += items[k].flops;
+            printf("mimod-sweep: %d grid points, %d done before, %d to run on %d %s%s\n", n_all,
+                   n_done_before, n_items, pg.n_workers, x.size > 1 ? "worker" : "rank",
+                   pg.n_workers > 1 ? "s" : "");
+            if (n_failed_before)
+                printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
+            fflush(stdout);
+        }
+        int next = 0;
+        double *item_flops_running = calloc((size_t)x.size, sizeof *item_flops_running);
+        if (x.size == 1) {
+            /* one rank: train every point here */
+            for (; items && next < n_items && !stop_requested; next++) {
+                report_msg r;
+                pg.n_running = 1;
+                pg.n_left--;
+                results_mark(f, items[next].task, items[next].point, RESULTS_RUNNING, -1, NULL, &err);
+                run_point(&x, items[next].task, items[next].point, &r);
+                pg.n_running = 0;
+                pg.flops_left -= items[next].flops;
+                if (r.status == REP_DONE) { pg.n_done++; pg.flops_done += items[next].flops; pg.wall_done += r.wall; }
+                else if (r.status == REP_FAILED) pg.n_failed++;
+                else {
+                    results_mark(f, r.task, r.point, RESULTS_PENDING, -1, NULL, &err);
+                    pg.n_left++;
+                }
+                print_progress(&x, &pg, &r);
+            }
+            if (items && next < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
+        } else {
+            int active = x.size - 1, stopping = items == NULL;
+            int *busy = calloc((size_t)x.size, sizeof *busy);
+            while (active > 0) {
+                if (stop_requested && !stopping) {
+                    stopping = 1;
+                    printf("mimod-sweep: stop requested; running trials checkpoint and stop\n");
+                    fflush(stdout);
+                    for (int w = 1; w < x.size; w++) {
+                        int one = 1;
+                        if (busy && busy[w]) MPI_Send(&one, 1, MPI_INT, w, TAG_STOP, MPI_COMM_WORLD);
+                    }
+                }
+                int flag = 0;
+                MPI_Status status;
+                MPI_Iprobe(MPI_ANY_SOURCE, TAG_REPORT, MPI_COMM_WORLD, &flag, &status);
+                if (!flag) { sleep_ms(5); continue; }
+                report_msg r;
+                int w = status.MPI_SOURCE;
+                MPI_Recv(&r, (int)sizeof r, MPI_BYTE, w, TAG_REPORT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+                if (r.status != REP_NONE) {
+                    if (busy) busy[w] = 0;
+                    pg.n_running--;
+                    pg.flops_left -= item_flops_running[w];
+                    if (r.status == REP_DONE) { pg.n_done++; pg.flops_done += item_flops_running[w]; pg.wall_done += r.wall; }
+                    else if (r.status == REP_FAILED) pg.n_failed++;
+                    else {
+                        results_mark(f, r.task, r.point, RESULTS_PENDING, -1, NULL, &err);
+                        pg.n_left++;
+                        pg.flops_left += item_flops_running[w];
+                        exit_code = SWEEP_EXIT_INTERRUPTED;
+                    }
+                    print_progress(&x, &pg, &r);
+                }
+                int assign[2] = {-1, -1};
+                if (!stopping && !stop_requested && next < n_items) {
+                    assign[0] = items[next].task;
+                    assign[1] = items[next].point;
+                    item_flops_running[w] = items[next].flops;
+                    if (results_mark(f, assign[0], assign[1], RESULTS_RUNNING, -1, NULL, &err))
+                        fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+                    next++;
+                    pg.n_left--;
+                    pg.n_running++;
+                    if (busy) busy[w] = 1;
+                } else {
+                    active--;
+                }
+                MPI_Send(assign, 2, MPI_INT, w, TAG_ASSIGN, MPI_COMM_WORLD);
+            }
+            if (items && next < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
+            free(busy);
+        }
+        if (!items) exit_code = SWEEP_EXIT_ERROR;
+        else if (exit_code == SWEEP_EXIT_DONE && pg.n_failed > 0) exit_code = SWEEP_EXIT_FAILED;
+
+        char el[32];
+        fmt_hms(mimod_now() - pg.t0, el, sizeof el);
+        printf("mimod-sweep: %d/%d done, %d failed, elapsed %s; exit %d (%s)\n", pg.n_done, n_all,
+               pg.n_failed, el, exit_code,
+               exit_code == 0 ? "all done" : exit_code == 2 ? "some points failed"
+               : exit_code == 3 ? "interrupted: rerun the same command to resume" : "error");
+        if (x.size > 1) {
+            /* the scheduler's own cost while trials ran (MPI start-up excluded) */
+            double cpu = cpu_seconds() - cpu0, wall = mimod_now() - pg.t0;
+            printf("mimod-sweep: rank 0 (scheduler) used %.3f s CPU over %.1f s of scheduling "
+                   "(%.2f %% of a core)\n", cpu, wall, wall > 0 ? 100.0 * cpu / wall : 0.0);
+        }
+        fflush(stdout);
+        free(item_flops_running);
+        free(items);
+    } else {
+        /* worker: report (nothing at first), get a point, train it, repeat */
+        report_msg r;
+        memset(&r, 0, sizeof r);
+        r.status = REP_NONE;
+        for (;;) {
+            MPI_Send(&r, (int)sizeof r, MPI_BYTE, 0, TAG_REPORT, MPI_COMM_WORLD);
+            int assign[2];
+            MPI_Recv(assign, 2, MPI_INT, 0, TAG_ASSIGN, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            if (assign[0] < 0) break;
+            run_point(&x, assign[0], assign[1], &r);
+        }
+        /* a stop message sent before the final "no more work" is already here: drain it */
+        int flag = 1;
+        while (flag) {
+            MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
+            if (flag) {
+                int dummy;
+                MPI_Recv(&dummy, 1, MPI_INT, 0, TAG_STOP, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+            }
+        }
+    }
+    if (x.log) fclose(x.log);
+    lazy_barrier(MPI_COMM_WORLD);
+    if (results_close(f, &err) && x.rank == 0) {
+        fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+        if (exit_code == SWEEP_EXIT_DONE) exit_code = SWEEP_EXIT_ERROR;
+    }
+    if (x.rank == 0 && exit_code != SWEEP_EXIT_INTERRUPTED) {
+        char dir[PATH_MAX + 16];
+        snprintf(dir, sizeof dir, "%s.ckpt", o->output);
+        rmdir(dir); /* only if empty */
+    }
+    for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
+    MPI_Bcast(&exit_code, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return exit_code;
+}
