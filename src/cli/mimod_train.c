@@ -195,7 +195,7 @@ int main(int argc, char **argv) {
         status = 1;
     }
     if (status == 0 || status == 2) {
-        if (results_write_single_trial(output, yaml, t, &err)) {
+        if (results_write_single_trial_ex(output, yaml, t, force, &err)) {
             fprintf(stderr, "mimod-train: writing %s: %s\n", output, err.msg);
             status = 1;
         } else if (!quiet) {
