@@ -1,0 +1,158 @@
+/* test_sweep_def — sweep definitions (sweep_def.c): grid expansion (order,
+ * counts, per-task axes, seed ranges), the hash (blind to layout and comments,
+ * sensitive to values), the cost model against SPEC §8's figures, and every
+ * refusal with its file:line:column. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "check.h"
+#include "mimod/sweep.h"
+
+static const char *tmp = "test_sweep_def.yaml";
+
+static int load_text(const char *text, sweep_def *s, mimod_err *err) {
+    FILE *f = fopen(tmp, "w");
+    fputs(text, f);
+    fclose(f);
+    return sweep_load(tmp, s, err);
+}
+
+/* The text must be refused with a message containing `where` and `what`. */
+static void refused(const char *text, const char *where, const char *what) {
+    sweep_def s;
+    mimod_err err = {0};
+    int rc = load_text(text, &s, &err);
+    CHECK(rc != MIMOD_OK, "accepted: %s", text);
+    if (rc == MIMOD_OK) { sweep_free(&s); return; }
+    char loc[64];
+    snprintf(loc, sizeof loc, "%s:%s", tmp, where);
+    CHECK(strstr(err.msg, loc) != NULL, "message lacks %s: %s", loc, err.msg);
+    CHECK(strstr(err.msg, what) != NULL, "message lacks '%s': %s", what, err.msg);
+}
+
+int main(void) {
+    sweep_def s;
+    mimod_err err = {0};
+
+    /* expansion: last axis fastest; seed range inclusive; per-task replacement */
+    const char *good =
+        "output: out.h5\n"
+        "preset: tiny\n"
+        "tasks: [wm, sep]\n"
+        "overrides: {n_mm_steps: 4}\n"
+        "task_overrides:\n"
+        "  sep: {lambda_reg: 0.001}\n"
+        "grid:\n"
+        "  seed: {from: 3, to: 5}\n"
+        "  lambda_I: [0, 0.1]\n"
+        "task_grid:\n"
+        "  sep: {lambda_I: [0.005]}\n";
+    int rc = load_text(good, &s, &err);
+    CHECK(rc == MIMOD_OK, "good sweep: %s", err.msg);
+    if (rc == MIMOD_OK) {
+        CHECK(s.n_tasks == 2 && !strcmp(s.output, "out.h5"), "tasks/output");
+        CHECK(s.task[0].n_points == 6 && s.task[1].n_points == 3, "points %d %d",
+              s.task[0].n_points, s.task[1].n_points);
+        CHECK(s.task[0].coords[0 * 2 + 0] == 3 && s.task[0].coords[1 * 2 + 1] == 0.1 &&
+              s.task[0].coords[5 * 2 + 0] == 5, "order: seed slow, lambda_I fast");
+        mimod_config c;
+        CHECK(sweep_point_config(&s, 0, 3, &c, &err) == MIMOD_OK && c.seed == 4 && c.lambda_I == 0.1 &&
+              c.n_mm_steps == 4, "point config");
+        CHECK(sweep_point_config(&s, 1, 2, &c, &err) == MIMOD_OK && c.seed == 5 &&
+              c.lambda_I == 0.005 && c.lambda_reg == 0.001 && c.task == TASK_SEP, "sep point config");
+        char label[256];
+        sweep_point_label(&s, 0, 3, label, sizeof label);
+        CHECK(strcmp(label, "seed=4 lambda_I=0.1") == 0, "label '%s'", label);
+        char h1[33];
+        memcpy(h1, s.hash, 33);
+        sweep_free(&s);
+        /* the same definition written differently: same hash */
+        const char *same =
+            "# a comment\n"
+            "preset: tiny\n"
+            "output: elsewhere.h5   # output is not part of the definition\n"
+            "tasks:\n  - wm\n  - sep\n"
+            "overrides:\n  n_mm_steps: 4\n"
+            "task_overrides: {sep: {lambda_reg: 1e-3}}\n"
+            "grid: {seed: [3, 4, 5], lambda_I: [0.0, 0.10]}\n"
+            "task_grid: {sep: {lambda_I: [5e-3]}}\n";
+        rc = load_text(same, &s, &err);
+        CHECK(rc == MIMOD_OK, "same sweep: %s", err.msg);
+        if (!rc) {
+            CHECK(strcmp(h1, s.hash) == 0, "hash blind to layout: %s vs %s", h1, s.hash);
+            sweep_free(&s);
+        }
+        const char *other =
+            "output: out.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {n_mm_steps: 4}\n"
+            "task_overrides:\n  sep: {lambda_reg: 0.001}\n"
+            "grid:\n  seed: {from: 3, to: 5}\n  lambda_I: [0, 0.2]\n"
+            "task_grid:\n  sep: {lambda_I: [0.005]}\n";
+        rc = load_text(other, &s, &err);
+        CHECK(rc == MIMOD_OK, "other sweep: %s", err.msg);
+        if (!rc) {
+            CHECK(strcmp(h1, s.hash) != 0, "hash sees a value change");
+            sweep_free(&s);
+        }
+    }
+
+    /* a `task` axis instead of `tasks:` */
+    rc = load_text("output: o.h5\npreset: tiny\ngrid:\n  task: [sep]\n  seed: [0, 1]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && s.n_tasks == 1 && s.task[0].kind == TASK_SEP && s.task[0].n_axes == 1 &&
+          s.task[0].n_points == 2, "task axis: %s", err.msg);
+    if (!rc) sweep_free(&s);
+
+    /* cost model: SPEC §8 — WM paper ≈ 1.3e11 per SM step, ~11 000 SM steps */
+    mimod_config c;
+    config_preset(&c, "paper", TASK_WM, &err);
+    double per_sm = 12.0 * 40000 * 512 * 512 + 6.0 * 40000 * 40 * 512;
+    double wm = sweep_trial_flops(&c);
+    CHECK(wm > 11100 * per_sm && wm < 11100 * per_sm * 1.4, "WM paper trial %.3g FLOP", wm);
+    config_preset(&c, "paper", TASK_SEP, &err);
+    double sep = sweep_trial_flops(&c);
+    CHECK(sep > 40100 * 1.1e11 && sep < 40100 * 1.5e11, "SEP paper trial %.3g FLOP", sep);
+    CHECK(sep > wm, "SEP trials come first");
+
+    /* refusals, each with its position */
+    const char *head = "output: o.h5\npreset: tiny\ntasks: [wm]\n";
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%sgrdi:\n  seed: [0]\n", head);
+    refused(buf, "4:1", "did you mean 'grid'");
+    snprintf(buf, sizeof buf, "%sgrid:\n  lamda_I: [0, 0.1]\n", head);
+    refused(buf, "5:3", "did you mean 'lambda_I'");
+    snprintf(buf, sizeof buf, "%soverrides: {n_sm_per_mn: 3}\ngrid: {seed: [0]}\n", head);
+    refused(buf, "4:13", "n_sm_per_mm");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: [0]\n  lambda_I: [0, abc]\n", head);
+    refused(buf, "6:17", "lambda_I");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: 3\n", head);
+    refused(buf, "5:9", "expected a list");
+    snprintf(buf, sizeof buf, "%sgrid: {}\n", head);
+    refused(buf, "4:7", "empty");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: []\n", head);
+    refused(buf, "5:9", "empty");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: {from: 5, to: 2}\n", head);
+    refused(buf, "5:9", "empty");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: [0]\n  lambda_I: [0]\n  seed: [1]\n", head);
+    refused(buf, "7:3", "duplicate axis");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: [0]\n  n_units: [8, 16]\n", head);
+    refused(buf, "6:3", "shape");
+    snprintf(buf, sizeof buf, "%sgrid:\n  seed: [0, 0]\n", head);
+    refused(buf, "5:13", "twice");
+    snprintf(buf, sizeof buf, "%soverrides: {lambda_I: 0.1}\ngrid:\n  lambda_I: [0]\n", head);
+    refused(buf, "6:3", "both an override and an axis");
+    refused("output: o.h5\ntasks: [wm, xyz]\ngrid: {seed: [0]}\n", "2:13", "wm or sep");
+    refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\ntask_overrides: {sep: {}}\n",
+            "5:18", "not in this sweep");
+    refused("preset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\n", "1:1", "output");
+    refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]\n", "", "YAML syntax");
+    CHECK(sweep_load("no/such/sweep.yaml", &s, &err) != MIMOD_OK && strstr(err.msg, "no/such"),
+          "missing file");
+
+    /* output checks */
+    CHECK(sweep_check_output("no_such_dir/x.h5", &err) != MIMOD_OK && strstr(err.msg, "no_such_dir"),
+          "missing directory: %s", err.msg);
+    CHECK(sweep_check_output("ok.h5", &err) == MIMOD_OK, "writable cwd");
+    unlink(tmp);
+    return check_report("test_sweep_def");
+}
