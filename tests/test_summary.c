@@ -95,6 +95,77 @@ static int status_of(int p) {
     return SUMMARY_DONE;
 }
 
+/* A small /sep group beside /wm: λ_I ∈ {0.005, 0} × seeds 1..3, λ_reg only in
+ * config_yaml (0.002), N = 4 GRU units, 6 outputs; every point finished. */
+#define SP 6
+#define SR 3
+#define SN 4
+#define SO 6
+static void write_sep(hid_t f) {
+    hid_t g = H5Gcreate2(f, "sep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    attr_str(g, "config_yaml", "task: sep\npreset: paper\nlambda_I: 0.005\nlambda_reg: 0.002\n", 0);
+    attr_str(g, "axes", "lambda_I,seed", 0);
+    attr_i64(g, "n_points", H5T_STD_I64LE, SP);
+    attr_i64(g, "n_records", H5T_STD_I64LE, SR);
+    attr_i64(g, "n_units", H5T_STD_I64LE, SN);
+    attr_i64(g, "n_in", H5T_STD_I64LE, 3);
+    attr_i64(g, "n_out", H5T_STD_I64LE, SO);
+    attr_i64(g, "n_mm_steps", H5T_STD_I64LE, 40);
+    attr_str(g, "preset", "paper", 0);
+    static double li[SP], fin[SP], tc[SP * SR], corr[SP * SN * SN], uoc[SP * SN * SO];
+    static int64_t seed[SP], fail_step[SP], rstep[SR] = {0, 20, 40};
+    static int32_t status[SP];
+    static float w_x[SP * 3 * SN * 3], u[SP * 3 * SN * SN], b[SP * 3 * SN], w_out[SP * SO * SN],
+        b_out[SP * SO];
+    for (int p = 0; p < SP; p++) {
+        li[p] = p < 3 ? 0.005 : 0.0;
+        seed[p] = p % 3 + 1;
+        status[p] = SUMMARY_DONE;
+        fail_step[p] = -1;
+    }
+    hsize_t dP[1] = {SP}, dR[1] = {SR}, dPR[2] = {SP, SR}, dPNN[3] = {SP, SN, SN},
+            dPNO[3] = {SP, SN, SO}, dPx[3] = {SP, 3 * SN, 3}, dPu[3] = {SP, 3 * SN, SN},
+            dPb[3] = {SP, 3 * SN, 1}, dPo[3] = {SP, SO, SN}, dPo1[3] = {SP, SO, 1};
+    dset(g, "coords/lambda_I", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, li);
+    dset(g, "coords/seed", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, seed);
+    dset(g, "status", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, dP, status);
+    dset(g, "fail_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, fail_step);
+    dset(g, "record_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dR, rstep);
+    static const char *names[] = {"task_loss", "accuracy", "r2_mean", "q_cor", "q_str",
+                                  "d_cor", "d_out", "d_in", "i_n", "mi"};
+    for (int q = 0; q < SQ_COUNT; q++) {
+        for (int p = 0; p < SP; p++) {
+            fin[p] = q == SQ_ACCURACY || q == SQ_D_IN ? NAN : final_value(q, p, li[p], 0.002);
+            for (int r = 0; r < SR; r++) tc[p * SR + r] = fin[p] * r / (SR - 1.0);
+        }
+        char path[64];
+        snprintf(path, sizeof path, "final/%s", names[q]);
+        dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, fin);
+        if (q == SQ_I_N) continue;
+        snprintf(path, sizeof path, "timecourse/%s", names[q]);
+        dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPR, tc);
+    }
+    for (int p = 0; p < SP; p++)
+        for (int i = 0; i < SN; i++) {
+            for (int j = 0; j < SN; j++)
+                corr[(p * SN + i) * SN + j] = i == j ? 1.0 : ((i < 2) == (j < 2) ? 0.8 : 0.1);
+            for (int k = 0; k < SO; k++)
+                uoc[(p * SN + i) * SO + k] = (i < 2) == (k < 3) ? 0.7 : 0.1;
+        }
+    /* u stacks U_z, U_r, U_h: the U_h block (rows 2N..3N-1) is the one drawn */
+    for (int i = 0; i < SP * 3 * SN * SN; i++) u[i] = (float)(((i / SN) % (3 * SN)) >= 2 * SN ? 0.3 : 5.0);
+    for (int i = 0; i < SP * 3 * SN * 3; i++) w_x[i] = 0.1f;
+    for (int i = 0; i < SP * SO * SN; i++) w_out[i] = (float)(0.1 * (i % 7));
+    dset(g, "final/corr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dPNN, corr);
+    dset(g, "final/unit_out_corr", H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 3, dPNO, uoc);
+    dset(g, "weights/w_x", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPx, w_x);
+    dset(g, "weights/u", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPu, u);
+    dset(g, "weights/b", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPb, b);
+    dset(g, "weights/w_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPo, w_out);
+    dset(g, "weights/b_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPo1, b_out);
+    H5Gclose(g);
+}
+
 static int write_file(const char *path) {
     hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
     if (f < 0) return -1;
@@ -204,6 +275,7 @@ static int write_file(const char *path) {
     dset(g, "weights/w_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPON, w_out);
     dset(g, "weights/b_out", H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, 3, dPO1, b_out);
     H5Gclose(g);
+    write_sep(f);
     H5Fclose(f);
     return 0;
 }
@@ -301,12 +373,55 @@ static const summary_test *find_test(const summary_analysis *a, int ca, int cb, 
     return NULL;
 }
 
+/* SEP: λ_reg from config_yaml, paper columns, r2_mean success, 8 quantities.
+ * References from the same Python script (mean/stdev of r2_mean per condition;
+ * Student t and mpmath-betainc p). */
+static void test_sep(int64_t file) {
+    summary_task t;
+    mimod_err err = {0};
+    CHECK(summary_read_task(file, "sep", &t, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    summary_options o;
+    summary_options_default(&o);
+    summary_analysis a;
+    CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(t.n_axes == 2 && t.base_lambda_reg == 0.002, "sep axes / base λ_reg");
+    CHECK(a.n_conditions == 2 && a.n_tests == 8, "sep: %d conditions, %d tests", a.n_conditions,
+          a.n_tests);
+    if (a.n_conditions == 2) {
+        const summary_condition *c0 = &a.conditions[0], *c1 = &a.conditions[1];
+        CHECK(strcmp(summary_paper_column_name(c0->paper_column), "MI + L2") == 0, "MI + L2");
+        CHECK(strcmp(summary_paper_column_name(c1->paper_column), "no MI") == 0, "SEP no MI");
+        CHECK_CLOSE(c0->mean[SQ_R2_MEAN], 0.8878882973369537, 0, 1e-12, "sep r2_mean mean");
+        CHECK_CLOSE(c0->sd[SQ_R2_MEAN], 0.0703937528274744, 0, 1e-9, "sep r2_mean sd");
+        CHECK_CLOSE(c1->sd[SQ_R2_MEAN], 0.07345939950450976, 0, 1e-9, "sep r2_mean sd (no MI)");
+        CHECK(c0->n[SQ_ACCURACY] == 0 && c0->n[SQ_D_IN] == 0, "no accuracy / d_in for SEP");
+        CHECK(c0->n_success == 1 && c0->n_success_known == 3 && c1->n_success == 0,
+              "success r2_mean > 0.9");
+        const summary_test *s = find_test(&a, 0, 1, SQ_R2_MEAN);
+        CHECK(s && s->ok, "r2_mean test");
+        if (s) {
+            CHECK_CLOSE(s->res.t, 4.732128449461089, 0, 1e-9, "sep t");
+            CHECK_CLOSE(s->res.p, 0.009089801617806193, 0, 1e-6, "sep p");
+        }
+        CHECK(find_test(&a, 0, 1, SQ_D_IN) == NULL && find_test(&a, 0, 1, SQ_ACCURACY) == NULL,
+              "no WM-only tests");
+        CHECK(summary_default_trial(&a) == 2, "sep default trial");
+    }
+    summary_analysis_free(&a);
+    o.success_threshold = 0.85; /* configurable: 0.969 and 0.851 pass, 0.844 does not */
+    CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(a.n_conditions == 2 && a.conditions[0].n_success == 2, "threshold 0.85");
+    summary_analysis_free(&a);
+    summary_task_free(&t);
+}
+
 static void test_file(const char *path) {
     int64_t file;
     mimod_err err = {0};
     CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
     if (err.code) return;
-    CHECK(summary_has_task(file, "wm") && !summary_has_task(file, "sep"), "groups");
+    CHECK(summary_has_task(file, "wm") && summary_has_task(file, "sep"), "groups");
     summary_task t;
     CHECK(summary_read_task(file, "wm", &t, &err) == MIMOD_OK, "%s", err.msg);
     if (err.code) {
@@ -429,20 +544,28 @@ static void test_file(const char *path) {
               MIMOD_OK, "%s", err.msg);
     CHECK(rows == N && cols == 4 && fabs(m[4 * 1 + 2] - (0.3 - 0.01)) < 1e-6, "w_in row");
     summary_task_free(&t);
+    test_sep(file);
     summary_close(file);
 }
 
 static void test_tool(const char *path) {
     const char *dir = "test_summary_figures";
     char *argv_fig[] = {"mimod-summary", (char *)path, "--figures", (char *)dir, NULL};
-    CHECK(summary_main(4, argv_fig) == 0, "mimod-summary with figures");
     if (!summary_have_png_device()) {
+        /* without plplot-driver-cairo the tool must say so and fail, not crash */
         fprintf(stderr, "note: no PNG device in PLplot; figure checks skipped\n");
+        CHECK(summary_main(4, argv_fig) == 1, "--figures without a PNG device fails");
     } else {
+        CHECK(summary_main(4, argv_fig) == 0, "mimod-summary with figures");
         const char *bases[] = {"wm_c1_modularity", "wm_c1_dindex", "wm_c4_modularity",
                                "wm_c4_dindex", "wm_trial2_unit_out_scatter", "wm_trial2_corr",
                                "wm_trial2_w_rec", "wm_trial2_w_out"};
         for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) check_png(dir, bases[i]);
+        const char *sep_bases[] = {"sep_c1_modularity", "sep_c2_dindex",
+                                   "sep_trial2_unit_out_scatter", "sep_trial2_corr",
+                                   "sep_trial2_u_h", "sep_trial2_w_out"};
+        for (size_t i = 0; i < sizeof sep_bases / sizeof sep_bases[0]; i++)
+            check_png(dir, sep_bases[i]);
     }
     char *argv_md[] = {"mimod-summary", (char *)path, "--format", "markdown", "--welch", NULL};
     CHECK(summary_main(5, argv_md) == 0, "markdown, Welch");
@@ -454,7 +577,7 @@ static void test_tool(const char *path) {
                               "--trial", "4", "--format", "csv", NULL};
     CHECK(summary_main(8, argv_bad_trial) != 0, "--trial of a running point is refused");
     char *argv_sep[] = {"mimod-summary", (char *)path, "--task", "sep", NULL};
-    CHECK(summary_main(4, argv_sep) != 0, "--task sep on a WM-only file");
+    CHECK(summary_main(4, argv_sep) == 0, "--task sep");
     char *argv_opt[] = {"mimod-summary", (char *)path, "--format", "html", NULL};
     CHECK(summary_main(4, argv_opt) == 2, "bad --format");
     char *argv_missing[] = {"mimod-summary", "no-such-file.h5", NULL};

@@ -489,6 +489,11 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         summary_condition_label(a, c, label, sizeof label);
         fprintf(out, "%sCondition %d: %s — %d finished trial%s", md ? "### " : "", c + 1, label,
                 C->n_points, C->n_points == 1 ? "" : "s");
+        /* λ values that are not grid axes come from the task's base configuration */
+        if (summary_axis_index(t, "lambda_I") < 0 && !isnan(C->lambda_I))
+            fprintf(out, " [lambda_I=%g fixed]", C->lambda_I);
+        if (summary_axis_index(t, "lambda_reg") < 0 && !isnan(C->lambda_reg))
+            fprintf(out, " [lambda_reg=%g fixed]", C->lambda_reg);
         if (C->paper_column >= 0)
             fprintf(out, " (paper: %s)", summary_paper_column_name(C->paper_column));
         fputs(md ? "\n\n" : "\n", out);
