@@ -42,6 +42,35 @@ static void test_leaky_hand(void) {
     CHECK_CLOSE(h[1], -0.9491393260772241, TOL, 0, "leaky noise inside h1");
 }
 
+/* r = tanh(h) to float/double precision over the whole range (the float
+ * build uses its own tanh): with α = 0 and no noise, h_0 = h0 and r_0 = tanh(h0). */
+static void test_leaky_tanh_accuracy(void) {
+    enum { N = 403 };
+    leaky_dims d = {.n_units = N, .n_in = 1, .n_out = 1, .alpha = 0.0};
+    mimod_layout l;
+    leaky_layout(&d, 1.0, &l);
+    real *buf = calloc(l.n_params, sizeof(real));
+    leaky_params p;
+    leaky_bind(&p, &l, buf);
+    real x[1] = {0}, h0[N], h[N], r[N];
+    for (int i = 0; i < 200; i++) { /* ±10^-9 .. ±10^2 */
+        h0[2 * i] = (real)pow(10.0, -9.0 + 11.0 * i / 199.0);
+        h0[2 * i + 1] = -h0[2 * i];
+    }
+    h0[400] = 0;
+    h0[401] = 1e4;
+    h0[402] = -1e30;
+    leaky_forward(&p, &d, 1, 1, x, h0, NULL, h, r);
+    double worst = 0;
+    for (int i = 0; i < N; i++) {
+        double want = tanh((double)h[i]);
+        worst = fmax(worst, fabs(r[i] - want) / fmax(fabs(want), 1e-300));
+    }
+    CHECK(worst < (sizeof(real) == 4 ? 1.5e-7 : 1e-15), "tanh relative error %g", worst);
+    CHECK(r[400] == 0 && r[401] == 1 && r[402] == -1, "tanh(0), tanh(±large)");
+    free(buf);
+}
+
 /* scalar reference of SPEC §2 in double, for several steps and sequences */
 static void leaky_reference(const leaky_params *p, const leaky_dims *d, int B, int T,
                             const real *x, const real *h0, const real *xi, double *h) {
@@ -419,6 +448,7 @@ static void test_init(void) {
 
 int main(void) {
     test_leaky_hand();
+    test_leaky_tanh_accuracy();
     test_leaky_reference();
     test_gru_hand();
     test_gru_reference();
