@@ -224,21 +224,23 @@ static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
     /* observed FLOP rate per worker, else the assumed one */
     double rate = pg->wall_done > 0 ? pg->flops_done / pg->wall_done : x->o->gflops * 1e9;
     double eta_s = pg->flops_left / (rate * (pg->n_workers > 0 ? pg->n_workers : 1));
+    char failed[32] = "";
+    if (pg->n_failed) snprintf(failed, sizeof failed, " %d failed,", pg->n_failed);
     fmt_hms(now - pg->t0, el, sizeof el);
     fmt_hms(eta_s, eta, sizeof eta);
     if (r->status == REP_DONE)
-        printf("[%d/%d done, %d running, %d left] %s %s: loss %.4g Q_cor %.3f Q_str %.3f (%.1f s) "
+        printf("[%d/%d done,%s %d running, %d left] %s %s: loss %.4g Q_cor %.3f Q_str %.3f (%.1f s) "
                "elapsed %s ETA %s\n",
-               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label,
+               pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label,
                r->task_loss, r->q_cor, r->q_str, r->wall, el, eta);
     else if (r->status == REP_FAILED)
-        printf("[%d/%d done, %d running, %d left] %s %s: FAILED at MM step %lld: %s (%.1f s) "
+        printf("[%d/%d done,%s %d running, %d left] %s %s: FAILED at MM step %lld: %s (%.1f s) "
                "elapsed %s ETA %s\n",
-               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label,
+               pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label,
                (long long)r->fail_step, r->reason, r->wall, el, eta);
     else
-        printf("[%d/%d done, %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
-               pg->n_done, pg->n_total, pg->n_running, pg->n_left, s->task[r->task].name, label);
+        printf("[%d/%d done,%s %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
+               pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
     fflush(stdout);
 }
 
