@@ -63,13 +63,16 @@ static void attr_i64(hid_t obj, const char *name, hid_t ftype, int64_t v) {
     H5Sclose(sp);
 }
 
-/* vlen = 1: variable-length string; else fixed length (both must be readable). */
+/* vlen = 1: variable-length string; 0: fixed length, null-terminated; 2: fixed,
+ * null-padded at the exact length, no NUL (as src/io/results_h5.c writes).
+ * All three must be readable. */
 static void attr_str(hid_t obj, const char *name, const char *v, int vlen) {
     hid_t sp = H5Screate(H5S_SCALAR);
     hid_t ty = H5Tcopy(H5T_C_S1);
-    H5Tset_size(ty, vlen ? H5T_VARIABLE : strlen(v) + 1);
+    H5Tset_size(ty, vlen == 1 ? H5T_VARIABLE : strlen(v) + (vlen == 0));
+    if (vlen == 2) H5Tset_strpad(ty, H5T_STR_NULLPAD);
     hid_t a = H5Acreate2(obj, name, ty, sp, H5P_DEFAULT, H5P_DEFAULT);
-    if (vlen) H5Awrite(a, ty, &v);
+    if (vlen == 1) H5Awrite(a, ty, &v);
     else H5Awrite(a, ty, v);
     H5Aclose(a);
     H5Tclose(ty);
@@ -178,15 +181,15 @@ static int write_file(const char *path) {
     attr_str(f, "sweep_hash", "0123abcd", 1);
 
     hid_t g = H5Gcreate2(f, "wm", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    attr_str(g, "config_yaml", "task: wm\npreset: paper\nn_units: 8\nlambda_I: 0.1\nlambda_reg: 0.02\n", 0);
-    attr_str(g, "axes", "lambda_I,lambda_reg,seed", 1);
+    attr_str(g, "config_yaml", "task: wm\npreset: paper\nn_units: 8\nlambda_I: 0.1\nlambda_reg: 0.02\n", 2);
+    attr_str(g, "axes", "lambda_I,lambda_reg,seed", 2);
     attr_i64(g, "n_points", H5T_STD_I64LE, P);
     attr_i64(g, "n_records", H5T_STD_I64LE, R);
     attr_i64(g, "n_units", H5T_STD_I64LE, N);
     attr_i64(g, "n_in", H5T_STD_I64LE, 4);
     attr_i64(g, "n_out", H5T_STD_I64LE, O);
     attr_i64(g, "n_mm_steps", H5T_STD_I64LE, S);
-    attr_str(g, "preset", "paper", 1);
+    attr_str(g, "preset", "paper", 2);
 
     static double li[P], lr[P], wall[P], fin[P], tc[P * R], tc_r2[P * R * O], fin_r2[P * O];
     static double train[P * S], corr[P * N * N], uoc[P * N * O];

@@ -83,10 +83,14 @@ static int attr_string(hid_t obj, const char *name, char *buf, size_t n, char **
         }
         H5Tclose(mtype);
     } else {
+        /* Read as null-padded of the file's size into a buffer one byte longer:
+         * a null-terminated memory type would drop the last character of a
+         * string stored null-padded at its exact length (as results_h5.c does). */
         size_t size = H5Tget_size(ftype);
         whole = calloc(size + 1, 1);
         hid_t mtype = H5Tcopy(H5T_C_S1);
         H5Tset_size(mtype, size);
+        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
         if (!whole || H5Aread(a, mtype, whole) < 0)
             rc = mimod_errf(err, MIMOD_EIO, "attribute '%s': read failed", name);
         H5Tclose(mtype);

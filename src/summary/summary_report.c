@@ -467,10 +467,10 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
     const summary_task *t = a->task;
     int md = fmt == SUMMARY_MARKDOWN;
     int paper = strcmp(t->preset, "paper") == 0;
-    fprintf(out, "%sTask %s (preset %s): %lld points — %d finished, %d running, %d failed, "
+    fprintf(out, "%sTask %s (preset %s): %lld point%s — %d finished, %d running, %d failed, "
                  "%d pending\n\n",
             md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", (long long)t->n_points,
-            a->n_finished, a->n_running, a->n_failed, a->n_pending);
+            t->n_points == 1 ? "" : "s", a->n_finished, a->n_running, a->n_failed, a->n_pending);
     if (a->n_failed) {
         int seed_axis = summary_axis_index(t, "seed");
         for (int p = 0; p < t->n_points; p++) {
