@@ -108,7 +108,7 @@ rc=$?
 check '[ $rc -ne 0 ] && grep -q "typo.yaml:6:3" typo2.txt' "errors under mpirun: $(cat typo2.txt)"
 
 # ---- 5. a diverging point fails, the sweep goes on and exits 2
-printf 'output: div.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: [0]\n  mm_lr: [0.002, 1e30]\noverrides: {sm_lr: 1e30}\n' >div.yaml
+printf 'output: div.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: [0]\n  mm_lr: [0.002, 1e300]\noverrides: {sm_lr: 1e300}\n' >div.yaml
 "$SWEEP" div.yaml >div.txt 2>&1
 rc=$?
 check '[ $rc -eq 2 ]' "diverging point: exit $rc, expected 2: $(cat div.txt)"
