@@ -17,29 +17,12 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef MIMOD_DOUBLE
-#define real_tanh tanh
-#define real_exp exp
-#else
-#define real_tanh tanh_via_exp
-#define real_exp expf
-/* glibc's tanhf goes through expm1f and costs ~3× a double exp; tanh is a
- * large share of the GRU pass. 1 − 2/(e^{2x}+1) in double is within 1e-7
- * relative of tanh in float range (Taylor below 1e-4, where the difference
- * form cancels); e^{2x} = inf or 0 gives exactly ±1. */
-static inline float tanh_via_exp(float x) {
-    double v = x;
-    if (fabs(v) < 1e-4) return (float)(v - v * v * v / 3);
-    return (float)(1 - 2 / (exp(2 * v) + 1));
-}
-#endif
+#include "models_math.h"
 
 /* Steps per block in the backward pass: the gate gradients of this many steps
  * are collected and turned into weight gradients by a few GEMMs with
  * K = GRU_GRAD_CHUNK·B, keeping the scratch independent of T. */
 #define GRU_GRAD_CHUNK 32
-
-static inline real sigmoid(real v) { return 1 / (1 + real_exp(-v)); }
 
 void gru_layout(const gru_dims *d, double out_l2_factor, mimod_layout *l) {
     int N = d->n_units;
@@ -84,6 +67,50 @@ size_t gru_scratch_size(const gru_dims *d, int B) {
     return fwd > bwd ? fwd : bwd;
 }
 
+/* Element-wise parts of one forward step for one sequence (row of N units).
+ * Separate functions with restrict parameters because GCC only trusts
+ * restrict on parameters, and needs it to vectorise these loops. */
+
+/* reset before: z = σ(a_z + b_z), r = σ(a_r + b_r) in place; s = r ⊙ h_{t-1} */
+static void gru_row_zr(int N, real *restrict gz, real *restrict gr, real *restrict s,
+                       const real *restrict h_prev, const real *restrict b_z,
+                       const real *restrict b_r) {
+    for (int i = 0; i < N; i++) {
+        gz[i] = mm_sigmoid(gz[i] + b_z[i]);
+        real ri = mm_sigmoid(gr[i] + b_r[i]);
+        gr[i] = ri;
+        s[i] = ri * h_prev[i];
+    }
+}
+
+/* reset before: h̃ = tanh(a_h + b_h) in place; h_t = (1-z) h_{t-1} + z h̃ */
+static void gru_row_candidate(int N, const real *restrict z, real *restrict gh,
+                              const real *restrict h_prev, real *restrict h_t,
+                              const real *restrict b_h) {
+    for (int i = 0; i < N; i++) {
+        real cand = mm_tanh(gh[i] + b_h[i]);
+        gh[i] = cand;
+        h_t[i] = (1 - z[i]) * h_prev[i] + z[i] * cand;
+    }
+}
+
+/* reset after: gates g* hold the input products, rec_* the recurrent ones
+ * (U h_{t-1}); overwrite g* with z, r, h̃ and write h_t. b is [3N]. */
+static void gru_row_reset_after(int N, real *restrict gz, real *restrict gr, real *restrict gh,
+                                const real *restrict rec_z, const real *restrict rec_r,
+                                const real *restrict rec_h, const real *restrict h_prev,
+                                real *restrict h_t, const real *restrict b) {
+    for (int i = 0; i < N; i++) {
+        real zi = mm_sigmoid(gz[i] + rec_z[i] + b[i]);
+        real ri = mm_sigmoid(gr[i] + rec_r[i] + b[N + i]);
+        real cand = mm_tanh(gh[i] + ri * rec_h[i] + b[2 * N + i]);
+        gz[i] = zi;
+        gr[i] = ri;
+        gh[i] = cand;
+        h_t[i] = (1 - zi) * h_prev[i] + zi * cand;
+    }
+}
+
 /* x [T][B][n_in], h0 [B][N] -> h [T][B][N]; cache [T][B][3N] = (z, r, h̃) or NULL.
  * scratch: gates [B][3N] (only used without cache), rec [B][3N]. */
 void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
@@ -110,45 +137,22 @@ void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
         if (!d->reset_after) {
             /* z, r blocks += h_{t-1} · U_zrᵀ: [B][N]·[N][2N] */
             mm_gemm(0, 1, B, 2 * N, N, 1, h_prev, N, p->u, N, 1, gates, N3);
-            for (int b = 0; b < B; b++) {
-                real *g = gates + (size_t)b * N3;
-                const real *hp = h_prev + (size_t)b * N;
-                real *s = rec + (size_t)b * N; /* r ⊙ h_{t-1} */
-                for (int i = 0; i < N; i++) {
-                    g[i] = sigmoid(g[i] + b_z[i]);
-                    g[N + i] = sigmoid(g[N + i] + b_r[i]);
-                    s[i] = g[N + i] * hp[i];
-                }
-            }
+            for (int b = 0; b < B; b++)
+                gru_row_zr(N, gates + (size_t)b * N3, gates + (size_t)b * N3 + N,
+                           rec + (size_t)b * N, h_prev + (size_t)b * N, b_z, b_r);
             /* h̃ block += (r ⊙ h_{t-1}) · U_hᵀ */
             mm_gemm(0, 1, B, N, N, 1, rec, N, u_h, N, 1, gates + 2 * N, N3);
-            for (int b = 0; b < B; b++) {
-                real *g = gates + (size_t)b * N3;
-                const real *hp = h_prev + (size_t)b * N;
-                real *ht = h_t + (size_t)b * N;
-                for (int i = 0; i < N; i++) {
-                    real cand = real_tanh(g[2 * N + i] + b_h[i]);
-                    g[2 * N + i] = cand;
-                    ht[i] = (1 - g[i]) * hp[i] + g[i] * cand;
-                }
-            }
+            for (int b = 0; b < B; b++)
+                gru_row_candidate(N, gates + (size_t)b * N3, gates + (size_t)b * N3 + 2 * N,
+                                  h_prev + (size_t)b * N, h_t + (size_t)b * N, b_h);
         } else {
             /* rec [B][3N] = h_{t-1} · Uᵀ: all three recurrent products in one GEMM */
             mm_gemm(0, 1, B, N3, N, 1, h_prev, N, p->u, N, 0, rec, N3);
             for (int b = 0; b < B; b++) {
                 real *g = gates + (size_t)b * N3;
                 const real *rc = rec + (size_t)b * N3;
-                const real *hp = h_prev + (size_t)b * N;
-                real *ht = h_t + (size_t)b * N;
-                for (int i = 0; i < N; i++) {
-                    real zi = sigmoid(g[i] + rc[i] + b_z[i]);
-                    real ri = sigmoid(g[N + i] + rc[N + i] + b_r[i]);
-                    real cand = real_tanh(g[2 * N + i] + ri * rc[2 * N + i] + b_h[i]);
-                    g[i] = zi;
-                    g[N + i] = ri;
-                    g[2 * N + i] = cand;
-                    ht[i] = (1 - zi) * hp[i] + zi * cand;
-                }
+                gru_row_reset_after(N, g, g + N, g + 2 * N, rc, rc + N, rc + 2 * N,
+                                    h_prev + (size_t)b * N, h_t + (size_t)b * N, p->b);
             }
         }
     }

@@ -12,19 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#ifdef MIMOD_DOUBLE
-#define real_tanh tanh
-#else
-#define real_tanh tanh_via_exp
-/* glibc's tanhf goes through expm1f and costs ~3× a double exp (same helper
- * as in gru.c). 1 − 2/(e^{2x}+1) in double is within 1e-7 relative of tanh in
- * float range (Taylor below 1e-4, where the difference form cancels). */
-static inline float tanh_via_exp(float x) {
-    double v = x;
-    if (fabs(v) < 1e-4) return (float)(v - v * v * v / 3);
-    return (float)(1 - 2 / (exp(2 * v) + 1));
-}
-#endif
+#include "models_math.h"
 
 void leaky_layout(const leaky_dims *d, double out_l2_factor, mimod_layout *l) {
     int N = d->n_units;
@@ -69,7 +57,7 @@ void leaky_forward(const leaky_params *p, const leaky_dims *d, int B, int T,
 
     /* h[t][b][i] = Σ_k x[t][b][k] W_in[i][k]  for all T·B rows at once */
     mm_gemm(0, 1, T * B, N, n_in, 1, x, n_in, p->w_in, n_in, 0, h, N);
-    for (size_t j = 0; j < BN; j++) r[j] = real_tanh(h0[j]);
+    for (size_t j = 0; j < BN; j++) r[j] = mm_tanh(h0[j]);
 
     for (int t = 0; t < T; t++) {
         real *h_t = h + (size_t)t * BN, *r_t = r + (size_t)t * BN;
@@ -86,7 +74,7 @@ void leaky_forward(const leaky_params *p, const leaky_dims *d, int B, int T,
                 h_t[j] = v;
             }
         }
-        for (size_t j = 0; j < BN; j++) r_t[j] = real_tanh(h_t[j]);
+        for (size_t j = 0; j < BN; j++) r_t[j] = mm_tanh(h_t[j]);
     }
 }
 
@@ -129,7 +117,7 @@ void leaky_backward(const leaky_params *p, leaky_params *grad, const leaky_dims 
     /* grad_W_rec [N][N] += dpre_tᵀ r_{t-1}: steps 1..T-1 in one GEMM (r[0..T-2]
      * is contiguous), step 0 with r_{-1} = tanh(h0) */
     if (T > 1) mm_gemm(1, 0, N, N, (T - 1) * B, 1, dpre + BN, N, r, N, 1, grad->w_rec, N);
-    for (size_t j = 0; j < BN; j++) r_init[j] = real_tanh(h0[j]);
+    for (size_t j = 0; j < BN; j++) r_init[j] = mm_tanh(h0[j]);
     mm_gemm(1, 0, N, N, B, 1, dpre, N, r_init, N, 1, grad->w_rec, N);
     for (size_t m = 0; m < (size_t)T * B; m++)
         for (int i = 0; i < N; i++) grad->b[i] += dpre[m * N + i];
