@@ -1,2 +1,465 @@
-/* mine.c — not yet written. */
-typedef int mimod_placeholder_mine;
+/* mine.c — the MINE statistics network T and the Donsker–Varadhan estimate
+ * Î = mean_i T(x_i, y_i) − log mean_i exp T(x_i, y_π(i)), with its gradient
+ * w.r.t. T's parameters and w.r.t. the inputs x, y (SPEC §4, §8).
+ *
+ * How the work is organised (this is most of the project's compute):
+ *  - Y Wyᵀ is computed once for all n samples ([n][H], one GEMM), because the
+ *    marginal row i needs row π(i) of it; X Wxᵀ is computed chunk by chunk,
+ *    since joint row i and marginal row i both use row i of it.
+ *  - Samples are processed chunk_rows (c) at a time; a chunk's joint rows and
+ *    marginal rows are stacked into one [2c][H] matrix so each layer is one
+ *    GEMM. Bias and activation are fused into one element-wise pass.
+ *  - The log-mean-exp and its gradient are done in the same pass as the
+ *    forward (online softmax): with M the running max of the marginal T
+ *    values, marginal row i is back-propagated with upstream weight
+ *    e^{T_i − M}; when M grows, the marginal parameter-gradient sums and the
+ *    running Σ e^{T−M} are rescaled by e^{M_old − M_new}. Joint and marginal
+ *    parameter gradients are kept in separate accumulators and combined at the
+ *    end: dÎ/dθ = (1/n) Σ_joint dT/dθ − (Σ_marg e^{T−M} dT/dθ) / Σ e^{T−M}.
+ *    Marginal input gradients are stored per row with the M of their chunk
+ *    and rescaled (and, for y, scattered to row π(i)) at the end.
+ *  Nothing is recomputed and nothing is allocated per call. */
+#include "mimod/mine.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MINE_DEFAULT_CHUNK 2048
+
+struct mine_workspace {
+    mine_dims d;
+    size_t n_max;
+    int chunk;          /* c: samples per chunk */
+    size_t n_chunks;    /* chunks for n_max samples */
+    mimod_layout layout;
+    real *y_proj;       /* [n_max][H]  Y Wyᵀ for every sample                         */
+    real *h1;           /* [2c][H] layer-1 activations (joint rows, then marginal rows) */
+    real *h2;           /* [2c][H] layer-2 activations, then in place dT/dz2            */
+    real *dh1;          /* [2c][H] dT/dh1, then in place dT/dpre1                      */
+    real *t;            /* [2c] T of the chunk's rows                                  */
+    real *dt;           /* [2c] upstream weights: 1 (joint), e^{T−M} (marginal)        */
+    real *y_perm;       /* [c][dy] the rows y_π(i) of the chunk, gathered              */
+    real *acc;          /* [2][n_params] parameter-gradient sums, joint then marginal  */
+    mine_params acc_joint, acc_marg;
+    real *dx_marg;      /* [n_max][dx] marginal dT/dx_i · e^{T_i − M_chunk}            */
+    real *dy_marg;      /* [n_max][dy] marginal dT/dy_π(i) · e^{T_i − M_chunk}, row i  */
+    double *chunk_max;  /* [n_chunks] the running max M used for that chunk           */
+};
+
+/* ---------------------------------------------------------------- layout */
+
+void mine_layout(const mine_dims *d, mimod_layout *l) {
+    memset(l, 0, sizeof *l);
+    const int H = d->hidden;
+    layout_add(l, "wx", H, d->dx, 0.0);
+    layout_add(l, "wy", H, d->dy, 0.0);
+    layout_add(l, "b1", H, 1, 0.0);
+    layout_add(l, "w2", H, H, 0.0);
+    layout_add(l, "b2", H, 1, 0.0);
+    layout_add(l, "w3", 1, H, 0.0);
+    if (d->out_bias) layout_add(l, "b3", 1, 1, 0.0);
+}
+
+void mine_bind(mine_params *p, const mine_dims *d, const mimod_layout *l, real *buf) {
+    p->wx = buf + l->t[0].offset;
+    p->wy = buf + l->t[1].offset;
+    p->b1 = buf + l->t[2].offset;
+    p->w2 = buf + l->t[3].offset;
+    p->b2 = buf + l->t[4].offset;
+    p->w3 = buf + l->t[5].offset;
+    p->b3 = d->out_bias ? buf + l->t[6].offset : NULL;
+}
+
+/* The tensors of a mine_params as (pointer, length) pairs, in layout order;
+ * returns how many. Lets whole-parameter loops work on bound views that need
+ * not be one contiguous buffer. */
+static int mine_tensors(const mine_params *p, const mine_dims *d, real *ptr[7], size_t len[7]) {
+    const size_t H = (size_t)d->hidden;
+    ptr[0] = p->wx; len[0] = H * (size_t)d->dx;
+    ptr[1] = p->wy; len[1] = H * (size_t)d->dy;
+    ptr[2] = p->b1; len[2] = H;
+    ptr[3] = p->w2; len[3] = H * H;
+    ptr[4] = p->b2; len[4] = H;
+    ptr[5] = p->w3; len[5] = H;
+    if (!d->out_bias) return 6;
+    ptr[6] = p->b3; len[6] = 1;
+    return 7;
+}
+
+/* Glorot-uniform: U(−l, l), l = √(6 / (fan_in + fan_out)). */
+static real glorot(mimod_rng *rng, int fan_in, int fan_out) {
+    double lim = sqrt(6.0 / (double)(fan_in + fan_out));
+    return (real)(lim * (2.0 * rng_uniform(rng) - 1.0));
+}
+
+void mine_init(mine_params *p, const mine_dims *d, mimod_rng *rng) {
+    const int H = d->hidden, dxy = d->dx + d->dy;
+    /* Keras builds one Dense kernel [dx+dy][H] over the concatenated input;
+     * draw it in that order (input row k, then unit h) and split it. */
+    for (int k = 0; k < dxy; k++)
+        for (int h = 0; h < H; h++) {
+            real w = glorot(rng, dxy, H);
+            if (k < d->dx)
+                p->wx[(size_t)h * d->dx + k] = w;
+            else
+                p->wy[(size_t)h * d->dy + (k - d->dx)] = w;
+        }
+    /* Keras kernel of layer 2 is [in][out]; ours is W2[out][in]. */
+    for (int k = 0; k < H; k++)
+        for (int h = 0; h < H; h++) p->w2[(size_t)h * H + k] = glorot(rng, H, H);
+    for (int h = 0; h < H; h++) p->w3[h] = glorot(rng, H, 1);
+    memset(p->b1, 0, (size_t)H * sizeof(real));
+    memset(p->b2, 0, (size_t)H * sizeof(real));
+    if (d->out_bias) p->b3[0] = 0;
+}
+
+/* ------------------------------------------------------------- workspace */
+
+void mine_workspace_free(mine_workspace *ws) {
+    if (!ws) return;
+    mimod_free(ws->y_proj);
+    mimod_free(ws->h1);
+    mimod_free(ws->h2);
+    mimod_free(ws->dh1);
+    mimod_free(ws->t);
+    mimod_free(ws->dt);
+    mimod_free(ws->y_perm);
+    mimod_free(ws->acc);
+    mimod_free(ws->dx_marg);
+    mimod_free(ws->dy_marg);
+    mimod_free(ws->chunk_max);
+    free(ws);
+}
+
+int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
+                          mine_workspace **out, mimod_err *err) {
+    *out = NULL;
+    if (d->dx < 1 || d->dy < 1 || d->hidden < 1 || n_max < 1 || chunk_rows < 0)
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "mine_workspace_create: bad sizes (dx %d, dy %d, hidden %d, n_max %zu, "
+                          "chunk_rows %d)", d->dx, d->dy, d->hidden, n_max, chunk_rows);
+    if (d->act != MINE_RELU && d->act != MINE_LEAKY_RELU)
+        return mimod_errf(err, MIMOD_EINVAL, "mine_workspace_create: unknown activation %d",
+                          (int)d->act);
+    /* The backward pass reads φ' off the activation's sign, which needs a
+     * non-negative slope. */
+    if (d->act == MINE_LEAKY_RELU && !(d->leaky_slope >= 0.0 && d->leaky_slope < 1.0))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "mine_workspace_create: leaky slope %g not in [0, 1)", d->leaky_slope);
+    if (n_max > (size_t)INT32_MAX)
+        return mimod_errf(err, MIMOD_EINVAL, "mine_workspace_create: n_max %zu too large", n_max);
+
+    mine_workspace *ws = calloc(1, sizeof *ws);
+    if (!ws) return mimod_errf(err, MIMOD_ENOMEM, "mine_workspace_create: out of memory");
+    ws->d = *d;
+    ws->n_max = n_max;
+    int c = chunk_rows > 0 ? chunk_rows : MINE_DEFAULT_CHUNK;
+    if ((size_t)c > n_max) c = (int)n_max;
+    ws->chunk = c;
+    ws->n_chunks = (n_max + (size_t)c - 1) / (size_t)c;
+    mine_layout(d, &ws->layout);
+
+    const size_t H = (size_t)d->hidden, c2 = 2 * (size_t)c, np = ws->layout.n_params;
+    ws->y_proj = mimod_calloc(n_max * H, sizeof(real));
+    ws->h1 = mimod_calloc(c2 * H, sizeof(real));
+    ws->h2 = mimod_calloc(c2 * H, sizeof(real));
+    ws->dh1 = mimod_calloc(c2 * H, sizeof(real));
+    ws->t = mimod_calloc(c2, sizeof(real));
+    ws->dt = mimod_calloc(c2, sizeof(real));
+    ws->y_perm = mimod_calloc((size_t)c * (size_t)d->dy, sizeof(real));
+    ws->acc = mimod_calloc(2 * np, sizeof(real));
+    ws->dx_marg = mimod_calloc(n_max * (size_t)d->dx, sizeof(real));
+    ws->dy_marg = mimod_calloc(n_max * (size_t)d->dy, sizeof(real));
+    ws->chunk_max = mimod_calloc(ws->n_chunks, sizeof(double));
+    if (!ws->y_proj || !ws->h1 || !ws->h2 || !ws->dh1 || !ws->t || !ws->dt || !ws->y_perm ||
+        !ws->acc || !ws->dx_marg || !ws->dy_marg || !ws->chunk_max) {
+        mine_workspace_free(ws);
+        return mimod_errf(err, MIMOD_ENOMEM,
+                          "mine_workspace_create: cannot allocate buffers for n_max %zu, hidden %zu",
+                          n_max, H);
+    }
+    mine_bind(&ws->acc_joint, d, &ws->layout, ws->acc);
+    mine_bind(&ws->acc_marg, d, &ws->layout, ws->acc + np);
+    *out = ws;
+    return MIMOD_OK;
+}
+
+/* ------------------------------------------------------------ the layers */
+
+/* The activation's slope at z: 1 if z > 0, else `slope` (0 for ReLU), as
+ * m + (1−m)·slope with m ∈ {0, 1}, which is exact. Written without a branch
+ * or select, and with the quiet comparison isgreater(), because GCC will not
+ * vectorise a loop with a (signalling) `z > 0` under the default
+ * -ftrapping-math. A NaN gets factor `slope` and so still propagates. */
+static inline real act_slope(real z, real slope) {
+    real m = (real)isgreater(z, (real)0);
+    return m + (1 - m) * slope;
+}
+static inline real act_fwd(real z, real slope) { return z * act_slope(z, slope); }
+/* φ' read from the activation a = φ(z): a > 0 exactly when z > 0 (slope ≥ 0). */
+static inline real act_grad(real a, real slope) { return act_slope(a, slope); }
+
+/* Layer 1 for a chunk of c samples starting at row i0.
+ * x_c [c][dx] (ld ldx), y_proj [n][H], perm [n] → h1 [2c][H]:
+ *   h1[i]   = φ(x_i Wxᵀ + y_proj[i0+i]    + b1)   joint
+ *   h1[c+i] = φ(x_i Wxᵀ + y_proj[π(i0+i)] + b1)   marginal */
+static void layer1_forward(real *h1, const real *x_c, int ldx, const real *y_proj,
+                           const uint32_t *perm, size_t i0, int c, const mine_params *p,
+                           const mine_dims *d, real slope) {
+    const int H = d->hidden;
+    mm_gemm(0, 1, c, H, d->dx, 1, x_c, ldx, p->wx, d->dx, 0, h1, H);
+    const real *restrict b1 = p->b1;
+    for (int i = 0; i < c; i++) {
+        real *restrict hj = h1 + (size_t)i * H;
+        real *restrict hm = h1 + ((size_t)c + i) * H;
+        const real *restrict yj = y_proj + (i0 + (size_t)i) * H;
+        const real *restrict ym = y_proj + (size_t)perm[i0 + (size_t)i] * H;
+        for (int h = 0; h < H; h++) {
+            real xa = hj[h] + b1[h];
+            hm[h] = act_fwd(xa + ym[h], slope);
+            hj[h] = act_fwd(xa + yj[h], slope);
+        }
+    }
+}
+
+/* Layer 2: h1 [rows][H] → h2 [rows][H] = φ(h1 W2ᵀ + b2). */
+static void layer2_forward(real *h2, const real *h1, int rows, const mine_params *p, int H,
+                           real slope) {
+    mm_gemm(0, 1, rows, H, H, 1, h1, H, p->w2, H, 0, h2, H);
+    const real *restrict b2 = p->b2;
+    for (int i = 0; i < rows; i++) {
+        real *restrict r = h2 + (size_t)i * H;
+        for (int h = 0; h < H; h++) r[h] = act_fwd(r[h] + b2[h], slope);
+    }
+}
+
+/* Output: h2 [rows][H] → t [rows] = h2 w3 + b3. */
+static void output_forward(real *t, const real *h2, int rows, const mine_params *p, int H) {
+    mm_gemv(0, rows, H, 1, h2, H, p->w3, 0, t);
+    if (p->b3) {
+        const real b3 = p->b3[0];
+        for (int i = 0; i < rows; i++) t[i] += b3;
+    }
+}
+
+/* Output backward for one half (joint or marginal) of the chunk:
+ * dt [rows] upstream; accumulates dw3 += h2ᵀ dt, db3 += Σ dt into g (if
+ * non-NULL); overwrites h2 with dz2 [rows][H] = dt_i · w3 ⊙ φ'(h2), and
+ * accumulates db2 += Σ_rows dz2 in the same pass. */
+static void output_layer2_backward(real *h2, const real *dt, int rows, const mine_params *p,
+                                   mine_params *g, int H, real slope) {
+    const real *restrict w3 = p->w3;
+    if (!g) {
+        for (int i = 0; i < rows; i++) {
+            real *restrict r = h2 + (size_t)i * H;
+            const real di = dt[i];
+            for (int h = 0; h < H; h++) r[h] = di * w3[h] * act_grad(r[h], slope);
+        }
+        return;
+    }
+    mm_gemv(1, rows, H, 1, h2, H, dt, 1, g->w3);
+    if (g->b3) {
+        double s = 0.0;
+        for (int i = 0; i < rows; i++) s += dt[i];
+        g->b3[0] += (real)s;
+    }
+    real *restrict db2 = g->b2;
+    for (int i = 0; i < rows; i++) {
+        real *restrict r = h2 + (size_t)i * H;
+        const real di = dt[i];
+        for (int h = 0; h < H; h++) {
+            real v = di * w3[h] * act_grad(r[h], slope);
+            r[h] = v;
+            db2[h] += v;
+        }
+    }
+}
+
+/* Layer-1 activation backward for one half: dh1 [rows][H] → dpre1 in place
+ * (⊙ φ'(h1)); db1 += Σ_rows dpre1 into g (if non-NULL), in the same pass. */
+static void act1_backward(real *dh1, const real *h1, int rows, mine_params *g, int H, real slope) {
+    real *restrict db1 = g ? g->b1 : NULL;
+    for (int i = 0; i < rows; i++) {
+        real *restrict r = dh1 + (size_t)i * H;
+        const real *restrict a = h1 + (size_t)i * H;
+        if (db1) {
+            for (int h = 0; h < H; h++) {
+                real v = r[h] * act_grad(a[h], slope);
+                r[h] = v;
+                db1[h] += v;
+            }
+        } else {
+            for (int h = 0; h < H; h++) r[h] *= act_grad(a[h], slope);
+        }
+    }
+}
+
+/* Multiply every tensor of an accumulator by f. */
+static void acc_scale(mine_params *g, const mine_dims *d, real f) {
+    real *ptr[7];
+    size_t len[7];
+    int nt = mine_tensors(g, d, ptr, len);
+    for (int k = 0; k < nt; k++)
+        for (size_t j = 0; j < len[k]; j++) ptr[k][j] *= f;
+}
+
+/* ------------------------------------------------------------- estimate */
+
+int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, size_t n,
+                  const real *x, int ldx, const real *y, int ldy, const uint32_t *perm,
+                  double *mi, mine_params *grad, real scale, real *d_x, real *d_y,
+                  mimod_err *err) {
+    const mine_dims *wd = &ws->d;
+    if (d->dx != wd->dx || d->dy != wd->dy || d->hidden != wd->hidden || d->act != wd->act ||
+        d->out_bias != wd->out_bias || (d->act == MINE_LEAKY_RELU && d->leaky_slope != wd->leaky_slope))
+        return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: dims differ from the workspace's");
+    if (n < 1 || n > ws->n_max)
+        return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: n = %zu outside [1, n_max = %zu]", n,
+                          ws->n_max);
+    if (!x || !y || !perm || ldx < d->dx || ldy < d->dy)
+        return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: missing input or bad stride "
+                          "(ldx %d < dx %d or ldy %d < dy %d)", ldx, d->dx, ldy, d->dy);
+    if (d->out_bias && (!p->b3 || (grad && !grad->b3)))
+        return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: out_bias set but b3 is NULL");
+    for (size_t i = 0; i < n; i++)
+        if (perm[i] >= n)
+            return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: perm[%zu] = %u >= n = %zu", i,
+                              perm[i], n);
+
+    const int H = d->hidden, c_max = ws->chunk;
+    const real slope = d->act == MINE_LEAKY_RELU ? (real)d->leaky_slope : (real)0;
+    const int need_back = grad || d_x || d_y;
+    mine_params *gj = grad ? &ws->acc_joint : NULL;
+    mine_params *gm = grad ? &ws->acc_marg : NULL;
+    if (grad) memset(ws->acc, 0, 2 * ws->layout.n_params * sizeof(real));
+
+    /* Y Wyᵀ for every sample, once: [n][dy] × [dy][H]. */
+    mm_gemm(0, 1, (int)n, H, d->dy, 1, y, ldy, p->wy, d->dy, 0, ws->y_proj, H);
+
+    double sum_joint = 0.0;   /* Σ_i T(x_i, y_i)                 */
+    double run_max = -INFINITY; /* M: running max of marginal T      */
+    double sum_exp = 0.0;     /* S = Σ_marg e^{T − M}             */
+    size_t chunk_idx = 0;
+    for (size_t i0 = 0; i0 < n; i0 += (size_t)c_max, chunk_idx++) {
+        const int c = (int)((n - i0) < (size_t)c_max ? (n - i0) : (size_t)c_max);
+        const real *x_c = x + i0 * (size_t)ldx;
+        const real *y_c = y + i0 * (size_t)ldy;
+        real *h1 = ws->h1, *h2 = ws->h2, *dh1 = ws->dh1, *t = ws->t, *dt = ws->dt;
+        const size_t half = (size_t)c * H; /* offset of the marginal rows */
+
+        /* forward: [2c] rows, joint then marginal */
+        layer1_forward(h1, x_c, ldx, ws->y_proj, perm, i0, c, p, d, slope);
+        layer2_forward(h2, h1, 2 * c, p, H, slope);
+        output_forward(t, h2, 2 * c, p, H);
+
+        /* online log-mean-exp over the marginal half */
+        double cmax = -INFINITY;
+        for (int i = 0; i < 2 * c; i++) {
+            if (!isfinite(t[i]))
+                return mimod_errf(err, MIMOD_EDIVERGED,
+                                  "mine_estimate: T is not finite (%g) at sample %zu (%s pair)",
+                                  (double)t[i], i0 + (size_t)(i % c), i < c ? "joint" : "marginal");
+            if (i < c)
+                sum_joint += t[i];
+            else if (t[i] > cmax)
+                cmax = t[i];
+        }
+        if (cmax > run_max) {
+            if (sum_exp > 0.0) {
+                double r = exp(run_max - cmax);
+                sum_exp *= r;
+                if (grad) acc_scale(gm, d, (real)r);
+            }
+            run_max = cmax;
+        }
+        ws->chunk_max[chunk_idx] = run_max;
+        double s = 0.0;
+        for (int i = 0; i < c; i++) {
+            real w = (real)exp((double)t[c + i] - run_max);
+            dt[c + i] = w;
+            s += w;
+            dt[i] = 1;
+        }
+        sum_exp += s;
+        if (!need_back) continue;
+
+        /* backward: output and layer-2 activation, each half to its accumulator */
+        output_layer2_backward(h2, dt, c, p, gj, H, slope);
+        output_layer2_backward(h2 + half, dt + c, c, p, gm, H, slope);
+        /* layer 2: dW2 += dz2ᵀ h1 (per half), dh1 = dz2 W2 (stacked) */
+        if (grad) {
+            mm_gemm(1, 0, H, H, c, 1, h2, H, h1, H, 1, gj->w2, H);
+            mm_gemm(1, 0, H, H, c, 1, h2 + half, H, h1 + half, H, 1, gm->w2, H);
+        }
+        mm_gemm(0, 0, 2 * c, H, H, 1, h2, H, p->w2, H, 0, dh1, H);
+        act1_backward(dh1, h1, c, gj, H, slope);
+        act1_backward(dh1 + half, h1 + half, c, gm, H, slope);
+
+        /* layer 1: dWx += dpre1ᵀ x, dWy += dpre1ᵀ y (marginal: the y_π rows) */
+        if (grad) {
+            for (int i = 0; i < c; i++)
+                memcpy(ws->y_perm + (size_t)i * d->dy, y + (size_t)perm[i0 + i] * ldy,
+                       (size_t)d->dy * sizeof(real));
+        }
+        if (grad) {
+            mm_gemm(1, 0, H, d->dx, c, 1, dh1, H, x_c, ldx, 1, gj->wx, d->dx);
+            mm_gemm(1, 0, H, d->dx, c, 1, dh1 + half, H, x_c, ldx, 1, gm->wx, d->dx);
+            mm_gemm(1, 0, H, d->dy, c, 1, dh1, H, y_c, ldy, 1, gj->wy, d->dy);
+            mm_gemm(1, 0, H, d->dy, c, 1, dh1 + half, H, ws->y_perm, d->dy, 1, gm->wy, d->dy);
+        }
+        /* inputs: joint part straight into d_x/d_y, marginal part kept for rescaling */
+        const real joint_scale = scale / (real)n;
+        if (d_x) {
+            mm_gemm(0, 0, c, d->dx, H, joint_scale, dh1, H, p->wx, d->dx, 1,
+                    d_x + i0 * (size_t)d->dx, d->dx);
+            mm_gemm(0, 0, c, d->dx, H, 1, dh1 + half, H, p->wx, d->dx, 0,
+                    ws->dx_marg + i0 * (size_t)d->dx, d->dx);
+        }
+        if (d_y) {
+            mm_gemm(0, 0, c, d->dy, H, joint_scale, dh1, H, p->wy, d->dy, 1,
+                    d_y + i0 * (size_t)d->dy, d->dy);
+            mm_gemm(0, 0, c, d->dy, H, 1, dh1 + half, H, p->wy, d->dy, 0,
+                    ws->dy_marg + i0 * (size_t)d->dy, d->dy);
+        }
+    }
+
+    const double mean_joint = sum_joint / (double)n;
+    const double log_mean_exp = run_max + log(sum_exp / (double)n);
+    *mi = mean_joint - log_mean_exp;
+    if (!isfinite(*mi))
+        return mimod_errf(err, MIMOD_EDIVERGED, "mine_estimate: estimate is not finite (%g)", *mi);
+
+    if (grad) {
+        /* dÎ/dθ = (1/n)·Σ_joint − Σ_marg / S, scaled and accumulated into grad */
+        real *gp[7], *jp[7], *mp[7];
+        size_t len[7];
+        int nt = mine_tensors(grad, d, gp, len);
+        mine_tensors(gj, d, jp, len);
+        mine_tensors(gm, d, mp, len);
+        const real fj = (real)((double)scale / (double)n);
+        const real fm = (real)((double)scale / sum_exp);
+        for (int k = 0; k < nt; k++)
+            for (size_t j = 0; j < len[k]; j++) gp[k][j] += fj * jp[k][j] - fm * mp[k][j];
+    }
+    if (d_x || d_y) {
+        chunk_idx = 0;
+        for (size_t i0 = 0; i0 < n; i0 += (size_t)c_max, chunk_idx++) {
+            const size_t c = (n - i0) < (size_t)c_max ? (n - i0) : (size_t)c_max;
+            const real f = (real)(-(double)scale * exp(ws->chunk_max[chunk_idx] - run_max) / sum_exp);
+            if (d_x) {
+                real *dst = d_x + i0 * (size_t)d->dx;
+                const real *src = ws->dx_marg + i0 * (size_t)d->dx;
+                for (size_t j = 0; j < c * (size_t)d->dx; j++) dst[j] += f * src[j];
+            }
+            if (d_y) {
+                for (size_t i = 0; i < c; i++) {
+                    real *dst = d_y + (size_t)perm[i0 + i] * d->dy;
+                    const real *src = ws->dy_marg + (i0 + i) * (size_t)d->dy;
+                    for (int j = 0; j < d->dy; j++) dst[j] += f * src[j];
+                }
+            }
+        }
+    }
+    return MIMOD_OK;
+}
