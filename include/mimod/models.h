@@ -40,7 +40,9 @@ void leaky_init(leaky_params *p, const leaky_dims *d, double w_rec_scale, mimod_
 /* Forward over T steps.
  * x  [T][B][n_in], h0 [B][N], xi [T][B][N] (noise already scaled by its std;
  * NULL = no noise). out: h [T][B][N], r [T][B][N].  r_{-1} = tanh(h0).
- * With noise inside, the added term is α·ξ_t. */
+ * With noise inside, the added term is α·ξ_t. h0 must not lie inside h[0..T)
+ * (h first receives the input products of all steps); the state just before
+ * it, as after a transient run, is fine. */
 void leaky_forward(const leaky_params *p, const leaky_dims *d, int B, int T,
                    const real *x, const real *h0, const real *xi, real *h, real *r);
 
