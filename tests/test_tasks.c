@@ -352,6 +352,25 @@ static void test_sep_generate(const sep_task *paper) {
     for (int t = 0; t < L; t++) differ |= t2[(size_t)t * 5 * 6] != t2[((size_t)t * 5 + 4) * 6];
     CHECK(differ, "sequences differ");
 
+    /* Both scaling paths: with 20 samples, work (120 doubles) holds the
+     * extremes of B = 3 sequences (36) but not of B = 11 (132), which then
+     * scales block by block; the shared sequences must agree. */
+    {
+        const sep_task tiny = {.n_samples = 20, .n_drop = 5, .lorenz_tmax = 2, .rossler_tmax = 14,
+                               .substeps = 8};
+        real xs[15 * 11 * 3], ts[15 * 11 * 6], xb[15 * 11 * 3], tb[15 * 11 * 6];
+        double wk[6 * 20];
+        sep_generate(&tiny, 3, &rng, xs, ts, wk);
+        sep_generate(&tiny, 11, &rng, xb, tb, wk);
+        int agree = 1;
+        for (int t = 0; t < 15; t++)
+            for (int b = 0; b < 3; b++) {
+                for (int k = 0; k < 6; k++) agree &= ts[(t * 3 + b) * 6 + k] == tb[(t * 11 + b) * 6 + k];
+                for (int k = 0; k < 3; k++) agree &= xs[(t * 3 + b) * 3 + k] == xb[(t * 11 + b) * 3 + k];
+            }
+        CHECK(agree, "deferred and per-block scaling agree");
+    }
+
     free(x);
     free(tg);
     free(work);
