@@ -122,9 +122,10 @@ static void scale_sequences(real *target, real *x, int L, int B, int b_begin, in
  *
  * One pass per block of SEP_LANES sequences: the raw samples of the kept
  * segment are written into `target` as `real` while the min and max of every
- * variable are tracked over all n_samples samples (of the values as stored);
- * then `target` is scaled in place and x filled. Because min and max are
- * taken of the stored values, the extreme samples map to exactly 0 and 1. In
+ * variable are tracked over all n_samples samples and then rounded to `real`,
+ * which (rounding being monotonic) makes them the extremes of the values as
+ * stored; then `target` is scaled in place and x filled, and the extreme
+ * samples map to exactly 0 and 1. In
  * the float build the raw value is rounded to float before scaling; that
  * moves a scaled sample by about one float ulp, the same as rounding the
  * scaled value, i.e. far below the precision of the float data itself. (The
