@@ -144,6 +144,8 @@ int main(void) {
     refused("output: o.h5\ntasks: [wm, xyz]\ngrid: {seed: [0]}\n", "2:13", "wm or sep");
     refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\ntask_overrides: {sep: {}}\n",
             "5:18", "not in this sweep");
+    refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\ntask_grid: {wm: {task: [wm]}}\n",
+            "5:18", "cannot be an axis");
     refused("preset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\n", "1:1", "output");
     refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]\n", "", "YAML syntax");
     CHECK(sweep_load("no/such/sweep.yaml", &s, &err) != MIMOD_OK && strstr(err.msg, "no/such"),

@@ -249,7 +249,10 @@ static int parse_grid(const ctx *x, const yaml_node_t *g, sweep_task *t, const c
         yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(x->doc, p->value);
         const char *key = scalar(k);
-        if (key && strcmp(key, "task") == 0) continue; /* handled by the caller */
+        if (key && strcmp(key, "task") == 0) {
+            if (replace) return fail_at(x, k, "%s: 'task' cannot be an axis of one task", what);
+            continue; /* the task list, handled by the caller */
+        }
         if (key && (map_get(x, ov_global, key) || map_get(x, ov_task, key)))
             return fail_at(x, k, "%s: '%s' is both an override and an axis", what, key);
         int slot = -1;
