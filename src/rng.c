@@ -2,6 +2,7 @@
 #include "mimod/rng.h"
 
 #include <math.h>
+#include <pthread.h>
 
 static uint64_t splitmix64(uint64_t *x) {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
@@ -47,19 +48,54 @@ uint64_t rng_u64(mimod_rng *r) {
 
 double rng_uniform(mimod_rng *r) { return (double)(rng_u64(r) >> 11) * 0x1.0p-53; }
 
-double rng_normal(mimod_rng *r) {
-    if (r->has_spare) {
-        r->has_spare = 0;
-        return r->spare_normal;
+/* Standard normals by the ziggurat method (Marsaglia & Tsang 2000, in the
+ * 128-layer form of Doornik 2005): ~98 % of draws cost one 64-bit number and
+ * a compare, against a log and a sincos for Box-Muller. The tables depend only
+ * on constants, so they are built once per process. */
+#define ZIG_LAYERS 128
+#define ZIG_R 3.442619855899
+#define ZIG_V 9.91256303526217e-3
+
+static double zig_x[ZIG_LAYERS + 1], zig_ratio[ZIG_LAYERS];
+static pthread_once_t zig_once = PTHREAD_ONCE_INIT;
+
+static void zig_build(void) {
+    double f = exp(-0.5 * ZIG_R * ZIG_R);
+    zig_x[0] = ZIG_V / f;
+    zig_x[1] = ZIG_R;
+    zig_x[ZIG_LAYERS] = 0.0;
+    for (int i = 2; i < ZIG_LAYERS; i++) {
+        zig_x[i] = sqrt(-2.0 * log(ZIG_V / zig_x[i - 1] + f));
+        f = exp(-0.5 * zig_x[i] * zig_x[i]);
     }
-    double u1, u2;
-    do u1 = rng_uniform(r); while (u1 <= 0.0);
-    u2 = rng_uniform(r);
-    double rad = sqrt(-2.0 * log(u1));
-    double th = 6.283185307179586476925 * u2;
-    r->spare_normal = rad * sin(th);
-    r->has_spare = 1;
-    return rad * cos(th);
+    for (int i = 0; i < ZIG_LAYERS; i++) zig_ratio[i] = zig_x[i + 1] / zig_x[i];
+}
+
+static double zig_tail(mimod_rng *r, int negative) {
+    double x, y;
+    do {
+        double u1, u2;
+        do u1 = rng_uniform(r); while (u1 <= 0.0);
+        do u2 = rng_uniform(r); while (u2 <= 0.0);
+        x = -log(u1) / ZIG_R;
+        y = -log(u2);
+    } while (y + y < x * x);
+    return negative ? -(ZIG_R + x) : ZIG_R + x;
+}
+
+double rng_normal(mimod_rng *r) {
+    pthread_once(&zig_once, zig_build);
+    for (;;) {
+        uint64_t bits = rng_u64(r);
+        int i = (int)(bits & (ZIG_LAYERS - 1));
+        double u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0; /* uniform in [-1, 1) */
+        if (fabs(u) < zig_ratio[i]) return u * zig_x[i];
+        if (i == 0) return zig_tail(r, u < 0.0);
+        double x = u * zig_x[i];
+        double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
+        double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
+        if (f1 + rng_uniform(r) * (f0 - f1) < 1.0) return x;
+    }
 }
 
 uint64_t rng_below(mimod_rng *r, uint64_t n) {

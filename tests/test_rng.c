@@ -35,6 +35,7 @@ int main(void) {
     /* uniform: mean 1/2, var 1/12; normal: mean 0, var 1, 4th moment 3 */
     const int n = 400000;
     double s1 = 0, s2 = 0, n1 = 0, n2 = 0, n4 = 0, umin = 1, umax = 0;
+    long tail3 = 0, tail1 = 0, above_r = 0, below_half = 0; /* P(|z|>3), P(|z|>1), and past the ziggurat base 3.4426 */
     rng_init(&a, 9, RNG_STREAM_TEST, 0);
     for (int i = 0; i < n; i++) {
         double u = rng_uniform(&a);
@@ -46,7 +47,16 @@ int main(void) {
         n1 += z;
         n2 += z * z;
         n4 += z * z * z * z;
+        tail3 += fabs(z) > 3.0;
+        tail1 += fabs(z) > 1.0;
+        above_r += z > 3.442619855899;
+        below_half += z < 0.5;
     }
+    /* two-sided tail probabilities of N(0,1): 0.3173105 and 0.0026998 */
+    CHECK_CLOSE(below_half / (double)n, 0.6914625, 0.0025, 0, "P(z < 0.5)");
+    CHECK_CLOSE(tail1 / (double)n, 0.3173105, 0.0025, 0, "P(|z| > 1)");
+    CHECK_CLOSE(tail3 / (double)n, 0.0026998, 0.0003, 0, "P(|z| > 3)");
+    CHECK_CLOSE(above_r / (double)n, 0.000288, 0.00009, 0, "P(z > 3.4426), the ziggurat tail");
     CHECK(umin >= 0.0 && umax < 1.0, "uniform in [0,1): min %g max %g", umin, umax);
     CHECK_CLOSE(s1 / n, 0.5, 0.003, 0, "uniform mean");
     CHECK_CLOSE(s2 / n - (s1 / n) * (s1 / n), 1.0 / 12, 0.002, 0, "uniform variance");

@@ -14,7 +14,7 @@
 
 typedef struct {
     uint64_t s[4];
-    double spare_normal; /* second Box-Muller value */
+    double spare_normal; /* unused (kept for checkpoint layout stability) */
     int has_spare;
 } mimod_rng;
 
@@ -35,7 +35,7 @@ void rng_split(mimod_rng *child, const mimod_rng *parent, uint64_t sub);
 uint64_t rng_u64(mimod_rng *r);
 /* Uniform in [0, 1) with 53 random bits. */
 double rng_uniform(mimod_rng *r);
-/* Standard normal (Box-Muller). */
+/* Standard normal (ziggurat). */
 double rng_normal(mimod_rng *r);
 /* Uniform integer in [0, n) without modulo bias. */
 uint64_t rng_below(mimod_rng *r, uint64_t n);
