@@ -506,6 +506,17 @@ int results_open_existing(const char *path, MPI_Comm comm, const results_meta *m
     if (f->file < 0) rc = mimod_errf(err, MIMOD_EIO, "cannot open %s as an HDF5 file", path);
     rc = agree(comm, rc, err);
     if (!rc) {
+        int32_t fmt = -1;
+        hid_t a = H5Aexists(f->file, "format_version") > 0 ? H5Aopen(f->file, "format_version", H5P_DEFAULT) : -1;
+        if (a >= 0) {
+            H5Aread(a, H5T_NATIVE_INT32, &fmt);
+            H5Aclose(a);
+        }
+        if (fmt != RESULTS_FORMAT_VERSION)
+            rc = mimod_errf(err, MIMOD_EINVAL, "%s is not a mimod result file of format %d "
+                            "(format_version %d)", path, RESULTS_FORMAT_VERSION, (int)fmt);
+    }
+    if (!rc) {
         char *hash = attr_read_str(f->file, "sweep_hash");
         if (!hash || !meta->sweep_hash || strcmp(hash, meta->sweep_hash) != 0) {
             char diff[900] = "";
