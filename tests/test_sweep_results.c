@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "mimod/config.h"
 #include "mimod/results_h5.h"
 
 #define P 3
@@ -194,6 +195,42 @@ int main(void) {
     if (!rc) {
         CHECK(results_read_status(f, 0, st, &err) == MIMOD_OK && st[1] == 0, "fresh file");
         results_close(f, &err);
+    }
+    /* a real (tiny) trial through mimod-train's one call */
+    {
+        const char *one = "test_sweep_results_one.h5";
+        unlink(one);
+        mimod_config c;
+        trial *t = NULL;
+        rc = config_preset(&c, "tiny", TASK_WM, &err);
+        if (!rc) rc = trial_create(&c, &t, &err);
+        if (!rc) rc = trial_run(t, NULL, &err);
+        CHECK(rc == MIMOD_OK, "tiny trial: %s", err.msg);
+        if (!rc) {
+            CHECK(results_write_single_trial(one, "task: wm\n", t, &err) == MIMOD_OK, "single: %s", err.msg);
+            CHECK(results_write_single_trial(one, "task: wm\n", t, &err) == MIMOD_EINVAL,
+                  "single refuses to overwrite");
+            CHECK(results_write_single_trial_ex(one, "task: wm\n", t, 1, &err) == MIMOD_OK,
+                  "single overwrites when asked: %s", err.msg);
+            const trial_results *res = trial_get_results(t);
+            hid_t g = H5Fopen(one, H5F_ACC_RDONLY, H5P_DEFAULT);
+            CHECK(g >= 0, "open single");
+            int last = res->n_done - 1;
+            CHECK(read_d(g, "/wm/status", 0) == 2, "single: status 2");
+            CHECK(read_d(g, "/wm/final/q_cor", 0) == res->tc[TC_Q_COR][last], "single: final q_cor");
+            CHECK(read_d(g, "/wm/timecourse/task_loss", 1) == res->tc[TC_TASK_LOSS][1], "single: tc");
+            CHECK(read_d(g, "/wm/train/mi", (size_t)c.n_mm_steps - 1) == res->train_mi[c.n_mm_steps - 1],
+                  "single: train/mi");
+            CHECK(read_d(g, "/wm/record_step", (size_t)last) == (double)res->step[last], "record steps agree");
+            CHECK(read_d(g, "/wm/coords/seed", 0) == (double)c.seed, "single: seed coord");
+            const mimod_layout *L = trial_mm_layout(t);
+            int wr = layout_find(L, "w_rec");
+            CHECK(wr >= 0 && read_d(g, "/wm/weights/w_rec", 3) == (double)(float)trial_mm_params(t)[L->t[wr].offset + 3],
+                  "single: weights");
+            H5Fclose(g);
+        }
+        trial_free(t);
+        unlink(one);
     }
     char h1[33], h2[33], h3[33];
     results_hash_text("abc", h1);
