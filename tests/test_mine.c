@@ -433,7 +433,7 @@ static double train_and_estimate(double rho, int steps, double *seconds) {
 
 static void test_gaussian_estimates(void) {
     const double rhos[3] = {0.0, 0.5, 0.8};
-    const int steps[3] = {300, 600, 1200};
+    const int steps[3] = {200, 400, 800};
     for (int k = 0; k < 3; k++) {
         double truth = -0.5 * G_DIM * log(1.0 - rhos[k] * rhos[k]), sec = 0;
         double est = train_and_estimate(rhos[k], steps[k], &sec);
