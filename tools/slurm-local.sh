@@ -30,7 +30,9 @@ start() {
     # munge: our own socket and pid file so we never touch a system instance
     munged --force --socket="$DIR/munge/munge.socket" --pid-file="$DIR/munge/munged.pid" \
         --log-file="$DIR/log/munged.log" --seed-file="$DIR/munge/seed" --key-file=/etc/munge/munge.key
-    cpus=$(nproc)
+    # Advertise 4 slots per core: mimod-sweep's rank 0 sleeps while it waits,
+    # and tests run more ranks than this small machine has cores.
+    cpus=$(( $(nproc) * 4 ))
     mem=$(( $(awk '/MemTotal/{print $2}' /proc/meminfo) / 1024 - 1024 ))
     cat > "$CONF" <<CONF
 ClusterName=mimodtest
@@ -56,6 +58,7 @@ SchedulerType=sched/builtin
 SelectType=select/cons_tres
 SelectTypeParameters=CR_Core
 ReturnToService=2
+SlurmdParameters=config_overrides
 JobRequeue=1
 KillWait=30
 MinJobAge=3600

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# test_kill9.sh MIMOD_SWEEP SOURCE_ROOT — "nothing finished is lost and resumed
+# work equals uninterrupted work": kill -9 the whole `mpirun` (its process
+# group) at random moments of a sweep — while the file is created, during
+# trials, between trials, after the last one — then rerun the same command until
+# it exits 0. The final file must equal an uninterrupted run's, dataset by
+# dataset (wall_seconds aside). Random moments come from a seeded generator and
+# are printed, so a failure can be replayed with KILL_SEED.
+set -u
+SWEEP=$(realpath "$1")
+ROOT=$(realpath "$2")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OPENBLAS_NUM_THREADS=1
+W=$(mktemp -d "${TMPDIR:-/tmp}/test_kill9.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+cd "$W" || exit 1
+cp "$ROOT/tests/data/kill_sweep.yaml" sweep.yaml
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+RANDOM=${KILL_SEED:-20261125}
+
+same_data() {
+    local g
+    for g in wm sep; do
+        h5diff -q --exclude-path /wall_seconds "$1" "$2" /$g /$g >/dev/null 2>&1 || {
+            h5diff -r --exclude-path /wall_seconds "$1" "$2" /$g /$g 2>&1 | head -20 >&2
+            return 1
+        }
+    done
+}
+
+# the uninterrupted reference, timed
+t0=$(date +%s.%N)
+mpirun --oversubscribe -n 3 "$SWEEP" sweep.yaml --new-output ref.h5 >ref.log 2>&1
+rc=$?
+t1=$(date +%s.%N)
+[ $rc -eq 0 ] && ok || bad "reference run exit $rc: $(tail -3 ref.log)"
+span_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%d", (b-a)*1000}')
+echo "reference run: ${span_ms} ms"
+
+for round in 1 2 3; do
+    out=k$round.h5
+    kills=0
+    tries=0
+    while :; do
+        tries=$((tries + 1))
+        if [ $tries -gt 40 ]; then bad "round $round: not done after 40 runs"; break; fi
+        # kill the first few runs at a random moment in [0, 0.6·span], then let one finish
+        if [ $kills -lt 4 ]; then
+            # round 1 starts with kills while the file is being created
+            if [ $round -eq 1 ] && [ $kills -lt 2 ]; then
+                delay_ms=$(( 50 + RANDOM % 300 ))
+            else
+                delay_ms=$(( RANDOM % (span_ms * 6 / 10 + 1) ))
+            fi
+            setsid mpirun --oversubscribe -n 3 "$SWEEP" sweep.yaml --new-output $out >>run$round.log 2>&1 &
+            pid=$!
+            sleep "$(awk -v m=$delay_ms 'BEGIN{printf "%.3f", m/1000}')"
+            if kill -0 $pid 2>/dev/null; then
+                kill -9 -- -$pid 2>/dev/null
+                wait $pid 2>/dev/null
+                kills=$((kills + 1))
+                echo "round $round: kill -9 at ${delay_ms} ms"
+                continue
+            fi
+            wait $pid
+            rc=$?
+        else
+            mpirun --oversubscribe -n 3 "$SWEEP" sweep.yaml --new-output $out >>run$round.log 2>&1
+            rc=$?
+        fi
+        if [ $rc -eq 0 ]; then break; fi
+        if [ $rc -ne 3 ]; then
+            bad "round $round: a rerun after kill -9 exited $rc: $(tail -4 run$round.log)"
+            break
+        fi
+    done
+    if same_data ref.h5 $out; then ok; else bad "round $round ($kills kills): data differ from the uninterrupted run"; fi
+    echo "round $round: $kills kill(s), $tries run(s)"
+done
+echo "test_kill9: $pass passed, $fail failed"
+[ $fail -eq 0 ]
