@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# test_slurm.sh MIMOD_SWEEP SOURCE_ROOT — a real SLURM (munge, slurmctld,
+# slurmd on localhost, started by tools/slurm-local.sh and stopped at the end):
+# submit jobs/paper_wm.sbatch on a small sweep with a 1-minute time limit and
+# SLURM's warning signal 30 s before it (SLURM may send it up to a minute early), i.e. inside a ~40 s sweep. The job
+# must checkpoint, exit 3, requeue itself, and the requeued job must finish the
+# sweep; the file must equal an uninterrupted run's, dataset by dataset.
+set -u
+SWEEP=$(realpath "$1")
+ROOT=$(realpath "$2")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+export OPENBLAS_NUM_THREADS=1
+W=$(mktemp -d "${TMPDIR:-/tmp}/test_slurm.XXXXXX")
+export MIMOD_SLURM_DIR=$W/slurm
+cleanup() {
+    [ -n "${SLURM_CONF:-}" ] && scancel --quiet -u root 2>/dev/null
+    "$ROOT/tools/slurm-local.sh" stop >/dev/null 2>&1
+    rm -rf "$W"
+}
+trap cleanup EXIT
+# KEEP=1 keeps the work directory (logs) for a post-mortem
+[ -n "${KEEP:-}" ] && trap "\"$ROOT/tools/slurm-local.sh\" stop" EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+
+if ! "$ROOT/tools/slurm-local.sh" start; then
+    echo "test_slurm: could not start a local SLURM" >&2
+    echo "test_slurm: 0 passed, 1 failed"
+    exit 1
+fi
+export SLURM_CONF=$MIMOD_SLURM_DIR/slurm.conf
+
+mkdir -p "$W/run" && cd "$W/run" || exit 1
+cp "$ROOT/tests/data/slurm_sweep.yaml" sweep.yaml
+
+# uninterrupted reference, same rank count
+mpirun --oversubscribe -n 3 "$SWEEP" sweep.yaml --new-output ref.h5 >ref.log 2>&1
+rc=$?
+[ $rc -eq 0 ] && ok || bad "reference run exit $rc: $(tail -3 ref.log)"
+
+jobid=$(sbatch --parsable --ntasks=3 --time=1 --signal=B:USR1@30 --output="$W/run/job.log" \
+    --export=ALL,SWEEP_BIN="$SWEEP",SWEEP_FILE=sweep.yaml,SWEEP_ARGS="--new-output slurm.h5" \
+    "$ROOT/jobs/paper_wm.sbatch")
+[ -n "$jobid" ] && ok || bad "sbatch failed"
+echo "submitted job $jobid"
+
+# wait (at most 6 minutes) for the job to finish for good
+state=
+for _ in $(seq 1 360); do
+    sleep 1
+    state=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
+    restarts=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
+    case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
+    # SLURM holds a requeued job for ~2 minutes before it may start again;
+    # release it now so the test does not wait (the requeue itself is the job's).
+    if [ "$state" = PENDING ] && [ "${restarts:-0}" -ge 1 ] && [ -z "${released:-}" ]; then
+        scontrol update JobId="$jobid" StartTime=now >/dev/null 2>&1 && released=1
+    fi
+done
+echo "job $jobid: state $state after ${restarts:-0} restart(s)"
+cat job.log | sed 's/^/  job.log: /' | tail -25
+[ "$state" = COMPLETED ] && ok || bad "job ended in state '$state'"
+[ "${restarts:-0}" -ge 1 ] && ok || bad "the job was never requeued (the sweep ended within the first run?)"
+grep -q "exited with status 3" job.log && ok || bad "the first run did not exit 3 (interrupted)"
+grep -q "requeueing" job.log && ok || bad "the job script did not requeue itself"
+if h5diff -q --exclude-path /wall_seconds ref.h5 slurm.h5 /wm /wm >/dev/null 2>&1; then ok
+else bad "the requeued sweep's data differ from the uninterrupted run's"; fi
+echo "test_slurm: $pass passed, $fail failed"
+[ $fail -eq 0 ]
