@@ -132,7 +132,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     struct stat st;
-    if (!force && stat(output, &st) == 0) {
+    int existed = stat(output, &st) == 0;
+    if (!force && existed) {
         fprintf(stderr, "mimod-train: %s exists; not overwriting it (use --force)\n", output);
         free(yaml);
         return 1;
@@ -147,7 +148,7 @@ int main(int argc, char **argv) {
             return 1;
         }
         fclose(probe);
-        if (!(force && st.st_size > 0)) unlink(output);
+        if (!existed) unlink(output); /* only a probe: the writer creates it */
     }
 
     trial *t = NULL;
