@@ -92,12 +92,14 @@ int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
     int rc = config_to_yaml(&t->cfg, &yaml, err);
     if (rc) return rc;
     size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
+    char *tmp = malloc(plen + 32);
     if (!tmp) {
         free(yaml);
         return mimod_errf(err, MIMOD_ENOMEM, "checkpoint: out of memory");
     }
-    snprintf(tmp, plen + 16, "%s.tmp", path);
+    /* the temp name carries the pid: a straggler of a killed run writing the same
+     * checkpoint cannot make this rename fail or publish a mixed file */
+    snprintf(tmp, plen + 32, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) {
         rc = mimod_errf(err, MIMOD_EIO, "checkpoint: cannot create %s: %s", tmp, strerror(errno));

@@ -9,6 +9,7 @@
  * before the collective close. */
 #include "mimod/sweep.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <signal.h>
@@ -470,6 +471,19 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
     if (x.rank == 0 && exit_code != SWEEP_EXIT_INTERRUPTED) {
         char dir[PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s.ckpt", o->output);
+        /* half-written temp checkpoints of killed runs ("X.ckpt.tmp.<pid>") are
+         * never needed again; real checkpoints of unfinished points stay */
+        DIR *d = opendir(dir);
+        if (d) {
+            struct dirent *e;
+            while ((e = readdir(d)) != NULL) {
+                if (strstr(e->d_name, ".ckpt.tmp.") == NULL) continue;
+                char path[PATH_MAX + 300];
+                snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+                unlink(path);
+            }
+            closedir(d);
+        }
         rmdir(dir); /* only if empty */
     }
     for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
