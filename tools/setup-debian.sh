@@ -1,5 +1,7 @@
 #!/bin/bash
 # Installs every Debian 12 package mimod needs to build, test and run (as root).
+# SLURM and munge are only for tests/test_slurm.sh, which starts its own
+# daemons on localhost (tools/slurm-local.sh) and stops them again.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 SUDO=""
@@ -10,5 +12,6 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     libopenblas-dev libyaml-dev \
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
     libgsl-dev libplplot-dev plplot-driver-cairo \
+    slurmd slurmctld slurm-client munge \
     valgrind >/dev/null
 echo "setup-debian: packages installed"
