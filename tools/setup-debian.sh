@@ -11,7 +11,7 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config meson ninja-build git \
     libopenblas-dev libyaml-dev \
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
-    libgsl-dev libplplot-dev plplot-driver-cairo \
+    libgsl-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core \
     slurmd slurmctld slurm-client munge \
     valgrind >/dev/null
 echo "setup-debian: packages installed"
