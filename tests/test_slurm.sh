@@ -46,17 +46,17 @@ jobid=$(sbatch --parsable --ntasks=3 --time=1 --signal=B:USR1@30 --output="$W/ru
 [ -n "$jobid" ] && ok || bad "sbatch failed"
 echo "submitted job $jobid"
 
-# wait (at most 6 minutes) for the job to finish for good
+# wait (at most 9 minutes: a loaded machine may need several requeues) for the job to finish for good
 state=
-for _ in $(seq 1 360); do
+for _ in $(seq 1 540); do
     sleep 1
     state=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
     restarts=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
     case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
     # SLURM holds a requeued job for ~2 minutes before it may start again;
     # release it now so the test does not wait (the requeue itself is the job's).
-    if [ "$state" = PENDING ] && [ "${restarts:-0}" -ge 1 ] && [ -z "${released:-}" ]; then
-        scontrol update JobId="$jobid" StartTime=now >/dev/null 2>&1 && released=1
+    if [ "$state" = PENDING ] && [ "${restarts:-0}" -ge 1 ] && [ "${released:-0}" != "$restarts" ]; then
+        scontrol update JobId="$jobid" StartTime=now >/dev/null 2>&1 && released=$restarts
     fi
 done
 echo "job $jobid: state $state after ${restarts:-0} restart(s)"
