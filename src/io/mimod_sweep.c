@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mimod/blas.h"
 #include "mimod/sweep.h"
 
 static const char usage[] =
@@ -56,6 +57,8 @@ static void dry_run(const sweep_def *s, const char *output, double gflops) {
 }
 
 int main(int argc, char **argv) {
+    /* before MPI_Init: may re-exec with a faster OpenBLAS kernel (blas.h) */
+    mimod_blas_setup(argc, argv, 1);
     MPI_Init(&argc, &argv);
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
