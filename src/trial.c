@@ -360,11 +360,12 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
                 for (int j = 0; j < hy; j++) da[t->half + j] += gy[j];
             }
         }
+        /* the readout is shared by both models; its tensors have the same names */
+        const mimod_layout *ml = &t->mm_layout;
+        readout_backward(t->mm_params + ml->t[layout_find(ml, "w_out")].offset, t->n_out, N, n, act,
+                         t->d_y, grad + ml->t[layout_find(ml, "w_out")].offset,
+                         grad + ml->t[layout_find(ml, "b_out")].offset, t->d_act);
         if (is_wm(t)) {
-            readout_backward(t->leaky_p.w_out, t->n_out, N, n, act, t->d_y,
-                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "w_out")].offset,
-                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "b_out")].offset,
-                             t->d_act);
             leaky_params g;
             leaky_bind(&g, &t->mm_layout, grad);
             size_t off = (size_t)t->T_trans * B;
@@ -372,10 +373,6 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
             leaky_backward(&t->leaky_p, &g, &t->leaky, B, t->L, t->x + off * t->n_in, h_start,
                            t->h + off * N, t->r + off * N, t->d_act, t->scratch);
         } else {
-            readout_backward(t->gru_p.w_out, t->n_out, N, n, act, t->d_y,
-                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "w_out")].offset,
-                             grad + t->mm_layout.t[layout_find(&t->mm_layout, "b_out")].offset,
-                             t->d_act);
             gru_params g;
             gru_bind(&g, &t->mm_layout, grad);
             gru_backward(&t->gru_p, &g, &t->gru, B, t->L, t->x, t->h0, t->h, t->gru_cache, t->d_act,
