@@ -13,7 +13,7 @@ cat > "$W/scale.yaml" <<'YAML'
 output: scale.h5
 preset: tiny
 tasks: [wm]
-overrides: {n_mm_steps: 3000, record_every: 500}
+overrides: {n_mm_steps: 12000, record_every: 2000}
 grid:
   seed: {from: 0, to: 7}
 YAML
