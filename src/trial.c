@@ -70,6 +70,7 @@ void trial_free(trial *t) {
     mimod_free(t->corr_c);
     mimod_free(t->corr_a);
     mimod_free(t->str_a);
+    mimod_free(t->groups);
     mimod_free(t->unit_out);
     results_free(&t->res);
     free(t);
@@ -168,6 +169,7 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     t->corr_c = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
     t->corr_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
     t->str_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
+    t->groups = xcalloc(t->N, sizeof(int), &fail);
     t->unit_out = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
 
     /* results */
@@ -182,6 +184,7 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     r->corr = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
     r->unit_out_corr = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
     if (fail) goto oom;
+    for (int i = 0; i < t->N; i++) t->groups[i] = i < t->half ? 0 : 1; /* g1, g2 (SPEC §1) */
     for (int q = 0; q < TC_COUNT; q++)
         for (int j = 0; j < r->n_records; j++) r->tc[q][j] = NAN;
     for (size_t j = 0; j < (size_t)r->n_records * t->n_out; j++) r->r2[j] = NAN;
@@ -408,10 +411,6 @@ int trial_do_mm_step(trial *t, mimod_err *err) {
 
 /* ---------------------------------------------------------------- analysis */
 
-static void group_labels(int N, int *g) {
-    for (int i = 0; i < N; i++) g[i] = i < N / 2 ? 0 : 1;
-}
-
 /* Evaluation at record point j: a fresh batch (SEP: the fixed test batch) with
  * the current weights; fills res.tc[*][j] and the final matrices. */
 static int record(trial *t, int j, mimod_err *err) {
@@ -424,15 +423,13 @@ static int record(trial *t, int j, mimod_err *err) {
         rc = trial_make_batch(t, &s, B, 1, 0, err);
         if (rc) return rc;
     } else {
-        memcpy(t->x, t->test_x, (size_t)t->L * B * t->n_in * sizeof(real));
-        memcpy(t->target, t->test_target, (size_t)t->L * B * K * sizeof(real));
         memset(t->h0, 0, (size_t)B * N * sizeof(real));
-        gru_forward(&t->gru_p, &t->gru, B, t->L, t->x, t->h0, t->h, NULL, t->scratch);
+        gru_forward(&t->gru_p, &t->gru, B, t->L, t->test_x, t->h0, t->h, NULL, t->scratch);
     }
     size_t n = (size_t)t->L * B;
     const real *act = learned_activity(t, B);
     const real *states = t->h + (size_t)t->T_trans * B * N;
-    const real *target = learned_target(t, B);
+    const real *target = is_wm(t) ? learned_target(t, B) : t->test_target;
     const mimod_tensor *wo = &t->mm_layout.t[layout_find(&t->mm_layout, "w_out")];
     const mimod_tensor *bo = &t->mm_layout.t[layout_find(&t->mm_layout, "b_out")];
     const real *w_out = t->mm_params + wo->offset;
@@ -448,8 +445,7 @@ static int record(trial *t, int j, mimod_err *err) {
     if (rc) return rc;
     r->tc[TC_MI][j] = mi;
 
-    int *groups = r->communities; /* reuse as scratch for the fixed partition */
-    group_labels(N, groups);
+    const int *groups = t->groups;
     const real *corr_with = c->dcor_use_targets ? target : t->y;
     size_t skip = (size_t)c->loss_skip;
     if (is_wm(t)) {
@@ -494,11 +490,7 @@ static int final_analysis(trial *t, mimod_err *err) {
     memcpy(r->unit_out_corr, t->unit_out, (size_t)N * t->n_out * sizeof(double));
     int rc = cnm_communities(t->corr_a, N, 2, r->communities, err);
     if (rc) return mimod_err_prefix(err, "community detection");
-    int *groups = malloc((size_t)N * sizeof(int));
-    if (!groups) return mimod_errf(err, MIMOD_ENOMEM, "final analysis: out of memory");
-    group_labels(N, groups);
-    r->i_n = normalized_mutual_info(r->communities, groups, N);
-    free(groups);
+    r->i_n = normalized_mutual_info(r->communities, t->groups, N);
     return MIMOD_OK;
 }
 

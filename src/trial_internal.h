@@ -55,6 +55,7 @@ struct trial {
     /* analysis buffers */
     double *corr_c, *corr_a, *unit_out; /* [N][N], [N][N], [N][n_out] */
     double *str_a;                      /* [N][N] |W|+|W|ᵀ for Q_str */
+    int *groups;                        /* [N] the fixed partition: 0 for g1, 1 for g2 */
 
     /* progress */
     int64_t mm_step, sm_step;
