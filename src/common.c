@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 int mimod_errf(mimod_err *err, int code, const char *fmt, ...) {
@@ -43,6 +44,20 @@ void *mimod_calloc(size_t n, size_t size) {
     if (n == 0 || size == 0) n = size = 1;
     if (n > SIZE_MAX / size) return NULL;
     size_t bytes = n * size;
+    /* Large buffers (activations of a whole batch, MINE's Y·Wyᵀ) are read in
+     * random row order through π: on 4 KiB pages nearly every such row costs
+     * a TLB miss and a page walk. Ask for transparent huge pages (the kernel's
+     * default policy is often "madvise"); where that is refused nothing
+     * changes but the TLB cost. */
+    const size_t huge = (size_t)2 << 20;
+    if (bytes >= 2 * huge) {
+        bytes = (bytes + huge - 1) & ~(huge - 1);
+        void *p = aligned_alloc(huge, bytes);
+        if (!p) return NULL;
+        (void)madvise(p, bytes, MADV_HUGEPAGE);
+        memset(p, 0, bytes);
+        return p;
+    }
     bytes = (bytes + 63) & ~(size_t)63;
     void *p = aligned_alloc(64, bytes);
     if (p) memset(p, 0, bytes);
