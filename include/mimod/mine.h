@@ -5,8 +5,8 @@
  *   Î = mean_i T(x_i, y_i) − log mean_i exp T(x_i, y_π(i))
  *
  * x [n][dx] and y [n][dy] are the two groups' (noisy) activities, one sample per
- * row; π is a permutation of 0..n−1. The first layer's products X Wxᵀ and
- * Y Wyᵀ are computed once and the marginal half reuses the Y product through π.
+ * row; π is a permutation of 0..n−1. The first layer's X Wxᵀ is computed once
+ * and shared by the joint and marginal halves.
  * Work is chunked over samples so memory stays bounded; the log-mean-exp and its
  * gradient are computed in one pass with a running max (online softmax), so no
  * layer is recomputed. */
