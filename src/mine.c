@@ -48,8 +48,12 @@ struct mine_workspace {
     real *dh1;          /* [2c][H] scratch for Y Wyᵀ in the forward; dT/dh1, then in place dT/dpre1 */
     real *t;            /* [2c] T of the chunk's rows                                  */
     real *dt;           /* [2c] upstream weights: 1 (joint), e^{T−M} (marginal)        */
-    real *y_perm;       /* [c][dy] the rows y_π(i) of the chunk, gathered              */
+    real *xy_perm;      /* [c][dx+dy] the marginal inputs (x_i, y_π(i)) of the chunk    */
     real *acc;          /* [2][n_params] parameter-gradient sums, joint then marginal  */
+    /* Views into acc. Their wx and wy are not the layout's two blocks but the
+     * column blocks of one [H][dx+dy] matrix dW1 = [dWx | dWy] (ld dx+dy, same
+     * total size), so the marginal dW1 is one GEMM over (x_i, y_π(i)) rows, and
+     * so is the joint one when x and y lie side by side in the caller's rows. */
     mine_params acc_joint, acc_marg;
     real *dx_marg;      /* [n_max][dx] marginal dT/dx_i · e^{T_i − M_chunk}            */
     real *dy_marg;      /* [n_max][dy] marginal dT/dy_π(i) · e^{T_i − M_chunk}, row i  */
@@ -132,13 +136,15 @@ void mine_workspace_free(mine_workspace *ws) {
     mimod_free(ws->dh1);
     mimod_free(ws->t);
     mimod_free(ws->dt);
-    mimod_free(ws->y_perm);
+    mimod_free(ws->xy_perm);
     mimod_free(ws->acc);
     mimod_free(ws->dx_marg);
     mimod_free(ws->dy_marg);
     mimod_free(ws->chunk_max);
     free(ws);
 }
+
+int mine_workspace_chunk(const mine_workspace *ws) { return ws->chunk; }
 
 int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
                           mine_workspace **out, mimod_err *err) {
@@ -174,12 +180,12 @@ int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
     ws->dh1 = mimod_calloc(c2 * H, sizeof(real));
     ws->t = mimod_calloc(c2, sizeof(real));
     ws->dt = mimod_calloc(c2, sizeof(real));
-    ws->y_perm = mimod_calloc((size_t)c * (size_t)d->dy, sizeof(real));
+    ws->xy_perm = mimod_calloc((size_t)c * (size_t)(d->dx + d->dy), sizeof(real));
     ws->acc = mimod_calloc(2 * np, sizeof(real));
     ws->dx_marg = mimod_calloc(n_max * (size_t)d->dx, sizeof(real));
     ws->dy_marg = mimod_calloc(n_max * (size_t)d->dy, sizeof(real));
     ws->chunk_max = mimod_calloc(ws->n_chunks, sizeof(double));
-    if (!ws->h1 || !ws->h2 || !ws->dh1 || !ws->t || !ws->dt || !ws->y_perm ||
+    if (!ws->h1 || !ws->h2 || !ws->dh1 || !ws->t || !ws->dt || !ws->xy_perm ||
         !ws->acc || !ws->dx_marg || !ws->dy_marg || !ws->chunk_max) {
         mine_workspace_free(ws);
         return mimod_errf(err, MIMOD_ENOMEM,
@@ -188,6 +194,8 @@ int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
     }
     mine_bind(&ws->acc_joint, d, &ws->layout, ws->acc);
     mine_bind(&ws->acc_marg, d, &ws->layout, ws->acc + np);
+    ws->acc_joint.wy = ws->acc_joint.wx + d->dx; /* dW1 = [dWx | dWy], see acc */
+    ws->acc_marg.wy = ws->acc_marg.wx + d->dx;
     *out = ws;
     return MIMOD_OK;
 }
@@ -216,21 +224,24 @@ static inline void prefetch_row(const real *row, int len) {
     for (; b < e; b += 64) __builtin_prefetch(b, 0, 0);
 }
 
-/* y_perm [c][dy] = the rows y_π(i0+i) of y, i < c. π sends each read to a
- * random row of an [n][·] matrix much larger than the cache, so rows are
- * requested a few ahead; without that the copy stalls on every line. */
-static void gather_rows(real *y_perm, const real *y, int ldy, int dy, const uint32_t *perm,
-                        size_t i0, int c) {
+/* xy [c][dx+dy] = the marginal inputs (x_{i0+i}, y_π(i0+i)), i < c. π sends
+ * each y read to a random row of an [n][·] matrix much larger than the cache,
+ * so rows are requested a few ahead; without that the copy stalls on every
+ * line. */
+static void gather_marginal(real *xy, const real *x, int ldx, int dx, const real *y, int ldy,
+                            int dy, const uint32_t *perm, size_t i0, int c) {
+    const int dxy = dx + dy;
     for (int i = 0; i < c; i++) {
         if (i + PREFETCH_ROWS < c)
             prefetch_row(y + (size_t)perm[i0 + (size_t)i + PREFETCH_ROWS] * ldy, dy);
-        memcpy(y_perm + (size_t)i * dy, y + (size_t)perm[i0 + (size_t)i] * ldy,
-               (size_t)dy * sizeof(real));
+        real *row = xy + (size_t)i * dxy;
+        memcpy(row, x + (i0 + (size_t)i) * ldx, (size_t)dx * sizeof(real));
+        memcpy(row + dx, y + (size_t)perm[i0 + (size_t)i] * ldy, (size_t)dy * sizeof(real));
     }
 }
 
 /* Layer 1 for a chunk of c samples.
- * x_c [c][dx] (ld ldx), y_c [c][dy] (ld ldy), y_perm [c][dy] → h1 [2c][H]:
+ * x_c [c][dx] (ld ldx), y_c [c][dy] (ld ldy), y_perm [c][dy] (ld ldp) → h1 [2c][H]:
  *   h1[i]   = φ(x_i Wxᵀ + b1 + y_i Wyᵀ)       joint
  *   h1[c+i] = φ(x_i Wxᵀ + b1 + y_π(i) Wyᵀ)    marginal
  * x_i Wxᵀ is computed once for both halves. y_π(i) Wyᵀ is computed here from
@@ -240,13 +251,13 @@ static void gather_rows(real *y_perm, const real *y, int ldy, int dy, const uint
  * product stalled on memory, and saves that [n][H] buffer.
  * yw [c][H] is scratch. */
 static void layer1_forward(real *h1, real *yw, const real *x_c, int ldx, const real *y_c,
-                           int ldy, const real *y_perm, int c, const mine_params *p,
+                           int ldy, const real *y_perm, int ldp, int c, const mine_params *p,
                            const mine_dims *d, real slope) {
     const int H = d->hidden;
     real *xw = h1, *ym = h1 + (size_t)c * H;
     mm_gemm(0, 1, c, H, d->dx, 1, x_c, ldx, p->wx, d->dx, 0, xw, H);
     mm_gemm(0, 1, c, H, d->dy, 1, y_c, ldy, p->wy, d->dy, 0, yw, H);
-    mm_gemm(0, 1, c, H, d->dy, 1, y_perm, d->dy, p->wy, d->dy, 0, ym, H);
+    mm_gemm(0, 1, c, H, d->dy, 1, y_perm, ldp, p->wy, d->dy, 0, ym, H);
     const real *restrict b1 = p->b1;
     for (int i = 0; i < c; i++) {
         real *restrict hj = xw + (size_t)i * H;
@@ -332,13 +343,9 @@ static void act1_backward(real *dh1, const real *h1, int rows, mine_params *g, i
     }
 }
 
-/* Multiply every tensor of an accumulator by f. */
-static void acc_scale(mine_params *g, const mine_dims *d, real f) {
-    real *ptr[7];
-    size_t len[7];
-    int nt = mine_tensors(g, d, ptr, len);
-    for (int k = 0; k < nt; k++)
-        for (size_t j = 0; j < len[k]; j++) ptr[k][j] *= f;
+/* Multiply an accumulator (n reals) by f. */
+static void acc_scale(real *acc, size_t n, real f) {
+    for (size_t j = 0; j < n; j++) acc[j] *= f;
 }
 
 /* ------------------------------------------------------------- estimate */
@@ -364,7 +371,9 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
             return mimod_errf(err, MIMOD_EINVAL, "mine_estimate: perm[%zu] = %u >= n = %zu", i,
                               perm[i], n);
 
-    const int H = d->hidden, c_max = ws->chunk;
+    const int H = d->hidden, c_max = ws->chunk, dxy = d->dx + d->dy;
+    /* x and y are two column ranges of the same rows (the trial's case) */
+    const int xy_adjacent = y == x + d->dx && ldy == ldx;
     const real slope = d->act == MINE_LEAKY_RELU ? (real)d->leaky_slope : (real)0;
     const int need_back = grad || d_x || d_y;
     mine_params *gj = grad ? &ws->acc_joint : NULL;
@@ -383,8 +392,8 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
         const size_t half = (size_t)c * H; /* offset of the marginal rows */
 
         /* forward: [2c] rows, joint then marginal */
-        gather_rows(ws->y_perm, y, ldy, d->dy, perm, i0, c);
-        layer1_forward(h1, dh1, x_c, ldx, y_c, ldy, ws->y_perm, c, p, d, slope);
+        gather_marginal(ws->xy_perm, x, ldx, d->dx, y, ldy, d->dy, perm, i0, c);
+        layer1_forward(h1, dh1, x_c, ldx, y_c, ldy, ws->xy_perm + d->dx, dxy, c, p, d, slope);
         layer2_forward(h2, h1, 2 * c, p, H, slope);
         output_forward(t, h2, 2 * c, p, H);
 
@@ -404,7 +413,7 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
             if (sum_exp > 0.0) {
                 double r = exp(run_max - cmax);
                 sum_exp *= r;
-                if (grad) acc_scale(gm, d, (real)r);
+                if (grad) acc_scale(ws->acc + ws->layout.n_params, ws->layout.n_params, (real)r);
             }
             run_max = cmax;
         }
@@ -433,10 +442,13 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
 
         /* layer 1: dWx += dpre1ᵀ x, dWy += dpre1ᵀ y (marginal: the y_π rows) */
         if (grad) {
-            mm_gemm(1, 0, H, d->dx, c, 1, dh1, H, x_c, ldx, 1, gj->wx, d->dx);
-            mm_gemm(1, 0, H, d->dx, c, 1, dh1 + half, H, x_c, ldx, 1, gm->wx, d->dx);
-            mm_gemm(1, 0, H, d->dy, c, 1, dh1, H, y_c, ldy, 1, gj->wy, d->dy);
-            mm_gemm(1, 0, H, d->dy, c, 1, dh1 + half, H, ws->y_perm, d->dy, 1, gm->wy, d->dy);
+            if (xy_adjacent) {
+                mm_gemm(1, 0, H, dxy, c, 1, dh1, H, x_c, ldx, 1, gj->wx, dxy);
+            } else {
+                mm_gemm(1, 0, H, d->dx, c, 1, dh1, H, x_c, ldx, 1, gj->wx, dxy);
+                mm_gemm(1, 0, H, d->dy, c, 1, dh1, H, y_c, ldy, 1, gj->wy, dxy);
+            }
+            mm_gemm(1, 0, H, dxy, c, 1, dh1 + half, H, ws->xy_perm, dxy, 1, gm->wx, dxy);
         }
         /* inputs: joint part straight into d_x/d_y, marginal part kept for rescaling */
         const real joint_scale = scale / (real)n;
@@ -462,14 +474,23 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
 
     if (grad) {
         /* dÎ/dθ = (1/n)·Σ_joint − Σ_marg / S, scaled and accumulated into grad */
+        const real fj = (real)((double)scale / (double)n);
+        const real fm = (real)((double)scale / sum_exp);
+        for (int h = 0; h < H; h++)
+            for (int k = 0; k < dxy; k++) {
+                size_t a = (size_t)h * dxy + k;
+                real v = fj * gj->wx[a] - fm * gm->wx[a];
+                if (k < d->dx)
+                    grad->wx[(size_t)h * d->dx + k] += v;
+                else
+                    grad->wy[(size_t)h * d->dy + (k - d->dx)] += v;
+            }
         real *gp[7], *jp[7], *mp[7];
         size_t len[7];
         int nt = mine_tensors(grad, d, gp, len);
         mine_tensors(gj, d, jp, len);
         mine_tensors(gm, d, mp, len);
-        const real fj = (real)((double)scale / (double)n);
-        const real fm = (real)((double)scale / sum_exp);
-        for (int k = 0; k < nt; k++)
+        for (int k = 2; k < nt; k++) /* b1 onwards; wx, wy done above */
             for (size_t j = 0; j < len[k]; j++) gp[k][j] += fj * jp[k][j] - fm * mp[k][j];
     }
     if (d_x || d_y) {

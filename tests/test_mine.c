@@ -3,7 +3,8 @@
  *  1. Gradient checks (double build only): dÎ/dθ for every tensor, dÎ/dx and
  *     dÎ/dy (including the permuted half, scattered back by π), both variants,
  *     with chunks small enough that several chunks and a growing running max
- *     are exercised; central differences, relative error < 1e-5.
+ *     are exercised, with x and y apart or side by side in their rows;
+ *     central differences, relative error < 1e-5.
  *  2. Î equals a direct computation without chunking, for several chunk sizes.
  *  3. Argument and divergence errors.
  *  4. Estimation: train T with Adam on correlated Gaussians (x, y ∈ R^5,
@@ -91,9 +92,11 @@ static int grad_ok(double a, double num, double *max_rel) {
     return diff <= 1e-5 * mag;
 }
 
-static void gradcheck_variant(const mine_dims *d, const char *name) {
+/* gap: columns between x and y in the shared rows. With gap 0 they are side by
+ * side, as in a trial, and mine_estimate takes its one-GEMM dW1 path. */
+static void gradcheck_variant(const mine_dims *d, int gap, const char *name) {
     mimod_rng rng;
-    rng_init(&rng, 7, RNG_STREAM_TEST, d->act == MINE_RELU ? 1 : 3);
+    rng_init(&rng, 7, RNG_STREAM_TEST, (d->act == MINE_RELU ? 1 : 3) + (gap ? 0 : 25));
     mimod_layout l;
     mine_layout(d, &l);
     real *theta = calloc(l.n_params, sizeof(real));
@@ -112,7 +115,7 @@ static void gradcheck_variant(const mine_dims *d, const char *name) {
         for (int k = 0; k < GC_LD; k++)
             data[i * GC_LD + k] = (real)((1.0 + 0.08 * i) * rng_normal(&rng));
     rng_permutation(&rng, perm, GC_N);
-    real *x = data, *y = data + GC_DX + 1;
+    real *x = data, *y = data + GC_DX + gap;
 
     /* The running max over chunks must grow after the first chunk at least once,
      * or the rescaling path would go untested. */
@@ -450,8 +453,10 @@ static void test_gaussian_estimates(void) {
 int main(void) {
 #ifdef MIMOD_DOUBLE
     mine_dims dw = dims_wm(GC_DX, GC_DY, GC_H), ds = dims_sep(GC_DX, GC_DY, GC_H);
-    gradcheck_variant(&dw, "relu+b3");
-    gradcheck_variant(&ds, "leaky");
+    gradcheck_variant(&dw, 1, "relu+b3");
+    gradcheck_variant(&ds, 1, "leaky");
+    gradcheck_variant(&dw, 0, "relu+b3, x|y adjacent");
+    gradcheck_variant(&ds, 0, "leaky, x|y adjacent");
 #else
     printf("  gradient checks skipped (float build; run the double build)\n");
 #endif

@@ -48,6 +48,8 @@ typedef struct mine_workspace mine_workspace;
 int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
                           mine_workspace **ws, mimod_err *err);
 void mine_workspace_free(mine_workspace *ws);
+/* Samples per chunk the workspace was built with (after the automatic choice). */
+int mine_workspace_chunk(const mine_workspace *ws);
 
 /* Computes Î (returned in *mi). If grad != NULL, ACCUMULATES scale·dÎ/dθ into it
  * (same layout as p). If d_x / d_y != NULL, ACCUMULATES scale·dÎ/dx and

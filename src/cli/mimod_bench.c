@@ -39,7 +39,7 @@ static double sgemm_rate(int m, int n, int k) {
     for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
     for (size_t i = 0; i < (size_t)n * k; i++) b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
     double best = 0;
-    for (int rep = 0; rep < 5; rep++) {
+    for (int rep = 0; rep < 10; rep++) {
         double t0 = mimod_now();
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, c, n);
         double dt = mimod_now() - t0, rate = 2.0 * m * n * k / dt / 1e9;
@@ -115,7 +115,7 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     /* before the SGEMM reference, whose own matrices would inflate it */
     long trial_rss = peak_rss_mb();
     double med_data = median(data_s, n_sm), med_upd = median(upd_s, n_sm), med_mm = median(mm_s, n_mm);
-    int chunk = c.sm_chunk > 0 ? c.sm_chunk : 4096;
+    int chunk = mine_workspace_chunk(t->sm_ws);
     double ref_layer = sgemm_rate(2 * chunk, H, H);
     double ref_big = sgemm_rate((int)(n < 40000 ? n : 40000), H, H);
     double ref = ref_layer > ref_big ? ref_layer : ref_big;
