@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 /* CPUID leaf 7: AVX-512 F (ebx bit 16), DQ (17), BW (30), VL (31); and the OS
@@ -25,19 +26,56 @@ static int cpu_has_avx512(void) {
 #endif
 }
 
+/* OpenBLAS 0.3.21's kernel sets that use AVX-512. */
+static int core_is_avx512(const char *core) {
+    static const char *const names[] = {"skylakex", "cooperlake", "sapphirerapids"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (core && strcasecmp(core, names[i]) == 0) return 1;
+    return 0;
+}
+
+static char blas_summary[512];
+static int blas_slow;
+
 void mimod_blas_setup(int argc, char **argv, int threads) {
     (void)argc;
     const char *core = openblas_get_corename();
-    if (!getenv("OPENBLAS_CORETYPE") && !getenv("MIMOD_NO_BLAS_FIX") && core &&
-        (strcasecmp(core, "haswell") == 0 || strcasecmp(core, "zen") == 0) && cpu_has_avx512()) {
+    const char *forced = getenv("OPENBLAS_CORETYPE");
+    const char *fixed_from = getenv("MIMOD_BLAS_FIXED"); /* set by our own re-exec */
+    const int avx512 = cpu_has_avx512();
+    if (!forced && !getenv("MIMOD_NO_BLAS_FIX") && core &&
+        (strcasecmp(core, "haswell") == 0 || strcasecmp(core, "zen") == 0) && avx512) {
         setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
         setenv("MIMOD_BLAS_FIXED", core, 1);
         execv("/proc/self/exe", argv);
         /* exec failed: carry on with the library's own choice */
         unsetenv("OPENBLAS_CORETYPE");
+        unsetenv("MIMOD_BLAS_FIXED");
+        forced = fixed_from = NULL;
     }
     openblas_set_num_threads(threads > 0 ? threads : 1);
+
+    core = openblas_get_corename();
+    blas_slow = avx512 && !core_is_avx512(core);
+    if (fixed_from)
+        snprintf(blas_summary, sizeof blas_summary,
+                 "%s (selected by mimod: OpenBLAS detected %s, which runs at about half the speed "
+                 "on this AVX-512 CPU)", core, fixed_from);
+    else if (forced && blas_slow)
+        /* An explicit OPENBLAS_CORETYPE is a user's or a site's decision (some
+         * sites pin it because old OpenBLAS builds misbehave on new CPUs): keep
+         * it, but say what it costs. */
+        snprintf(blas_summary, sizeof blas_summary,
+                 "%s (forced by OPENBLAS_CORETYPE=%s in the environment; this CPU has AVX-512, "
+                 "for which OpenBLAS has kernels about twice as fast: unset OPENBLAS_CORETYPE "
+                 "to let mimod choose)", core, forced);
+    else if (forced)
+        snprintf(blas_summary, sizeof blas_summary, "%s (set by OPENBLAS_CORETYPE=%s)", core, forced);
+    else
+        snprintf(blas_summary, sizeof blas_summary, "%s (detected by OpenBLAS)", core);
 }
 
 const char *mimod_blas_corename(void) { return openblas_get_corename(); }
 int mimod_blas_overridden(void) { return getenv("MIMOD_BLAS_FIXED") != NULL; }
+const char *mimod_blas_summary(void) { return blas_summary; }
+int mimod_blas_slow(void) { return blas_slow; }

@@ -9,12 +9,20 @@
  *    is loaded, so when the CPU has AVX-512F/BW/DQ/VL, the library picked
  *    Haswell or Zen, and the user did not set OPENBLAS_CORETYPE (or
  *    MIMOD_NO_BLAS_FIX), the program re-executes itself once with
- *    OPENBLAS_CORETYPE=SkylakeX.
+ *    OPENBLAS_CORETYPE=SkylakeX. An OPENBLAS_CORETYPE already in the
+ *    environment is kept, even when it names a slower kernel than the CPU
+ *    supports (a site may pin it on purpose); mimod_blas_summary() then says
+ *    so and how to lift it, and mimod_blas_slow() is 1.
  * 2. Threads: openblas_set_num_threads(threads) (1 per rank by default). */
 void mimod_blas_setup(int argc, char **argv, int threads);
 
 /* Kernel name in use, e.g. "Haswell", and whether mimod changed it. */
 const char *mimod_blas_corename(void);
 int mimod_blas_overridden(void);
+/* One line for logs: the kernel in use and who chose it, e.g.
+ * "Cooperlake (detected by OpenBLAS)". Valid after mimod_blas_setup. */
+const char *mimod_blas_summary(void);
+/* 1 when the CPU has AVX-512 but the kernel in use does not use it. */
+int mimod_blas_slow(void);
 
 #endif

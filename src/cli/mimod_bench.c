@@ -172,10 +172,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     mimod_blas_setup(argc, argv, threads);
-    printf("mimod-bench %s (%s build): OpenBLAS kernel %s%s, %d thread(s)\n", MIMOD_VERSION,
-           MIMOD_REAL_NAME, mimod_blas_corename(),
-           mimod_blas_overridden() ? " (selected by mimod; the library detected a slower one)" : "",
-           threads);
+    printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s\n", MIMOD_VERSION,
+           MIMOD_REAL_NAME, threads, mimod_blas_summary());
     int rc = 0;
     if (!strcmp(task, "wm") || !strcmp(task, "both"))
         rc |= bench_task(TASK_WM, preset, n_sm > 0 ? n_sm : 5, n_mm > 0 ? n_mm : 3, n_sets, sets);

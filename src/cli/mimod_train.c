@@ -182,6 +182,8 @@ int main(int argc, char **argv) {
                "lambda_reg=%g (%s build)\n",
                cfg.task == TASK_WM ? "wm" : "sep", cfg.preset, (unsigned long long)cfg.seed,
                cfg.n_units, cfg.n_mm_steps, cfg.lambda_I, cfg.lambda_reg, MIMOD_REAL_NAME);
+    if (!quiet) printf("mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
+    else if (mimod_blas_slow()) fprintf(stderr, "mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
     int rc = trial_run(t, &hooks, &err);
     int status = 0;
     if (rc == MIMOD_EINTR) {

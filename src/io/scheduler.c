@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include "mimod/blas.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 
@@ -245,6 +246,38 @@ static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
     fflush(stdout);
 }
 
+/* Collective. Rank 0 says which OpenBLAS kernel the ranks use. A trial's
+ * numbers depend on the kernel at the rounding level, so mixed kernels (nodes
+ * of different CPU types, or OPENBLAS_CORETYPE set on some) break the promise
+ * that a result does not depend on which rank ran it: warn. A kernel slower
+ * than the CPU allows costs about half the speed: warn too. */
+static void report_blas_kernels(run_ctx *x) {
+    enum { NAME = 64 };
+    char mine[NAME] = {0};
+    snprintf(mine, sizeof mine, "%s", mimod_blas_corename());
+    int slow = mimod_blas_slow(), any_slow = 0;
+    char *all = x->rank == 0 ? calloc((size_t)x->size, NAME) : NULL;
+    MPI_Gather(mine, NAME, MPI_CHAR, all, NAME, MPI_CHAR, 0, MPI_COMM_WORLD);
+    MPI_Reduce(&slow, &any_slow, 1, MPI_INT, MPI_MAX, 0, MPI_COMM_WORLD);
+    wlog(x, "OpenBLAS kernel %s\n", mimod_blas_summary());
+    if (x->rank != 0) return;
+    printf("mimod-sweep: OpenBLAS kernel on rank 0: %s\n", mimod_blas_summary());
+    if (all) {
+        for (int r = 1; r < x->size; r++)
+            if (strcmp(all + (size_t)r * NAME, all) != 0) {
+                printf("mimod-sweep: warning: ranks use different OpenBLAS kernels (rank 0 %s, "
+                       "rank %d %s); trial results then depend at the rounding level on where "
+                       "they ran\n", all, r, all + (size_t)r * NAME);
+                break;
+            }
+        free(all);
+    }
+    if (any_slow && !slow)
+        printf("mimod-sweep: warning: some ranks run an OpenBLAS kernel slower than their CPU "
+               "allows (see the rank logs, --log-dir)\n");
+    fflush(stdout);
+}
+
 int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
     run_ctx x = {0};
     x.s = s;
@@ -304,6 +337,7 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
         if (!x.log) fprintf(stderr, "mimod-sweep: rank %d: cannot open %s\n", x.rank, lp);
     }
     MPI_Barrier(MPI_COMM_WORLD); /* the checkpoint directory exists */
+    report_blas_kernels(&x);
 
     int exit_code = SWEEP_EXIT_DONE;
     if (x.rank == 0) {
