@@ -150,7 +150,7 @@ static const config_key keys[] = {
     DBL_KEY("sm_clipvalue", sm_opt.clipvalue, 0, 0, HUGE_VAL, 0, FOR_BOTH,
             "Clip each SM gradient element to [−v, v] (0 = off)."),
     INT_KEY("sm_chunk_rows", sm_chunk, 0, 1 << 30, FOR_BOTH,
-            "Samples per chunk in the statistics network (0 = automatic); no effect on results."),
+            "Samples per chunk in the statistics network (0 = automatic, from sm_hidden); changes results only in the last bits (summation order)."),
     /* analysis */
     INT_KEY("record_every", record_every, 1, BIG, FOR_BOTH,
             "Record the analysis every K MM steps (plus before training and at the end)."),
