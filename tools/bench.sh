@@ -13,7 +13,7 @@ cat > "$W/scale.yaml" <<'YAML'
 output: scale.h5
 preset: tiny
 tasks: [wm]
-overrides: {n_mm_steps: 12000, record_every: 2000}
+overrides: {n_mm_steps: 40000, record_every: 10000}
 grid:
   seed: {from: 0, to: 7}
 YAML

@@ -131,6 +131,16 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
                        c.n_mm_steps * med_mm;
     printf("  projected trial (%d SM + %d MM steps, without records): %.2f h\n",
            c.n_sm_pre + c.n_mm_steps * c.n_sm_per_mm, c.n_mm_steps, per_trial / 3600);
+    if (!strcmp(preset, "paper")) {
+        /* Seconds per step of a PyTorch 1.13 CPU implementation at one thread on
+         * this machine kind, as given in issue 6 (not measured here). */
+        const double ref_sm = task == TASK_WM ? 6.2 : 22.5, ref_mm = task == TASK_WM ? 8.5 : 36.3;
+        double ref_trial = (c.n_sm_pre + (double)c.n_mm_steps * c.n_sm_per_mm) * ref_sm +
+                           c.n_mm_steps * ref_mm;
+        printf("  against the PyTorch reference (%.1f s per SM step, %.1f s per MM step): SM step "
+               "%.1fx, MM step %.1fx, trial %.1fx\n", ref_sm, ref_mm, ref_sm / (med_data + med_upd),
+               ref_mm / med_mm, ref_trial / per_trial);
+    }
     printf("  peak resident memory of the trial (process peak before the SGEMM reference): %ld MB\n",
            trial_rss);
     fflush(stdout);
