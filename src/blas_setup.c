@@ -76,6 +76,5 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
 }
 
 const char *mimod_blas_corename(void) { return openblas_get_corename(); }
-int mimod_blas_overridden(void) { return getenv("MIMOD_BLAS_FIXED") != NULL; }
 const char *mimod_blas_summary(void) { return blas_summary; }
 int mimod_blas_slow(void) { return blas_slow; }

@@ -44,8 +44,8 @@ void *mimod_calloc(size_t n, size_t size) {
     if (n == 0 || size == 0) n = size = 1;
     if (n > SIZE_MAX / size) return NULL;
     size_t bytes = n * size;
-    /* Large buffers (activations of a whole batch, MINE's Y·Wyᵀ) are read in
-     * random row order through π: on 4 KiB pages nearly every such row costs
+    /* Large buffers (the activations of a whole batch) are read in random
+     * row order through MINE's π: on 4 KiB pages nearly every such row costs
      * a TLB miss and a page walk. Ask for transparent huge pages (the kernel's
      * default policy is often "madvise"); where that is refused nothing
      * changes but the TLB cost. */

@@ -16,9 +16,8 @@
  * 2. Threads: openblas_set_num_threads(threads) (1 per rank by default). */
 void mimod_blas_setup(int argc, char **argv, int threads);
 
-/* Kernel name in use, e.g. "Haswell", and whether mimod changed it. */
+/* Kernel name in use, e.g. "Haswell". */
 const char *mimod_blas_corename(void);
-int mimod_blas_overridden(void);
 /* One line for logs: the kernel in use and who chose it, e.g.
  * "Cooperlake (detected by OpenBLAS)". Valid after mimod_blas_setup. */
 const char *mimod_blas_summary(void);
