@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # test_slurm.sh MIMOD_SWEEP SOURCE_ROOT — a real SLURM (munge, slurmctld,
 # slurmd on localhost, started by tools/slurm-local.sh and stopped at the end):
-# submit jobs/paper_wm.sbatch on a small sweep with a 1-minute time limit and
-# SLURM's warning signal 30 s before it (SLURM may send it up to a minute early), i.e. inside a ~40 s sweep. The job
-# must checkpoint, exit 3, requeue itself, and the requeued job must finish the
-# sweep; the file must equal an uninterrupted run's, dataset by dataset.
+# submit jobs/paper_wm.sbatch on a small sweep and, once its first trial is
+# done and others are mid-way, send the batch shell the USR1 that SLURM's
+# --signal=B:USR1@N sends before a time limit (scancel --batch --signal=USR1
+# delivers the same signal to the same process). The job must checkpoint, exit
+# 3, requeue itself, and the requeued job must finish the sweep; the file must
+# equal an uninterrupted run's, dataset by dataset.
+# The signal is sent on an event in the log, not at a time, so the test does not
+# depend on how fast this machine trains (a time-limit version of this test
+# broke when the engine became 4x faster and the sweep ended before the signal).
 set -u
 SWEEP=$(realpath "$1")
 ROOT=$(realpath "$2")
@@ -40,13 +45,22 @@ mpirun --oversubscribe -n 3 "$SWEEP" sweep.yaml --new-output ref.h5 >ref.log 2>&
 rc=$?
 [ $rc -eq 0 ] && ok || bad "reference run exit $rc: $(tail -3 ref.log)"
 
-jobid=$(sbatch --parsable --ntasks=3 --time=1 --signal=B:USR1@30 --output="$W/run/job.log" \
+# --time only bounds a hung job; the interruption is sent below
+jobid=$(sbatch --parsable --ntasks=3 --time=10 --signal=B:USR1@60 --output="$W/run/job.log" \
     --export=ALL,SWEEP_BIN="$SWEEP",SWEEP_FILE=sweep.yaml,SWEEP_ARGS="--new-output slurm.h5" \
     "$ROOT/jobs/paper_wm.sbatch")
 [ -n "$jobid" ] && ok || bad "sbatch failed"
 echo "submitted job $jobid"
 
 # wait (at most 9 minutes: a loaded machine may need several requeues) for the job to finish for good
+# interrupt the first run as soon as one trial is done (others are then running)
+signalled=
+for _ in $(seq 1 600); do
+    grep -q '^\[1/' job.log 2>/dev/null && { scancel --batch --signal=USR1 "$jobid" && signalled=1; break; }
+    sleep 0.2
+done
+[ -n "$signalled" ] && ok || bad "the first run never reported a finished trial (or scancel failed)"
+
 state=
 for _ in $(seq 1 540); do
     sleep 1

@@ -21,7 +21,20 @@ for variant in float double; do
     sk=$(awk '/^Skipped:/{print $2}' "$dir.test.log"); sk=${sk:-0}
     bad=$(awk '/^(Fail|Timeout|Unexpected Pass):/{s+=$NF} END{print s+0}' "$dir.test.log")
     passed=$((passed + ok)); failed=$((failed + bad))
-    [ "$rc" -eq 0 ] || status=1
+    if [ "$rc" -ne 0 ]; then
+        status=1
+        # the summary above hides the output: show the end of each failed test's, so a CI log says why
+        python3 - "$dir/meson-logs/testlog.json" <<'PY'
+import json, sys
+for line in open(sys.argv[1]):
+    t = json.loads(line)
+    if t.get("result") in ("OK", "SKIP", "EXPECTEDFAIL"):
+        continue
+    out = (t.get("stdout") or "") + (t.get("stderr") or "")
+    print("---- %s: %s (exit %s), last 40 lines of its output:" % (t["name"], t["result"], t.get("returncode")))
+    print("\n".join(out.rstrip().splitlines()[-40:]))
+PY
+    fi
     echo "[$variant build] $ok passed, $bad failed, $sk skipped (skipped = needs the other scalar type)"
 done
 echo "tests: $passed passed, $failed failed"

@@ -8,7 +8,7 @@ SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends \
-    build-essential pkg-config meson ninja-build git \
+    build-essential pkg-config meson ninja-build git python3 \
     libopenblas-dev libyaml-dev \
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
     libgsl-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core \
