@@ -72,9 +72,9 @@ size_t gru_scratch_size(const gru_dims *d, int B) {
  * restrict on parameters, and needs it to vectorise these loops. */
 
 /* reset before: z = σ(a_z + b_z), r = σ(a_r + b_r) in place; s = r ⊙ h_{t-1} */
-static void gru_row_zr(int N, real *restrict gz, real *restrict gr, real *restrict s,
-                       const real *restrict h_prev, const real *restrict b_z,
-                       const real *restrict b_r) {
+static MIMOD_ALWAYS_INLINE void gru_row_zr(int N, real *restrict gz, real *restrict gr,
+                                           real *restrict s, const real *restrict h_prev,
+                                           const real *restrict b_z, const real *restrict b_r) {
     for (int i = 0; i < N; i++) {
         gz[i] = mm_sigmoid(gz[i] + b_z[i]);
         real ri = mm_sigmoid(gr[i] + b_r[i]);
@@ -84,9 +84,9 @@ static void gru_row_zr(int N, real *restrict gz, real *restrict gr, real *restri
 }
 
 /* reset before: h̃ = tanh(a_h + b_h) in place; h_t = (1-z) h_{t-1} + z h̃ */
-static void gru_row_candidate(int N, const real *restrict z, real *restrict gh,
-                              const real *restrict h_prev, real *restrict h_t,
-                              const real *restrict b_h) {
+static MIMOD_ALWAYS_INLINE void gru_row_candidate(int N, const real *restrict z, real *restrict gh,
+                                                  const real *restrict h_prev, real *restrict h_t,
+                                                  const real *restrict b_h) {
     for (int i = 0; i < N; i++) {
         real cand = mm_tanh(gh[i] + b_h[i]);
         gh[i] = cand;
@@ -96,10 +96,12 @@ static void gru_row_candidate(int N, const real *restrict z, real *restrict gh,
 
 /* reset after: gates g* hold the input products, rec_* the recurrent ones
  * (U h_{t-1}); overwrite g* with z, r, h̃ and write h_t. b is [3N]. */
-static void gru_row_reset_after(int N, real *restrict gz, real *restrict gr, real *restrict gh,
-                                const real *restrict rec_z, const real *restrict rec_r,
-                                const real *restrict rec_h, const real *restrict h_prev,
-                                real *restrict h_t, const real *restrict b) {
+static MIMOD_ALWAYS_INLINE void gru_row_reset_after(int N, real *restrict gz, real *restrict gr,
+                                                    real *restrict gh, const real *restrict rec_z,
+                                                    const real *restrict rec_r,
+                                                    const real *restrict rec_h,
+                                                    const real *restrict h_prev, real *restrict h_t,
+                                                    const real *restrict b) {
     for (int i = 0; i < N; i++) {
         real zi = mm_sigmoid(gz[i] + rec_z[i] + b[i]);
         real ri = mm_sigmoid(gr[i] + rec_r[i] + b[N + i]);
@@ -108,6 +110,36 @@ static void gru_row_reset_after(int N, real *restrict gz, real *restrict gr, rea
         gr[i] = ri;
         gh[i] = cand;
         h_t[i] = (1 - zi) * h_prev[i] + zi * cand;
+    }
+}
+
+/* The element-wise part of one step over the B sequences: gates [B][3N] and
+ * rec [B][3N] or [B][N] as in gru_forward. One function per step (not per
+ * row) so the SIMD clone is chosen once per step. */
+MIMOD_SIMD_CLONES
+static void gru_rows_zr(int B, int N, real *gates, real *rec, const real *h_prev, const real *b_z,
+                        const real *b_r) {
+    for (int b = 0; b < B; b++)
+        gru_row_zr(N, gates + (size_t)b * 3 * N, gates + (size_t)b * 3 * N + N, rec + (size_t)b * N,
+                   h_prev + (size_t)b * N, b_z, b_r);
+}
+
+MIMOD_SIMD_CLONES
+static void gru_rows_candidate(int B, int N, real *gates, const real *h_prev, real *h_t,
+                               const real *b_h) {
+    for (int b = 0; b < B; b++)
+        gru_row_candidate(N, gates + (size_t)b * 3 * N, gates + (size_t)b * 3 * N + 2 * N,
+                          h_prev + (size_t)b * N, h_t + (size_t)b * N, b_h);
+}
+
+MIMOD_SIMD_CLONES
+static void gru_rows_reset_after(int B, int N, real *gates, const real *rec, const real *h_prev,
+                                 real *h_t, const real *bias) {
+    for (int b = 0; b < B; b++) {
+        real *g = gates + (size_t)b * 3 * N;
+        const real *rc = rec + (size_t)b * 3 * N;
+        gru_row_reset_after(N, g, g + N, g + 2 * N, rc, rc + N, rc + 2 * N, h_prev + (size_t)b * N,
+                            h_t + (size_t)b * N, bias);
     }
 }
 
@@ -137,23 +169,14 @@ void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
         if (!d->reset_after) {
             /* z, r blocks += h_{t-1} · U_zrᵀ: [B][N]·[N][2N] */
             mm_gemm(0, 1, B, 2 * N, N, 1, h_prev, N, p->u, N, 1, gates, N3);
-            for (int b = 0; b < B; b++)
-                gru_row_zr(N, gates + (size_t)b * N3, gates + (size_t)b * N3 + N,
-                           rec + (size_t)b * N, h_prev + (size_t)b * N, b_z, b_r);
+            gru_rows_zr(B, N, gates, rec, h_prev, b_z, b_r);
             /* h̃ block += (r ⊙ h_{t-1}) · U_hᵀ */
             mm_gemm(0, 1, B, N, N, 1, rec, N, u_h, N, 1, gates + 2 * N, N3);
-            for (int b = 0; b < B; b++)
-                gru_row_candidate(N, gates + (size_t)b * N3, gates + (size_t)b * N3 + 2 * N,
-                                  h_prev + (size_t)b * N, h_t + (size_t)b * N, b_h);
+            gru_rows_candidate(B, N, gates, h_prev, h_t, b_h);
         } else {
             /* rec [B][3N] = h_{t-1} · Uᵀ: all three recurrent products in one GEMM */
             mm_gemm(0, 1, B, N3, N, 1, h_prev, N, p->u, N, 0, rec, N3);
-            for (int b = 0; b < B; b++) {
-                real *g = gates + (size_t)b * N3;
-                const real *rc = rec + (size_t)b * N3;
-                gru_row_reset_after(N, g, g + N, g + 2 * N, rc, rc + N, rc + 2 * N,
-                                    h_prev + (size_t)b * N, h_t + (size_t)b * N, p->b);
-            }
+            gru_rows_reset_after(B, N, gates, rec, h_prev, h_t, p->b);
         }
     }
 }

@@ -250,8 +250,9 @@ static void gather_marginal(real *xy, const real *x, int ldx, int dx, const real
  * keeps every operand in cache, where the random row reads of an [n][H]
  * product stalled on memory, and saves that [n][H] buffer.
  * yw [c][H] is scratch. */
-static void layer1_forward(real *h1, real *yw, const real *x_c, int ldx, const real *y_c,
-                           int ldy, const real *y_perm, int ldp, int c, const mine_params *p,
+MIMOD_SIMD_CLONES
+static void layer1_forward(real *h1, real *yw, const real *x_c, int ldx, const real *y_c, int ldy,
+                           const real *y_perm, int ldp, int c, const mine_params *p,
                            const mine_dims *d, real slope) {
     const int H = d->hidden;
     real *xw = h1, *ym = h1 + (size_t)c * H;
@@ -272,6 +273,7 @@ static void layer1_forward(real *h1, real *yw, const real *x_c, int ldx, const r
 }
 
 /* Layer 2: h1 [rows][H] → h2 [rows][H] = φ(h1 W2ᵀ + b2). */
+MIMOD_SIMD_CLONES
 static void layer2_forward(real *h2, const real *h1, int rows, const mine_params *p, int H,
                            real slope) {
     mm_gemm(0, 1, rows, H, H, 1, h1, H, p->w2, H, 0, h2, H);
@@ -295,6 +297,7 @@ static void output_forward(real *t, const real *h2, int rows, const mine_params 
  * dt [rows] upstream; accumulates dw3 += h2ᵀ dt, db3 += Σ dt into g (if
  * non-NULL); overwrites h2 with dz2 [rows][H] = dt_i · w3 ⊙ φ'(h2), and
  * accumulates db2 += Σ_rows dz2 in the same pass. */
+MIMOD_SIMD_CLONES
 static void output_layer2_backward(real *h2, const real *dt, int rows, const mine_params *p,
                                    mine_params *g, int H, real slope) {
     const real *restrict w3 = p->w3;
@@ -326,6 +329,7 @@ static void output_layer2_backward(real *h2, const real *dt, int rows, const min
 
 /* Layer-1 activation backward for one half: dh1 [rows][H] → dpre1 in place
  * (⊙ φ'(h1)); db1 += Σ_rows dpre1 into g (if non-NULL), in the same pass. */
+MIMOD_SIMD_CLONES
 static void act1_backward(real *dh1, const real *h1, int rows, mine_params *g, int H, real slope) {
     real *restrict db1 = g ? g->b1 : NULL;
     for (int i = 0; i < rows; i++) {

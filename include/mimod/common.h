@@ -61,6 +61,26 @@ void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
 void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
              const real *x, real beta, real *y);
 
+/* MIMOD_SIMD_CLONES on a function with element-wise loops: GCC compiles it
+ * for AVX-512 (x86-64-v4), AVX2 (x86-64-v3) and the baseline, and the loader
+ * picks the best the CPU has (ifunc). The default build targets the x86-64
+ * baseline (SSE2) so one binary runs on every node of a cluster; these loops
+ * then run 4–8x wider where the CPU allows. Results do not depend on the
+ * clone taken: the build uses -ffp-contract=off (no FMA contraction) and the
+ * loops have no reductions across lanes, so every element gets the same
+ * IEEE operations in the same order. Off for other compilers/architectures. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && __GNUC__ >= 11 && \
+    !defined(MIMOD_NO_SIMD_CLONES)
+#define MIMOD_SIMD_CLONES \
+    __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#else
+#define MIMOD_SIMD_CLONES
+#endif
+
+/* For small helpers called inside a MIMOD_SIMD_CLONES function: inlined, they
+ * are compiled as part of each clone instead of running at the baseline. */
+#define MIMOD_ALWAYS_INLINE inline __attribute__((always_inline))
+
 /* Wall-clock seconds from a monotonic clock. */
 double mimod_now(void);
 
