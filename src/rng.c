@@ -33,7 +33,7 @@ void rng_split(mimod_rng *child, const mimod_rng *parent, uint64_t sub) {
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-uint64_t rng_u64(mimod_rng *r) {
+static inline uint64_t xoshiro_next(mimod_rng *r) {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
@@ -45,6 +45,8 @@ uint64_t rng_u64(mimod_rng *r) {
     s[3] = rotl(s[3], 45);
     return result;
 }
+
+uint64_t rng_u64(mimod_rng *r) { return xoshiro_next(r); }
 
 double rng_uniform(mimod_rng *r) { return (double)(rng_u64(r) >> 11) * 0x1.0p-53; }
 
@@ -83,19 +85,38 @@ static double zig_tail(mimod_rng *r, int negative) {
     return negative ? -(ZIG_R + x) : ZIG_R + x;
 }
 
-double rng_normal(mimod_rng *r) {
-    pthread_once(&zig_once, zig_build);
+/* The ziggurat's rare branch (~2 % of draws): the base strip's tail, or the
+ * wedge between two layers, taking more numbers from r as needed. Kept out of
+ * line so the fill loops below hold the generator state in registers. */
+static __attribute__((noinline)) double zig_slow(mimod_rng *r, int i, double u) {
     for (;;) {
-        uint64_t bits = rng_u64(r);
-        int i = (int)(bits & (ZIG_LAYERS - 1));
-        double u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0; /* uniform in [-1, 1) */
-        if (fabs(u) < zig_ratio[i]) return u * zig_x[i];
         if (i == 0) return zig_tail(r, u < 0.0);
         double x = u * zig_x[i];
         double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
         double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
         if (f1 + rng_uniform(r) * (f0 - f1) < 1.0) return x;
+        uint64_t bits = rng_u64(r);
+        i = (int)(bits & (ZIG_LAYERS - 1));
+        u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0;
+        if (fabs(u) < zig_ratio[i]) return u * zig_x[i];
     }
+}
+
+/* One normal from 64 random bits: the common case inline, the rest in
+ * zig_slow (which reads further numbers from the state in *r). */
+#define ZIG_DRAW(out, r)                                                     \
+    do {                                                                     \
+        uint64_t bits_ = rng_u64(r);                                         \
+        int i_ = (int)(bits_ & (ZIG_LAYERS - 1));                            \
+        double u_ = 2.0 * (double)(bits_ >> 11) * 0x1.0p-53 - 1.0;          \
+        (out) = fabs(u_) < zig_ratio[i_] ? u_ * zig_x[i_] : zig_slow(r, i_, u_); \
+    } while (0)
+
+double rng_normal(mimod_rng *r) {
+    pthread_once(&zig_once, zig_build);
+    double z;
+    ZIG_DRAW(z, r);
+    return z;
 }
 
 uint64_t rng_below(mimod_rng *r, uint64_t n) {
@@ -107,15 +128,39 @@ uint64_t rng_below(mimod_rng *r, uint64_t n) {
 }
 
 void rng_permutation(mimod_rng *r, uint32_t *perm, size_t n) {
+    mimod_rng local = *r; /* state in registers, as in rng_fill_normal */
     for (size_t i = 0; i < n; i++) perm[i] = (uint32_t)i;
     for (size_t i = n; i > 1; i--) {
-        size_t j = (size_t)rng_below(r, i);
+        size_t j = (size_t)rng_below(&local, i);
         uint32_t t = perm[i - 1];
         perm[i - 1] = perm[j];
         perm[j] = t;
     }
+    *r = local;
 }
 
+/* The fill loops work on a local copy of the generator, so that the compiler
+ * keeps its state in registers (through r it would reload and store it on
+ * every draw), and build the tables once per call, not once per draw. They
+ * draw exactly the numbers rng_normal would. */
 void rng_fill_normal(mimod_rng *r, real *x, size_t n, double mean, double sd) {
-    for (size_t i = 0; i < n; i++) x[i] = (real)(mean + sd * rng_normal(r));
+    pthread_once(&zig_once, zig_build);
+    mimod_rng local = *r;
+    for (size_t i = 0; i < n; i++) {
+        double z;
+        ZIG_DRAW(z, &local);
+        x[i] = (real)(mean + sd * z);
+    }
+    *r = local;
+}
+
+void rng_add_normal(mimod_rng *r, real *dst, const real *src, size_t n, double sd) {
+    pthread_once(&zig_once, zig_build);
+    mimod_rng local = *r;
+    for (size_t i = 0; i < n; i++) {
+        double z;
+        ZIG_DRAW(z, &local);
+        dst[i] = src[i] + (real)(sd * z);
+    }
+    *r = local;
 }

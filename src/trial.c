@@ -264,7 +264,7 @@ static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n)
     mimod_rng rng = s->mine_noise;
     size_t total = n * t->N;
     double sd = t->cfg.sm_noise_std;
-    for (size_t i = 0; i < total; i++) t->act_noisy[i] = act[i] + (real)(sd * rng_normal(&rng));
+    rng_add_normal(&rng, t->act_noisy, act, total, sd);
     rng = s->perm;
     rng_permutation(&rng, t->perm, n);
 }
