@@ -108,12 +108,56 @@ int main(void) {
         int same_fill = memcmp(ref, fill, M * sizeof *ref) == 0;
         CHECK(same_fill, "rng_fill_normal draws what rng_normal draws");
         CHECK(rng_u64(&r0) == rng_u64(&r1), "rng_fill_normal leaves the state rng_normal leaves");
-        rng_init(&r0, 5, RNG_STREAM_TEST, 1);
-        int same_add = 1;
-        rng_add_normal(&r2, add, src, M, 0.3);
-        for (int i = 0; i < M; i++) same_add &= add[i] == src[i] + (real)(0.3 * rng_normal(&r0));
-        CHECK(same_add, "rng_add_normal adds what rng_normal draws");
-        CHECK(rng_u64(&r0) == rng_u64(&r2), "rng_add_normal leaves the state rng_normal leaves");
+        /* rng_add_normal against its definition in rng.h, written out one
+         * element at a time: lane i mod 8, slow draws from a 9th stream. M is
+         * not a multiple of the block or of 8, so partial rounds are covered. */
+        {
+            const size_t m = M - 3;
+            mimod_rng lane[8], slow, base;
+            rng_init(&base, 5, RNG_STREAM_TEST, 1);
+            for (int l = 0; l < 8; l++) rng_split(&lane[l], &base, RNG_ADD_NORMAL_SUB + (uint64_t)l);
+            rng_split(&slow, &base, RNG_ADD_NORMAL_SUB + 8);
+            (void)rng_u64(&base);
+            rng_init(&r2, 5, RNG_STREAM_TEST, 1);
+            rng_add_normal(&r2, add, src, m, 0.3);
+            int same_add = 1, n_slow = 0;
+            for (size_t i = 0; i < m; i++) {
+                uint64_t bits = rng_u64(&lane[i % 8]);
+                mimod_rng probe = slow;
+                double z = rng_normal_from_bits(&slow, bits);
+                n_slow += memcmp(probe.s, slow.s, sizeof slow.s) != 0; /* slow stream used? */
+                same_add &= add[i] == src[i] + (real)(0.3 * z);
+            }
+            CHECK(same_add, "rng_add_normal follows its definition (lanes i mod 8, slow stream)");
+            CHECK(n_slow > 1000, "the check covered the ziggurat's slow path (%d draws)", n_slow);
+            CHECK(rng_u64(&base) == rng_u64(&r2), "rng_add_normal advances r by one number");
+            /* and the numbers are standard normal: moments and tail masses */
+            double a1 = 0, a2 = 0, a4 = 0;
+            long t1 = 0, t3 = 0;
+            for (size_t i = 0; i < m; i++) {
+                double z = ((double)add[i] - (double)src[i]) / 0.3;
+                a1 += z;
+                a2 += z * z;
+                a4 += z * z * z * z;
+                t1 += fabs(z) > 1.0;
+                t3 += fabs(z) > 3.0;
+            }
+            CHECK_CLOSE(a1 / m, 0.0, 0.01, 0, "rng_add_normal mean");
+            CHECK_CLOSE(a2 / m, 1.0, 0.015, 0, "rng_add_normal variance");
+            CHECK_CLOSE(a4 / m, 3.0, 0.08, 0, "rng_add_normal fourth moment");
+            CHECK_CLOSE(t1 / (double)m, 0.3173105, 0.004, 0, "rng_add_normal P(|z| > 1)");
+            CHECK_CLOSE(t3 / (double)m, 0.0026998, 0.0005, 0, "rng_add_normal P(|z| > 3)");
+        }
+        /* rng_normal is rng_normal_from_bits on its own first number */
+        rng_init(&r0, 8, RNG_STREAM_TEST, 3);
+        r1 = r0;
+        int same_bits = 1;
+        for (int i = 0; i < 20000; i++) {
+            double z0 = rng_normal(&r0);
+            double z1 = rng_normal_from_bits(&r1, rng_u64(&r1));
+            same_bits &= z0 == z1;
+        }
+        CHECK(same_bits, "rng_normal(r) == rng_normal_from_bits(r, rng_u64(r))");
         rng_add_normal(&r2, src, src, 1, 0.0);
         CHECK(src[0] == 0, "rng_add_normal in place with sd 0 keeps the value");
         /* rng_permutation consumes the caller's generator */
