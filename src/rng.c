@@ -34,7 +34,7 @@ void rng_split(mimod_rng *child, const mimod_rng *parent, uint64_t sub) {
 
 static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-static inline uint64_t xoshiro_next(mimod_rng *r) {
+uint64_t rng_u64(mimod_rng *r) {
     uint64_t *s = r->s;
     uint64_t result = rotl(s[1] * 5, 7) * 9;
     uint64_t t = s[1] << 17;
@@ -46,8 +46,6 @@ static inline uint64_t xoshiro_next(mimod_rng *r) {
     s[3] = rotl(s[3], 45);
     return result;
 }
-
-uint64_t rng_u64(mimod_rng *r) { return xoshiro_next(r); }
 
 double rng_uniform(mimod_rng *r) { return (double)(rng_u64(r) >> 11) * 0x1.0p-53; }
 
@@ -86,6 +84,13 @@ static double zig_tail(mimod_rng *r, int negative) {
     return negative ? -(ZIG_R + x) : ZIG_R + x;
 }
 
+/* The layer (low 7 bits) and u, uniform in [−1, 1) (top 53 bits), of one
+ * ziggurat draw. zig_fast_block computes the same, 8 at a time. */
+static inline int zig_layer_u(uint64_t bits, double *u) {
+    *u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0;
+    return (int)(bits & (ZIG_LAYERS - 1));
+}
+
 /* The ziggurat's rare branch (~2 % of draws): the base strip's tail, or the
  * wedge between two layers, taking more numbers from r as needed. Kept out of
  * line so the fill loops below hold the generator state in registers. */
@@ -96,35 +101,27 @@ static __attribute__((noinline)) double zig_slow(mimod_rng *r, int i, double u) 
         double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
         double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
         if (f1 + rng_uniform(r) * (f0 - f1) < 1.0) return x;
-        uint64_t bits = rng_u64(r);
-        i = (int)(bits & (ZIG_LAYERS - 1));
-        u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0;
+        i = zig_layer_u(rng_u64(r), &u);
         if (fabs(u) < zig_ratio[i]) return u * zig_x[i];
     }
 }
 
 /* One normal from 64 random bits: the common case inline, the rest in
- * zig_slow (which reads further numbers from the state in *r). */
-#define ZIG_DRAW(out, r)                                                     \
-    do {                                                                     \
-        uint64_t bits_ = rng_u64(r);                                         \
-        int i_ = (int)(bits_ & (ZIG_LAYERS - 1));                            \
-        double u_ = 2.0 * (double)(bits_ >> 11) * 0x1.0p-53 - 1.0;          \
-        (out) = fabs(u_) < zig_ratio[i_] ? u_ * zig_x[i_] : zig_slow(r, i_, u_); \
-    } while (0)
+ * zig_slow (which reads further numbers from *r). The tables must be built. */
+static inline double zig_from_bits(mimod_rng *r, uint64_t bits) {
+    double u;
+    int i = zig_layer_u(bits, &u);
+    return fabs(u) < zig_ratio[i] ? u * zig_x[i] : zig_slow(r, i, u);
+}
 
 double rng_normal(mimod_rng *r) {
     pthread_once(&zig_once, zig_build);
-    double z;
-    ZIG_DRAW(z, r);
-    return z;
+    return zig_from_bits(r, rng_u64(r));
 }
 
 double rng_normal_from_bits(mimod_rng *slow, uint64_t bits) {
     pthread_once(&zig_once, zig_build);
-    int i = (int)(bits & (ZIG_LAYERS - 1));
-    double u = 2.0 * (double)(bits >> 11) * 0x1.0p-53 - 1.0;
-    return fabs(u) < zig_ratio[i] ? u * zig_x[i] : zig_slow(slow, i, u);
+    return zig_from_bits(slow, bits);
 }
 
 uint64_t rng_below(mimod_rng *r, uint64_t n) {
@@ -154,11 +151,7 @@ void rng_permutation(mimod_rng *r, uint32_t *perm, size_t n) {
 void rng_fill_normal(mimod_rng *r, real *x, size_t n, double mean, double sd) {
     pthread_once(&zig_once, zig_build);
     mimod_rng local = *r;
-    for (size_t i = 0; i < n; i++) {
-        double z;
-        ZIG_DRAW(z, &local);
-        x[i] = (real)(mean + sd * z);
-    }
+    for (size_t i = 0; i < n; i++) x[i] = (real)(mean + sd * zig_from_bits(&local, rng_u64(&local)));
     *r = local;
 }
 
@@ -267,7 +260,7 @@ void rng_add_normal(mimod_rng *r, real *dst, const real *src, size_t n, double s
         lanes_next(&st, bits, m_lanes);
         zig_fast_block(bits, z, m_lanes);
         for (int i = 0; i < m; i++)
-            if (z[i] != z[i]) z[i] = rng_normal_from_bits(&slow, bits[i]); /* NaN: a miss */
+            if (z[i] != z[i]) z[i] = zig_from_bits(&slow, bits[i]); /* NaN: a miss */
         add_scaled(dst + i0, src + i0, z, m, sd);
     }
 }
