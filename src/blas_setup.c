@@ -26,6 +26,35 @@ static int cpu_has_avx512(void) {
 #endif
 }
 
+/* AVX2 and FMA (CPUID 7 ebx bit 5, CPUID 1 ecx bit 12) with the YMM state
+ * saved by the OS (XCR0 bits 1–2): what OpenBLAS's Haswell kernels need. */
+static int cpu_has_avx2_fma(void) {
+#if defined(__x86_64__)
+    unsigned a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)) || !(c & (1u << 12))) return 0;
+    unsigned lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    if ((lo & 0x6) != 0x6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    return (b & (1u << 5)) != 0;
+#else
+    return 0;
+#endif
+}
+
+/* Kernel sets older than AVX2 that OpenBLAS 0.3.21 falls back to on a CPU it
+ * does not know (a new Intel model such as family 6 model 207 is detected as
+ * "Prescott", SSE3 only, several times slower than the CPU allows). */
+static int core_is_pre_avx2(const char *core) {
+    static const char *const names[] = {"prescott", "core2", "penryn", "dunnington", "nehalem",
+                                        "atom", "sandybridge", "katmai", "coppermine", "northwood",
+                                        "banias", "opteron", "opteron_sse3", "barcelona", "bobcat",
+                                        "bulldozer", "piledriver", "steamroller", "excavator"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+        if (core && strcasecmp(core, names[i]) == 0) return 1;
+    return 0;
+}
+
 /* OpenBLAS 0.3.21's kernel sets that use AVX-512. */
 static int core_is_avx512(const char *core) {
     static const char *const names[] = {"skylakex", "cooperlake", "sapphirerapids"};
@@ -43,9 +72,17 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
     const char *forced = getenv("OPENBLAS_CORETYPE");
     const char *fixed_from = getenv("MIMOD_BLAS_FIXED"); /* set by our own re-exec */
     const int avx512 = cpu_has_avx512();
-    if (!forced && !getenv("MIMOD_NO_BLAS_FIX") && core &&
-        (strcasecmp(core, "haswell") == 0 || strcasecmp(core, "zen") == 0) && avx512) {
-        setenv("OPENBLAS_CORETYPE", "SkylakeX", 1);
+    /* The kernel this CPU can run that OpenBLAS did not pick by itself:
+     * SkylakeX on AVX-512 cores detected as Haswell/Zen (SPEC §8) or as an
+     * older generic set; Haswell on AVX2+FMA cores detected as an older set. */
+    const char *better = NULL;
+    if (core && avx512 && (strcasecmp(core, "haswell") == 0 || strcasecmp(core, "zen") == 0 ||
+                           core_is_pre_avx2(core)))
+        better = "SkylakeX";
+    else if (core && !avx512 && cpu_has_avx2_fma() && core_is_pre_avx2(core))
+        better = "Haswell";
+    if (!forced && !getenv("MIMOD_NO_BLAS_FIX") && better) {
+        setenv("OPENBLAS_CORETYPE", better, 1);
         setenv("MIMOD_BLAS_FIXED", core, 1);
         execv("/proc/self/exe", argv);
         /* exec failed: carry on with the library's own choice */
@@ -59,8 +96,8 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
     blas_slow = avx512 && !core_is_avx512(core);
     if (fixed_from)
         snprintf(blas_summary, sizeof blas_summary,
-                 "%s (selected by mimod: OpenBLAS detected %s, which runs at about half the speed "
-                 "on this AVX-512 CPU)", core, fixed_from);
+                 "%s (selected by mimod: OpenBLAS detected %s, a slower kernel set than this CPU "
+                 "can run)", core, fixed_from);
     else if (forced && blas_slow)
         /* An explicit OPENBLAS_CORETYPE is a user's or a site's decision (some
          * sites pin it because old OpenBLAS builds misbehave on new CPUs): keep
