@@ -1,13 +1,16 @@
 /* summary_cli.c — the mimod-summary command line (summary_main). */
 #include "mimod/summary.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 static void usage(FILE *out) {
     fputs("usage: mimod-summary RESULTS.h5 [--format text|markdown|csv] [--figures DIR]\n"
           "                     [--task wm|sep] [--welch] [--success-threshold X] [--trial K]\n"
-          "                     [--help]\n"
+          "       mimod-summary RESULTS.h5 --claims CLAIMS.yaml [--format text|markdown|csv]\n"
+          "                     [--task wm|sep]\n"
+          "       mimod-summary --help\n"
           "\n"
           "Statistics across seeds from a mimod result file (docs/hdf5-layout.md):\n"
           "per condition (grid points that differ only in seed; only finished points,\n"
@@ -22,6 +25,9 @@ static void usage(FILE *out) {
           "  --success-threshold X  success = final accuracy (WM) / r2_mean (SEP) > X (0.9)\n"
           "  --trial K              grid point K for the per-trial figures (default: median\n"
           "                         final q_cor in the first condition with lambda_I > 0)\n"
+          "  --claims FILE          instead of the summary, check the claims in FILE (e.g.\n"
+          "                         sweeps/paper_claims.yaml): one row per claim with ours,\n"
+          "                         the test and the verdict holds / fails / not testable\n"
           "See docs/summary.md.\n",
           out);
 }
@@ -36,8 +42,116 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+/* One line per task group: status counts and its conditions with the
+ * effective λ the claims' selectors look at. */
+static void print_task_line(FILE *out, const summary_analysis *a, summary_format fmt) {
+    const summary_task *t = a->task;
+    int md = fmt == SUMMARY_MARKDOWN;
+    fprintf(out, "%s/%s (preset %s): %lld point%s — %d finished, %d running, %d failed, "
+                 "%d pending; %d condition%s\n",
+            md ? "- " : "", t->name, t->preset[0] ? t->preset : "?", (long long)t->n_points,
+            t->n_points == 1 ? "" : "s", a->n_finished, a->n_running, a->n_failed, a->n_pending,
+            a->n_conditions, a->n_conditions == 1 ? "" : "s");
+    for (int c = 0; c < a->n_conditions; c++) {
+        const summary_condition *C = &a->conditions[c];
+        char label[256], mi[16], l2[16];
+        summary_condition_label(a, c, label, sizeof label);
+        snprintf(mi, sizeof mi, "%s", isnan(C->lambda_I) ? "MI ?" : C->lambda_I > 0 ? "MI" : "no MI");
+        snprintf(l2, sizeof l2, "%s", isnan(C->lambda_reg) ? "L2 ?" : C->lambda_reg > 0 ? "L2" : "no L2");
+        fprintf(out, "%s%d. %s [%s, %s; lambda_I=%g, lambda_reg=%g]: %d finished\n",
+                md ? "  - " : "    ", c + 1, label, mi, l2, C->lambda_I, C->lambda_reg, C->n_points);
+    }
+}
+
+/* mimod-summary FILE --claims CLAIMS: the claims are read (and every error in
+ * them reported) before the result file is opened. */
+static int run_claims(const char *path, const char *claims_path, const char *only_task,
+                      summary_format fmt) {
+    mimod_err err = {0};
+    summary_claims cs;
+    if (summary_claims_load(claims_path, &cs, &err)) {
+        fprintf(stderr, "mimod-summary: %s\n", err.msg);
+        return 1;
+    }
+    int64_t file;
+    if (summary_open(path, &file, &err)) {
+        fprintf(stderr, "mimod-summary: %s\n", err.msg);
+        summary_claims_free(&cs);
+        return 1;
+    }
+    const char *tasks[2] = {"wm", "sep"};
+    summary_task t[2];
+    summary_analysis a[2];
+    int have[2] = {0, 0}, status = 0;
+    memset(t, 0, sizeof t);
+    memset(a, 0, sizeof a);
+    summary_options opt;
+    summary_options_default(&opt);
+    for (int k = 0; k < 2 && status == 0; k++) {
+        if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
+        if (!summary_has_task(file, tasks[k])) continue;
+        if (summary_read_task(file, tasks[k], &t[k], &err)) {
+            fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
+            status = 1;
+        } else if (summary_analyze(&t[k], &opt, &a[k], &err)) {
+            fprintf(stderr, "mimod-summary: %s\n", err.msg);
+            summary_task_free(&t[k]);
+            status = 1;
+        } else {
+            have[k] = 1;
+        }
+    }
+    const summary_claim **sel = calloc((size_t)(cs.n ? cs.n : 1), sizeof *sel);
+    summary_claim_result *res = calloc((size_t)(cs.n ? cs.n : 1), sizeof *res);
+    if (status == 0 && (!sel || !res)) {
+        fprintf(stderr, "mimod-summary: out of memory\n");
+        status = 1;
+    }
+    if (status == 0) {
+        int n = 0;
+        for (int i = 0; i < cs.n; i++) {
+            const summary_claim *c = &cs.claims[i];
+            if (only_task && strcmp(only_task, c->task) != 0) continue;
+            int k = c->is_wm ? 0 : 1;
+            sel[n] = c;
+            summary_claim_check(c, have[k] ? &a[k] : NULL, &res[n]);
+            n++;
+        }
+        char count[128];
+        summary_claims_count_line(count, sizeof count, n, res);
+        if (fmt == SUMMARY_CSV) {
+            summary_claims_print(stdout, n, sel, res, fmt);
+            fprintf(stderr, "%s\n", count); /* stdout stays CSV */
+        } else {
+            int md = fmt == SUMMARY_MARKDOWN;
+            fprintf(stdout, "%smimod claims: %s, claims from %s\n\n", md ? "# " : "", path,
+                    claims_path);
+            for (int k = 0; k < 2; k++) {
+                if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
+                if (have[k]) print_task_line(stdout, &a[k], fmt);
+                else fprintf(stdout, "%s/%s: not in the file\n", md ? "- " : "", tasks[k]);
+            }
+            fputs("\n", stdout);
+            summary_claims_print(stdout, n, sel, res, fmt);
+            fprintf(stdout, "\n%s\n", count);
+        }
+    }
+    free(sel);
+    free(res);
+    for (int k = 0; k < 2; k++)
+        if (have[k]) {
+            summary_analysis_free(&a[k]);
+            summary_task_free(&t[k]);
+        }
+    summary_close(file);
+    summary_claims_free(&cs);
+    fflush(stdout);
+    return status;
+}
+
 int summary_main(int argc, char **argv) {
-    const char *path = NULL, *figures = NULL, *only_task = NULL;
+    const char *path = NULL, *figures = NULL, *only_task = NULL, *claims = NULL;
+    int other_options = 0; /* options that have no effect on --claims */
     summary_format fmt = SUMMARY_TEXT;
     summary_options opt;
     summary_options_default(&opt);
@@ -49,6 +163,7 @@ int summary_main(int argc, char **argv) {
             return 0;
         } else if (strcmp(argv[i], "--welch") == 0) {
             opt.welch = 1;
+            other_options = 1;
         } else if ((v = option_value(argc, argv, &i, "--format"))) {
             if (strcmp(v, "text") == 0) fmt = SUMMARY_TEXT;
             else if (strcmp(v, "markdown") == 0) fmt = SUMMARY_MARKDOWN;
@@ -59,6 +174,9 @@ int summary_main(int argc, char **argv) {
             }
         } else if ((v = option_value(argc, argv, &i, "--figures"))) {
             figures = v;
+            other_options = 1;
+        } else if ((v = option_value(argc, argv, &i, "--claims"))) {
+            claims = v;
         } else if ((v = option_value(argc, argv, &i, "--task"))) {
             if (strcmp(v, "wm") != 0 && strcmp(v, "sep") != 0) {
                 fprintf(stderr, "mimod-summary: --task: '%s' is not wm or sep\n", v);
@@ -72,6 +190,7 @@ int summary_main(int argc, char **argv) {
                 fprintf(stderr, "mimod-summary: --success-threshold: '%s' is not a number\n", v);
                 return 2;
             }
+            other_options = 1;
         } else if ((v = option_value(argc, argv, &i, "--trial"))) {
             char *end;
             long long k = strtoll(v, &end, 10);
@@ -80,6 +199,7 @@ int summary_main(int argc, char **argv) {
                 return 2;
             }
             trial = k;
+            other_options = 1;
         } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
             fprintf(stderr, "mimod-summary: unknown or incomplete option '%s'\n", argv[i]);
             usage(stderr);
@@ -94,6 +214,14 @@ int summary_main(int argc, char **argv) {
     if (!path) {
         usage(stderr);
         return 2;
+    }
+    if (claims) {
+        if (other_options) {
+            fprintf(stderr, "mimod-summary: --claims takes only --format and --task (each claim "
+                            "kind fixes its own test; no figures)\n");
+            return 2;
+        }
+        return run_claims(path, claims, only_task, fmt);
     }
 
     mimod_err err = {0};

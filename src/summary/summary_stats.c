@@ -1,5 +1,6 @@
 /* summary_stats.c — sample statistics across seeds (SPEC §6): mean ± sample sd,
- * two-sample t-tests (Student pooled / Welch), Pearson r, all with two-sided p
+ * two-sample t-tests (Student pooled / Welch, also Welch from summary statistics),
+ * the one-sample t-test (the paired test on differences), Pearson r, all with two-sided p
  * values from GSL's Student-t CDFs. Everything in double, two-pass formulas
  * (a one-pass Σx² − n·mean² loses every digit when sd ≪ |mean|, which is the
  * normal case for accuracies near 1). */
@@ -122,5 +123,57 @@ int summary_pearson(const double *x, const double *y, int n, int *n_used, double
         double t = rr * sqrt(df / (1.0 - rr * rr));
         *p = summary_t_two_sided_p(t, df);
     }
+    return MIMOD_OK;
+}
+
+int summary_welch_from_stats(int n_a, double mean_a, double sd_a, int n_b, double mean_b,
+                             double sd_b, summary_ttest_result *out, mimod_err *err) {
+    out->n_a = n_a;
+    out->n_b = n_b;
+    out->mean_a = mean_a;
+    out->mean_b = mean_b;
+    out->sd_a = sd_a;
+    out->sd_b = sd_b;
+    out->t = NAN;
+    out->df = NAN;
+    out->p = NAN;
+    if (n_a < 2 || n_b < 2)
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_welch_from_stats: need n ≥ 2 per sample (have %d and %d)", n_a,
+                          n_b);
+    if (!isfinite(mean_a) || !isfinite(mean_b) || !(sd_a >= 0.0) || !(sd_b >= 0.0) ||
+        !isfinite(sd_a) || !isfinite(sd_b))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_welch_from_stats: means must be finite and sds finite and ≥ 0");
+    double ea = sd_a * sd_a / n_a, eb = sd_b * sd_b / n_b; /* squared standard errors */
+    double se = sqrt(ea + eb);
+    if (!(se > 0.0))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_welch_from_stats: both sds are zero; t is undefined");
+    out->t = (mean_a - mean_b) / se;
+    out->df = (ea + eb) * (ea + eb) / (ea * ea / (n_a - 1) + eb * eb / (n_b - 1));
+    out->p = summary_t_two_sided_p(out->t, out->df);
+    return MIMOD_OK;
+}
+
+int summary_ttest_one_sample(const double *d, int n, summary_ttest_result *out, mimod_err *err) {
+    summary_mean_sd(d, n, &out->n_a, &out->mean_a, &out->sd_a);
+    out->n_b = 0;
+    out->mean_b = 0.0;
+    out->sd_b = NAN;
+    out->t = NAN;
+    out->df = NAN;
+    out->p = NAN;
+    int m = out->n_a;
+    if (m < 2)
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_ttest_one_sample: need at least 2 finite values (have %d)", m);
+    double se = out->sd_a / sqrt((double)m);
+    if (!(se > 0.0))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_ttest_one_sample: zero variance; t is undefined");
+    out->t = out->mean_a / se;
+    out->df = (double)(m - 1);
+    out->p = summary_t_two_sided_p(out->t, out->df);
     return MIMOD_OK;
 }
