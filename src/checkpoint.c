@@ -19,6 +19,37 @@
 #include "trial_internal.h"
 
 #define CK_MAGIC "MIMODCK1"
+
+/* Keys that change nothing in the results: where and how often to checkpoint. */
+static const char *const run_control_keys[] = {"checkpoint_minutes"};
+
+int trial_is_run_control_key(const char *key) {
+    for (size_t i = 0; i < sizeof run_control_keys / sizeof run_control_keys[0]; i++)
+        if (strcmp(key, run_control_keys[i]) == 0) return 1;
+    return 0;
+}
+
+int trial_config_line_is_run_control(const char *line) {
+    for (size_t i = 0; i < sizeof run_control_keys / sizeof run_control_keys[0]; i++) {
+        size_t kl = strlen(run_control_keys[i]);
+        if (strncmp(line, run_control_keys[i], kl) == 0 && line[kl] == ':') return 1;
+    }
+    return 0;
+}
+
+/* Equal configurations (YAML of config_to_yaml, one "key: value" per line),
+ * run-control keys aside. */
+static int same_config(const char *a, const char *b) {
+    for (;;) {
+        while (*a && trial_config_line_is_run_control(a)) a += strcspn(a, "\n") + (a[strcspn(a, "\n")] != 0);
+        while (*b && trial_config_line_is_run_control(b)) b += strcspn(b, "\n") + (b[strcspn(b, "\n")] != 0);
+        if (!*a || !*b) return !*a && !*b;
+        size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
+        if (la != lb || memcmp(a, b, la) != 0) return 0;
+        a += la + (a[la] != 0);
+        b += lb + (b[lb] != 0);
+    }
+}
 #define CK_VERSION 1u
 
 typedef struct {
@@ -182,7 +213,7 @@ int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
     yaml[ylen] = '\0';
     rc = config_to_yaml(&t->cfg, &mine, err);
     if (rc) goto out;
-    if (s.failed || strcmp(yaml, mine) != 0) {
+    if (s.failed || !same_config(yaml, mine)) {
         rc = mimod_errf(err, MIMOD_EINVAL,
                         "checkpoint %s was written for a different configuration", path);
         goto out;
@@ -211,6 +242,11 @@ int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
         off += b[i].n;
     }
     free(buf);
+    /* The final analysis (communities, I_n) is not in the checkpoint: a
+     * finished trial loads as one whose steps are all done, and trial_run
+     * redoes that analysis (deterministic, from the saved matrices). This is
+     * how a finished trial whose result file could not be written is kept. */
+    t->finished = 0;
 out:
     free(yaml);
     free(mine);

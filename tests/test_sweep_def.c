@@ -3,6 +3,7 @@
  * sensitive to values), the cost model against SPEC §8's figures, and every
  * refusal with its file:line:column. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,6 +97,24 @@ int main(void) {
             sweep_free(&s);
         }
     }
+
+    /* seeds are exact uint64 (issue 11: they travelled as doubles) */
+    rc = load_text("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: [18446744073709551615, "
+                   "9223372036854775807, 9223372036854775808, 9007199254740993]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && s.task[0].seeds && s.task[0].seeds[0] == UINT64_MAX &&
+          s.task[0].seeds[1] == 9223372036854775807ull && s.task[0].seeds[2] == 9223372036854775808ull &&
+          s.task[0].seeds[3] == 9007199254740993ull, "exact seeds: %s", err.msg);
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: {from: 9223372036854775800, "
+                   "to: 9223372036854775807}\n", &s, &err);
+    CHECK(rc == MIMOD_OK && s.task[0].n_points == 8 && s.task[0].seeds[7] == 9223372036854775807ull,
+          "seed range at the top of int64: %s", err.msg);
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: {from: 18446744073709551613, "
+                   "to: 18446744073709551615}\n", &s, &err);
+    CHECK(rc == MIMOD_OK && s.task[0].n_points == 3 && s.task[0].seeds[2] == UINT64_MAX,
+          "seed range at the top of uint64: %s", err.msg);
+    if (!rc) sweep_free(&s);
 
     /* a `task` axis instead of `tasks:` */
     rc = load_text("output: o.h5\npreset: tiny\ngrid:\n  task: [sep]\n  seed: [0, 1]\n", &s, &err);

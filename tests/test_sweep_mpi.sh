@@ -8,7 +8,13 @@
 #  4. definition errors exit 1 with file:line:column before any training;
 #  5. a diverging point is marked failed (status 3) and the sweep exits 2;
 #  6. SIGUSR1 stops a running sweep (exit 3); rerunning resumes from the
-#     trials' checkpoints and gives the same data as an uninterrupted run.
+#     trials' checkpoints and gives the same data as an uninterrupted run;
+#  7. a second run on a file in use is refused, naming pid and host; the lock
+#     goes with the run; a lock of another host is a lease;
+#  8. changing a run-control key (checkpoint_minutes) keeps the checkpoints;
+#  9. SIGTERM/SIGINT/SIGUSR1 give exit 3; huge grids are refused at once and a
+#     signal while parsing ends the program at once;
+# 10. messages for bad options and inputs (issue 11).
 set -u
 SWEEP=$(realpath "$1")
 ROOT=$(realpath "$2")
@@ -97,6 +103,8 @@ err_case wrongtype "${H}grid:\n  seed: [0]\n  lambda_I: [0, x]\n" "6:17" "lambda
 err_case emptygrid "${H}grid: {}\n" "4:7" "empty"
 err_case emptyaxis "${H}grid:\n  seed: []\n" "5:9" "empty"
 err_case dupaxis "${H}grid:\n  seed: [0]\n  seed: [1]\n" "6:3" "duplicate axis"
+err_case dupkey "${H}overrides: {mm_lr: 0.1, mm_lr: 0.2}\ngrid:\n  seed: [0]\n" "4:25" "appears twice"
+err_case twodocs "${H}grid:\n  seed: [0]\n---\noutput: x.h5\n" "6:1" "second YAML document"
 err_case shapeaxis "${H}grid:\n  n_mm_steps: [4, 8]\n" "5:3" "shape"
 printf 'output: no_such_dir/x.h5\npreset: tiny\ntasks: [wm]\ngrid: {seed: [0]}\n' >unwritable.yaml
 "$SWEEP" unwritable.yaml >unwritable.txt 2>&1
@@ -145,6 +153,97 @@ for g in wm; do
     check "h5diff -q --exclude-path /wall_seconds ref.h5 int.h5 /$g /$g >/dev/null" \
         "interrupted + resumed differs from an uninterrupted run"
 done
+
+# ---- 7. one run per file: a second run is refused naming the holder's pid and host
+printf 'output: lk.h5\npreset: tiny\ntasks: [wm]\noverrides: {n_mm_steps: 3000, record_every: 500}\ngrid:\n  seed: [0, 1]\n' >lk.yaml
+$MPIRUN -n 2 "$SWEEP" lk.yaml >lk1.txt 2>&1 &
+pid=$!
+for i in $(seq 100); do [ -s lk.h5.lock ] && [ -e lk.h5 ] && break; sleep 0.1; done
+holder=$(sed -n 's/.*pid=\([0-9]*\) host=\([^ ]*\).*/pid \1 on host \2/p' lk.h5.lock)
+MIMOD_LOCK_WAIT=1 "$SWEEP" lk.yaml --new-output lk.h5 >lk2.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && [ -n "$holder" ] && grep -q "in use by another run: mimod-sweep $holder" lk2.txt' \
+    "second writer: exit $rc: $(cat lk2.txt) (lock: $(cat lk.h5.lock 2>/dev/null))"
+kill -USR1 $pid
+wait $pid
+rc=$?
+check '[ $rc -eq 3 ] || [ $rc -eq 0 ]' "first writer after SIGUSR1: exit $rc"
+check '[ ! -e lk.h5.lock ]' "the lock is removed when the run ends"
+# ---- 8. a run-control key changed between runs keeps the checkpoints
+sed 's/record_every: 500}/record_every: 500, checkpoint_minutes: 7}/' lk.yaml >lk_cm.yaml
+"$SWEEP" lk_cm.yaml >lk3.txt 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && ! grep -q "ignoring checkpoint" lk3.txt' \
+    "checkpoint_minutes changed: checkpoints must still load: exit $rc: $(grep -i checkpoint lk3.txt)"
+# a lock of another host: refused while its lease is renewed, taken over once it lapses
+echo "mimod-sweep lock pid=1 host=elsewhere boot=x start=5 since=2026-01-01T00:00:00Z" >lk.h5.lock
+( for i in 1 2 3 4 5 6 7 8; do sleep 0.5; touch lk.h5.lock; done ) &
+MIMOD_LOCK_LEASE=2 "$SWEEP" lk.yaml >lk4.txt 2>&1
+rc=$?
+wait
+check '[ $rc -eq 1 ] && grep -q "pid 1 on host elsewhere" lk4.txt' "live lease of another host: exit $rc: $(cat lk4.txt)"
+MIMOD_LOCK_LEASE=2 "$SWEEP" lk.yaml >lk5.txt 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "taking over the lock" lk5.txt' "lapsed lease: exit $rc: $(cat lk5.txt)"
+
+# ---- 9. exit status 3 for each stop signal (one process), before and during training
+for sig in TERM INT USR1; do
+    rm -rf sg.h5 sg.h5.*
+    sed 's/lk.h5/sg.h5/' lk.yaml >sg.yaml
+    "$SWEEP" sg.yaml >sg_$sig.txt 2>&1 &
+    pid=$!
+    # training has begun once the point count is printed (the stop handlers are in place)
+    for i in $(seq 100); do grep -q "grid points" sg_$sig.txt && break; sleep 0.1; done
+    sleep 0.3
+    kill -$sig $pid
+    wait $pid
+    rc=$?
+    check '[ $rc -eq 3 ]' "SIG$sig while training: exit $rc, expected 3: $(tail -2 sg_$sig.txt)"
+done
+# a 10^10-point grid is refused at once; a signal while parsing ends the program at once
+printf 'output: x.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: {from: 0, to: 99999}\n  lambda_I: {from: 0, to: 99999}\n' >huge.yaml
+t0=$(date +%s%N)
+"$SWEEP" huge.yaml --dry-run >huge.txt 2>&1
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check '[ $rc -eq 1 ] && grep -q "huge.yaml:5:3: .*grid points" huge.txt && [ $ms -lt 5000 ]' \
+    "huge grid: exit $rc after $ms ms: $(cat huge.txt)"
+printf 'output: x.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: {from: 0, to: 100000}\n' >long.yaml
+"$SWEEP" long.yaml --dry-run >/dev/null 2>&1 &
+pid=$!
+sleep 0.5
+kill -INT $pid
+t0=$(date +%s%N)
+wait $pid
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+check '[ $rc -eq 3 ] && [ $ms -lt 2000 ] || [ $rc -eq 0 ]' "SIGINT during the dry run: exit $rc after $ms ms"
+
+# ---- 10. messages
+"$SWEEP" lk.yaml --threads abc >m1.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "threads: expected a whole number.*abc" m1.txt' "--threads abc: $(cat m1.txt)"
+"$SWEEP" lk.yaml --threads 0 >m2.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "threads: expected" m2.txt' "--threads 0: $(cat m2.txt)"
+"$SWEEP" lk.yaml --gflops nan >m3.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "gflops: expected a positive number" m3.txt' "--gflops nan: $(cat m3.txt)"
+"$SWEEP" "$W" >m4.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "it is a directory" m4.txt' "a directory: $(cat m4.txt)"
+"$SWEEP" /dev/urandom >m5.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "character device" m5.txt' "/dev/urandom: $(cat m5.txt)"
+printf 'task: wm\npreset: tiny\nseed: 3\n' >trial.yaml
+"$SWEEP" trial.yaml >m6.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "trial key, not a sweep key" m6.txt && ! grep -q "did you mean" m6.txt' \
+    "a trial file: $(cat m6.txt)"
+$MPIRUN -n 2 "$SWEEP" "$ROOT/sweeps/tiny.yaml" --new-output r2.h5 >m7.txt 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "rank 0 (scheduler) used" m7.txt && ! grep -q "% of a core" m7.txt' \
+    "a finished rerun prints no share of a core: $(grep 'rank 0' m7.txt)"
 
 if [ $fail -ne 0 ]; then
     for f in out1.txt out2.txt out3.txt; do echo "== $f" >&2; cat "$f" >&2; done

@@ -40,6 +40,8 @@ typedef struct {
     int n_axes;
     const char *const *axis_names; /* [n_axes]; "seed" is stored as int64 */
     const double *coords;          /* [n_points][n_axes] */
+    const uint64_t *seeds;         /* [n_points] exact values of the "seed" axis (coords/seed is
+                                      uint64; NULL: taken from coords) */
     int n_records;                 /* R */
     int n_units, n_in, n_out;      /* N, I, O */
     int64_t n_mm_steps;            /* S */
@@ -119,6 +121,24 @@ int results_write_single_trial(const char *path, const char *yaml_text, const tr
 /* Same, overwriting an existing file when overwrite != 0. */
 int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
                                   int overwrite, mimod_err *err);
+
+/* Bytes the result file of these tasks takes (every dataset is allocated in
+ * full when the file is created), metadata included; sweep_yaml_len: length
+ * of the root attribute sweep_yaml. */
+double results_file_bytes(int n_tasks, const results_task_desc *tasks, size_t sweep_yaml_len);
+
+/* MIMOD_OK if the file system that holds (or will hold) `path` has `bytes`
+ * free; else MIMOD_EIO saying how much is needed and how much is free. */
+int results_check_space(const char *path, double bytes, mimod_err *err);
+
+/* "2.1 MB", "34.4 GB" into buf. */
+void results_format_bytes(double bytes, char *buf, size_t n);
+
+/* Where to write `path`: itself, or the file a symbolic link points to (the
+ * file is made under a temporary name and renamed, which must replace the
+ * target, not the link). Refuses an existing path that is not a regular file
+ * (a directory, /dev/null, ...) and a link to a missing file. */
+int results_resolve_output(const char *path, char *out, size_t n, mimod_err *err);
 
 /* 32 hex digits (+ NUL) hashing `text` (two 64-bit FNV-1a lanes); used for sweep_hash. */
 void results_hash_text(const char *text, char out[33]);

@@ -10,6 +10,11 @@
 #include "mimod/config.h"
 
 #define SWEEP_MAX_AXES 16
+/* A sweep file is stored whole in a root attribute of the result file, which
+ * HDF5 limits to 64 KiB: longer files are refused when loaded. */
+#define SWEEP_MAX_BYTES 61440
+/* At most this many grid points per task (checked before the grid is expanded). */
+#define SWEEP_MAX_POINTS 1000000
 
 typedef struct {
     char name[64];   /* a config key */
@@ -27,6 +32,8 @@ typedef struct {
     const char *axis_names[SWEEP_MAX_AXES];
     int n_points;            /* product of the axes' lengths; last axis varies fastest */
     double *coords;          /* [n_points][n_axes] */
+    uint64_t *seeds;         /* [n_points] exact seed of each point when "seed" is an axis, else NULL
+                                (coords holds doubles, which cannot hold every uint64) */
 } sweep_task;
 
 typedef struct {
@@ -74,7 +81,23 @@ typedef struct {
  * (the same on every rank); messages go to stderr on rank 0. */
 int sweep_run(const sweep_def *s, const sweep_run_opts *o);
 
-/* Install SIGTERM/SIGUSR1/SIGINT handlers that ask the sweep to stop. */
+/* Install SIGTERM/SIGUSR1/SIGINT handlers that ask the sweep to stop.
+ * sweep_run installs them itself once the result file is ready: before that
+ * (parsing, checks, creating the file) a signal ends the program at once. */
 void sweep_install_signal_handlers(void);
+/* For the phases before training: SIGTERM/SIGUSR1/SIGINT exit at once with
+ * status 3 (nothing to save; rerunning does it all again). */
+void sweep_install_early_signal_handlers(void);
+
+/* ---- one run per result file (output_lock.c) ---- */
+typedef struct sweep_lock sweep_lock;
+/* Take "<output>.lock" (see output_lock.c and docs/sweep.md): refuses, naming
+ * the pid and host of the holder, when another live run holds it; takes over
+ * the lock of a dead one. */
+int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err);
+/* 1 once another run has taken the lock over (this run must stop). */
+int sweep_lock_lost(const sweep_lock *l);
+/* Stop renewing, remove the lock file; NULL is fine. */
+void sweep_lock_release(sweep_lock *l);
 
 #endif

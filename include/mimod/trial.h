@@ -70,6 +70,13 @@ int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err);
 int trial_save_checkpoint(const trial *t, const char *path, mimod_err *err);
 int trial_load_checkpoint(trial *t, const char *path, mimod_err *err);
 
+/* Run-control keys change nothing in a trial's results (checkpoint_minutes):
+ * a checkpoint loads into a trial that differs from it only in those, and a
+ * sweep's hash leaves them out. 1 if `key` is one. */
+int trial_is_run_control_key(const char *key);
+/* 1 if a "key: value" line of config_to_yaml's output sets a run-control key. */
+int trial_config_line_is_run_control(const char *line);
+
 /* Accessors. */
 const mimod_config *trial_config(const trial *t);
 const trial_results *trial_get_results(const trial *t);

@@ -1,6 +1,8 @@
 /* mimod-train — run one trial and write its result file (docs/hdf5-layout.md,
  * one grid point). */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,7 +90,19 @@ int main(int argc, char **argv) {
         case 'o': output = optarg; break;
         case 'f': force = 1; break;
         case 'c': ckpt = optarg; break;
-        case 't': threads = atoi(optarg); break;
+        case 't': {
+            char *end;
+            errno = 0;
+            long v = strtol(optarg, &end, 10);
+            threads = end == optarg || *end || errno || v < 1 || v > 4096 ? -1 : (int)v;
+            if (threads < 0) {
+                fprintf(stderr, "mimod-train: --threads: expected a whole number from 1 to 4096, "
+                        "got '%s'\n", optarg);
+                free(sets);
+                return 1;
+            }
+            break;
+        }
         case 'p': print_config = 1; break;
         case 'q': quiet = 1; break;
         case 'h': fputs(usage, stdout); free(sets); return 0;
@@ -101,11 +115,13 @@ int main(int argc, char **argv) {
         free(sets);
         return 1;
     }
-    if (threads < 1) {
-        fprintf(stderr, "mimod-train: --threads must be ≥ 1\n");
-        free(sets);
-        return 1;
-    }
+    /* "--set -o x.h5" would take "-o" as the setting and x.h5 as the configuration */
+    for (int i = 0; i < n_sets; i++)
+        if (sets[i][0] == '-' || !strchr(sets[i], '=') || sets[i][0] == '=') {
+            fprintf(stderr, "mimod-train: --set: expected KEY=VALUE, got '%s'\n", sets[i]);
+            free(sets);
+            return 1;
+        }
     mimod_blas_setup(argc, argv, threads);
 
     mimod_err err = {0};
@@ -131,24 +147,42 @@ int main(int argc, char **argv) {
         free(yaml);
         return 1;
     }
+    char out_path[PATH_MAX];
+    if (results_resolve_output(output, out_path, sizeof out_path, &err)) {
+        fprintf(stderr, "mimod-train: %s\n", err.msg);
+        free(yaml);
+        return 1;
+    }
     struct stat st;
-    int existed = stat(output, &st) == 0;
+    int existed = stat(out_path, &st) == 0;
     if (!force && existed) {
         fprintf(stderr, "mimod-train: %s exists; not overwriting it (use --force)\n", output);
         free(yaml);
         return 1;
     }
-    /* fail before training if the output cannot be created */
+    /* fail before training if the output cannot be created, or its file system has no room */
     {
-        FILE *probe = fopen(output, "ab");
+        FILE *probe = fopen(out_path, "ab");
         if (!probe) {
-            perror(output);
-            fprintf(stderr, "mimod-train: cannot write the output file %s\n", output);
+            fprintf(stderr, "mimod-train: cannot write the output file %s: %s\n", output, strerror(errno));
             free(yaml);
             return 1;
         }
         fclose(probe);
-        if (!existed) unlink(output); /* only a probe: the writer creates it */
+        if (!existed) unlink(out_path); /* only a probe: the writer creates it */
+        results_desc_store store;
+        results_task_desc d;
+        if (results_desc_from_config(&cfg, &d, &store, &err) == MIMOD_OK) {
+            d.n_points = 1;
+            d.n_axes = 3;
+            double bytes = results_file_bytes(1, &d, strlen(yaml));
+            results_desc_free(&store);
+            if (results_check_space(out_path, bytes, &err)) {
+                fprintf(stderr, "mimod-train: %s\n", err.msg);
+                free(yaml);
+                return 1;
+            }
+        }
     }
 
     trial *t = NULL;
@@ -167,12 +201,16 @@ int main(int argc, char **argv) {
         if (!quiet)
             printf("resuming from %s at MM step %lld\n", ckpt, (long long)trial_mm_step(t));
     }
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
+    /* With a checkpoint, a signal saves it and stops (exit 3: rerun to resume).
+     * Without one there is nothing to save: the signal ends the program. */
+    if (ckpt) {
+        struct sigaction sa;
+        memset(&sa, 0, sizeof sa);
+        sa.sa_handler = on_signal;
+        sigaction(SIGTERM, &sa, NULL);
+        sigaction(SIGINT, &sa, NULL);
+        sigaction(SIGUSR1, &sa, NULL);
+    }
 
     progress prog = {mimod_now(), quiet};
     trial_hooks hooks = {.user = &prog, .on_record = on_record, .should_stop = should_stop,
@@ -198,8 +236,29 @@ int main(int argc, char **argv) {
         status = 1;
     }
     if (status == 0 || status == 2) {
-        if (results_write_single_trial_ex(output, yaml, t, force, &err)) {
-            fprintf(stderr, "mimod-train: writing %s: %s\n", output, err.msg);
+        /* written whole under a temporary name, then renamed: the output is
+         * complete or absent */
+        char tmp[PATH_MAX + 16];
+        snprintf(tmp, sizeof tmp, "%s.writing", out_path);
+        int wrc = results_write_single_trial_ex(tmp, yaml, t, 1, &err);
+        if (!wrc && rename(tmp, out_path) != 0)
+            wrc = mimod_errf(&err, MIMOD_EIO, "rename %s -> %s: %s", tmp, out_path, strerror(errno));
+        if (wrc) {
+            unlink(tmp);
+            fprintf(stderr, "mimod-train: writing %s failed: %s\n", output, err.msg);
+            /* keep the trained trial: the rerun writes it without training again */
+            char keep[PATH_MAX + 16];
+            snprintf(keep, sizeof keep, "%s.ckpt", out_path);
+            const char *kp = ckpt ? ckpt : keep;
+            mimod_err cerr = {0};
+            if (trial_save_checkpoint(t, kp, &cerr) == MIMOD_OK)
+                fprintf(stderr, "mimod-train: the %s trial is kept in the checkpoint %s: once the "
+                        "cause is fixed, rerun the same command%s%s; it writes %s without training "
+                        "again\n", status == 0 ? "finished" : "diverged", kp,
+                        ckpt ? "" : " with --checkpoint ", ckpt ? "" : kp, output);
+            else
+                fprintf(stderr, "mimod-train: saving the trial to %s failed too (%s): it is lost\n",
+                        kp, cerr.msg);
             status = 1;
         } else if (!quiet) {
             const trial_results *r = trial_get_results(t);

@@ -1,11 +1,15 @@
 /* mimod-sweep — run a sweep definition over MPI ranks into one HDF5 file
  * (docs/sweep.md). Exit codes: 0 all done, 1 error, 2 some points failed,
  * 3 interrupted (rerun the same command to resume). */
+#include <errno.h>
+#include <math.h>
 #include <mpi.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "mimod/blas.h"
+#include "mimod/results_h5.h"
 #include "mimod/sweep.h"
 
 static const char usage[] =
@@ -25,7 +29,25 @@ static const char usage[] =
     "  --help             this text\n"
     "\n"
     "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"
-    "signals: SIGTERM, SIGUSR1, SIGINT checkpoint the running trials and exit 3\n";
+    "signals: SIGTERM, SIGUSR1, SIGINT checkpoint the running trials and exit 3\n"
+    "         (under mpirun send SIGUSR1: mpirun itself returns 1 on SIGTERM/SIGINT)\n";
+
+/* The result file's size (every dataset is allocated when it is created). */
+static double file_bytes(const sweep_def *s) {
+    results_desc_store store[2];
+    results_task_desc desc[2];
+    memset(store, 0, sizeof store);
+    double bytes = -1;
+    int ok = 1;
+    for (int i = 0; i < s->n_tasks && ok; i++) {
+        ok = results_desc_from_config(&s->task[i].base, &desc[i], &store[i], NULL) == MIMOD_OK;
+        desc[i].n_points = s->task[i].n_points;
+        desc[i].n_axes = s->task[i].n_axes;
+    }
+    if (ok) bytes = results_file_bytes(s->n_tasks, desc, strlen(s->text));
+    for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
+    return bytes;
+}
 
 static void dry_run(const sweep_def *s, const char *output, double gflops) {
     double total = 0;
@@ -54,6 +76,23 @@ static void dry_run(const sweep_def *s, const char *output, double gflops) {
     }
     printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
            n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
+    double bytes = file_bytes(s);
+    if (bytes >= 0) {
+        char size[32];
+        results_format_bytes(bytes, size, sizeof size);
+        printf("result file: %s (%.0f bytes, allocated in full when it is created)\n", size, bytes);
+        mimod_err err = {0};
+        if (access(output, F_OK) != 0 && results_check_space(output, bytes, &err))
+            printf("warning: %s\n", err.msg);
+    }
+}
+
+/* A whole number ≥ 1 from an option's value, else -1. */
+static int parse_count(const char *v) {
+    char *end;
+    errno = 0;
+    long n = strtol(v, &end, 10);
+    return end == v || *end || errno || n < 1 || n > 4096 ? -1 : (int)n;
 }
 
 int main(int argc, char **argv) {
@@ -62,7 +101,9 @@ int main(int argc, char **argv) {
     MPI_Init(&argc, &argv);
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    sweep_install_signal_handlers();
+    /* until the trials run, a signal ends the program at once (sweep_run
+     * installs the checkpointing handlers when the result file is ready) */
+    sweep_install_early_signal_handlers();
 
     const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
     int dry = 0, threads = 1, retry = 0, bad = 0, help = 0;
@@ -73,10 +114,29 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) help = 1;
         else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--retry-failed")) retry = 1;
-        else if (!strcmp(a, "--threads") && val) { threads = atoi(val); i++; if (threads < 1) bad = 1; }
+        else if (!strcmp(a, "--threads") && val) {
+            threads = parse_count(val);
+            i++;
+            if (threads < 1) {
+                if (rank == 0)
+                    fprintf(stderr, "mimod-sweep: --threads: expected a whole number from 1 to 4096, "
+                            "got '%s'\n", val);
+                bad = 2;
+            }
+        }
         else if (!strcmp(a, "--log-dir") && val) { log_dir = val; i++; }
         else if (!strcmp(a, "--new-output") && val) { new_output = val; i++; }
-        else if (!strcmp(a, "--gflops") && val) { gflops = atof(val); i++; if (!(gflops > 0)) bad = 1; }
+        else if (!strcmp(a, "--gflops") && val) {
+            char *end;
+            gflops = strtod(val, &end);
+            i++;
+            if (end == val || *end || !isfinite(gflops) || !(gflops > 0)) {
+                if (rank == 0)
+                    fprintf(stderr, "mimod-sweep: --gflops: expected a positive number of GFLOP/s "
+                            "per core, got '%s'\n", val);
+                bad = 2;
+            }
+        }
         else if (a[0] == '-' ) {
             if (rank == 0) fprintf(stderr, "mimod-sweep: unknown or incomplete option '%s'\n", a);
             bad = 1;
@@ -90,6 +150,11 @@ int main(int argc, char **argv) {
         if (rank == 0) fputs(usage, stdout);
         MPI_Finalize();
         return 0;
+    }
+    if (bad == 2) {
+        if (rank == 0) fputs("mimod-sweep: --help lists the options\n", stderr);
+        MPI_Finalize();
+        return 1;
     }
     if (bad || !sweep_path) {
         if (rank == 0) fputs(usage, stderr);

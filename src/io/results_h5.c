@@ -6,11 +6,17 @@
  * trial to results_write_point_data). */
 #include "mimod/results_h5.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <hdf5.h>
+#include <libgen.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -57,8 +63,35 @@ void results_hash_text(const char *text, char out[33]) {
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }
 
+/* The cause of the last HDF5 failure (the system's error message of its file
+ * driver, e.g. "No space left on device"), noted right after the failing call:
+ * any later HDF5 call clears the error stack. */
+static char h5_cause[160];
+
+static herr_t find_cause(unsigned n, const H5E_error2_t *e, void *user) {
+    (void)n;
+    (void)user;
+    const char *m = e->desc ? strstr(e->desc, "error message = '") : NULL;
+    if (m && !h5_cause[0]) {
+        m += strlen("error message = '");
+        size_t len = strcspn(m, "'");
+        if (len >= sizeof h5_cause) len = sizeof h5_cause - 1;
+        memcpy(h5_cause, m, len);
+        h5_cause[len] = '\0';
+    }
+    return 0;
+}
+
+static void note_cause(void) {
+    h5_cause[0] = '\0';
+    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_cause, NULL);
+}
+
 static int h5fail(mimod_err *err, const char *what, const char *name) {
-    return mimod_errf(err, MIMOD_EIO, "HDF5: %s '%s' failed", what, name ? name : "");
+    int rc = mimod_errf(err, MIMOD_EIO, "HDF5: %s '%s' failed%s%s", what, name ? name : "",
+                        h5_cause[0] ? ": " : "", h5_cause);
+    h5_cause[0] = '\0';
+    return rc;
 }
 
 static int attr_write_str(hid_t loc, const char *name, const char *value, mimod_err *err) {
@@ -69,6 +102,7 @@ static int attr_write_str(hid_t loc, const char *name, const char *value, mimod_
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     herr_t rc = a < 0 ? -1 : H5Awrite(a, type, len ? value : "");
+    if (rc < 0) note_cause();
     if (a >= 0) H5Aclose(a);
     H5Sclose(space);
     H5Tclose(type);
@@ -79,6 +113,7 @@ static int attr_write_num(hid_t loc, const char *name, hid_t type, const void *v
     hid_t space = H5Screate(H5S_SCALAR);
     hid_t a = H5Acreate2(loc, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     herr_t rc = a < 0 ? -1 : H5Awrite(a, type, v);
+    if (rc < 0) note_cause();
     if (a >= 0) H5Aclose(a);
     H5Sclose(space);
     return rc < 0 ? h5fail(err, "write attribute", name) : MIMOD_OK;
@@ -115,6 +150,7 @@ static hid_t ds_create(hid_t loc, const char *name, hid_t type, int rank, const 
     H5Pset_fill_time(dcpl, H5D_FILL_TIME_ALLOC);
     if (fill) H5Pset_fill_value(dcpl, type, fill);
     hid_t ds = H5Dcreate2(loc, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (ds < 0) note_cause();
     H5Pclose(dcpl);
     H5Sclose(space);
     return ds;
@@ -157,6 +193,7 @@ static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, con
     herr_t rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
     hid_t mspace = H5Screate_simple(rank, count, NULL);
     if (rc >= 0) rc = H5Dwrite(ds, memtype, mspace, fspace, f->dxpl, buf);
+    if (rc < 0) note_cause();
     H5Sclose(mspace);
     H5Sclose(fspace);
     return rc < 0 ? h5fail(err, "write row of", "dataset") : MIMOD_OK;
@@ -184,11 +221,11 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
 
     if (create) {
         h->group = H5Gcreate2(f->file, d->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (h->group < 0) return h5fail(err, "create group", d->name);
+        if (h->group < 0) { note_cause(); return h5fail(err, "create group", d->name); }
         const char *subgroups[] = {"coords", "timecourse", "train", "final", "weights"};
         for (int i = 0; i < 5; i++) {
             hid_t g = H5Gcreate2(h->group, subgroups[i], H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            if (g < 0) return h5fail(err, "create group", subgroups[i]);
+            if (g < 0) { note_cause(); return h5fail(err, "create group", subgroups[i]); }
             H5Gclose(g);
         }
         /* attributes */
@@ -213,28 +250,31 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
         for (int a = 0; a < d->n_axes; a++) {
             char path[300];
             snprintf(path, sizeof path, "coords/%s", d->axis_names[a]);
+            /* seeds are uint64: exact (from d->seeds; a double holds only 53 bits) */
             int is_seed = strcmp(d->axis_names[a], "seed") == 0;
-            hid_t ds = ds_create(h->group, path, is_seed ? H5T_STD_I64LE : H5T_IEEE_F64LE, 1, &P,
+            hid_t ds = ds_create(h->group, path, is_seed ? H5T_STD_U64LE : H5T_IEEE_F64LE, 1, &P,
                                  NULL);
             if (ds < 0) return h5fail(err, "create dataset", path);
             void *col = malloc((size_t)P * 8);
             if (!col) { H5Dclose(ds); return mimod_errf(err, MIMOD_ENOMEM, "out of memory"); }
             for (hsize_t p = 0; p < P; p++) {
                 double c = d->coords[p * (hsize_t)d->n_axes + (hsize_t)a];
-                if (is_seed) ((int64_t *)col)[p] = (int64_t)llround(c);
+                if (is_seed) ((uint64_t *)col)[p] = d->seeds ? d->seeds[p] : (uint64_t)c;
                 else ((double *)col)[p] = c;
             }
-            herr_t w = H5Dwrite(ds, is_seed ? H5T_NATIVE_INT64 : H5T_NATIVE_DOUBLE, H5S_ALL,
+            herr_t w = H5Dwrite(ds, is_seed ? H5T_NATIVE_UINT64 : H5T_NATIVE_DOUBLE, H5S_ALL,
                                 H5S_ALL, H5P_DEFAULT, col);
+            if (w < 0) note_cause();
             free(col);
             H5Dclose(ds);
             if (w < 0) return h5fail(err, "write", path);
         }
         hid_t ds = ds_create(h->group, "record_step", H5T_STD_I64LE, 1, &R, NULL);
-        if (ds < 0 || H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                               d->record_step) < 0)
-            return h5fail(err, "write", "record_step");
+        if (ds < 0) return h5fail(err, "create dataset", "record_step");
+        herr_t w = H5Dwrite(ds, H5T_NATIVE_INT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, d->record_step);
+        if (w < 0) note_cause();
         H5Dclose(ds);
+        if (w < 0) return h5fail(err, "write", "record_step");
     } else {
         h->group = H5Gopen2(f->file, d->name, H5P_DEFAULT);
         if (h->group < 0) return mimod_errf(err, MIMOD_EINVAL, "result file lacks group /%s", d->name);
@@ -349,6 +389,34 @@ static int agree(MPI_Comm comm, int rc, mimod_err *err) {
     return worst;
 }
 
+/* Close a file that is being thrown away. When the disk is full, H5Fclose
+ * cannot flush its metadata and fails, leaving the file open in the library,
+ * which then crashes when it shuts down (in MPI_Finalize). The file is
+ * garbage: truncate it to free its space, and close again. */
+static void close_discard(results_file *f, MPI_Comm comm, const char *path) {
+    if (!f) return;
+    for (int i = 0; i < f->n_tasks; i++) task_close(&f->t[i]);
+    f->n_tasks = 0;
+    if (f->file >= 0) {
+        int failed = H5Fclose(f->file) < 0, any = failed;
+        if (comm != MPI_COMM_NULL) MPI_Allreduce(&failed, &any, 1, MPI_INT, MPI_MAX, comm);
+        if (any) {
+            int rank = 0;
+            if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
+            if (rank == 0 && truncate(path, 0) != 0) { /* nothing more to try */ }
+            if (comm != MPI_COMM_NULL) MPI_Barrier(comm);
+            if (failed) H5Fclose(f->file);
+        }
+        f->file = -1;
+    }
+    results_close(f, NULL);
+}
+
+/* The temporary name a file is created under: "<path>.creating". */
+static void creating_path(const char *path, char *buf, size_t n) {
+    snprintf(buf, n, "%s.creating", path);
+}
+
 int results_create(const char *path, MPI_Comm comm, const results_meta *meta, int n_tasks,
                    const results_task_desc *tasks, results_file **out, mimod_err *err) {
     *out = NULL;
@@ -365,10 +433,19 @@ int results_create(const char *path, MPI_Comm comm, const results_meta *meta, in
         results_close(f, NULL);
         return mimod_errf(err, MIMOD_EINVAL, "%s exists; refusing to overwrite it", path);
     }
+    /* The file is made under a temporary name and renamed when complete: a
+     * failure (full disk) or a kill while creating leaves no partial file at
+     * `path` to block the rerun. */
+    char tmp[PATH_MAX + 16];
+    creating_path(path, tmp, sizeof tmp);
     hid_t fapl = make_fapl(comm);
-    f->file = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    f->file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (f->file < 0) note_cause();
     H5Pclose(fapl);
-    if (f->file < 0) rc = mimod_errf(err, MIMOD_EIO, "cannot create %s", path);
+    if (f->file < 0) {
+        rc = mimod_errf(err, MIMOD_EIO, "cannot create %s%s%s", tmp, h5_cause[0] ? ": " : "", h5_cause);
+        h5_cause[0] = '\0';
+    }
     rc = agree(comm, rc, err);
 
     /* Root attributes; every rank writes the same values (rank 0's time). */
@@ -387,14 +464,49 @@ int results_create(const char *path, MPI_Comm comm, const results_meta *meta, in
         if (!rc) rc = attr_write_str(f->file, "sweep_hash", meta->sweep_hash ? meta->sweep_hash : "", err);
     }
     for (int i = 0; !rc && i < n_tasks; i++) rc = task_setup(f, &f->t[i], &tasks[i], 1, err);
-    if (!rc && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) rc = h5fail(err, "flush", path);
+    if (!rc && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) {
+        note_cause();
+        rc = h5fail(err, "flush", tmp);
+    }
     rc = agree(comm, rc, err);
+    if (!rc) {
+        /* close (collective), then publish under the real name */
+        for (int i = 0; i < f->n_tasks; i++) task_close(&f->t[i]);
+        f->n_tasks = 0;
+        if (H5Fclose(f->file) < 0) {
+            note_cause();
+            rc = h5fail(err, "close", tmp);
+        } else {
+            f->file = -1;
+        }
+        rc = agree(comm, rc, err);
+    }
     if (rc) {
-        results_close(f, NULL);
+        close_discard(f, comm, tmp);
+        if (rank == 0) unlink(tmp);
+        if (comm != MPI_COMM_NULL) MPI_Barrier(comm);
+        mimod_err_prefix(err, "creating %s (nothing was left behind)", path);
         return rc;
     }
-    *out = f;
-    return MIMOD_OK;
+    results_close(f, NULL);
+    if (rank == 0) {
+        if (rename(tmp, path) != 0) {
+            rc = mimod_errf(err, MIMOD_EIO, "rename %s -> %s: %s", tmp, path, strerror(errno));
+            unlink(tmp);
+        } else {
+            /* make the rename durable before anything is written into the file */
+            char dir[PATH_MAX];
+            snprintf(dir, sizeof dir, "%s", path);
+            int dfd = open(dirname(dir), O_RDONLY | O_DIRECTORY);
+            if (dfd >= 0) {
+                if (fsync(dfd) != 0) { /* best effort */ }
+                close(dfd);
+            }
+        }
+    }
+    rc = agree(comm, rc, err);
+    if (rc) return rc;
+    return results_open_existing(path, comm, meta, n_tasks, tasks, out, err);
 }
 
 /* Append "what differs" between the file and the sweep to msg. */
@@ -427,14 +539,23 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
             H5Sget_simple_extent_dims(sp, &n, NULL);
             H5Sclose(sp);
             double *v = malloc((size_t)(n ? n : 1) * sizeof(double));
-            if (v && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0) {
+            uint64_t *u = malloc((size_t)(n ? n : 1) * sizeof(uint64_t));
+            int seeds = strcmp(d->axis_names[a], "seed") == 0 && d->seeds;
+            if (v && u && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+                (!seeds || H5Dread(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, u) >= 0)) {
                 if ((int)n != d->n_points) {
                     ADD("; %s: %llu grid points in the file, %d in the sweep", d->name,
                         (unsigned long long)n, d->n_points);
                 } else {
                     for (hsize_t p = 0; p < n; p++) {
                         double c = d->coords[p * (hsize_t)d->n_axes + (hsize_t)a];
-                        if (v[p] != c) {
+                        if (seeds && u[p] != d->seeds[p]) {
+                            ADD("; %s: axis seed differs (point %llu: %llu in the file, %llu in the "
+                                "sweep)", d->name, (unsigned long long)p, (unsigned long long)u[p],
+                                (unsigned long long)d->seeds[p]);
+                            break;
+                        }
+                        if (!seeds && v[p] != c) {
                             ADD("; %s: axis %s differs (point %llu: %g in the file, %g in the sweep)",
                                 d->name, d->axis_names[a], (unsigned long long)p, v[p], c);
                             break;
@@ -443,6 +564,7 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
                 }
             }
             free(v);
+            free(u);
             H5Dclose(ds);
         }
         free(axes);
@@ -645,4 +767,79 @@ int results_write_point_data(results_file *f, int task, int point, const results
     if ((rc = ds_write_row(f, h->wall, H5T_NATIVE_DOUBLE, point, &wall, err))) return rc;
     return results_mark(f, task, point, status, status == RESULTS_FAILED ? fail_step : -1,
                         status == RESULTS_FAILED ? reason : NULL, err);
+}
+
+/* ------------------------------------------------------- size and location */
+
+double results_file_bytes(int n_tasks, const results_task_desc *tasks, size_t sweep_yaml_len) {
+    /* metadata: superblock and root attributes, and per task its groups,
+     * attributes and about 45 dataset headers (measured: < 1 KiB each) */
+    double bytes = 8192.0 + 2.0 * (double)sweep_yaml_len;
+    for (int i = 0; i < n_tasks; i++) {
+        const results_task_desc *d = &tasks[i];
+        double P = d->n_points, R = d->n_records, N = d->n_units, O = d->n_out,
+               S = (double)d->n_mm_steps;
+        int n_w = d->layout ? d->layout->n_tensors : 0;
+        bytes += 32768.0 + 2.0 * (double)(d->config_yaml ? strlen(d->config_yaml) : 0) + 1024.0 * n_w;
+        double per_point = 4 + 8 + RESULTS_REASON_LEN + 8        /* status, fail_step, reason, wall */
+                           + 8.0 * TC_COUNT * R + 8.0 * R * O     /* time courses */
+                           + 8.0 * 2 * S                          /* train/ */
+                           + 8.0 * (TC_COUNT + 1) + 8.0 * O       /* final scalars, r2 */
+                           + 4.0 * N + 8.0 * N * N + 8.0 * N * O  /* communities, corr, unit_out_corr */
+                           + 8.0 * d->n_axes;                     /* coords */
+        for (int w = 0; w < n_w; w++) per_point += 4.0 * (double)tensor_size(&d->layout->t[w]);
+        bytes += P * per_point + 8.0 * R;
+    }
+    return bytes;
+}
+
+void results_format_bytes(double b, char *buf, size_t n) {
+    const char *unit[] = {"bytes", "kB", "MB", "GB", "TB", "PB"};
+    int u = 0;
+    while (b >= 1000.0 && u < 5) { b /= 1000.0; u++; }
+    if (u == 0) snprintf(buf, n, "%.0f bytes", b);
+    else snprintf(buf, n, "%.3g %s", b, unit[u]);
+}
+
+int results_check_space(const char *path, double bytes, mimod_err *err) {
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", path);
+    const char *dir = dirname(copy);
+    struct statvfs v;
+    if (statvfs(dir, &v) != 0) return MIMOD_OK; /* cannot tell: the writes will say */
+    double avail = (double)v.f_bavail * (double)v.f_frsize;
+    if (avail >= bytes) return MIMOD_OK;
+    char need[32], have[32];
+    results_format_bytes(bytes, need, sizeof need);
+    results_format_bytes(avail, have, sizeof have);
+    return mimod_errf(err, MIMOD_EIO, "%s needs %s (%.0f bytes) but only %s are free on the file "
+                      "system of %s; free some space or write elsewhere", path, need, bytes, have, dir);
+}
+
+int results_resolve_output(const char *path, char *out, size_t n, mimod_err *err) {
+    struct stat ls, st;
+    if (lstat(path, &ls) != 0) {
+        if (errno != ENOENT) return mimod_errf(err, MIMOD_EIO, "output %s: %s", path, strerror(errno));
+        snprintf(out, n, "%s", path);
+        return MIMOD_OK;
+    }
+    if (S_ISLNK(ls.st_mode) && stat(path, &st) != 0)
+        return mimod_errf(err, MIMOD_EIO, "output %s is a symbolic link to a missing file (%s); give "
+                          "the file's own path", path, strerror(errno));
+    if (!S_ISLNK(ls.st_mode)) st = ls;
+    if (!S_ISREG(st.st_mode)) {
+        const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device"
+                         : S_ISBLK(st.st_mode) ? "a block device" : S_ISFIFO(st.st_mode) ? "a pipe"
+                         : "not a regular file";
+        return mimod_errf(err, MIMOD_EIO, "output %s is %s%s, not a result file", path, kind,
+                          S_ISLNK(ls.st_mode) ? " (through a symbolic link)" : "");
+    }
+    if (S_ISLNK(ls.st_mode)) {
+        char real[PATH_MAX];
+        if (!realpath(path, real)) return mimod_errf(err, MIMOD_EIO, "output %s: %s", path, strerror(errno));
+        snprintf(out, n, "%s", real);
+    } else {
+        snprintf(out, n, "%s", path);
+    }
+    return MIMOD_OK;
 }

@@ -12,6 +12,7 @@
 int results_desc_from_config(const mimod_config *c, results_task_desc *d, results_desc_store *store,
                              mimod_err *err) {
     memset(store, 0, sizeof *store);
+    memset(d, 0, sizeof *d);
     int rc = config_to_yaml(c, &store->config_yaml, err);
     if (rc) return rc;
     int R = config_n_records(c);
@@ -87,6 +88,7 @@ int results_write_single_trial_ex(const char *path, const char *yaml_text, const
     d.n_axes = 3;
     d.axis_names = axes;
     d.coords = coords;
+    d.seeds = &c->seed;
     char hash[33];
     results_hash_text(store.config_yaml, hash);
     results_meta meta = {yaml_text ? yaml_text : store.config_yaml, hash, 1, overwrite};

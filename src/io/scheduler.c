@@ -11,7 +11,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -25,11 +27,296 @@
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 
+/* ------------------------------------------------ the lock of the output
+ * One run per result file (docs/sweep.md, "The lock").
+ *
+ * "<output>.lock" beside the result file names its holder: pid, host, boot id
+ * and the process's start time. Two mechanisms guard it:
+ *  - a kernel lock (fcntl F_SETLK) on the lock file, held while the run lives
+ *    and released by the kernel when it dies, even by kill -9; where the file
+ *    system does not support it, the checks below still apply;
+ *  - a lease: the holder touches the file every LEASE/6 s (a thread). A lock
+ *    of another host is live while its mtime is younger than LEASE; a lock of
+ *    this host is live while its process (same pid, same start time, same
+ *    boot) runs.
+ * A dead holder's lock is taken over; a live one's is refused, naming it.
+ * The heartbeat also checks that the file still names this run: if another
+ * run took it over (this one was stopped longer than LEASE), it says so and
+ * the sweep stops. */
+struct sweep_lock {
+    char path[PATH_MAX + 8];
+    int fd;
+    char mine[512];         /* the content that names this run */
+    pthread_t thread;
+    int thread_on;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    int quit;
+    volatile sig_atomic_t lost;
+    double lease;
+};
+
+typedef struct {
+    long pid;
+    char host[256], boot[64], since[32];
+    unsigned long long start;
+} holder;
+
+/* How long to wait for a live holder of this host to end (MIMOD_LOCK_WAIT). */
+static int live_wait_seconds(void) {
+    const char *e = getenv("MIMOD_LOCK_WAIT");
+    int v = e ? atoi(e) : 10;
+    return v >= 0 ? v : 10;
+}
+
+static double lease_seconds(void) {
+    const char *e = getenv("MIMOD_LOCK_LEASE"); /* tests shorten it */
+    double v = e ? atof(e) : 0;
+    return v >= 1 ? v : 60.0;
+}
+
+static void boot_id(char *buf, size_t n) {
+    snprintf(buf, n, "-");
+    FILE *f = fopen("/proc/sys/kernel/random/boot_id", "r");
+    if (!f) return;
+    if (fgets(buf, (int)n, f)) buf[strcspn(buf, "\n")] = '\0';
+    fclose(f);
+}
+
+/* Start time of a process (clock ticks since boot), 0 if unknown or gone. */
+static unsigned long long proc_start(long pid) {
+    char p[64], line[1024];
+    snprintf(p, sizeof p, "/proc/%ld/stat", pid);
+    FILE *f = fopen(p, "r");
+    if (!f) return 0;
+    size_t n = fread(line, 1, sizeof line - 1, f);
+    fclose(f);
+    line[n] = '\0';
+    char *s = strrchr(line, ')');
+    if (!s) return 0;
+    /* fields after the command: state is field 3, starttime field 22 */
+    unsigned long long v = 0;
+    int field = 2;
+    for (char *t = s + 1; *t; t++) {
+        if (*t == ' ') {
+            field++;
+            if (field == 22) {
+                v = strtoull(t + 1, NULL, 10);
+                break;
+            }
+        }
+    }
+    return v;
+}
+
+static int parse_holder(const char *text, holder *h) {
+    memset(h, 0, sizeof *h);
+    return sscanf(text, "mimod-sweep lock pid=%ld host=%255s boot=%63s start=%llu since=%31s", &h->pid,
+                  h->host, h->boot, &h->start, h->since) == 5 ? 0 : -1;
+}
+
+static void read_all(int fd, char *buf, size_t n) {
+    ssize_t got = pread(fd, buf, n - 1, 0);
+    buf[got > 0 ? got : 0] = '\0';
+}
+
+static void describe(const holder *h, const char *lockpath, char *buf, size_t n) {
+    snprintf(buf, n, "by another run: mimod-sweep pid %ld on host %s (since %s; lock file %s)",
+             h->pid, h->host, h->since, lockpath);
+}
+
+static void *heartbeat(void *arg) {
+    sweep_lock *l = arg;
+    pthread_mutex_lock(&l->mu);
+    while (!l->quit) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        double step = l->lease / 6.0;
+        ts.tv_sec += (time_t)step;
+        ts.tv_nsec += (long)((step - (double)(time_t)step) * 1e9);
+        if (ts.tv_nsec >= 1000000000L) { ts.tv_sec++; ts.tv_nsec -= 1000000000L; }
+        pthread_cond_timedwait(&l->cv, &l->mu, &ts);
+        if (l->quit) break;
+        char now[sizeof l->mine];
+        read_all(l->fd, now, sizeof now);
+        if (strcmp(now, l->mine) != 0) {
+            holder h;
+            char who[PATH_MAX + 1200] = "by another run";
+            if (parse_holder(now, &h) == 0) describe(&h, l->path, who, sizeof who);
+            if (!l->lost)
+                fprintf(stderr, "mimod-sweep: the lock of the output was taken over: it is now held %s; stopping\n", who);
+            l->lost = 1;
+        } else {
+            futimens(l->fd, NULL);
+        }
+    }
+    pthread_mutex_unlock(&l->mu);
+    return NULL;
+}
+
+int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err) {
+    *out = NULL;
+    sweep_lock *l = calloc(1, sizeof *l);
+    if (!l) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    snprintf(l->path, sizeof l->path, "%s.lock", output);
+    l->lease = lease_seconds();
+    l->fd = -1;
+    char host[256] = "?", boot[64], since[32];
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    for (char *c = host; *c; c++)
+        if (*c == ' ') *c = '_';
+    boot_id(boot, sizeof boot);
+    time_t t0 = time(NULL);
+    strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
+    snprintf(l->mine, sizeof l->mine, "mimod-sweep lock pid=%ld host=%s boot=%s start=%llu since=%s\n",
+             (long)getpid(), host, boot, proc_start((long)getpid()), since);
+    int rc = MIMOD_OK;
+    for (int attempt = 0;; attempt++) {
+        if (attempt > 20) { rc = mimod_errf(err, MIMOD_EIO, "%s: cannot take the lock (it keeps changing)", l->path); break; }
+        int fd = open(l->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0) {
+            rc = mimod_errf(err, MIMOD_EIO, "cannot create the lock %s: %s", l->path, strerror(errno));
+            break;
+        }
+        struct flock fl = {0};
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        int kernel = 1;
+        char text[sizeof l->mine], who[PATH_MAX + 1200];
+        holder h;
+        if (fcntl(fd, F_SETLK, &fl) != 0) {
+            if (errno == EAGAIN || errno == EACCES) {
+                read_all(fd, text, sizeof text);
+                int known = parse_holder(text, &h) == 0, got = 0;
+                if (known) describe(&h, l->path, who, sizeof who);
+                else snprintf(who, sizeof who, "by another run (lock file %s)", l->path);
+                int wait_s = live_wait_seconds();
+                if (known && strcmp(h.host, host) == 0 && wait_s > 0) {
+                    /* a run of this host that is ending (the ranks of a killed mpirun
+                     * outlive it by a moment): give it a few seconds */
+                    fprintf(stderr, "mimod-sweep: %s is in use %s; waiting up to %d s for it to "
+                            "end\n", output, who, wait_s);
+                    for (int w = 0; w < wait_s * 5 && !got; w++) {
+                        struct timespec ts = {0, 200000000L};
+                        nanosleep(&ts, NULL);
+                        got = fcntl(fd, F_SETLK, &fl) == 0;
+                    }
+                }
+                if (!got) {
+                    close(fd);
+                    rc = mimod_errf(err, MIMOD_EIO, "%s is in use %s", output, who);
+                    break;
+                }
+            } else {
+                kernel = 0; /* no kernel locks on this file system: the lease alone */
+            }
+        }
+        /* the file we locked must still be the lock (a holder removes it when done) */
+        struct stat a, b;
+        if (fstat(fd, &a) != 0 || stat(l->path, &b) != 0 || a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+            close(fd);
+            continue;
+        }
+        read_all(fd, text, sizeof text);
+        if (parse_holder(text, &h) == 0) {
+            describe(&h, l->path, who, sizeof who);
+            int live = 0;
+            if (strcmp(h.host, host) == 0 && strcmp(h.boot, boot) == 0) {
+                /* this host: with a kernel lock taken the holder is gone; else ask the kernel */
+                live = !kernel && h.pid != (long)getpid() && (kill((pid_t)h.pid, 0) == 0 || errno == EPERM) &&
+                       (h.start == 0 || proc_start(h.pid) == h.start);
+            } else if (strcmp(h.host, host) != 0) {
+                /* another host: live while it renews its lease */
+                double age = difftime(time(NULL), a.st_mtime);
+                if (age < l->lease) {
+                    fprintf(stderr, "mimod-sweep: %s: the lock names host %s (pid %ld), last renewed "
+                            "%.0f s ago; waiting up to %.0f s to see whether it is alive\n",
+                            output, h.host, h.pid, age, l->lease - age + 1);
+                    time_t first = a.st_mtime;
+                    for (double waited = 0; waited < l->lease - age + 1 && !live; waited += 0.5) {
+                        struct timespec ts = {0, 500000000L};
+                        nanosleep(&ts, NULL);
+                        struct stat c;
+                        char again[sizeof text];
+                        read_all(fd, again, sizeof again);
+                        live = (fstat(fd, &c) == 0 && c.st_mtime != first) || strcmp(again, text) != 0;
+                    }
+                }
+            }
+            if (live) {
+                close(fd);
+                rc = mimod_errf(err, MIMOD_EIO, "%s is in use %s", output, who);
+                break;
+            }
+            fprintf(stderr, "mimod-sweep: taking over the lock %s from pid %ld on host %s, which is "
+                    "no longer running\n", l->path, h.pid, h.host);
+        }
+        size_t len = strlen(l->mine);
+        if (ftruncate(fd, 0) != 0 || pwrite(fd, l->mine, len, 0) != (ssize_t)len || fsync(fd) != 0) {
+            rc = mimod_errf(err, MIMOD_EIO, "cannot write the lock %s: %s", l->path, strerror(errno));
+            close(fd);
+            break;
+        }
+        if (!kernel) {
+            /* two runs taking over at once: the later write wins; the other sees it */
+            struct timespec ts = {0, 300000000L};
+            nanosleep(&ts, NULL);
+            read_all(fd, text, sizeof text);
+            if (strcmp(text, l->mine) != 0) {
+                close(fd);
+                rc = mimod_errf(err, MIMOD_EIO, "%s is in use: another run took its lock %s at the "
+                                "same time", output, l->path);
+                break;
+            }
+        }
+        l->fd = fd;
+        break;
+    }
+    if (rc) {
+        free(l);
+        return rc;
+    }
+    pthread_mutex_init(&l->mu, NULL);
+    pthread_cond_init(&l->cv, NULL);
+    /* the heartbeat takes no signals: they go to the main thread */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &old);
+    l->thread_on = pthread_create(&l->thread, NULL, heartbeat, l) == 0;
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
+    *out = l;
+    return MIMOD_OK;
+}
+
+int sweep_lock_lost(const sweep_lock *l) { return l && l->lost; }
+
+void sweep_lock_release(sweep_lock *l) {
+    if (!l) return;
+    if (l->thread_on) {
+        pthread_mutex_lock(&l->mu);
+        l->quit = 1;
+        pthread_cond_signal(&l->cv);
+        pthread_mutex_unlock(&l->mu);
+        pthread_join(l->thread, NULL);
+    }
+    pthread_mutex_destroy(&l->mu);
+    pthread_cond_destroy(&l->cv);
+    char now[sizeof l->mine];
+    read_all(l->fd, now, sizeof now);
+    if (strcmp(now, l->mine) == 0) unlink(l->path); /* before the kernel lock goes */
+    close(l->fd);
+    free(l);
+}
+
+/* ------------------------------------------------------------- the sweep */
+
 /* OpenBLAS's own call (cblas.h declares it too, but not every cblas.h). */
 void openblas_set_num_threads(int);
 
 enum { TAG_REPORT = 11, TAG_ASSIGN = 12, TAG_STOP = 13 };
-enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4 };
+enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4,
+       REP_IOERROR = 5 /* trained, but its rows could not be written: the sweep stops */ };
 
 /* What a worker tells rank 0 after a point (and to ask for the next one). */
 typedef struct {
@@ -40,22 +327,37 @@ typedef struct {
     char reason[RESULTS_REASON_LEN];
 } report_msg;
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, stop_signal;
 
 static void on_signal(int sig) {
-    (void)sig;
     stop_requested = 1;
+    stop_signal = sig;
 }
 
-void sweep_install_signal_handlers(void) {
+/* Before training (parsing, checks, waiting for the lock, creating the file)
+ * nothing needs saving: a signal ends the program at once, exit 3, after
+ * removing this run's lock file (a path fixed before the handler can run). */
+static char early_lock_path[PATH_MAX + 8];
+static volatile sig_atomic_t early_lock_set;
+
+static void on_early_signal(int sig) {
+    (void)sig;
+    if (early_lock_set) unlink(early_lock_path);
+    _exit(SWEEP_EXIT_INTERRUPTED);
+}
+
+static void install(void (*handler)(int)) {
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
-    sa.sa_handler = on_signal;
+    sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
 }
+
+void sweep_install_early_signal_handlers(void) { install(on_early_signal); }
+void sweep_install_signal_handlers(void) { install(on_signal); }
 
 /* Copy with truncation (messages longer than the fixed reason field are cut). */
 static void copy_reason(char *dst, const char *prefix, const char *msg) {
@@ -99,6 +401,7 @@ typedef struct {
     int rank, size;
     FILE *log; /* worker log or NULL */
     int remote_stop;
+    sweep_lock *lock; /* rank 0 */
 } run_ctx;
 
 static void wlog(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -114,6 +417,7 @@ static void wlog(run_ctx *x, const char *fmt, ...) {
 /* should_stop hook: a signal here, or rank 0 asked (it got the signal). */
 static int worker_should_stop(void *user) {
     run_ctx *x = user;
+    if (sweep_lock_lost(x->lock)) stop_requested = 1;
     if (stop_requested || x->remote_stop) return 1;
     if (x->size > 1) {
         int flag = 0;
@@ -181,8 +485,22 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
     if (rc == MIMOD_OK) {
         r->status = REP_DONE;
         if (results_write_point(x->f, task, point, t, &werr)) {
-            r->status = REP_FAILED;
-            copy_reason(r->reason, "writing results: ", werr.msg);
+            /* Not the trial's fault: keep the finished trial in its checkpoint
+             * (the rerun writes it without training again) and stop the sweep. */
+            mimod_err cerr = {0};
+            int kept = trial_save_checkpoint(t, ckpt, &cerr) == MIMOD_OK;
+            r->status = REP_IOERROR;
+            char why[2 * sizeof werr.msg + PATH_MAX + 160];
+            if (kept)
+                snprintf(why, sizeof why, "%s; the finished trial is kept in %s: rerun to write it",
+                         werr.msg, ckpt);
+            else
+                snprintf(why, sizeof why, "%s; saving it to %s failed too (%s): the rerun trains it "
+                         "again", werr.msg, ckpt, cerr.msg);
+            copy_reason(r->reason, "", why);
+            fprintf(stderr, "mimod-sweep: rank %d: writing the results of %s %s failed: %s\n", x->rank,
+                    x->s->task[task].name, label, why);
+            wlog(x, "writing results failed: %s\n", why);
         }
     } else if (rc == MIMOD_EINTR) {
         r->status = REP_STOPPED;
@@ -240,6 +558,10 @@ static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
                "elapsed %s ETA %s\n",
                pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label,
                (long long)r->fail_step, r->reason, r->wall, el, eta);
+    else if (r->status == REP_IOERROR)
+        printf("[%d/%d done,%s %d running, %d left] %s %s: trained, but writing its results failed "
+               "(see above); stopping the sweep\n",
+               pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
     else
         printf("[%d/%d done,%s %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
                pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
@@ -299,28 +621,47 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
         desc[i].n_axes = s->task[i].n_axes;
         desc[i].axis_names = s->task[i].axis_names;
         desc[i].coords = s->task[i].coords;
+        desc[i].seeds = s->task[i].seeds;
     }
-    /* create or resume (rank 0 decides which, everyone follows) */
+    /* create or resume (rank 0 decides which, everyone follows): rank 0 takes
+     * the lock, checks the output and, for a new file, the free space */
     int exists = 0;
+    char out_path[PATH_MAX];
+    snprintf(out_path, sizeof out_path, "%s", o->output);
+    sweep_lock *lock = NULL;
     if (!rc && x.rank == 0) {
-        rc = sweep_check_output(o->output, &err);
-        exists = access(o->output, F_OK) == 0;
+        rc = results_resolve_output(o->output, out_path, sizeof out_path, &err);
+        if (!rc) rc = sweep_check_output(out_path, &err);
+        if (!rc) {
+            snprintf(early_lock_path, sizeof early_lock_path, "%s.lock", out_path);
+            rc = sweep_lock_acquire(out_path, &lock, &err);
+            if (!rc) early_lock_set = 1;
+        }
+        exists = access(out_path, F_OK) == 0;
+        if (!rc && !exists)
+            rc = results_check_space(out_path, results_file_bytes(s->n_tasks, desc, strlen(s->text)), &err);
     }
     int flags[2] = {rc, exists};
     MPI_Bcast(flags, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    MPI_Bcast(out_path, sizeof out_path, MPI_CHAR, 0, MPI_COMM_WORLD);
     if (flags[0] && !rc) rc = flags[0];
     exists = flags[1];
     results_meta meta = {s->text, s->hash, x.size, 0};
     results_file *f = NULL;
     if (!rc) {
-        rc = exists ? results_open_existing(o->output, comm, &meta, s->n_tasks, desc, &f, &err)
-                    : results_create(o->output, comm, &meta, s->n_tasks, desc, &f, &err);
+        rc = exists ? results_open_existing(out_path, comm, &meta, s->n_tasks, desc, &f, &err)
+                    : results_create(out_path, comm, &meta, s->n_tasks, desc, &f, &err);
     }
     if (rc) {
         if (x.rank == 0) fprintf(stderr, "mimod-sweep: %s\n", err.msg);
         for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
+        early_lock_set = 0;
+        sweep_lock_release(lock);
         return SWEEP_EXIT_ERROR;
     }
+    /* from here on a signal stops the trials at their next step, with a checkpoint */
+    sweep_install_signal_handlers();
+    x.lock = lock;
     x.f = f;
     if (x.rank == 0) {
         char dir[PATH_MAX + 16];
@@ -382,11 +723,11 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
                 printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
             fflush(stdout);
         }
-        int next = 0;
+        int next = 0, halt = 0; /* halt: a write failed or the lock was lost: stop, exit 1 */
         double *item_flops_running = calloc((size_t)x.size, sizeof *item_flops_running);
         if (x.size == 1) {
             /* one rank: train every point here */
-            for (; items && next < n_items && !stop_requested; next++) {
+            for (; items && next < n_items && !stop_requested && !halt; next++) {
                 report_msg r;
                 pg.n_running = 1;
                 pg.n_left--;
@@ -399,7 +740,9 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
                 else {
                     results_mark(f, r.task, r.point, RESULTS_PENDING, -1, NULL, &err);
                     pg.n_left++;
+                    if (r.status == REP_IOERROR) halt = 1;
                 }
+                if (sweep_lock_lost(x.lock)) halt = 1;
                 print_progress(&x, &pg, &r);
             }
             if (items && next < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
@@ -407,9 +750,11 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
             int active = x.size - 1, stopping = items == NULL;
             int *busy = calloc((size_t)x.size, sizeof *busy);
             while (active > 0) {
-                if (stop_requested && !stopping) {
+                if (sweep_lock_lost(x.lock)) halt = 1;
+                if ((stop_requested || halt) && !stopping) {
                     stopping = 1;
-                    printf("mimod-sweep: stop requested; running trials checkpoint and stop\n");
+                    printf("mimod-sweep: %s; running trials checkpoint and stop\n",
+                           halt ? "stopping after an error" : "stop requested");
                     fflush(stdout);
                     for (int w = 1; w < x.size; w++) {
                         int one = 1;
@@ -434,6 +779,7 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
                         pg.n_left++;
                         pg.flops_left += item_flops_running[w];
                         exit_code = SWEEP_EXIT_INTERRUPTED;
+                        if (r.status == REP_IOERROR) halt = 1;
                     }
                     print_progress(&x, &pg, &r);
                 }
@@ -456,7 +802,7 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
             if (items && next < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
             free(busy);
         }
-        if (!items) exit_code = SWEEP_EXIT_ERROR;
+        if (!items || halt) exit_code = SWEEP_EXIT_ERROR;
         else if (exit_code == SWEEP_EXIT_DONE && pg.n_failed > 0) exit_code = SWEEP_EXIT_FAILED;
 
         char el[32];
@@ -468,8 +814,14 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
         if (x.size > 1) {
             /* the scheduler's own cost while trials ran (MPI start-up excluded) */
             double cpu = cpu_seconds() - cpu0, wall = mimod_now() - pg.t0;
-            printf("mimod-sweep: rank 0 (scheduler) used %.3f s CPU over %.1f s of scheduling "
-                   "(%.2f %% of a core)\n", cpu, wall, wall > 0 ? 100.0 * cpu / wall : 0.0);
+            /* a share of a core means something only over a measurable time
+             * (getrusage counts in scheduler ticks) */
+            if (wall >= 1.0)
+                printf("mimod-sweep: rank 0 (scheduler) used %.3f s CPU over %.1f s of scheduling "
+                       "(%.2f %% of a core)\n", cpu, wall, 100.0 * cpu / wall);
+            else
+                printf("mimod-sweep: rank 0 (scheduler) used %.3f s CPU over %.3f s of scheduling\n",
+                       cpu, wall);
         }
         fflush(stdout);
         free(item_flops_running);
@@ -519,6 +871,10 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
             closedir(d);
         }
         rmdir(dir); /* only if empty */
+    }
+    if (x.rank == 0) {
+        early_lock_set = 0;
+        sweep_lock_release(lock);
     }
     for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
     MPI_Bcast(&exit_code, 1, MPI_INT, 0, MPI_COMM_WORLD);

@@ -3,16 +3,20 @@
  * file:line:column, and expanding the grid. */
 #include "mimod/sweep.h"
 
+#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <yaml.h>
 #include "mimod/results_h5.h"
+#include "mimod/trial.h"
 
 static const char *const top_keys[] = {"description", "output", "preset", "tasks", "overrides",
                                        "task_overrides", "grid", "task_grid"};
@@ -22,13 +26,11 @@ static const char *const top_keys[] = {"description", "output", "preset", "tasks
 static const char *const shape_keys[] = {"n_units", "n_mm_steps", "record_every", "seq_len",
                                          "batch", "sep_n_samples", "sep_n_drop"};
 
-/* Keys that change nothing in the results (left out of the hash). */
-static const char *const run_control_keys[] = {"checkpoint_minutes"};
-
 typedef struct {
     const char *file;
     yaml_document_t *doc;
     mimod_err *err;
+    const yaml_node_t *grid_of[2]; /* per task: the node its axes come from (for messages) */
 } ctx;
 
 static void where_of(const ctx *x, const yaml_node_t *n, char *buf, size_t cap) {
@@ -80,6 +82,7 @@ static void suggest(const char *key, int top, char *buf, size_t cap) {
     int n = config_n_keys();
     for (int i = 0; i < n + (top ? N_TOP_KEYS : 0); i++) {
         const char *k = i < n ? config_key_name(i) : top_keys[i - n];
+        if (strcmp(k, key) == 0) continue; /* "did you mean" the same word is no help */
         int dist = edit_distance(key, k);
         if (dist < best_d) { best_d = dist; best = k; }
     }
@@ -173,11 +176,97 @@ static int axis_add_value(const ctx *x, const yaml_node_t *vnode, const char *te
             return fail_at(x, vnode, "axis '%s': values must be numbers or booleans (got '%s'); "
                            "use separate sweep files for other settings", a->name, text);
     }
-    for (int i = 0; i < a->n_values; i++)
-        if (strcmp(a->values[i], canon) == 0)
-            return fail_at(x, vnode, "axis '%s': value %s appears twice", a->name, canon);
     if (axis_push(a, canon, num)) return mimod_errf(x->err, MIMOD_ENOMEM, "out of memory");
     return MIMOD_OK;
+}
+
+/* An integer bound of a range as sign and magnitude: a seed range may reach 2^64 − 1, other
+ * keys may be negative. */
+typedef struct { int neg; unsigned long long mag; } range_bound;
+
+static int parse_bound(const char *s, range_bound *b) {
+    if (!s) return -1;
+    const char *p = s;
+    b->neg = 0;
+    if (*p == '-') { b->neg = 1; p++; }
+    else if (*p == '+') p++;
+    if (!isdigit((unsigned char)*p)) return -1;
+    errno = 0;
+    char *end;
+    b->mag = strtoull(p, &end, 10);
+    if (*end || errno == ERANGE) return -1;
+    if (b->neg && b->mag > (unsigned long long)LLONG_MAX + 1ull) return -1;
+    if (b->mag == 0) b->neg = 0;
+    return 0;
+}
+
+#define SWEEP_MAX_RANGE 100000ull /* to − from of one range */
+
+/* to − from of a range; 0 with *empty = 1 when to < from; 0 with *too_long = 1 when it
+ * exceeds SWEEP_MAX_RANGE. */
+static unsigned long long range_span(range_bound f, range_bound t, int *empty, int *too_long) {
+    unsigned long long d = 0;
+    *empty = *too_long = 0;
+    if (!f.neg && !t.neg) {
+        if (t.mag < f.mag) *empty = 1;
+        else d = t.mag - f.mag;
+    } else if (f.neg && t.neg) {
+        if (t.mag > f.mag) *empty = 1;
+        else d = f.mag - t.mag;
+    } else if (f.neg) {
+        if (t.mag > SWEEP_MAX_RANGE || f.mag > SWEEP_MAX_RANGE) *too_long = 1;
+        else d = t.mag + f.mag;
+    } else {
+        *empty = 1;
+    }
+    if (d > SWEEP_MAX_RANGE) { *too_long = 1; d = 0; }
+    return d;
+}
+
+/* Parse {from: a, to: b}: checks only (no values); *n = its number of values. */
+static int parse_range(const ctx *x, const char *key, const yaml_node_t *v, range_bound *from,
+                       range_bound *to, unsigned long long *n) {
+    for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
+        const char *rk = scalar(yaml_document_get_node(x->doc, p->key));
+        if (!rk || (strcmp(rk, "from") && strcmp(rk, "to")))
+            return fail_at(x, yaml_document_get_node(x->doc, p->key),
+                           "axis '%s': a range has only the keys 'from' and 'to'", key);
+    }
+    yaml_node_t *fn = map_get(x, v, "from"), *tn = map_get(x, v, "to");
+    if (!fn || !tn) return fail_at(x, v, "axis '%s': a range needs both 'from' and 'to'", key);
+    if (parse_bound(scalar(fn), from))
+        return fail_at(x, fn, "axis '%s': 'from' must be an integer between %lld and %llu", key,
+                       LLONG_MIN, ULLONG_MAX);
+    if (parse_bound(scalar(tn), to))
+        return fail_at(x, tn, "axis '%s': 'to' must be an integer between %lld and %llu", key,
+                       LLONG_MIN, ULLONG_MAX);
+    int empty, too_long;
+    unsigned long long d = range_span(*from, *to, &empty, &too_long);
+    if (too_long)
+        return fail_at(x, v, "axis '%s': range too long (at most %llu values)", key,
+                       SWEEP_MAX_RANGE + 1);
+    *n = empty ? 0 : d + 1;
+    return MIMOD_OK;
+}
+
+/* Number of values of an axis node without parsing them (0 if malformed: the parse says why). */
+static double axis_length(const ctx *x, const yaml_node_t *v) {
+    if (v->type == YAML_SEQUENCE_NODE) return (double)(v->data.sequence.items.top - v->data.sequence.items.start);
+    if (v->type != YAML_MAPPING_NODE) return 0;
+    mimod_err scratch = {0};
+    ctx quiet = *x;
+    quiet.err = &scratch;
+    range_bound f, t;
+    unsigned long long n = 0;
+    return parse_range(&quiet, "", v, &f, &t, &n) ? 0 : (double)n;
+}
+
+/* Index order for finding repeated values in O(n log n). */
+static const sweep_axis *sort_axis;
+static int by_value_then_index(const void *pa, const void *pb) {
+    int a = *(const int *)pa, b = *(const int *)pb;
+    int c = strcmp(sort_axis->values[a], sort_axis->values[b]);
+    return c ? c : (a > b) - (a < b);
 }
 
 /* Parse a grid axis: a list of values, or {from: a, to: b} (integers, inclusive). */
@@ -207,26 +296,33 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
                                type_name(e));
             if ((rc = axis_add_value(x, e, scalar(e), base, a))) return rc;
         }
-    } else if (v->type == YAML_MAPPING_NODE) {
-        for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-            const char *rk = scalar(yaml_document_get_node(x->doc, p->key));
-            if (!rk || (strcmp(rk, "from") && strcmp(rk, "to")))
-                return fail_at(x, yaml_document_get_node(x->doc, p->key),
-                               "axis '%s': a range has only the keys 'from' and 'to'", key);
+        /* a value twice: sort the indices by value, report the earliest repeat */
+        if (a->n_values > 1) {
+            int *idx = malloc((size_t)a->n_values * sizeof *idx);
+            if (!idx) return mimod_errf(x->err, MIMOD_ENOMEM, "out of memory");
+            for (int i = 0; i < a->n_values; i++) idx[i] = i;
+            sort_axis = a;
+            qsort(idx, (size_t)a->n_values, sizeof *idx, by_value_then_index);
+            int repeat = -1;
+            for (int i = 1; i < a->n_values; i++)
+                if (strcmp(a->values[idx[i]], a->values[idx[i - 1]]) == 0 &&
+                    (repeat < 0 || idx[i] < repeat))
+                    repeat = idx[i];
+            free(idx);
+            if (repeat >= 0)
+                return fail_at(x, yaml_document_get_node(x->doc, v->data.sequence.items.start[repeat]),
+                               "axis '%s': value %s appears twice", key, a->values[repeat]);
         }
-        yaml_node_t *fn = map_get(x, v, "from"), *tn = map_get(x, v, "to");
-        if (!fn || !tn) return fail_at(x, v, "axis '%s': a range needs both 'from' and 'to'", key);
-        long long from, to;
-        char *end;
-        const char *fs = scalar(fn), *ts = scalar(tn);
-        if (!fs || (from = strtoll(fs, &end, 10), *end || end == fs))
-            return fail_at(x, fn, "axis '%s': 'from' must be an integer", key);
-        if (!ts || (to = strtoll(ts, &end, 10), *end || end == ts))
-            return fail_at(x, tn, "axis '%s': 'to' must be an integer", key);
-        if (to - from > 100000) return fail_at(x, v, "axis '%s': range too long", key);
-        for (long long i = from; i <= to; i++) {
+    } else if (v->type == YAML_MAPPING_NODE) {
+        range_bound from, to;
+        unsigned long long n;
+        if ((rc = parse_range(x, key, v, &from, &to, &n))) return rc;
+        const yaml_node_t *fn = map_get(x, v, "from");
+        long long sfrom = from.neg ? -(long long)(from.mag - 1) - 1 : 0;
+        for (unsigned long long i = 0; i < n; i++) {
             char text[32];
-            snprintf(text, sizeof text, "%lld", i);
+            if (from.neg) snprintf(text, sizeof text, "%lld", sfrom + (long long)i);
+            else snprintf(text, sizeof text, "%llu", from.mag + i);
             if ((rc = axis_add_value(x, fn, text, base, a))) return rc;
         }
     } else {
@@ -278,30 +374,118 @@ void sweep_free(sweep_def *s) {
     for (int i = 0; i < s->n_tasks; i++) {
         for (int a = 0; a < s->task[i].n_axes; a++) axis_free(&s->task[i].axes[a]);
         free(s->task[i].coords);
+        free(s->task[i].seeds);
     }
     free(s->text);
     memset(s, 0, sizeof *s);
 }
 
+/* The whole sweep file, which must be a regular text file of at most SWEEP_MAX_BYTES. */
 static char *read_file(const char *path, mimod_err *err) {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
+    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below) */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
         mimod_errf(err, MIMOD_EIO, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    fseek(fp, 0, SEEK_END);
-    long n = ftell(fp);
-    fseek(fp, 0, SEEK_SET);
-    char *text = malloc((size_t)(n > 0 ? n : 0) + 1);
-    if (!text || (n > 0 && fread(text, 1, (size_t)n, fp) != (size_t)n)) {
-        free(text);
-        fclose(fp);
-        mimod_errf(err, MIMOD_EIO, "%s: cannot read", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        mimod_errf(err, MIMOD_EIO, "%s: cannot read: %s", path, strerror(errno));
+        close(fd);
         return NULL;
     }
-    text[n > 0 ? n : 0] = '\0';
-    fclose(fp);
+    if (!S_ISREG(st.st_mode)) {
+        const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device"
+                         : S_ISBLK(st.st_mode) ? "a block device" : S_ISFIFO(st.st_mode) ? "a pipe"
+                         : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
+        mimod_errf(err, MIMOD_EIO, "%s: cannot read: it is %s, not a sweep file (YAML text)", path,
+                   kind);
+        close(fd);
+        return NULL;
+    }
+    if (st.st_size > SWEEP_MAX_BYTES) {
+        mimod_errf(err, MIMOD_EINVAL, "%s:1:1: the sweep file has %lld bytes; at most %d are "
+                   "allowed (it is stored whole in the result file, root attribute sweep_yaml)",
+                   path, (long long)st.st_size, SWEEP_MAX_BYTES);
+        close(fd);
+        return NULL;
+    }
+    char *text = malloc((size_t)SWEEP_MAX_BYTES + 2);
+    size_t n = 0;
+    while (text && n < (size_t)SWEEP_MAX_BYTES + 1) {
+        ssize_t got = read(fd, text + n, (size_t)SWEEP_MAX_BYTES + 1 - n);
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) {
+            mimod_errf(err, MIMOD_EIO, "%s: cannot read: %s", path, strerror(errno));
+            free(text);
+            close(fd);
+            return NULL;
+        }
+        if (got == 0) break;
+        n += (size_t)got;
+    }
+    close(fd);
+    if (!text) {
+        mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+        return NULL;
+    }
+    if (n > SWEEP_MAX_BYTES) {
+        free(text);
+        mimod_errf(err, MIMOD_EINVAL, "%s:1:1: the sweep file has more than %d bytes (it is stored "
+                   "whole in the result file, root attribute sweep_yaml)", path, SWEEP_MAX_BYTES);
+        return NULL;
+    }
+    text[n] = '\0';
+    /* a NUL byte would cut the text short unseen: not a text file */
+    size_t line = 1, col = 1;
+    for (size_t i = 0; i < n; i++) {
+        if (text[i] == '\0') {
+            free(text);
+            mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: not a text file (a NUL byte); a sweep file is "
+                       "YAML text", path, line, col);
+            return NULL;
+        }
+        if (text[i] == '\n') { line++; col = 1; }
+        else col++;
+    }
     return text;
+}
+
+/* libyaml's scanner costs O(depth) per token in flow collections ([[[...]]]), so
+ * a deeply nested file would take minutes: refuse nesting deeper than
+ * SWEEP_MAX_DEPTH before parsing. A rough scan (quotes and comments skipped);
+ * a sweep file needs depth 3. */
+#define SWEEP_MAX_DEPTH 32
+static int check_nesting(const char *path, const char *text, mimod_err *err) {
+    int depth = 0;
+    size_t line = 1, col = 1;
+    char quote = 0;
+    int comment = 0;
+    for (const char *p = text; *p; p++, col++) {
+        char c = *p;
+        if (c == '\n') { line++; col = 0; comment = 0; continue; }
+        if (comment) continue;
+        if (quote) {
+            if (quote == '"' && c == '\\' && p[1] && p[1] != '\n') { p++; col++; }
+            else if (c == quote) quote = 0;
+            continue;
+        }
+        if (c == '#' && (p == text || p[-1] == ' ' || p[-1] == '\t' || p[-1] == '\n')) comment = 1;
+        else if (c == '"' || c == '\'') {
+            /* a quote opens a quoted scalar only at the start of one */
+            char b = p == text ? ' ' : p[-1];
+            if (b == ' ' || b == '\t' || b == '\n' || b == '[' || b == '{' || b == ',' || b == ':' ||
+                b == '-')
+                quote = c;
+        } else if (c == '[' || c == '{') {
+            if (++depth > SWEEP_MAX_DEPTH)
+                return mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: lists/mappings nested deeper than "
+                                  "%d levels", path, line, col, SWEEP_MAX_DEPTH);
+        } else if ((c == ']' || c == '}') && depth > 0) {
+            depth--;
+        }
+    }
+    return MIMOD_OK;
 }
 
 /* Append to a growing string (for the hash input). */
@@ -335,12 +519,7 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
         for (char *line = yaml; line && *line;) {
             char *nl = strchr(line, '\n');
             if (nl) *nl = '\0';
-            int skip = 0;
-            for (size_t k = 0; k < sizeof run_control_keys / sizeof run_control_keys[0]; k++) {
-                size_t kl = strlen(run_control_keys[k]);
-                skip |= strncmp(line, run_control_keys[k], kl) == 0 && line[kl] == ':';
-            }
-            if (!skip) { sb_add(&b, line); sb_add(&b, "\n"); }
+            if (!trial_config_line_is_run_control(line)) { sb_add(&b, line); sb_add(&b, "\n"); }
             line = nl ? nl + 1 : NULL;
         }
         free(yaml);
@@ -360,25 +539,38 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
     return MIMOD_OK;
 }
 
-static int expand(sweep_def *s, mimod_err *err) {
+static int value_index(const sweep_task *t, int p, int a);
+
+static int expand(sweep_def *s, const ctx *x, mimod_err *err) {
     for (int i = 0; i < s->n_tasks; i++) {
         sweep_task *t = &s->task[i];
-        long long n = 1;
+        double n = 1;
         for (int a = 0; a < t->n_axes; a++) {
             n *= t->axes[a].n_values;
             t->axis_names[a] = t->axes[a].name;
         }
-        if (n > 10000000) return mimod_errf(err, MIMOD_EINVAL, "%s: %lld grid points is too many", s->path, n);
+        const yaml_node_t *g = x->grid_of[i];
+        if (n > SWEEP_MAX_POINTS)
+            return fail_at(x, g, "task %s has %.0f grid points; at most %d", t->name, n,
+                           SWEEP_MAX_POINTS);
         t->n_points = (int)n;
         t->coords = malloc((size_t)n * (size_t)(t->n_axes ? t->n_axes : 1) * sizeof(double));
         if (!t->coords) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
-        for (long long p = 0; p < n; p++) {
+        int seed_axis = -1;
+        for (int a = 0; a < t->n_axes; a++)
+            if (strcmp(t->axes[a].name, "seed") == 0) seed_axis = a;
+        if (seed_axis >= 0 && !(t->seeds = malloc((size_t)n * sizeof *t->seeds)))
+            return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+        for (long long p = 0; p < (long long)n; p++) {
             long long rest = p;
             for (int a = t->n_axes - 1; a >= 0; a--) {
                 int nv = t->axes[a].n_values;
                 t->coords[p * t->n_axes + a] = t->axes[a].numeric[rest % nv];
                 rest /= nv;
             }
+            if (seed_axis >= 0)
+                t->seeds[p] = strtoull(t->axes[seed_axis].values[value_index(t, (int)p, seed_axis)],
+                                       NULL, 10);
         }
         /* every point must pass the cross-key checks */
         for (int p = 0; p < t->n_points; p++) {
@@ -388,7 +580,9 @@ static int expand(sweep_def *s, mimod_err *err) {
             if (rc) {
                 char label[512];
                 sweep_point_label(s, i, p, label, sizeof label);
-                return mimod_err_prefix(err, "%s: task %s, grid point %s: ", s->path, t->name, label);
+                return mimod_err_prefix(err, "%s:%zu:%zu: task %s, grid point %s", s->path,
+                                        g->start_mark.line + 1, g->start_mark.column + 1, t->name,
+                                        label);
             }
         }
     }
@@ -423,34 +617,148 @@ void sweep_point_label(const sweep_def *s, int task, int point, char *buf, size_
     }
 }
 
+/* Keys of one mapping, for finding repeated keys in O(n log n). */
+typedef struct { const char *key; const yaml_node_t *node; size_t order; } key_ref;
+static int by_key_then_order(const void *pa, const void *pb) {
+    const key_ref *a = pa, *b = pb;
+    int c = strcmp(a->key, b->key);
+    return c ? c : (a->order > b->order) - (a->order < b->order);
+}
+
+/* No mapping below the top level may repeat a key (libyaml keeps both, and
+ * code that looks a key up would silently use one of them). The top level is
+ * checked by the caller with its own message. Grid mappings say "axis". */
+static int check_duplicate_keys(const ctx *x, const yaml_node_t *root, const yaml_node_t *grid,
+                                const yaml_node_t *task_grid) {
+    key_ref *keys = NULL;
+    size_t cap = 0;
+    int rc = MIMOD_OK;
+    for (yaml_node_t *m = x->doc->nodes.start; m < x->doc->nodes.top && !rc; m++) {
+        if (m->type != YAML_MAPPING_NODE || m == root) continue;
+        size_t n = (size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start);
+        if (n < 2) continue;
+        if (n > cap) {
+            key_ref *k = realloc(keys, n * sizeof *k);
+            if (!k) { rc = mimod_errf(x->err, MIMOD_ENOMEM, "out of memory"); break; }
+            keys = k;
+            cap = n;
+        }
+        size_t nk = 0;
+        for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
+            const yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
+            if (scalar(k)) keys[nk] = (key_ref){scalar(k), k, nk}, nk++;
+        }
+        qsort(keys, nk, sizeof *keys, by_key_then_order);
+        const key_ref *second = NULL, *first = NULL;
+        for (size_t i = 1; i < nk; i++)
+            if (strcmp(keys[i].key, keys[i - 1].key) == 0 && (!second || keys[i].order < second->order)) {
+                second = &keys[i];
+                first = &keys[i - 1];
+                while (first > keys && strcmp((first - 1)->key, first->key) == 0) first--;
+            }
+        if (!second) continue;
+        int axes = m == grid;
+        for (yaml_node_pair_t *p = task_grid && task_grid->type == YAML_MAPPING_NODE
+                                       ? task_grid->data.mapping.pairs.start : NULL;
+             p && p < task_grid->data.mapping.pairs.top; p++)
+            axes |= yaml_document_get_node(x->doc, p->value) == m;
+        rc = fail_at(x, second->node, "%s '%s' appears twice (first at line %zu, column %zu)%s",
+                     axes ? "duplicate axis:" : "key", second->key, first->node->start_mark.line + 1,
+                     first->node->start_mark.column + 1,
+                     axes ? "" : "; a mapping may give each key once");
+    }
+    free(keys);
+    return rc;
+}
+
+/* Refuse a grid whose product is too large before any value is parsed or expanded. */
+static int check_grid_size(const ctx *x, const yaml_node_t *grid, const yaml_node_t *tg,
+                           const char *task) {
+    char names[SWEEP_MAX_AXES * 2][64];
+    double len[SWEEP_MAX_AXES * 2];
+    int n = 0;
+    const yaml_node_t *maps[2] = {grid, tg};
+    for (int m = 0; m < 2; m++) {
+        if (!maps[m] || maps[m]->type != YAML_MAPPING_NODE) continue;
+        for (yaml_node_pair_t *p = maps[m]->data.mapping.pairs.start; p < maps[m]->data.mapping.pairs.top; p++) {
+            const char *key = scalar(yaml_document_get_node(x->doc, p->key));
+            if (!key || strcmp(key, "task") == 0) continue;
+            int slot = -1;
+            for (int i = 0; i < n; i++)
+                if (strcmp(names[i], key) == 0) slot = i;
+            if (slot < 0) {
+                if (n == SWEEP_MAX_AXES * 2) break; /* parse_grid reports too many axes */
+                slot = n++;
+                snprintf(names[slot], sizeof names[slot], "%s", key);
+            }
+            len[slot] = axis_length(x, yaml_document_get_node(x->doc, p->value));
+        }
+    }
+    double product = 1;
+    for (int i = 0; i < n; i++) product *= len[i] > 0 ? len[i] : 1;
+    if (product > SWEEP_MAX_POINTS)
+        return fail_at(x, tg ? tg : grid, "task %s would have %.4g grid points (the product of its "
+                       "axes' lengths); at most %d", task, product, SWEEP_MAX_POINTS);
+    return MIMOD_OK;
+}
+
 int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
     memset(s, 0, sizeof *s);
     snprintf(s->path, sizeof s->path, "%s", path);
     s->text = read_file(path, err);
     if (!s->text) return err ? err->code : MIMOD_EIO;
+    if (check_nesting(path, s->text, err)) {
+        sweep_free(s);
+        return MIMOD_EINVAL;
+    }
 
     yaml_parser_t parser;
-    yaml_document_t doc;
+    yaml_document_t doc, doc2;
     yaml_parser_initialize(&parser);
     yaml_parser_set_input_string(&parser, (const unsigned char *)s->text, strlen(s->text));
-    if (!yaml_parser_load(&parser, &doc)) {
-        int rc = mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: YAML syntax: %s", path,
+    int loaded = yaml_parser_load(&parser, &doc);
+    int second = 0;
+    if (loaded) {
+        /* one document per file: a second one (after --- or ...) would be ignored */
+        if (!yaml_parser_load(&parser, &doc2)) {
+            yaml_document_delete(&doc);
+            loaded = 0;
+        } else {
+            yaml_node_t *r2 = yaml_document_get_root_node(&doc2);
+            if (r2) {
+                second = 1;
+                mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: a second YAML document; a sweep file "
+                           "holds one (remove the '---' or '...' line and what follows)", path,
+                           doc2.start_mark.line + 1, doc2.start_mark.column + 1);
+            }
+            yaml_document_delete(&doc2);
+        }
+    }
+    if (!loaded) {
+        int rc = mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: YAML syntax: %s%s%s", path,
                             parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                            parser.problem ? parser.problem : "error");
+                            parser.problem ? parser.problem : "error",
+                            parser.context ? " " : "", parser.context ? parser.context : "");
         yaml_parser_delete(&parser);
         sweep_free(s);
         return rc;
     }
     yaml_parser_delete(&parser);
-    ctx x = {path, &doc, err};
+    if (second) {
+        yaml_document_delete(&doc);
+        sweep_free(s);
+        return MIMOD_EINVAL;
+    }
+    ctx x = {path, &doc, err, {NULL, NULL}};
     int rc = MIMOD_OK;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     yaml_node_t *tasks = NULL, *overrides = NULL, *task_ov = NULL, *grid = NULL, *task_grid = NULL,
                 *preset = NULL, *output = NULL, *task_axis = NULL;
 
     if (!root || root->type != YAML_MAPPING_NODE) {
-        rc = mimod_errf(err, MIMOD_EINVAL, "%s:1:1: a sweep file is a mapping (output:, preset:, "
-                        "tasks:, grid:, ...)", path);
+        rc = mimod_errf(err, MIMOD_EINVAL, "%s:%zu:%zu: a sweep file is a mapping (output:, preset:, "
+                        "tasks:, grid:, ...)%s", path, root ? root->start_mark.line + 1 : 1,
+                        root ? root->start_mark.column + 1 : 1, root ? "" : "; this one is empty");
         goto done;
     }
     /* top-level keys: known, once each */
@@ -471,8 +779,12 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         else {
             char hint[96];
             suggest(key, 1, hint, sizeof hint);
-            rc = fail_at(&x, k, "unknown key '%s'%s%s", key, hint,
-                         config_has_key(key) ? " (trial keys go under overrides: or grid:)" : "");
+            if (config_has_key(key))
+                rc = fail_at(&x, k, "'%s' is a trial key, not a sweep key: trial keys go under "
+                             "overrides: or grid: (a sweep file has output:, tasks:, grid:, ...; "
+                             "a trial configuration is run with mimod-train)", key);
+            else
+                rc = fail_at(&x, k, "unknown key '%s'%s", key, hint);
             goto done;
         }
         if (*slot) { rc = fail_at(&x, k, "key '%s' appears twice", key); goto done; }
@@ -486,19 +798,8 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
     snprintf(s->output, sizeof s->output, "%s", scalar(output));
     if (preset && !scalar(preset)) { rc = fail_at(&x, preset, "preset: expected a name"); goto done; }
     if (!grid) { rc = fail_at(&x, root, "missing key 'grid' (at least one axis, e.g. seed)"); goto done; }
-    if (grid->type == YAML_MAPPING_NODE) {
-        /* duplicate keys in grid (YAML parsers keep both) */
-        for (yaml_node_pair_t *p = grid->data.mapping.pairs.start; p < grid->data.mapping.pairs.top; p++)
-            for (yaml_node_pair_t *q = grid->data.mapping.pairs.start; q < p; q++) {
-                const char *a = scalar(yaml_document_get_node(&doc, p->key));
-                const char *b = scalar(yaml_document_get_node(&doc, q->key));
-                if (a && b && !strcmp(a, b)) {
-                    rc = fail_at(&x, yaml_document_get_node(&doc, p->key), "grid: duplicate axis '%s'", a);
-                    goto done;
-                }
-            }
-        task_axis = map_get(&x, grid, "task");
-    }
+    if ((rc = check_duplicate_keys(&x, root, grid, task_grid))) goto done;
+    if (grid->type == YAML_MAPPING_NODE) task_axis = map_get(&x, grid, "task");
 
     /* the task list: `tasks:` or a `task` axis, not both */
     yaml_node_t *tl = tasks ? tasks : task_axis;
@@ -559,21 +860,23 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
             if (pnode) {
                 char where[PATH_MAX + 64];
                 where_of(&x, pnode, where, sizeof where);
-                mimod_err_prefix(err, "%s: ", where);
+                mimod_err_prefix(err, "%s", where);
             }
             goto done;
         }
         if (overrides && (rc = apply_overrides(&x, overrides, &t->base, "overrides"))) goto done;
         if (tov && (rc = apply_overrides(&x, tov, &t->base, "task_overrides"))) goto done;
-        if ((rc = parse_grid(&x, grid, t, "grid", 0, overrides, tov))) goto done;
         yaml_node_t *tg = map_get(&x, task_grid, t->name);
+        x.grid_of[i] = tg ? tg : grid;
+        if ((rc = check_grid_size(&x, grid, tg, t->name))) goto done;
+        if ((rc = parse_grid(&x, grid, t, "grid", 0, overrides, tov))) goto done;
         if (tg && (rc = parse_grid(&x, tg, t, "task_grid", 1, overrides, tov))) goto done;
         if (t->n_axes == 0) {
             rc = fail_at(&x, grid, "grid: task %s has no axis besides 'task' (add e.g. seed: [0])", t->name);
             goto done;
         }
     }
-    if ((rc = expand(s, err))) goto done;
+    if ((rc = expand(s, &x, err))) goto done;
     rc = compute_hash(s, err);
 
 done:
