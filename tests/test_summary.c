@@ -32,6 +32,7 @@
 #include "check.h"
 #include "mimod/summary.h"
 
+#include <dirent.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdint.h>
@@ -579,6 +580,20 @@ static void test_tool(const char *path) {
     char *argv_bad_trial[] = {"mimod-summary", (char *)path, "--figures", (char *)dir,
                               "--trial", "4", "--format", "csv", NULL};
     CHECK(summary_main(8, argv_bad_trial) != 0, "--trial of a running point is refused");
+    /* a point that does not exist is refused before any figure is written */
+    char fresh[512];
+    snprintf(fresh, sizeof fresh, "%s-bad-trial", dir);
+    char *argv_no_point[] = {"mimod-summary", (char *)path, "--figures", fresh,
+                             "--trial", "99", "--format", "csv", NULL};
+    CHECK(summary_main(8, argv_no_point) == 1, "--trial 99 is refused");
+    DIR *fd = opendir(fresh);
+    int n_files = 0;
+    if (fd) {
+        for (struct dirent *e; (e = readdir(fd));)
+            if (e->d_name[0] != '.') n_files++;
+        closedir(fd);
+    }
+    CHECK(n_files == 0, "--trial 99 wrote %d files into %s before failing", n_files, fresh);
     char *argv_sep[] = {"mimod-summary", (char *)path, "--task", "sep", NULL};
     CHECK(summary_main(4, argv_sep) == 0, "--task sep");
     char *argv_opt[] = {"mimod-summary", (char *)path, "--format", "html", NULL};

@@ -380,6 +380,13 @@ int64_t summary_default_trial(const summary_analysis *a) {
 int summary_figures(const summary_analysis *a, int64_t file, const char *dir, int64_t point,
                     FILE *log, mimod_err *err) {
     const summary_task *t = a->task;
+    /* A bad --trial is refused before any figure is written. */
+    if (point >= t->n_points)
+        return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: the task has %lld points",
+                          (long long)point, (long long)t->n_points);
+    if (point >= 0 && t->status[point] != SUMMARY_DONE)
+        return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: point not finished (status %d)",
+                          (long long)point, t->status[point]);
     int rc = make_dir(dir, err);
     if (rc) return rc;
     if (!png_device())
@@ -411,12 +418,6 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     /* (3), (4) one trial */
     if (point < 0) point = summary_default_trial(a);
     if (point < 0) return MIMOD_OK; /* nothing finished yet */
-    if (point >= t->n_points)
-        return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: the task has %lld points",
-                          (long long)point, (long long)t->n_points);
-    if (t->status[point] != SUMMARY_DONE)
-        return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: point not finished (status %d)",
-                          (long long)point, t->status[point]);
     int64_t N = t->n_units, O = t->n_out;
     int64_t cap = 3 * N * N + 16 * N + 64;
     double *buf = malloc(sizeof(double) * (size_t)cap);
