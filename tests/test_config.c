@@ -235,7 +235,7 @@ static void test_set_get(void) {
     expect_set_error("mm_optimizer", "sgd", "one of rmsprop, adam");
     expect_set_error("sm_activation", "tanh", "relu, leaky_relu");
     expect_set_error("task", "WM", "one of wm, sep");
-    expect_set_error("preset", "fast", "paper, quick, tiny");
+    expect_set_error("preset", "fast", "paper, quick, tiny, medium");
     expect_set_error("seed", "-1", "non-negative");
     expect_set_error("seed", "12x", "non-negative");
     expect_set_error("alpha", "abc", "number");
@@ -414,8 +414,8 @@ static void check_round_trip(const mimod_config *c, const char *what) {
 }
 
 static void test_round_trip(void) {
-    const char *presets[] = {"paper", "quick", "tiny"};
-    for (int p = 0; p < 3; p++)
+    const char *presets[] = {"paper", "quick", "tiny", "medium"};
+    for (int p = 0; p < 4; p++)
         for (int t = 0; t < 2; t++) {
             mimod_config c;
             char what[64];
