@@ -156,6 +156,8 @@ def draw(curves, task, outdir, label):
             for row in tc[q]:
                 ax.plot(steps, row, color=col, lw=0.5, alpha=0.35)
             ax.plot(steps, np.nanmean(tc[q], axis=0), color=col, lw=2, label=lab)
+        if q == "r2_mean":
+            ax.set_ylim(0, 1)  # the first record (untrained, R² ≈ −6) would flatten the rest
         ax.set_title(q)
         ax.set_xlabel("MM step")
         ax.grid(alpha=0.3)
