@@ -13,7 +13,7 @@ typedef enum { TASK_WM = 0, TASK_SEP = 1 } mimod_task_kind;
 typedef struct {
     /* identity */
     mimod_task_kind task;   /* key "task": wm | sep */
-    char preset[32];        /* key "preset": paper | quick | tiny (informational after load) */
+    char preset[32];        /* key "preset": paper | quick | tiny | medium (informational after load) */
     uint64_t seed;          /* "seed" */
 
     /* main model */
@@ -69,7 +69,7 @@ typedef struct {
     double checkpoint_minutes; /* "checkpoint_minutes" */
 } mimod_config;
 
-/* Fill c with a preset ("paper", "quick", "tiny") for a task. */
+/* Fill c with a preset ("paper", "quick", "tiny", "medium") for a task. */
 int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mimod_err *err);
 
 /* Set one key from its text value. `where` names the origin for messages,
