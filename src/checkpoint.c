@@ -78,44 +78,22 @@ static void get(ck_stream *s, void *p, size_t n) {
     else fnv(&s->hash, p, n);
 }
 
-/* The list of (pointer, bytes) blocks in file order; save and load walk the same list. */
+/* The saved buffers of the trial's table (trial_buffers), in file order;
+ * save and load walk the same list. */
 typedef struct {
     void *p;
     size_t n;
 } ck_block;
 
+#define MAX_BLOCKS TRIAL_MAX_BUFFERS
+
 static int blocks(trial *t, ck_block *b) {
-    int k = 0;
-    trial_results *r = &t->res;
-    size_t nm = t->mm_layout.n_params, ns = t->sm_layout.n_params;
-    b[k++] = (ck_block){&t->mm_step, sizeof t->mm_step};
-    b[k++] = (ck_block){&t->sm_step, sizeof t->sm_step};
-    b[k++] = (ck_block){&t->finished, sizeof t->finished};
-    b[k++] = (ck_block){&t->fail_step, sizeof t->fail_step};
-    b[k++] = (ck_block){t->mm_params, nm * sizeof(real)};
-    b[k++] = (ck_block){&t->mm_opt.step, sizeof t->mm_opt.step};
-    b[k++] = (ck_block){t->mm_opt.m, t->mm_opt.m ? nm * sizeof(real) : 0};
-    b[k++] = (ck_block){t->mm_opt.v, t->mm_opt.v ? nm * sizeof(real) : 0};
-    b[k++] = (ck_block){t->sm_params, ns * sizeof(real)};
-    b[k++] = (ck_block){&t->sm_opt.step, sizeof t->sm_opt.step};
-    b[k++] = (ck_block){t->sm_opt.m, t->sm_opt.m ? ns * sizeof(real) : 0};
-    b[k++] = (ck_block){t->sm_opt.v, t->sm_opt.v ? ns * sizeof(real) : 0};
-    b[k++] = (ck_block){&r->n_done, sizeof r->n_done};
-    b[k++] = (ck_block){r->step, (size_t)r->n_records * sizeof(int64_t)};
-    for (int q = 0; q < TC_COUNT; q++)
-        b[k++] = (ck_block){r->tc[q], (size_t)r->n_records * sizeof(double)};
-    b[k++] = (ck_block){r->r2, (size_t)r->n_records * t->n_out * sizeof(double)};
-    b[k++] = (ck_block){r->train_loss, (size_t)t->cfg.n_mm_steps * sizeof(double)};
-    b[k++] = (ck_block){r->train_mi, (size_t)t->cfg.n_mm_steps * sizeof(double)};
-    b[k++] = (ck_block){&r->wall_seconds, sizeof r->wall_seconds};
-    /* the last record's analysis matrices (the final analysis starts from them) */
-    b[k++] = (ck_block){t->corr_c, (size_t)t->N * t->N * sizeof(double)};
-    b[k++] = (ck_block){t->corr_a, (size_t)t->N * t->N * sizeof(double)};
-    b[k++] = (ck_block){t->unit_out, (size_t)t->N * t->n_out * sizeof(double)};
+    trial_buffer all[TRIAL_MAX_BUFFERS];
+    int n = trial_buffers(t, all), k = 0;
+    for (int i = 0; i < n; i++)
+        if (all[i].flags & TRIAL_BUF_SAVED) b[k++] = (ck_block){all[i].p, all[i].bytes};
     return k;
 }
-
-#define MAX_BLOCKS (24 + TC_COUNT)
 
 int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
     trial *t = (trial *)tc; /* blocks() needs non-const pointers; saving does not modify */

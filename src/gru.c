@@ -12,11 +12,12 @@
  *
  * Rows of the [3N]-wide tensors (w_x, u, b, the cache and the gate buffers) are
  * the blocks z | r | h̃, so the z and r products are one GEMM of 2N outputs. */
-#include "mimod/models.h"
+#include "mimod/gru.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "mimod/init.h"
 #include "models_math.h"
 
 /* Steps per block in the backward pass: the gate gradients of this many steps

@@ -1,7 +1,7 @@
 /* init.c — weight initialisers shared by the main models (Keras defaults the
  * paper's code relied on): Glorot-uniform and 'orthogonal' (semi-orthogonal
  * for non-square kernels). */
-#include "mimod/models.h"
+#include "mimod/init.h"
 
 #include <math.h>
 

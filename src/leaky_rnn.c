@@ -7,11 +7,12 @@
  *
  * The noise is additive and independent of the parameters, so both variants
  * share one backward pass. */
-#include "mimod/models.h"
+#include "mimod/leaky_rnn.h"
 
 #include <math.h>
 #include <string.h>
 
+#include "mimod/init.h"
 #include "models_math.h"
 
 void leaky_layout(const leaky_dims *d, double out_l2_factor, mimod_layout *l) {

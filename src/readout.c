@@ -1,6 +1,6 @@
 /* readout.c — the linear readout y = W_out a + b_out shared by both main
  * models, applied to all T·B activity rows at once. */
-#include "mimod/models.h"
+#include "mimod/readout.h"
 
 /* BLAS takes int dimensions; M = T·B rows can in principle exceed that, so the
  * row dimension is processed in blocks of at most this many rows. */

@@ -16,17 +16,6 @@
 
 #include "mimod/metrics.h"
 
-const char *const trial_tc_names[TC_COUNT] = {
-    "task_loss", "reg_loss", "mi", "accuracy", "r2_mean",
-    "q_cor", "q_str", "d_cor", "d_out", "d_in",
-};
-
-static void *xcalloc(size_t n, size_t size, int *fail) {
-    void *p = mimod_calloc(n, size);
-    if (!p) *fail = 1;
-    return p;
-}
-
 int64_t trial_sm_target(const trial *t, int64_t mm_step) {
     return (int64_t)t->cfg.n_sm_pre + (mm_step + 1) * (int64_t)t->cfg.n_sm_per_mm;
 }
@@ -41,42 +30,132 @@ void trial_step_rngs(const trial *t, uint64_t stream, uint64_t index, step_rngs 
     rng_split(&s->perm, &base, 5);
 }
 
-static void results_free(trial_results *r) {
-    mimod_free(r->step);
-    for (int q = 0; q < TC_COUNT; q++) mimod_free(r->tc[q]);
-    mimod_free(r->r2);
-    mimod_free(r->train_loss);
-    mimod_free(r->train_mi);
-    mimod_free(r->communities);
-    mimod_free(r->corr);
-    mimod_free(r->unit_out_corr);
+static int is_wm(const trial *t) { return t->cfg.task == TASK_WM; }
+
+/* The main model's dimensions of a configuration. */
+static leaky_dims leaky_dims_of(const mimod_config *c) {
+    return (leaky_dims){c->n_units, config_n_in(c), config_n_out(c), c->alpha, c->noise_inside};
+}
+
+static gru_dims gru_dims_of(const mimod_config *c) {
+    return (gru_dims){c->n_units, config_n_in(c), config_n_out(c), c->gru_reset_after};
+}
+
+void trial_mm_layout_of(const mimod_config *c, mimod_layout *out) {
+    if (c->task == TASK_WM) {
+        leaky_dims d = leaky_dims_of(c);
+        leaky_layout(&d, c->out_l2_factor, out);
+    } else {
+        gru_dims d = gru_dims_of(c);
+        gru_layout(&d, c->out_l2_factor, out);
+    }
+}
+
+/* ------------------------------------------------------------ the buffers */
+
+static void own(trial_buffer *b, int *k, const char *name, void *slot, size_t bytes, unsigned flags) {
+    void *p;
+    memcpy(&p, slot, sizeof p);
+    b[(*k)++] = (trial_buffer){name, slot, p, bytes, TRIAL_BUF_OWNED | flags};
+}
+
+static void saved(trial_buffer *b, int *k, const char *name, void *p, size_t bytes) {
+    b[(*k)++] = (trial_buffer){name, NULL, p, bytes, TRIAL_BUF_SAVED};
+}
+
+int trial_buffers(trial *t, trial_buffer *b) {
+    int k = 0;
+    trial_results *r = &t->res;
+    const unsigned SV = TRIAL_BUF_SAVED;
+    size_t nm = t->mm_layout.n_params, ns = t->sm_layout.n_params, R = (size_t)r->n_records;
+    size_t N = (size_t)t->N, O = (size_t)t->n_out, I = (size_t)t->n_in, S = (size_t)t->cfg.n_mm_steps;
+    int Bmax = t->B > t->B_eval ? t->B : t->B_eval;
+    size_t TB = (size_t)t->T_total * Bmax, LB = (size_t)t->L * Bmax;
+
+    /* saved, in the checkpoint file's order (format 1: do not reorder) */
+    saved(b, &k, "mm_step", &t->mm_step, sizeof t->mm_step);
+    saved(b, &k, "sm_step", &t->sm_step, sizeof t->sm_step);
+    saved(b, &k, "finished", &t->finished, sizeof t->finished);
+    saved(b, &k, "fail_step", &t->fail_step, sizeof t->fail_step);
+    own(b, &k, "mm_params", &t->mm_params, nm * sizeof(real), SV);
+    saved(b, &k, "mm_opt.step", &t->mm_opt.step, sizeof t->mm_opt.step);
+    saved(b, &k, "mm_opt.m", t->mm_opt.m, t->mm_opt.m ? nm * sizeof(real) : 0);
+    saved(b, &k, "mm_opt.v", t->mm_opt.v, t->mm_opt.v ? nm * sizeof(real) : 0);
+    own(b, &k, "sm_params", &t->sm_params, ns * sizeof(real), SV);
+    saved(b, &k, "sm_opt.step", &t->sm_opt.step, sizeof t->sm_opt.step);
+    saved(b, &k, "sm_opt.m", t->sm_opt.m, t->sm_opt.m ? ns * sizeof(real) : 0);
+    saved(b, &k, "sm_opt.v", t->sm_opt.v, t->sm_opt.v ? ns * sizeof(real) : 0);
+    saved(b, &k, "res.n_done", &r->n_done, sizeof r->n_done);
+    own(b, &k, "res.step", &r->step, R * sizeof(int64_t), SV);
+    for (int q = 0; q < TC_COUNT; q++) own(b, &k, schema_quantities[q].name, &r->tc[q], R * sizeof(double), SV);
+    own(b, &k, "res.r2", &r->r2, R * O * sizeof(double), SV);
+    own(b, &k, "res.train_loss", &r->train_loss, S * sizeof(double), SV);
+    own(b, &k, "res.train_mi", &r->train_mi, S * sizeof(double), SV);
+    saved(b, &k, "res.wall_seconds", &r->wall_seconds, sizeof r->wall_seconds);
+    /* the last record's analysis matrices (the final analysis starts from them) */
+    own(b, &k, "corr_c", &t->corr_c, N * N * sizeof(double), SV);
+    own(b, &k, "corr_a", &t->corr_a, N * N * sizeof(double), SV);
+    own(b, &k, "unit_out", &t->unit_out, N * O * sizeof(double), SV);
+
+    /* work buffers, sized for max(B, B_eval) */
+    own(b, &k, "mm_grad", &t->mm_grad, nm * sizeof(real), 0);
+    own(b, &k, "sm_grad", &t->sm_grad, ns * sizeof(real), 0);
+    own(b, &k, "x", &t->x, TB * I * sizeof(real), 0);
+    own(b, &k, "target", &t->target, TB * O * sizeof(real), 0);
+    own(b, &k, "h0", &t->h0, (size_t)Bmax * N * sizeof(real), 0);
+    own(b, &k, "h", &t->h, TB * N * sizeof(real), 0);
+    if (is_wm(t)) {
+        own(b, &k, "xi", &t->xi, TB * N * sizeof(real), 0);
+        own(b, &k, "r", &t->r, TB * N * sizeof(real), 0);
+        own(b, &k, "scratch", &t->scratch, leaky_scratch_size(&t->leaky, Bmax, t->L) * sizeof(real), 0);
+    } else {
+        own(b, &k, "gru_cache", &t->gru_cache, gru_cache_size(&t->gru, t->B, t->L) * sizeof(real), 0);
+        own(b, &k, "sep_work", &t->sep_work, 6 * (size_t)t->cfg.sep_n_samples * sizeof(double), 0);
+        own(b, &k, "test_x", &t->test_x, (size_t)t->L * t->B_eval * I * sizeof(real), 0);
+        own(b, &k, "test_target", &t->test_target, (size_t)t->L * t->B_eval * O * sizeof(real), 0);
+        own(b, &k, "scratch", &t->scratch, gru_scratch_size(&t->gru, Bmax) * sizeof(real), 0);
+    }
+    own(b, &k, "y", &t->y, LB * O * sizeof(real), 0);
+    own(b, &k, "d_y", &t->d_y, LB * O * sizeof(real), 0);
+    own(b, &k, "d_act", &t->d_act, LB * N * sizeof(real), 0);
+    own(b, &k, "act_noisy", &t->act_noisy, LB * N * sizeof(real), 0);
+    own(b, &k, "d_mx", &t->d_mx, LB * (size_t)t->half * sizeof(real), 0);
+    own(b, &k, "d_my", &t->d_my, LB * (N - (size_t)t->half) * sizeof(real), 0);
+    own(b, &k, "perm", &t->perm, LB * sizeof(uint32_t), 0);
+    own(b, &k, "str_a", &t->str_a, N * N * sizeof(double), 0);
+    own(b, &k, "groups", &t->groups, N * sizeof(int), 0);
+    own(b, &k, "res.communities", &r->communities, N * sizeof(int), 0);
+    own(b, &k, "res.corr", &r->corr, N * N * sizeof(double), 0);
+    own(b, &k, "res.unit_out_corr", &r->unit_out_corr, N * O * sizeof(double), 0);
+    return k;
 }
 
 void trial_free(trial *t) {
     if (!t) return;
-    mimod_free(t->mm_params);
-    mimod_free(t->mm_grad);
+    trial_buffer b[TRIAL_MAX_BUFFERS];
+    int n = trial_buffers(t, b);
+    for (int i = 0; i < n; i++)
+        if (b[i].flags & TRIAL_BUF_OWNED) mimod_free(b[i].p);
     optim_free(&t->mm_opt);
-    mimod_free(t->sm_params);
-    mimod_free(t->sm_grad);
     optim_free(&t->sm_opt);
     mine_workspace_free(t->sm_ws);
-    real *bufs[] = {t->x, t->target, t->h0, t->xi, t->h, t->r, t->gru_cache, t->scratch,
-                    t->y, t->d_y, t->d_act, t->act_noisy, t->d_mx, t->d_my, t->test_x,
-                    t->test_target};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++) mimod_free(bufs[i]);
-    mimod_free(t->perm);
-    mimod_free(t->sep_work);
-    mimod_free(t->corr_c);
-    mimod_free(t->corr_a);
-    mimod_free(t->str_a);
-    mimod_free(t->groups);
-    mimod_free(t->unit_out);
-    results_free(&t->res);
     free(t);
 }
 
-static int is_wm(const trial *t) { return t->cfg.task == TASK_WM; }
+/* Every owned buffer of the table, zeroed. 1 if one could not be had. */
+static int allocate_buffers(trial *t) {
+    trial_buffer b[TRIAL_MAX_BUFFERS];
+    int n = trial_buffers(t, b), fail = 0;
+    for (int i = 0; i < n; i++) {
+        if (!(b[i].flags & TRIAL_BUF_OWNED)) continue;
+        void *p = mimod_calloc(b[i].bytes, 1);
+        if (!p) fail = 1;
+        memcpy(b[i].slot, &p, sizeof p);
+    }
+    return fail;
+}
+
+/* --------------------------------------------------------------- creation */
 
 int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     *out = NULL;
@@ -97,24 +176,20 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     int Bmax = t->B > t->B_eval ? t->B : t->B_eval;
     t->n_samples_max = (size_t)t->L * (size_t)Bmax;
     t->fail_step = -1;
-    int fail = 0;
+    t->res.n_records = config_n_records(c);
+
+    /* shapes: the main model and the statistics network */
+    trial_mm_layout_of(c, &t->mm_layout);
+    if (is_wm(t)) t->leaky = leaky_dims_of(c);
+    else t->gru = gru_dims_of(c);
+    t->sm_dims = (mine_dims){t->half, t->N - t->half, c->sm_hidden, (mine_act)c->sm_act,
+                             c->sm_leaky_slope, c->sm_out_bias};
+    mine_layout(&t->sm_dims, &t->sm_layout);
+    if (allocate_buffers(t)) goto oom;
 
     /* main model */
     mimod_rng rng;
     rng_init(&rng, c->seed, RNG_STREAM_MM_INIT, 0);
-    size_t scratch_n;
-    if (is_wm(t)) {
-        t->leaky = (leaky_dims){t->N, t->n_in, t->n_out, c->alpha, c->noise_inside};
-        leaky_layout(&t->leaky, c->out_l2_factor, &t->mm_layout);
-        scratch_n = leaky_scratch_size(&t->leaky, Bmax, t->L);
-    } else {
-        t->gru = (gru_dims){t->N, t->n_in, t->n_out, c->gru_reset_after};
-        gru_layout(&t->gru, c->out_l2_factor, &t->mm_layout);
-        scratch_n = gru_scratch_size(&t->gru, Bmax);
-    }
-    t->mm_params = xcalloc(t->mm_layout.n_params, sizeof(real), &fail);
-    t->mm_grad = xcalloc(t->mm_layout.n_params, sizeof(real), &fail);
-    if (fail) goto oom;
     if (is_wm(t)) {
         leaky_bind(&t->leaky_p, &t->mm_layout, t->mm_params);
         leaky_bind(&t->leaky_g, &t->mm_layout, t->mm_grad);
@@ -128,12 +203,6 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     if (rc) goto fail;
 
     /* statistics network */
-    t->sm_dims = (mine_dims){t->half, t->N - t->half, c->sm_hidden, (mine_act)c->sm_act,
-                             c->sm_leaky_slope, c->sm_out_bias};
-    mine_layout(&t->sm_dims, &t->sm_layout);
-    t->sm_params = xcalloc(t->sm_layout.n_params, sizeof(real), &fail);
-    t->sm_grad = xcalloc(t->sm_layout.n_params, sizeof(real), &fail);
-    if (fail) goto oom;
     mine_bind(&t->sm_p, &t->sm_dims, &t->sm_layout, t->sm_params);
     mine_bind(&t->sm_g, &t->sm_dims, &t->sm_layout, t->sm_grad);
     rng_init(&rng, c->seed, RNG_STREAM_SM_INIT, 0);
@@ -143,47 +212,8 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     rc = mine_workspace_create(&t->sm_dims, t->n_samples_max, c->sm_chunk, &t->sm_ws, err);
     if (rc) goto fail;
 
-    /* batch buffers */
-    size_t TB = (size_t)t->T_total * Bmax, LB = (size_t)t->L * Bmax;
-    t->x = xcalloc(TB * t->n_in, sizeof(real), &fail);
-    t->target = xcalloc(TB * t->n_out, sizeof(real), &fail);
-    t->h0 = xcalloc((size_t)Bmax * t->N, sizeof(real), &fail);
-    t->h = xcalloc(TB * t->N, sizeof(real), &fail);
-    if (is_wm(t)) {
-        t->xi = xcalloc(TB * t->N, sizeof(real), &fail);
-        t->r = xcalloc(TB * t->N, sizeof(real), &fail);
-    } else {
-        t->gru_cache = xcalloc(gru_cache_size(&t->gru, t->B, t->L), sizeof(real), &fail);
-        t->sep_work = xcalloc(6 * (size_t)c->sep_n_samples, sizeof(double), &fail);
-        t->test_x = xcalloc((size_t)t->L * t->B_eval * t->n_in, sizeof(real), &fail);
-        t->test_target = xcalloc((size_t)t->L * t->B_eval * t->n_out, sizeof(real), &fail);
-    }
-    t->scratch = xcalloc(scratch_n, sizeof(real), &fail);
-    t->y = xcalloc(LB * t->n_out, sizeof(real), &fail);
-    t->d_y = xcalloc(LB * t->n_out, sizeof(real), &fail);
-    t->d_act = xcalloc(LB * t->N, sizeof(real), &fail);
-    t->act_noisy = xcalloc(LB * t->N, sizeof(real), &fail);
-    t->d_mx = xcalloc(LB * t->half, sizeof(real), &fail);
-    t->d_my = xcalloc(LB * (t->N - t->half), sizeof(real), &fail);
-    t->perm = xcalloc(LB, sizeof(uint32_t), &fail);
-    t->corr_c = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
-    t->corr_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
-    t->str_a = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
-    t->groups = xcalloc(t->N, sizeof(int), &fail);
-    t->unit_out = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
-
-    /* results */
+    /* results: NaN until computed */
     trial_results *r = &t->res;
-    r->n_records = config_n_records(c);
-    r->step = xcalloc(r->n_records, sizeof(int64_t), &fail);
-    for (int q = 0; q < TC_COUNT; q++) r->tc[q] = xcalloc(r->n_records, sizeof(double), &fail);
-    r->r2 = xcalloc((size_t)r->n_records * t->n_out, sizeof(double), &fail);
-    r->train_loss = xcalloc(c->n_mm_steps, sizeof(double), &fail);
-    r->train_mi = xcalloc(c->n_mm_steps, sizeof(double), &fail);
-    r->communities = xcalloc(t->N, sizeof(int), &fail);
-    r->corr = xcalloc((size_t)t->N * t->N, sizeof(double), &fail);
-    r->unit_out_corr = xcalloc((size_t)t->N * t->n_out, sizeof(double), &fail);
-    if (fail) goto oom;
     for (int i = 0; i < t->N; i++) t->groups[i] = i < t->half ? 0 : 1; /* g1, g2 (SPEC §1) */
     for (int q = 0; q < TC_COUNT; q++)
         for (int j = 0; j < r->n_records; j++) r->tc[q][j] = NAN;
@@ -535,8 +565,8 @@ int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
         if (rc) break;
         t->res.wall_seconds = wall0 + (mimod_now() - start);
         int stop = hooks->should_stop && hooks->should_stop(hooks->user);
-        if (hooks->checkpoint_path && (stop || mimod_now() - last_ck >= ck_every)) {
-            rc = trial_save_checkpoint(t, hooks->checkpoint_path, err);
+        if (hooks->checkpoint && (stop || mimod_now() - last_ck >= ck_every)) {
+            rc = hooks->checkpoint(hooks->user, t, err);
             if (rc) break;
             last_ck = mimod_now();
         }

@@ -64,6 +64,23 @@ struct trial {
     trial_results res;
 };
 
+/* The trial's buffers, declared once: trial_create allocates the OWNED ones
+ * (zeroed), trial_free frees them, and checkpoint.c saves and restores the
+ * SAVED ones (owned buffers, counters, optimiser moments) in table order —
+ * the checkpoint file's order. Only the buffers this configuration uses are
+ * listed (the GRU's for SEP, the leaky RNN's for WM). */
+enum { TRIAL_BUF_OWNED = 1, TRIAL_BUF_SAVED = 2 };
+typedef struct {
+    const char *name;
+    void *slot;     /* OWNED: address of the pointer member that holds it; else NULL */
+    void *p;        /* the data (NULL while an owned buffer is not allocated) */
+    size_t bytes;
+    unsigned flags; /* TRIAL_BUF_* */
+} trial_buffer;
+#define TRIAL_MAX_BUFFERS (48 + TC_COUNT)
+/* Fills b[] (room for TRIAL_MAX_BUFFERS) and returns the count. */
+int trial_buffers(trial *t, trial_buffer *b);
+
 /* Everything a training step's randomness is drawn from, derived from
  * (seed, stream, index) only. */
 typedef struct {

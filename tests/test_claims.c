@@ -23,6 +23,7 @@
  * Every other reference is worked out beside its check. */
 #include "check.h"
 #include "mimod/summary.h"
+#include "mimod/summary_claims.h"
 
 #include <fcntl.h>
 #include <hdf5.h>
@@ -79,7 +80,7 @@ static void fake_init(fake_task *f, const char *name, const char *config, int ha
             f->fin[q][p] = NAN;
             for (int r = 0; r < MAXR; r++) f->tc[q][p][r] = NAN;
         }
-    for (int p = 0; p < MAXP; p++) f->status[p] = SUMMARY_DONE;
+    for (int p = 0; p < MAXP; p++) f->status[p] = RESULTS_DONE;
     for (int r = 0; r < MAXR; r++) f->rstep[r] = 25 * r;
 }
 
@@ -89,7 +90,7 @@ static void fake_point(fake_task *f, int p, double li, double lr, int seed, int 
     f->lr[p] = lr;
     f->seed[p] = seed;
     f->status[p] = status;
-    if (status != SUMMARY_DONE)
+    if (status != RESULTS_DONE)
         for (int q = 0; q < SQ_COUNT; q++) {
             f->fin[q][p] = GARBAGE;
             for (int r = 0; r < MAXR; r++) f->tc[q][p][r] = GARBAGE;
@@ -186,8 +187,8 @@ static void make_file_a(const char *path) {
     static fake_task t;
     fake_init(&t, "wm", WM_CONFIG, 0, 8, 5);
     for (int s = 0; s < 4; s++) {
-        fake_point(&t, s, 0.1, NAN, s + 1, s == 3 ? SUMMARY_PENDING : SUMMARY_DONE);
-        fake_point(&t, 4 + s, 0.0, NAN, s + 1, s == 3 ? SUMMARY_RUNNING : SUMMARY_DONE);
+        fake_point(&t, s, 0.1, NAN, s + 1, s == 3 ? RESULTS_PENDING : RESULTS_DONE);
+        fake_point(&t, 4 + s, 0.0, NAN, s + 1, s == 3 ? RESULTS_RUNNING : RESULTS_DONE);
     }
     const double one23[3] = {1, 2, 3}, four56[3] = {4, 5, 6}, ones[3] = {1, 1, 1};
     const double twos[3] = {2, 2, 2}, zeros[3] = {0, 0, 0};
@@ -217,12 +218,12 @@ static void make_file_a(const char *path) {
 static void make_file_b(const char *path) {
     static fake_task t;
     fake_init(&t, "wm", WM_CONFIG, 1, 10, 5);
-    fake_point(&t, 0, 0.1, 0.02, 1, SUMMARY_DONE);
-    fake_point(&t, 1, 0.1, 0.02, 2, SUMMARY_FAILED);
-    fake_point(&t, 2, 0.1, 0.0, 1, SUMMARY_PENDING);
-    fake_point(&t, 3, 0.1, 0.0, 2, SUMMARY_PENDING);
-    for (int s = 0; s < 3; s++) fake_point(&t, 4 + s, 0.0, 0.02, s + 1, SUMMARY_DONE);
-    for (int s = 0; s < 3; s++) fake_point(&t, 7 + s, 0.0, 0.0, s + 1, s == 2 ? SUMMARY_PENDING : SUMMARY_DONE);
+    fake_point(&t, 0, 0.1, 0.02, 1, RESULTS_DONE);
+    fake_point(&t, 1, 0.1, 0.02, 2, RESULTS_FAILED);
+    fake_point(&t, 2, 0.1, 0.0, 1, RESULTS_PENDING);
+    fake_point(&t, 3, 0.1, 0.0, 2, RESULTS_PENDING);
+    for (int s = 0; s < 3; s++) fake_point(&t, 4 + s, 0.0, 0.02, s + 1, RESULTS_DONE);
+    for (int s = 0; s < 3; s++) fake_point(&t, 7 + s, 0.0, 0.0, s + 1, s == 2 ? RESULTS_PENDING : RESULTS_DONE);
     fake_fin(&t, SQ_Q_COR, 0, 1, (const double[]){0.5});
     fake_fin(&t, SQ_Q_COR, 4, 3, (const double[]){1, 2, 3});
     fake_fin(&t, SQ_Q_COR, 7, 2, (const double[]){1, 2});
@@ -242,9 +243,9 @@ static void make_file_b(const char *path) {
 static void make_file_c(const char *path) {
     static fake_task s, w;
     fake_init(&s, "sep", SEP_CONFIG, 0, 8, 5);
-    for (int p = 0; p < 6; p++) fake_point(&s, p, 0.005, NAN, p + 1, p == 5 ? SUMMARY_PENDING : SUMMARY_DONE);
-    fake_point(&s, 6, 0.0, NAN, 1, SUMMARY_DONE);
-    fake_point(&s, 7, 0.0, NAN, 2, SUMMARY_DONE);
+    for (int p = 0; p < 6; p++) fake_point(&s, p, 0.005, NAN, p + 1, p == 5 ? RESULTS_PENDING : RESULTS_DONE);
+    fake_point(&s, 6, 0.0, NAN, 1, RESULTS_DONE);
+    fake_point(&s, 7, 0.0, NAN, 2, RESULTS_DONE);
     const double lin[5] = {0, 0.25, 0.5, 0.75, 1};
     fake_tc(&s, SQ_Q_COR, 0, (const double[]){0, 0.5, 1, 1, 1});
     fake_tc(&s, SQ_Q_COR, 1, (const double[]){0, 1, 1, 1, 1});
@@ -267,7 +268,7 @@ static void make_file_c(const char *path) {
     fake_fin(&s, SQ_Q_COR, 6, 2, (const double[]){0.01, 0.03});
     fake_init(&w, "wm", WM_CONFIG, 0, 3, 1);
     for (int p = 0; p < 3; p++) {
-        fake_point(&w, p, 0.1, NAN, p + 1, SUMMARY_DONE);
+        fake_point(&w, p, 0.1, NAN, p + 1, RESULTS_DONE);
         w.fin[SQ_Q_COR][p] = w.tc[SQ_Q_COR][p][0] = 0.1 * p;
         w.fin[SQ_Q_STR][p] = w.tc[SQ_Q_STR][p][0] = 0.2 * p;
     }

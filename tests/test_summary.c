@@ -31,6 +31,8 @@
  *   df_W = (va/na+vb/nb)²/((va/na)²/(na−1)+(vb/nb)²/(nb−1)), r → t = r√((n−2)/(1−r²)). */
 #include "check.h"
 #include "mimod/summary.h"
+#include "mimod/summary_plot.h"
+#include "mimod/summary_report.h"
 
 #include <dirent.h>
 #include <hdf5.h>
@@ -93,10 +95,10 @@ static void dset(hid_t g, const char *name, hid_t ftype, hid_t mtype, int rank,
 }
 
 static int status_of(int p) {
-    if (p == 4) return SUMMARY_RUNNING;  /* (0.1, 0.02, seed 5) */
-    if (p == 14) return SUMMARY_FAILED;  /* (0, 0.02, seed 5) */
-    if (p == 18) return SUMMARY_PENDING; /* (0, 0, seed 4) */
-    return SUMMARY_DONE;
+    if (p == 4) return RESULTS_RUNNING;  /* (0.1, 0.02, seed 5) */
+    if (p == 14) return RESULTS_FAILED;  /* (0, 0.02, seed 5) */
+    if (p == 18) return RESULTS_PENDING; /* (0, 0, seed 4) */
+    return RESULTS_DONE;
 }
 
 /* A small /sep group beside /wm: λ_I ∈ {0.005, 0} × seeds 1..3, λ_reg only in
@@ -124,7 +126,7 @@ static void write_sep(hid_t f) {
     for (int p = 0; p < SP; p++) {
         li[p] = p < 3 ? 0.005 : 0.0;
         seed[p] = p % 3 + 1;
-        status[p] = SUMMARY_DONE;
+        status[p] = RESULTS_DONE;
         fail_step[p] = -1;
     }
     hsize_t dP[1] = {SP}, dR[1] = {SR}, dPR[2] = {SP, SR}, dPNN[3] = {SP, SN, SN},
@@ -196,15 +198,15 @@ static int write_file(const char *path) {
     static double train[P * S], corr[P * N * N], uoc[P * N * O];
     static int64_t seed[P], fail_step[P], rstep[R];
     static int32_t status[P], communities[P * N];
-    static char reason[P][128];
+    static char reason[P][RESULTS_REASON_LEN];
     static float w_in[P * N * 4], w_rec[P * N * N], b[P * N], w_out[P * O * N], b_out[P * O];
     for (int p = 0; p < P; p++) {
         li[p] = LAMBDA_I[p / 10];
         lr[p] = LAMBDA_REG[(p / 5) % 2];
         seed[p] = p % 5 + 1;
         status[p] = status_of(p);
-        fail_step[p] = status[p] == SUMMARY_FAILED ? 42 : -1;
-        if (status[p] == SUMMARY_FAILED) snprintf(reason[p], 128, "NaN in the task loss");
+        fail_step[p] = status[p] == RESULTS_FAILED ? 42 : -1;
+        if (status[p] == RESULTS_FAILED) snprintf(reason[p], RESULTS_REASON_LEN, "NaN in the task loss");
         wall[p] = 1.0 + p;
     }
     hsize_t dP[1] = {P}, dR[1] = {R}, dPR[2] = {P, R}, dPRO[3] = {P, R, O}, dPO[2] = {P, O},
@@ -217,7 +219,7 @@ static int write_file(const char *path) {
     dset(g, "fail_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, fail_step);
     {
         hid_t ty = H5Tcopy(H5T_C_S1);
-        H5Tset_size(ty, 128);
+        H5Tset_size(ty, RESULTS_REASON_LEN);
         dset(g, "fail_reason", ty, ty, 1, dP, reason);
         H5Tclose(ty);
     }
@@ -232,8 +234,8 @@ static int write_file(const char *path) {
             /* Unfinished rows: NaN as the layout says, except the failed point,
              * which holds finite garbage so that a reader ignoring status fails. */
             double v = q == SQ_R2_MEAN ? NAN : final_value(q, p, li[p], lr[p]);
-            if (status[p] == SUMMARY_FAILED) v = 999.0;
-            else if (status[p] != SUMMARY_DONE) v = NAN;
+            if (status[p] == RESULTS_FAILED) v = 999.0;
+            else if (status[p] != RESULTS_DONE) v = NAN;
             fin[p] = v;
             for (int r = 0; r < R; r++) /* a ramp from 0 to the final value, with a wiggle */
                 tc[p * R + r] = v * (double)r / (R - 1) + 0.01 * sin(p + r) * (r < R - 1);

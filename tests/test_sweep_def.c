@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "mimod/cost.h"
 #include "mimod/sweep.h"
 
 static const char *tmp = "test_sweep_def.yaml";
@@ -126,10 +127,10 @@ int main(void) {
     mimod_config c;
     config_preset(&c, "paper", TASK_WM, &err);
     double per_sm = 12.0 * 40000 * 512 * 512 + 6.0 * 40000 * 40 * 512;
-    double wm = sweep_trial_flops(&c);
+    double wm = cost_trial_flops(&c);
     CHECK(wm > 11100 * per_sm && wm < 11100 * per_sm * 1.4, "WM paper trial %.3g FLOP", wm);
     config_preset(&c, "paper", TASK_SEP, &err);
-    double sep = sweep_trial_flops(&c);
+    double sep = cost_trial_flops(&c);
     CHECK(sep > 40100 * 1.1e11 && sep < 40100 * 1.5e11, "SEP paper trial %.3g FLOP", sep);
     CHECK(sep > wm, "SEP trials come first");
 

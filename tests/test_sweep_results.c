@@ -62,7 +62,7 @@ int main(void) {
                            .n_mm_steps = S, .record_step = rstep, .layout = &lay};
     results_meta meta = {"grid: {}\n", "00112233445566778899aabbccddeeff", 1, 0};
     results_file *f = NULL;
-    int rc = results_create(path, MPI_COMM_NULL, &meta, 1, &d, &f, &err);
+    int rc = results_create_serial(path, &meta, 1, &d, &f, &err);
     CHECK(rc == MIMOD_OK, "create: %s", err.msg);
     if (rc) return check_report("test_sweep_results");
 
@@ -170,9 +170,9 @@ int main(void) {
 
     /* refusing to overwrite; resuming with the same hash; another hash */
     f = NULL;
-    CHECK(results_create(path, MPI_COMM_NULL, &meta, 1, &d, &f, &err) == MIMOD_EINVAL &&
+    CHECK(results_create_serial(path, &meta, 1, &d, &f, &err) == MIMOD_EINVAL &&
               strstr(err.msg, "refusing"), "existing file refused: %s", err.msg);
-    rc = results_open_existing(path, MPI_COMM_NULL, &meta, 1, &d, &f, &err);
+    rc = results_open_existing_serial(path, &meta, 1, &d, &f, &err);
     CHECK(rc == MIMOD_OK, "resume: %s", err.msg);
     if (!rc) {
         CHECK(results_read_status(f, 0, st, &err) == MIMOD_OK && st[1] == 2, "status survives");
@@ -185,12 +185,12 @@ int main(void) {
     double coords2[P * 2] = {0, 0.0, 1, 0.0, 0, 0.2};
     d2.coords = coords2;
     d2.config_yaml = "task: wm\nn_units: 4\nlambda_reg: 0.05\n";
-    rc = results_open_existing(path, MPI_COMM_NULL, &other, 1, &d2, &f, &err);
+    rc = results_open_existing_serial(path, &other, 1, &d2, &f, &err);
     CHECK(rc == MIMOD_EINVAL, "another sweep refused");
     CHECK(strstr(err.msg, "lambda_I") && strstr(err.msg, "lambda_reg: 0.02") &&
               strstr(err.msg, "--new-output"), "message says what differs: %s", err.msg);
     meta.overwrite = 1;
-    rc = results_create(path, MPI_COMM_NULL, &meta, 1, &d, &f, &err);
+    rc = results_create_serial(path, &meta, 1, &d, &f, &err);
     CHECK(rc == MIMOD_OK, "overwrite when asked: %s", err.msg);
     if (!rc) {
         CHECK(results_read_status(f, 0, st, &err) == MIMOD_OK && st[1] == 0, "fresh file");

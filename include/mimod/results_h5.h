@@ -20,16 +20,14 @@
 #ifndef MIMOD_RESULTS_H5_H
 #define MIMOD_RESULTS_H5_H
 
-#include <mpi.h>
 #include <stdint.h>
 #include "mimod/common.h"
 #include "mimod/params.h"
+#include "mimod/schema.h"
 #include "mimod/trial.h"
 
-#define RESULTS_FORMAT_VERSION 1
-#define RESULTS_REASON_LEN 128 /* bytes of fail_reason, NUL included */
-
-enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
+/* Format version, status codes, the fail_reason length and the quantities'
+ * dataset names are those of schema.h. */
 
 /* One task group (/wm or /sep): its shapes and its grid. */
 typedef struct {
@@ -59,18 +57,31 @@ typedef struct {
 
 typedef struct results_file results_file;
 
-/* Collective. Creates the file, every group, dataset and attribute, fills
- * float rows with NaN and the rest with 0 (fail_step −1), flushes. */
-int results_create(const char *path, MPI_Comm comm, const results_meta *meta, int n_tasks,
-                   const results_task_desc *tasks, results_file **out, mimod_err *err);
+/* Serial (sec2 driver, no MPI). Creates the file, every group, dataset and
+ * attribute, fills float rows with NaN and the rest with 0 (fail_step −1),
+ * flushes. The MPI-IO versions (a communicator; collective) are declared
+ * below for code that includes <mpi.h> first: the sweep. */
+int results_create_serial(const char *path, const results_meta *meta, int n_tasks,
+                          const results_task_desc *tasks, results_file **out, mimod_err *err);
 
-/* Collective. Opens an existing file for resuming. If its sweep_hash differs
+/* Serial. Opens an existing file for resuming. If its sweep_hash differs
  * from meta->sweep_hash, or its groups/shapes do not match `tasks`, fails with
  * MIMOD_EINVAL and a message listing what differs (groups, axes, coordinates,
  * configuration keys). */
+int results_open_existing_serial(const char *path, const results_meta *meta, int n_tasks,
+                                 const results_task_desc *tasks, results_file **out,
+                                 mimod_err *err);
+
+#ifdef MPI_VERSION /* <mpi.h> was included first: the sweep's side */
+/* Collective over comm (MPI_COMM_NULL: serial, as results_create_serial). */
+int results_create(const char *path, MPI_Comm comm, const results_meta *meta, int n_tasks,
+                   const results_task_desc *tasks, results_file **out, mimod_err *err);
+/* Collective over comm. Opens an existing file for resuming (see
+ * results_open_existing_serial for what is checked). */
 int results_open_existing(const char *path, MPI_Comm comm, const results_meta *meta,
                           int n_tasks, const results_task_desc *tasks, results_file **out,
                           mimod_err *err);
+#endif
 
 /* Independent. One finished point: every dataset row, flush (serial driver),
  * then status = 2 (and flush). */

@@ -1,6 +1,6 @@
 /* sweep.h — a sweep definition (docs/sweep.md): which tasks, their base
  * configurations, the grid axes, and the Cartesian product of grid points per
- * task; plus the FLOP cost model of SPEC §8 used for ordering and estimates.
+ * task (the cost model used for ordering and estimates is cost.h).
  * Every error names file:line:column and the key. */
 #ifndef MIMOD_SWEEP_H
 #define MIMOD_SWEEP_H
@@ -55,9 +55,6 @@ int sweep_point_config(const sweep_def *s, int task, int point, mimod_config *ou
 
 /* "seed=3 lambda_I=0.1" (axis=value pairs of a point). */
 void sweep_point_label(const sweep_def *s, int task, int point, char *buf, size_t n);
-
-/* Estimated floating-point operations of one trial (SPEC §8). */
-double sweep_trial_flops(const mimod_config *c);
 
 /* MIMOD_OK if `path` can be created (its directory exists and is writable)
  * or, when it exists, is a writable file. */

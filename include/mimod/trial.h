@@ -7,24 +7,10 @@
 #include "mimod/common.h"
 #include "mimod/config.h"
 #include "mimod/params.h"
+#include "mimod/schema.h"
 
-/* Time-course quantities, one value per record point. Index into
- * trial_results.tc[q][record]. NaN where a quantity does not apply
- * (accuracy and d_in for SEP, r2_mean for WM). */
-enum {
-    TC_TASK_LOSS = 0, /* L_task on the evaluation batch */
-    TC_REG_LOSS,      /* L_reg (without λ_reg) */
-    TC_MI,            /* Î: the SM's estimate on the evaluation batch */
-    TC_ACCURACY,      /* WM sign accuracy */
-    TC_R2_MEAN,       /* SEP mean R² over the 6 outputs */
-    TC_Q_COR,
-    TC_Q_STR,
-    TC_D_COR,
-    TC_D_OUT,
-    TC_D_IN,
-    TC_COUNT
-};
-extern const char *const trial_tc_names[TC_COUNT]; /* "task_loss", "reg_loss", "mi", ... */
+/* The quantities of a record point (TC_*, trial_results.tc[q][record]) are
+ * those of the result schema (schema.h); NaN where a quantity does not apply. */
 
 typedef struct {
     int n_records;       /* capacity: config_n_records() */
@@ -51,14 +37,21 @@ typedef struct {
     void *user;
     /* After each record point. */
     void (*on_record)(void *user, const trial *t, int record);
-    /* Polled between steps: return non-zero to stop (trial_run returns MIMOD_EINTR
-     * after saving a checkpoint if a checkpoint path is set). */
+    /* Polled between steps: return non-zero to stop (trial_run returns MIMOD_EINTR,
+     * after calling checkpoint if it is set). */
     int (*should_stop)(void *user);
-    const char *checkpoint_path;  /* NULL: no checkpoints */
-    double checkpoint_seconds;    /* save every this many seconds of compute (≤0: config's) */
+    /* Called between steps every checkpoint_seconds of compute and when
+     * should_stop asks; a non-zero return ends trial_run with it. The engine
+     * does not know where or how a trial is kept (trial_runner.h saves it with
+     * trial_save_checkpoint). */
+    int (*checkpoint)(void *user, const trial *t, mimod_err *err);
+    double checkpoint_seconds;    /* this many seconds of compute (≤0: the config's) */
 } trial_hooks;
 
 int trial_create(const mimod_config *c, trial **out, mimod_err *err);
+/* The main model's weight layout for a configuration (what trial_mm_layout of
+ * a trial of it gives), without making the trial. */
+void trial_mm_layout_of(const mimod_config *c, mimod_layout *out);
 void trial_free(trial *t);
 
 /* Run (or continue) until the end. MIMOD_OK when finished; MIMOD_EINTR when

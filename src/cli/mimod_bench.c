@@ -11,6 +11,7 @@
 #include "../trial_internal.h"
 #include "mimod/blas.h"
 #include "mimod/config.h"
+#include "mimod/cost.h"
 
 static const char *usage =
     "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick] [--sm-steps K] [--mm-steps K]\n"
@@ -81,8 +82,8 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
         return 1;
     }
     size_t n = (size_t)t->L * t->B;
-    int H = c.sm_hidden, d = t->N;
-    double flops = 12.0 * n * H * H + 6.0 * n * d * H;
+    int H = c.sm_hidden;
+    double flops = cost_sm_update_flops(&c);
     double *data_s = calloc((size_t)n_sm, sizeof(double)), *upd_s = calloc((size_t)n_sm, sizeof(double));
     double *mm_s = calloc((size_t)n_mm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "mimod/config.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
+#include "mimod/trial_runner.h"
 
 static const char *usage =
     "usage: mimod-train [CONFIG.yaml] [--set KEY=VALUE]... -o TRIAL.h5 [options]\n"
@@ -37,19 +37,11 @@ static const char *usage =
     "\n"
     "Exit status: 0 done, 1 error, 2 trial diverged, 3 interrupted (resume with --checkpoint).\n";
 
-static volatile sig_atomic_t stop_requested;
-static void on_signal(int sig) {
-    (void)sig;
-    stop_requested = 1;
-}
-static int should_stop(void *user) {
-    (void)user;
-    return stop_requested;
-}
-
 typedef struct {
     double start;
     int quiet;
+    const char *yaml;     /* the trial's configuration, the file's sweep_yaml */
+    const char *out_path; /* where the result file goes */
 } progress;
 
 static void on_record(void *user, const trial *t, int j) {
@@ -70,6 +62,96 @@ static void on_record(void *user, const trial *t, int j) {
            (long long)step, c->n_mm_steps, r->tc[TC_TASK_LOSS][j], fig, figv, r->tc[TC_MI][j],
            r->tc[TC_Q_COR][j], r->tc[TC_Q_STR][j], r->tc[TC_D_COR][j], el, eta);
     fflush(stdout);
+}
+
+static void on_note(void *user, const char *msg) {
+    const progress *p = user;
+    if (!p->quiet) printf("%s\n", msg);
+}
+
+/* The result file is written whole under a temporary name, then renamed: it
+ * is complete or absent. (A diverged trial's reason is made by the writer.) */
+static int write_output(void *user, const trial *t, int64_t fail_step, const char *reason,
+                        mimod_err *err) {
+    (void)fail_step;
+    (void)reason;
+    const progress *p = user;
+    char tmp[PATH_MAX + 16];
+    snprintf(tmp, sizeof tmp, "%s.writing", p->out_path);
+    int rc = results_write_single_trial_ex(tmp, p->yaml, t, 1, err);
+    if (!rc && rename(tmp, p->out_path) != 0)
+        rc = mimod_errf(err, MIMOD_EIO, "rename %s -> %s: %s", tmp, p->out_path, strerror(errno));
+    if (rc) unlink(tmp);
+    return rc;
+}
+
+/* Before training: refuse an existing output (unless force), one that cannot
+ * be created, or a file system without room for it. */
+static int check_output(const char *output, const char *out_path, int force,
+                        const mimod_config *cfg, const char *yaml, mimod_err *err) {
+    struct stat st;
+    int existed = stat(out_path, &st) == 0;
+    if (!force && existed)
+        return mimod_errf(err, MIMOD_EINVAL, "%s exists; not overwriting it (use --force)", output);
+    FILE *probe = fopen(out_path, "ab");
+    if (!probe)
+        return mimod_errf(err, MIMOD_EIO, "cannot write the output file %s: %s", output,
+                          strerror(errno));
+    fclose(probe);
+    if (!existed) unlink(out_path); /* only a probe: the writer creates it */
+    results_desc_store store;
+    results_task_desc d;
+    if (results_desc_from_config(cfg, &d, &store, NULL) != MIMOD_OK) return MIMOD_OK;
+    d.n_points = 1;
+    d.n_axes = 3;
+    double bytes = results_file_bytes(1, &d, strlen(yaml));
+    results_desc_free(&store);
+    return results_check_space(out_path, bytes, err);
+}
+
+/* Run the trial (resuming from ckpt if it exists), write `output`, say what
+ * happened; returns the exit status. */
+static int train(const mimod_config *c, const char *yaml, const char *output, const char *out_path,
+                 const char *ckpt, int quiet) {
+    /* With a checkpoint, a signal saves it and stops (exit 3: rerun to resume).
+     * Without one there is nothing to save: the signal ends the program. */
+    if (ckpt) trial_runner_catch_signals();
+    char keep[PATH_MAX + 16];
+    snprintf(keep, sizeof keep, "%s.ckpt", out_path);
+    progress prog = {mimod_now(), quiet, yaml, out_path};
+    trial_runner runner = {.checkpoint = ckpt, .keep_path = ckpt ? ckpt : keep, .user = &prog,
+                           .on_record = on_record, .on_note = on_note, .write = write_output};
+    if (!quiet)
+        printf("mimod-train: task %s, preset %s, seed %llu, N=%d, %d MM steps, lambda_I=%g, "
+               "lambda_reg=%g (%s build)\n",
+               c->task == TASK_WM ? "wm" : "sep", c->preset, (unsigned long long)c->seed,
+               c->n_units, c->n_mm_steps, c->lambda_I, c->lambda_reg, MIMOD_REAL_NAME);
+    if (!quiet) printf("mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
+    else if (mimod_blas_slow()) fprintf(stderr, "mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
+    fflush(stdout);
+    run_result res;
+    run_outcome o = trial_runner_run(c, &runner, &res);
+    int status = trial_runner_exit_status(o);
+    if (o == RUN_STOPPED)
+        fprintf(stderr, "mimod-train: %s%s\n", res.cause.msg,
+                ckpt ? "; checkpoint saved, rerun the same command to resume" : "");
+    else if (o != RUN_DONE && !(o == RUN_WRITE_FAILED && res.finished_trained))
+        fprintf(stderr, "mimod-train: %s\n", res.cause.msg);
+    if (o == RUN_WRITE_FAILED) {
+        fprintf(stderr, "mimod-train: writing %s failed: %s\n", output, res.write_err.msg);
+        /* the trained trial is kept: the rerun writes it without training again */
+        if (res.kept)
+            fprintf(stderr, "mimod-train: the %s trial is kept in the checkpoint %s: once the "
+                    "cause is fixed, rerun the same command%s%s; it writes %s without training "
+                    "again\n", res.finished_trained ? "finished" : "diverged", res.kept_path,
+                    ckpt ? "" : " with --checkpoint ", ckpt ? "" : res.kept_path, output);
+        else
+            fprintf(stderr, "mimod-train: saving the trial to %s failed too (%s): it is lost\n",
+                    res.kept_path, res.keep_err.msg);
+    } else if (o == RUN_DONE && !quiet) {
+        printf("done in %.1fs: I_n %.3f; results in %s\n", res.wall_seconds, res.i_n, output);
+    }
+    return status;
 }
 
 int main(int argc, char **argv) {
@@ -153,120 +235,13 @@ int main(int argc, char **argv) {
         free(yaml);
         return 1;
     }
-    struct stat st;
-    int existed = stat(out_path, &st) == 0;
-    if (!force && existed) {
-        fprintf(stderr, "mimod-train: %s exists; not overwriting it (use --force)\n", output);
-        free(yaml);
-        return 1;
-    }
-    /* fail before training if the output cannot be created, or its file system has no room */
-    {
-        FILE *probe = fopen(out_path, "ab");
-        if (!probe) {
-            fprintf(stderr, "mimod-train: cannot write the output file %s: %s\n", output, strerror(errno));
-            free(yaml);
-            return 1;
-        }
-        fclose(probe);
-        if (!existed) unlink(out_path); /* only a probe: the writer creates it */
-        results_desc_store store;
-        results_task_desc d;
-        if (results_desc_from_config(&cfg, &d, &store, &err) == MIMOD_OK) {
-            d.n_points = 1;
-            d.n_axes = 3;
-            double bytes = results_file_bytes(1, &d, strlen(yaml));
-            results_desc_free(&store);
-            if (results_check_space(out_path, bytes, &err)) {
-                fprintf(stderr, "mimod-train: %s\n", err.msg);
-                free(yaml);
-                return 1;
-            }
-        }
-    }
-
-    trial *t = NULL;
-    if (trial_create(&cfg, &t, &err)) {
+    if (check_output(output, out_path, force, &cfg, yaml, &err)) {
         fprintf(stderr, "mimod-train: %s\n", err.msg);
         free(yaml);
         return 1;
     }
-    if (ckpt && access(ckpt, F_OK) == 0) {
-        if (trial_load_checkpoint(t, ckpt, &err)) {
-            fprintf(stderr, "mimod-train: %s\n", err.msg);
-            trial_free(t);
-            free(yaml);
-            return 1;
-        }
-        if (!quiet)
-            printf("resuming from %s at MM step %lld\n", ckpt, (long long)trial_mm_step(t));
-    }
-    /* With a checkpoint, a signal saves it and stops (exit 3: rerun to resume).
-     * Without one there is nothing to save: the signal ends the program. */
-    if (ckpt) {
-        struct sigaction sa;
-        memset(&sa, 0, sizeof sa);
-        sa.sa_handler = on_signal;
-        sigaction(SIGTERM, &sa, NULL);
-        sigaction(SIGINT, &sa, NULL);
-        sigaction(SIGUSR1, &sa, NULL);
-    }
 
-    progress prog = {mimod_now(), quiet};
-    trial_hooks hooks = {.user = &prog, .on_record = on_record, .should_stop = should_stop,
-                         .checkpoint_path = ckpt};
-    if (!quiet)
-        printf("mimod-train: task %s, preset %s, seed %llu, N=%d, %d MM steps, lambda_I=%g, "
-               "lambda_reg=%g (%s build)\n",
-               cfg.task == TASK_WM ? "wm" : "sep", cfg.preset, (unsigned long long)cfg.seed,
-               cfg.n_units, cfg.n_mm_steps, cfg.lambda_I, cfg.lambda_reg, MIMOD_REAL_NAME);
-    if (!quiet) printf("mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
-    else if (mimod_blas_slow()) fprintf(stderr, "mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
-    int rc = trial_run(t, &hooks, &err);
-    int status = 0;
-    if (rc == MIMOD_EINTR) {
-        fprintf(stderr, "mimod-train: %s%s\n", err.msg,
-                ckpt ? "; checkpoint saved, rerun the same command to resume" : "");
-        status = 3;
-    } else if (rc == MIMOD_EDIVERGED) {
-        fprintf(stderr, "mimod-train: %s\n", err.msg);
-        status = 2;
-    } else if (rc) {
-        fprintf(stderr, "mimod-train: %s\n", err.msg);
-        status = 1;
-    }
-    if (status == 0 || status == 2) {
-        /* written whole under a temporary name, then renamed: the output is
-         * complete or absent */
-        char tmp[PATH_MAX + 16];
-        snprintf(tmp, sizeof tmp, "%s.writing", out_path);
-        int wrc = results_write_single_trial_ex(tmp, yaml, t, 1, &err);
-        if (!wrc && rename(tmp, out_path) != 0)
-            wrc = mimod_errf(&err, MIMOD_EIO, "rename %s -> %s: %s", tmp, out_path, strerror(errno));
-        if (wrc) {
-            unlink(tmp);
-            fprintf(stderr, "mimod-train: writing %s failed: %s\n", output, err.msg);
-            /* keep the trained trial: the rerun writes it without training again */
-            char keep[PATH_MAX + 16];
-            snprintf(keep, sizeof keep, "%s.ckpt", out_path);
-            const char *kp = ckpt ? ckpt : keep;
-            mimod_err cerr = {0};
-            if (trial_save_checkpoint(t, kp, &cerr) == MIMOD_OK)
-                fprintf(stderr, "mimod-train: the %s trial is kept in the checkpoint %s: once the "
-                        "cause is fixed, rerun the same command%s%s; it writes %s without training "
-                        "again\n", status == 0 ? "finished" : "diverged", kp,
-                        ckpt ? "" : " with --checkpoint ", ckpt ? "" : kp, output);
-            else
-                fprintf(stderr, "mimod-train: saving the trial to %s failed too (%s): it is lost\n",
-                        kp, cerr.msg);
-            status = 1;
-        } else if (!quiet) {
-            const trial_results *r = trial_get_results(t);
-            if (status == 0)
-                printf("done in %.1fs: I_n %.3f; results in %s\n", r->wall_seconds, r->i_n, output);
-        }
-    }
-    trial_free(t);
+    int status = train(&cfg, yaml, output, out_path, ckpt, quiet);
     free(yaml);
     return status;
 }

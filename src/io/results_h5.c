@@ -4,6 +4,7 @@
  * raw data only and may be made independently by any MPI rank. This file
  * needs no part of the trial engine at link time (results_trial.c adapts a
  * trial to results_write_point_data). */
+#include <mpi.h> /* first: results_h5.h then declares the MPI-IO functions */
 #include "mimod/results_h5.h"
 
 #include <errno.h>
@@ -20,11 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Dataset names; the first TC_COUNT follow trial.h's TC_* order. */
-static const char *const tc_names[TC_COUNT] = {
-    "task_loss", "reg_loss", "mi", "accuracy", "r2_mean",
-    "q_cor", "q_str", "d_cor", "d_out", "d_in",
-};
+#include "mimod/h5_cause.h"
 
 typedef struct {
     hid_t group;
@@ -33,7 +30,7 @@ typedef struct {
     hid_t status, fail_step, fail_reason, wall;
     hid_t tc[TC_COUNT], tc_r2;
     hid_t train_loss, train_mi;
-    hid_t fin[TC_COUNT], fin_i_n, fin_r2, fin_comm, fin_corr, fin_uoc;
+    hid_t fin[Q_COUNT], fin_r2, fin_comm, fin_corr, fin_uoc;
     int n_w;
     hid_t w[MIMOD_MAX_TENSORS];
     int w_rows[MIMOD_MAX_TENSORS], w_cols[MIMOD_MAX_TENSORS];
@@ -63,29 +60,11 @@ void results_hash_text(const char *text, char out[33]) {
     snprintf(out, 33, "%016llx%016llx", (unsigned long long)a, (unsigned long long)b);
 }
 
-/* The cause of the last HDF5 failure (the system's error message of its file
- * driver, e.g. "No space left on device"), noted right after the failing call:
- * any later HDF5 call clears the error stack. */
+/* The cause of the last HDF5 failure (h5_cause.h), noted right after the
+ * failing call: any later HDF5 call clears the error stack. */
 static char h5_cause[160];
 
-static herr_t find_cause(unsigned n, const H5E_error2_t *e, void *user) {
-    (void)n;
-    (void)user;
-    const char *m = e->desc ? strstr(e->desc, "error message = '") : NULL;
-    if (m && !h5_cause[0]) {
-        m += strlen("error message = '");
-        size_t len = strcspn(m, "'");
-        if (len >= sizeof h5_cause) len = sizeof h5_cause - 1;
-        memcpy(h5_cause, m, len);
-        h5_cause[len] = '\0';
-    }
-    return 0;
-}
-
-static void note_cause(void) {
-    h5_cause[0] = '\0';
-    H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, find_cause, NULL);
-}
+static void note_cause(void) { h5_note_cause(h5_cause, sizeof h5_cause); }
 
 static int h5fail(mimod_err *err, const char *what, const char *name) {
     int rc = mimod_errf(err, MIMOD_EIO, "HDF5: %s '%s' failed%s%s", what, name ? name : "",
@@ -196,7 +175,15 @@ static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, con
     if (rc < 0) note_cause();
     H5Sclose(mspace);
     H5Sclose(fspace);
-    return rc < 0 ? h5fail(err, "write row of", "dataset") : MIMOD_OK;
+    if (rc >= 0) return MIMOD_OK;
+    /* name the dataset (its path in the file) and the file */
+    char dname[256] = "?", fname[PATH_MAX] = "?";
+    if (H5Iget_name(ds, dname, sizeof dname) < 0) snprintf(dname, sizeof dname, "?");
+    if (H5Fget_name(ds, fname, sizeof fname) < 0) snprintf(fname, sizeof fname, "?");
+    int code = mimod_errf(err, MIMOD_EIO, "HDF5: write row %d of '%s' in %s failed%s%s", point,
+                          dname, fname, h5_cause[0] ? ": " : "", h5_cause);
+    h5_cause[0] = '\0';
+    return code;
 }
 
 static void flush_if_serial(results_file *f) {
@@ -299,15 +286,18 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
     DS(h->wall, "wall_seconds", H5T_IEEE_F64LE, 1, &nan, P);
     char name[300];
     for (int q = 0; q < TC_COUNT; q++) {
-        snprintf(name, sizeof name, "timecourse/%s", tc_names[q]);
+        snprintf(name, sizeof name, "timecourse/%s", schema_quantities[q].name);
         DS(h->tc[q], name, H5T_IEEE_F64LE, 2, &nan, P, R);
-        snprintf(name, sizeof name, "final/%s", tc_names[q]);
+        snprintf(name, sizeof name, "final/%s", schema_quantities[q].name);
         DS(h->fin[q], name, H5T_IEEE_F64LE, 1, &nan, P);
     }
     DS(h->tc_r2, "timecourse/r2", H5T_IEEE_F64LE, 3, &nan, P, R, O);
     DS(h->train_loss, "train/task_loss", H5T_IEEE_F64LE, 2, &nan, P, S);
     DS(h->train_mi, "train/mi", H5T_IEEE_F64LE, 2, &nan, P, S);
-    DS(h->fin_i_n, "final/i_n", H5T_IEEE_F64LE, 1, &nan, P);
+    for (int q = TC_COUNT; q < Q_COUNT; q++) { /* final values without a time course */
+        snprintf(name, sizeof name, "final/%s", schema_quantities[q].name);
+        DS(h->fin[q], name, H5T_IEEE_F64LE, 1, &nan, P);
+    }
     DS(h->fin_r2, "final/r2", H5T_IEEE_F64LE, 2, &nan, P, O);
     DS(h->fin_comm, "final/communities", H5T_STD_I32LE, 2, &zero32, P, N);
     DS(h->fin_corr, "final/corr", H5T_IEEE_F64LE, 3, &nan, P, N, N);
@@ -336,14 +326,14 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
 
 static void task_close(task_handles *h) {
     hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->tc_r2,
-                    &h->train_loss, &h->train_mi, &h->fin_i_n, &h->fin_r2, &h->fin_comm,
+                    &h->train_loss, &h->train_mi, &h->fin_r2, &h->fin_comm,
                     &h->fin_corr, &h->fin_uoc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (*all[i] > 0) H5Dclose(*all[i]);
-    for (int q = 0; q < TC_COUNT; q++) {
+    for (int q = 0; q < TC_COUNT; q++)
         if (h->tc[q] > 0) H5Dclose(h->tc[q]);
+    for (int q = 0; q < Q_COUNT; q++)
         if (h->fin[q] > 0) H5Dclose(h->fin[q]);
-    }
     for (int i = 0; i < h->n_w; i++)
         if (h->w[i] > 0) H5Dclose(h->w[i]);
     if (h->group > 0) H5Gclose(h->group);
@@ -355,7 +345,7 @@ static void task_close(task_handles *h) {
 /* ------------------------------------------------------------ open / close */
 
 static int file_alloc(MPI_Comm comm, int n_tasks, results_file **out, mimod_err *err) {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL); /* our messages, not HDF5's stack dumps */
+    h5_quiet(); /* our messages (with HDF5's cause), not HDF5's stack dumps */
     results_file *f = calloc(1, sizeof *f);
     if (!f) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
     f->t = calloc((size_t)(n_tasks > 0 ? n_tasks : 1), sizeof *f->t);
@@ -615,6 +605,17 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
 #undef ADD
 }
 
+int results_create_serial(const char *path, const results_meta *meta, int n_tasks,
+                          const results_task_desc *tasks, results_file **out, mimod_err *err) {
+    return results_create(path, MPI_COMM_NULL, meta, n_tasks, tasks, out, err);
+}
+
+int results_open_existing_serial(const char *path, const results_meta *meta, int n_tasks,
+                                 const results_task_desc *tasks, results_file **out,
+                                 mimod_err *err) {
+    return results_open_existing(path, MPI_COMM_NULL, meta, n_tasks, tasks, out, err);
+}
+
 int results_open_existing(const char *path, MPI_Comm comm, const results_meta *meta,
                           int n_tasks, const results_task_desc *tasks, results_file **out,
                           mimod_err *err) {
@@ -734,7 +735,7 @@ int results_write_point_data(results_file *f, int task, int point, const results
         for (int q = 0; q < TC_COUNT; q++)
             if ((rc = ds_write_row(f, h->fin[q], H5T_NATIVE_DOUBLE, point, &res->tc[q][last], err)))
                 return rc;
-        if ((rc = ds_write_row(f, h->fin_i_n, H5T_NATIVE_DOUBLE, point, &res->i_n, err))) return rc;
+        if ((rc = ds_write_row(f, h->fin[Q_I_N], H5T_NATIVE_DOUBLE, point, &res->i_n, err))) return rc;
         for (int o = 0; o < h->O; o++) row[o] = res->r2 ? res->r2[last * h->O + o] : NAN;
         if ((rc = ds_write_row(f, h->fin_r2, H5T_NATIVE_DOUBLE, point, row, err))) return rc;
         if (res->communities) {

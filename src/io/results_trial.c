@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "mimod/config.h"
-#include "mimod/models.h"
 
 int results_desc_from_config(const mimod_config *c, results_task_desc *d, results_desc_store *store,
                              mimod_err *err) {
@@ -26,14 +25,8 @@ int results_desc_from_config(const mimod_config *c, results_task_desc *d, result
         int64_t s = (int64_t)r * c->record_every;
         store->record_step[r] = s < c->n_mm_steps ? s : c->n_mm_steps;
     }
-    if (c->task == TASK_WM) {
-        leaky_dims ld = {c->n_units, config_n_in(c), config_n_out(c), c->alpha, c->noise_inside};
-        leaky_layout(&ld, c->out_l2_factor, &store->layout);
-    } else {
-        gru_dims gd = {c->n_units, config_n_in(c), config_n_out(c), c->gru_reset_after};
-        gru_layout(&gd, c->out_l2_factor, &store->layout);
-    }
-    d->name = c->task == TASK_WM ? "wm" : "sep";
+    trial_mm_layout_of(c, &store->layout);
+    d->name = schema_task_names[c->task == TASK_WM ? 0 : 1];
     d->config_yaml = store->config_yaml;
     d->preset = c->preset;
     d->n_records = R;
@@ -93,7 +86,7 @@ int results_write_single_trial_ex(const char *path, const char *yaml_text, const
     results_hash_text(store.config_yaml, hash);
     results_meta meta = {yaml_text ? yaml_text : store.config_yaml, hash, 1, overwrite};
     results_file *f = NULL;
-    rc = results_create(path, MPI_COMM_NULL, &meta, 1, &d, &f, err);
+    rc = results_create_serial(path, &meta, 1, &d, &f, err);
     if (!rc) {
         if (trial_finished(t)) {
             rc = results_write_point(f, 0, 0, t, err);

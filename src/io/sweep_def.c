@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <yaml.h>
 #include "mimod/results_h5.h"
+#include "mimod/text.h"
 #include "mimod/trial.h"
 
 static const char *const top_keys[] = {"description", "output", "preset", "tasks", "overrides",
@@ -58,37 +59,13 @@ static const char *type_name(const yaml_node_t *n) {
            : n->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping";
 }
 
-/* Edit distance, for "did you mean" hints. */
-static int edit_distance(const char *a, const char *b) {
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int d[64][64];
-    for (int i = 0; i <= la; i++) d[i][0] = i;
-    for (int j = 0; j <= lb; j++) d[0][j] = j;
-    for (int i = 1; i <= la; i++)
-        for (int j = 1; j <= lb; j++) {
-            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
 /* " (did you mean 'x'?)" or "" into buf; candidates: config keys (and top keys if top). */
 static void suggest(const char *key, int top, char *buf, size_t cap) {
-    const char *best = NULL;
-    int best_d = 99;
     int n = config_n_keys();
-    for (int i = 0; i < n + (top ? N_TOP_KEYS : 0); i++) {
-        const char *k = i < n ? config_key_name(i) : top_keys[i - n];
-        if (strcmp(k, key) == 0) continue; /* "did you mean" the same word is no help */
-        int dist = edit_distance(key, k);
-        if (dist < best_d) { best_d = dist; best = k; }
-    }
-    int limit = (int)strlen(key) / 3 + 1;
-    if (best && best_d <= (limit > 3 ? 3 : limit)) snprintf(buf, cap, " (did you mean '%s'?)", best);
-    else buf[0] = '\0';
+    const char *names[n + N_TOP_KEYS];
+    for (int i = 0; i < n; i++) names[i] = config_key_name(i);
+    for (int i = 0; i < N_TOP_KEYS; i++) names[n + i] = top_keys[i];
+    mimod_suggest(key, names, n + (top ? N_TOP_KEYS : 0), buf, cap);
 }
 
 static int parse_task_name(const ctx *x, const yaml_node_t *n, mimod_task_kind *k) {
@@ -382,60 +359,11 @@ void sweep_free(sweep_def *s) {
 
 /* The whole sweep file, which must be a regular text file of at most SWEEP_MAX_BYTES. */
 static char *read_file(const char *path, mimod_err *err) {
-    /* O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below) */
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-    if (fd < 0) {
-        mimod_errf(err, MIMOD_EIO, "%s: cannot open: %s", path, strerror(errno));
-        return NULL;
-    }
-    struct stat st;
-    if (fstat(fd, &st) != 0) {
-        mimod_errf(err, MIMOD_EIO, "%s: cannot read: %s", path, strerror(errno));
-        close(fd);
-        return NULL;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        const char *kind = S_ISDIR(st.st_mode) ? "a directory" : S_ISCHR(st.st_mode) ? "a character device"
-                         : S_ISBLK(st.st_mode) ? "a block device" : S_ISFIFO(st.st_mode) ? "a pipe"
-                         : S_ISSOCK(st.st_mode) ? "a socket" : "not a regular file";
-        mimod_errf(err, MIMOD_EIO, "%s: cannot read: it is %s, not a sweep file (YAML text)", path,
-                   kind);
-        close(fd);
-        return NULL;
-    }
-    if (st.st_size > SWEEP_MAX_BYTES) {
-        mimod_errf(err, MIMOD_EINVAL, "%s:1:1: the sweep file has %lld bytes; at most %d are "
-                   "allowed (it is stored whole in the result file, root attribute sweep_yaml)",
-                   path, (long long)st.st_size, SWEEP_MAX_BYTES);
-        close(fd);
-        return NULL;
-    }
-    char *text = malloc((size_t)SWEEP_MAX_BYTES + 2);
+    char *text = NULL;
     size_t n = 0;
-    while (text && n < (size_t)SWEEP_MAX_BYTES + 1) {
-        ssize_t got = read(fd, text + n, (size_t)SWEEP_MAX_BYTES + 1 - n);
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) {
-            mimod_errf(err, MIMOD_EIO, "%s: cannot read: %s", path, strerror(errno));
-            free(text);
-            close(fd);
-            return NULL;
-        }
-        if (got == 0) break;
-        n += (size_t)got;
-    }
-    close(fd);
-    if (!text) {
-        mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    if (mimod_read_text_file(path, SWEEP_MAX_BYTES, "sweep file", " (it is stored whole in the "
+                             "result file, root attribute sweep_yaml)", &text, &n, err))
         return NULL;
-    }
-    if (n > SWEEP_MAX_BYTES) {
-        free(text);
-        mimod_errf(err, MIMOD_EINVAL, "%s:1:1: the sweep file has more than %d bytes (it is stored "
-                   "whole in the result file, root attribute sweep_yaml)", path, SWEEP_MAX_BYTES);
-        return NULL;
-    }
-    text[n] = '\0';
     /* a NUL byte would cut the text short unseen: not a text file */
     size_t line = 1, col = 1;
     for (size_t i = 0; i < n; i++) {
@@ -883,21 +811,6 @@ done:
     yaml_document_delete(&doc);
     if (rc) sweep_free(s);
     return rc;
-}
-
-double sweep_trial_flops(const mimod_config *c) {
-    double B = c->batch, L = config_learned_len(c), N = c->n_units, H = c->sm_hidden;
-    double n = B * L, d = N; /* d1 + d2 = N */
-    double mine = 12.0 * n * H * H + 6.0 * n * d * H;
-    /* the MM forward that produces an SM batch */
-    double steps = L + (c->task == TASK_WM ? c->transient : 0);
-    double mm_fwd = c->task == TASK_WM ? 2.0 * B * N * (N + config_n_in(c)) * steps
-                                       : 2.0 * B * 3.0 * N * (config_n_in(c) + N) * steps;
-    double sm_step = mine + mm_fwd;
-    /* MM step: forward + backward of the MM (~3 passes) plus the MI term */
-    double mm_step = 3.0 * mm_fwd + mine;
-    double n_sm = (double)c->n_sm_pre + (double)c->n_mm_steps * c->n_sm_per_mm;
-    return n_sm * sm_step + (double)c->n_mm_steps * mm_step;
 }
 
 int sweep_check_output(const char *path, mimod_err *err) {

@@ -8,7 +8,7 @@
  * conditions, too few finished trials, zero variance, a quantity the task has
  * not got, a missing task group, a time course of one record) is the verdict
  * "not testable" with its reason, and no p value is made up. */
-#include "mimod/summary.h"
+#include "mimod/summary_claims.h"
 
 #include <errno.h>
 #include <math.h>
@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <yaml.h>
+
+#include "mimod/text.h"
 
 const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
     "greater", "less", "no_difference", "value", "rate", "uncorrelated", "paired_greater",
@@ -101,38 +103,8 @@ static const char *type_name(const yaml_node_t *n) {
 
 static yaml_node_t *node(const ctx *x, int id) { return yaml_document_get_node(x->doc, id); }
 
-/* Edit distance, for "did you mean" hints. */
-static int edit_distance(const char *a, const char *b) {
-    int la = (int)strlen(a), lb = (int)strlen(b);
-    if (la > 63 || lb > 63) return 99;
-    int d[64][64];
-    for (int i = 0; i <= la; i++) d[i][0] = i;
-    for (int j = 0; j <= lb; j++) d[0][j] = j;
-    for (int i = 1; i <= la; i++)
-        for (int j = 1; j <= lb; j++) {
-            int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-            if (d[i - 1][j] + 1 < c) c = d[i - 1][j] + 1;
-            if (d[i][j - 1] + 1 < c) c = d[i][j - 1] + 1;
-            d[i][j] = c;
-        }
-    return d[la][lb];
-}
-
-/* " (did you mean 'x'?)" or "" into buf. */
-static void suggest(const char *word, const char *const *names, int n, char *buf, size_t cap) {
-    const char *best = NULL;
-    int best_d = 99;
-    for (int i = 0; i < n; i++) {
-        int dist = edit_distance(word, names[i]);
-        if (dist < best_d) {
-            best_d = dist;
-            best = names[i];
-        }
-    }
-    int limit = (int)strlen(word) / 3 + 1;
-    if (best && best_d <= (limit > 3 ? 3 : limit)) snprintf(buf, cap, " (did you mean '%s'?)", best);
-    else buf[0] = '\0';
-}
+/* A claims file is read whole; it is a page of YAML. */
+#define CLAIMS_MAX_BYTES ((size_t)16 << 20)
 
 /* "a, b, c" into buf. */
 static void join(const char *const *names, int n, char *buf, size_t cap) {
@@ -160,7 +132,7 @@ static int read_mapping(const ctx *x, const yaml_node_t *map, const char *const 
             if (strcmp(key, names[i]) == 0) found = i;
         if (found < 0) {
             char hint[96], all[400];
-            suggest(key, names, n, hint, sizeof hint);
+            mimod_suggest(key, names, n, hint, sizeof hint);
             join(names, n, all, sizeof all);
             return fail_at(x, k, "%s: unknown key '%s'%s; known keys: %s", what, key, hint, all);
         }
@@ -208,13 +180,15 @@ static int get_quantity(const ctx *x, const yaml_node_t *v, const char *key, int
     const char *s = scalar(v);
     if (!s) return fail_at(x, v, "%s: expected a quantity name, got %s", key, type_name(v));
     for (int i = 0; i < SQ_COUNT; i++)
-        if (strcmp(s, summary_quantity_names[i]) == 0) {
+        if (strcmp(s, summary_quantity_name(i)) == 0) {
             *q = i;
             return MIMOD_OK;
         }
     char hint[96], all[200];
-    suggest(s, summary_quantity_names, SQ_COUNT, hint, sizeof hint);
-    join(summary_quantity_names, SQ_COUNT, all, sizeof all);
+    const char *names[SQ_COUNT];
+    for (int i = 0; i < SQ_COUNT; i++) names[i] = summary_quantity_name(i);
+    mimod_suggest(s, names, SQ_COUNT, hint, sizeof hint);
+    join(names, SQ_COUNT, all, sizeof all);
     return fail_at(x, v, "%s: unknown quantity '%s'%s; quantities: %s", key, s, hint, all);
 }
 
@@ -282,7 +256,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         if (strcmp(kind, summary_claim_kind_names[i]) == 0) kind_i = i;
     if (kind_i < 0) {
         char hint[96], all[200];
-        suggest(kind, summary_claim_kind_names, SUMMARY_CLAIM_N_KINDS, hint, sizeof hint);
+        mimod_suggest(kind, summary_claim_kind_names, SUMMARY_CLAIM_N_KINDS, hint, sizeof hint);
         join(summary_claim_kind_names, SUMMARY_CLAIM_N_KINDS, all, sizeof all);
         return fail_at(x, v[KEY_KIND], "%s: unknown kind '%s'%s; kinds: %s", what, kind, hint, all);
     }
@@ -318,7 +292,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     } else if (task) {
         static const char *const tasks[2] = {"wm", "sep"};
         char hint[96];
-        suggest(task, tasks, 2, hint, sizeof hint);
+        mimod_suggest(task, tasks, 2, hint, sizeof hint);
         return fail_at(x, v[KEY_TASK], "task: unknown task '%s'%s; tasks: wm, sep", task, hint);
     } else {
         return fail_at(x, v[KEY_TASK], "task: expected wm or sep, got %s", type_name(v[KEY_TASK]));
@@ -455,36 +429,15 @@ done:
 
 int summary_claims_load(const char *path, summary_claims *cs, mimod_err *err) {
     memset(cs, 0, sizeof *cs);
-    FILE *f = fopen(path, "rb");
-    if (!f) return mimod_errf(err, MIMOD_EIO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *text = malloc(cap);
-    while (text) {
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (len + 1 < cap) break;
-        char *grown = realloc(text, cap * 2);
-        if (!grown) {
-            free(text);
-            text = NULL;
-            break;
-        }
-        text = grown;
-        cap *= 2;
-    }
-    int read_error = ferror(f);
-    fclose(f);
-    if (!text) return mimod_errf(err, MIMOD_ENOMEM, "%s: out of memory", path);
-    if (read_error) {
-        free(text);
-        return mimod_errf(err, MIMOD_EIO, "%s: read error", path);
-    }
-    text[len] = '\0';
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mimod_read_text_file(path, CLAIMS_MAX_BYTES, "claims file", NULL, &text, &len, err);
+    if (rc) return rc;
     if (strlen(text) != len) {
         free(text);
         return mimod_errf(err, MIMOD_EINVAL, "%s: contains a NUL byte: not a YAML text file", path);
     }
-    int rc = summary_claims_parse(path, text, cs, err);
+    rc = summary_claims_parse(path, text, cs, err);
     free(text);
     return rc;
 }
@@ -621,7 +574,7 @@ static void too_few(summary_claim_result *r, const char *who, int need, int have
 
 static int quantity_missing(const summary_claim *c, int q, summary_claim_result *r) {
     if (q >= 0 && !summary_quantity_in_task(q, c->is_wm)) {
-        note(r, "the %s task has no %s", c->task, summary_quantity_names[q]);
+        note(r, "the %s task has no %s", c->task, summary_quantity_name(q));
         return 1;
     }
     return 0;
@@ -658,7 +611,7 @@ static void check_two_sample(const summary_claim *c, const summary_analysis *a,
         return;
     }
     const summary_condition *A = &a->conditions[ca], *B = &a->conditions[cb];
-    const char *qn = summary_quantity_names[c->quantity];
+    const char *qn = summary_quantity_name(c->quantity);
     int na = gather(t, c->quantity, A, bufa), nb = gather(t, c->quantity, B, bufb);
     summary_ttest_result res;
     int rc = summary_ttest(bufa, na, bufb, nb, 0, &res, NULL);
@@ -718,7 +671,7 @@ static void check_value(const summary_claim *c, const summary_analysis *a, int c
     r->sd_b = c->paper_sd;
     fmt_mean_sd_n(r->ours, sizeof r->ours, mean, sd, n);
     if (n < 2) {
-        too_few(r, "the condition", 2, n, C->n_points, summary_quantity_names[c->quantity]);
+        too_few(r, "the condition", 2, n, C->n_points, summary_quantity_name(c->quantity));
         return;
     }
     summary_ttest_result res;
@@ -748,7 +701,7 @@ static void check_rate(const summary_claim *c, const summary_analysis *a, int co
     for (int i = 0; i < n; i++) k += buf[i] > c->above;
     r->n_a = n;
     r->k = k;
-    const char *qn = summary_quantity_names[c->quantity];
+    const char *qn = summary_quantity_name(c->quantity);
     snprintf(r->ours, sizeof r->ours, "%d/%d with %s > %g", k, n, qn, c->above);
     if (n < 2) {
         too_few(r, "the condition", 2, n, C->n_points, qn);
@@ -778,7 +731,7 @@ static void check_uncorrelated(const summary_claim *c, const summary_analysis *a
         n++;
     }
     r->n_a = n;
-    const char *xn = summary_quantity_names[c->x], *yn = summary_quantity_names[c->y];
+    const char *xn = summary_quantity_name(c->x), *yn = summary_quantity_name(c->y);
     char what[96];
     snprintf(what, sizeof what, "both %s and %s", xn, yn);
     snprintf(r->ours, sizeof r->ours, "n=%d", n);
@@ -854,7 +807,7 @@ static void check_paired(const summary_claim *c, const summary_analysis *a, int 
         d[n] = va - vb;
         n++;
     }
-    const char *an = summary_quantity_names[c->a_quantity], *bn = summary_quantity_names[c->b_quantity];
+    const char *an = summary_quantity_name(c->a_quantity), *bn = summary_quantity_name(c->b_quantity);
     int used;
     summary_mean_sd(bx, n, &used, &r->mean_a, &r->sd_a);
     summary_mean_sd(by, n, &used, &r->mean_b, &r->sd_b);
@@ -903,7 +856,7 @@ static void check_earlier(const summary_claim *c, const summary_analysis *a, int
                           summary_claim_result *r, double *tf, double *tt, double *d) {
     const summary_task *t = a->task;
     const summary_condition *C = &a->conditions[cond];
-    const char *fn = summary_quantity_names[c->first], *tn = summary_quantity_names[c->then];
+    const char *fn = summary_quantity_name(c->first), *tn = summary_quantity_name(c->then);
     if (t->n_records < 2) {
         note(r, "the time course has %lld record%s (needs ≥ 2)", (long long)t->n_records,
              t->n_records == 1 ? "" : "s");
@@ -938,7 +891,7 @@ static void check_earlier(const summary_claim *c, const summary_analysis *a, int
     size_t len = 0;
     if (c->where_quantity >= 0)
         len += (size_t)snprintf(extra + len, sizeof extra - len, "; %d of %d trials with final %s > %g",
-                                n_where, C->n_points, summary_quantity_names[c->where_quantity],
+                                n_where, C->n_points, summary_quantity_name(c->where_quantity),
                                 c->where_above);
     if (excluded && len < sizeof extra)
         snprintf(extra + len, sizeof extra - len, "; %d excluded: no rise", excluded);
@@ -955,7 +908,7 @@ static void check_earlier(const summary_claim *c, const summary_analysis *a, int
         }
         if (c->where_quantity >= 0 && n_where < 2)
             note(r, "needs ≥ 2 finished trials with final %s > %g, has %d (of %d finished)",
-                 summary_quantity_names[c->where_quantity], c->where_above, n_where, C->n_points);
+                 summary_quantity_name(c->where_quantity), c->where_above, n_where, C->n_points);
         else
             note(r, "needs ≥ 2 trials where both %s and %s rise, has %d (%d excluded: no rise)", fn,
                  tn, n, excluded);
@@ -1024,7 +977,8 @@ static void verdict_text(const summary_claim_result *r, char *buf, size_t n) {
 
 /* What is tested, compactly: "q_cor", "mi~task_loss", "q_cor>q_str", "q_cor->q_str". */
 static void claim_quantity(const summary_claim *c, char *buf, size_t n) {
-    const char *const *q = summary_quantity_names;
+    const char *q[SQ_COUNT];
+    for (int i = 0; i < SQ_COUNT; i++) q[i] = summary_quantity_name(i);
     switch (c->kind) {
     case SUMMARY_CLAIM_UNCORRELATED: snprintf(buf, n, "%s~%s", q[c->x], q[c->y]); break;
     case SUMMARY_CLAIM_PAIRED_GREATER: snprintf(buf, n, "%s>%s", q[c->a_quantity], q[c->b_quantity]); break;

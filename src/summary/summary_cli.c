@@ -1,5 +1,7 @@
 /* summary_cli.c — the mimod-summary command line (summary_main). */
 #include "mimod/summary.h"
+#include "mimod/summary_claims.h"
+#include "mimod/summary_plot.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  *
  * PLplot ends the process (plexit) on some errors, e.g. an unknown device or a
  * file it cannot open, so both are checked here before plinit. */
-#include "mimod/summary.h"
+#include "mimod/summary_plot.h"
 
 #include <errno.h>
 #include <math.h>
@@ -92,7 +92,7 @@ static const char *display_name(int q) {
     case SQ_D_COR: return "D#dcor#u";
     case SQ_D_IN: return "D#din#u";
     case SQ_D_OUT: return "D#dout#u";
-    default: return summary_quantity_names[q];
+    default: return summary_quantity_name(q);
     }
 }
 
@@ -384,7 +384,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (point >= t->n_points)
         return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: the task has %lld points",
                           (long long)point, (long long)t->n_points);
-    if (point >= 0 && t->status[point] != SUMMARY_DONE)
+    if (point >= 0 && t->status[point] != RESULTS_DONE)
         return mimod_errf(err, MIMOD_EINVAL, "--trial %lld: point not finished (status %d)",
                           (long long)point, t->status[point]);
     int rc = make_dir(dir, err);
@@ -425,9 +425,9 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     int64_t rows, cols;
     char trial_label[128];
     int seed_axis = summary_axis_index(t, "seed");
-    if (seed_axis >= 0)
-        snprintf(trial_label, sizeof trial_label, "point %lld, seed %.0f", (long long)point,
-                 t->coords[(size_t)seed_axis * t->n_points + point]);
+    if (seed_axis >= 0 && t->seeds)
+        snprintf(trial_label, sizeof trial_label, "point %lld, seed %llu", (long long)point,
+                 (unsigned long long)t->seeds[point]);
     else
         snprintf(trial_label, sizeof trial_label, "point %lld", (long long)point);
 

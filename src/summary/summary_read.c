@@ -3,32 +3,45 @@
  * type and HDF5 converts, so float32 weights and int32/int64 variants all work.
  * Datasets a task lacks (d_in for SEP, …) read as NaN rather than failing, so a
  * file from an older or partial writer still summarises. */
-#include "mimod/summary.h"
+#include "mimod/summary_read.h"
 
 #include <hdf5.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const summary_quantity_names[SQ_COUNT] = {
-    "task_loss", "accuracy", "r2_mean", "q_cor", "q_str", "d_cor", "d_out", "d_in", "i_n", "mi",
+#include "mimod/h5_cause.h"
+
+/* Table order -> schema quantity. */
+static const int sq_schema[SQ_COUNT] = {
+    [SQ_TASK_LOSS] = TC_TASK_LOSS, [SQ_ACCURACY] = TC_ACCURACY, [SQ_R2_MEAN] = TC_R2_MEAN,
+    [SQ_Q_COR] = TC_Q_COR,         [SQ_Q_STR] = TC_Q_STR,       [SQ_D_COR] = TC_D_COR,
+    [SQ_D_OUT] = TC_D_OUT,         [SQ_D_IN] = TC_D_IN,         [SQ_I_N] = Q_I_N,
+    [SQ_MI] = TC_MI,
 };
 
+int summary_quantity_schema(int q) { return q >= 0 && q < SQ_COUNT ? sq_schema[q] : -1; }
+
+const char *summary_quantity_name(int q) {
+    return q >= 0 && q < SQ_COUNT ? schema_quantities[sq_schema[q]].name : "?";
+}
+
 int summary_quantity_in_task(int q, int is_wm) {
-    if (q == SQ_ACCURACY || q == SQ_D_IN) return is_wm;
-    if (q == SQ_R2_MEAN) return !is_wm;
-    return q >= 0 && q < SQ_COUNT;
+    return q >= 0 && q < SQ_COUNT && schema_quantity_in_task(sq_schema[q], is_wm);
 }
 
 int summary_open(const char *path, int64_t *file, mimod_err *err) {
-    /* Keep HDF5's own error stack quiet: failures are reported through err. */
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    /* HDF5 prints nothing itself: failures are reported through err, with its cause */
+    h5_quiet();
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
-    if (f < 0)
+    if (f < 0) {
+        char cause[160];
+        h5_note_cause(cause, sizeof cause);
         return mimod_errf(err, MIMOD_EIO,
-                          "%s: cannot open as HDF5 (missing, not HDF5, or locked by a writer; "
+                          "%s: cannot open as HDF5%s%s (missing, not HDF5, or locked by a writer; "
                           "HDF5_USE_FILE_LOCKING=FALSE lets a reader look at a file being written)",
-                          path);
+                          path, cause[0] ? ": " : "", cause);
+    }
     *file = (int64_t)f;
     return MIMOD_OK;
 }
@@ -141,7 +154,12 @@ static int read_dataset(hid_t grp, const char *name, hid_t mtype, void *out, int
                         const int64_t *dims, mimod_err *err) {
     if (H5Lexists(grp, name, H5P_DEFAULT) <= 0) return 1;
     hid_t d = H5Dopen2(grp, name, H5P_DEFAULT);
-    if (d < 0) return mimod_errf(err, MIMOD_EIO, "dataset '%s': cannot open", name);
+    if (d < 0) {
+        char cause[160];
+        h5_note_cause(cause, sizeof cause);
+        return mimod_errf(err, MIMOD_EIO, "dataset '%s': cannot open%s%s", name, cause[0] ? ": " : "",
+                          cause);
+    }
     hid_t space = H5Dget_space(d);
     int file_rank = H5Sget_simple_extent_ndims(space);
     hsize_t file_dims[8] = {0};
@@ -156,8 +174,12 @@ static int read_dataset(hid_t grp, const char *name, hid_t mtype, void *out, int
                 rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': dimension %d is %llu, expected %lld",
                                 name, i, (unsigned long long)file_dims[i], (long long)dims[i]);
     }
-    if (rc == MIMOD_OK && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
-        rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': read failed", name);
+    if (rc == MIMOD_OK && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
+        char cause[160];
+        h5_note_cause(cause, sizeof cause);
+        rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': read failed%s%s", name, cause[0] ? ": " : "",
+                        cause);
+    }
     H5Sclose(space);
     H5Dclose(d);
     return rc;
@@ -201,6 +223,7 @@ static int parse_axes(summary_task *t, const char *list) {
 
 void summary_task_free(summary_task *t) {
     free(t->coords);
+    free(t->seeds);
     free(t->status);
     free(t->fail_step);
     free(t->fail_reason);
@@ -260,6 +283,13 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         if (rc == 1) return mimod_errf(err, MIMOD_EIO, "dataset '%s' missing", path);
         if (rc) return rc;
     }
+    if (summary_axis_index(t, "seed") >= 0) {
+        /* exactly: a double holds only 53 bits */
+        t->seeds = malloc(sizeof *t->seeds * P);
+        if (!t->seeds) return mimod_errf(err, MIMOD_ENOMEM, "out of memory (%zu points)", P);
+        rc = read_dataset(g, "coords/seed", H5T_NATIVE_UINT64, t->seeds, 1, dimP, err);
+        if (rc) return rc == 1 ? mimod_errf(err, MIMOD_EIO, "dataset 'coords/seed' missing") : rc;
+    }
     rc = read_dataset(g, "status", H5T_NATIVE_INT32, t->status, 1, dimP, err);
     if (rc == 1) return mimod_errf(err, MIMOD_EIO, "dataset 'status' missing");
     if (rc) return rc;
@@ -274,15 +304,16 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     else if (rc)
         return rc;
     {
+        enum { LEN = RESULTS_REASON_LEN };
         hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, 128);
+        H5Tset_size(mtype, LEN);
         H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        char(*raw)[128] = calloc(P, 128);
+        char(*raw)[LEN] = calloc(P, LEN);
         rc = raw ? read_dataset(g, "fail_reason", mtype, raw, 1, dimP, NULL) : 1;
         if (rc == MIMOD_OK)
             for (size_t p = 0; p < P; p++) {
-                memcpy(t->fail_reason[p], raw[p], 128);
-                t->fail_reason[p][128] = '\0';
+                memcpy(t->fail_reason[p], raw[p], LEN);
+                t->fail_reason[p][LEN] = '\0';
             }
         free(raw);
         H5Tclose(mtype);
@@ -292,12 +323,12 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         char path[64];
         double *fin = t->final_values + (size_t)q * P;
         double *tc = t->timecourse + (size_t)q * P * R;
-        snprintf(path, sizeof path, "final/%s", summary_quantity_names[q]);
+        snprintf(path, sizeof path, "final/%s", summary_quantity_name(q));
         rc = read_dataset(g, path, H5T_NATIVE_DOUBLE, fin, 1, dimP, err);
         if (rc == 1) fill_nan(fin, P);
         else if (rc) return rc;
-        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_names[q]);
-        rc = q == SQ_I_N ? 1 : read_dataset(g, path, H5T_NATIVE_DOUBLE, tc, 2, dimPR, err);
+        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_name(q));
+        rc = !schema_quantity_has_timecourse(sq_schema[q]) ? 1 : read_dataset(g, path, H5T_NATIVE_DOUBLE, tc, 2, dimPR, err);
         if (rc == 1) fill_nan(tc, P * R);
         else if (rc) return rc;
     }

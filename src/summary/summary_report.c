@@ -1,7 +1,7 @@
 /* summary_report.c — conditions, per-condition statistics, tests between
  * conditions and the printed tables (text, markdown, csv) of mimod-summary.
  * A condition is the set of grid points that differ only in `seed`. */
-#include "mimod/summary.h"
+#include "mimod/summary_report.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -166,9 +166,9 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
      * so a condition with no finished point still shows up with n = 0. */
     for (int p = 0; p < P; p++) {
         switch (t->status[p]) {
-        case SUMMARY_DONE: a->n_finished++; break;
-        case SUMMARY_RUNNING: a->n_running++; break;
-        case SUMMARY_FAILED: a->n_failed++; break;
+        case RESULTS_DONE: a->n_finished++; break;
+        case RESULTS_RUNNING: a->n_running++; break;
+        case RESULTS_FAILED: a->n_failed++; break;
         default: a->n_pending++; break;
         }
         int found = -1;
@@ -185,7 +185,7 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
                                   : -1;
         }
         cond_of[p] = found;
-        if (t->status[p] == SUMMARY_DONE) counts[found]++;
+        if (t->status[p] == RESULTS_DONE) counts[found]++;
     }
     for (int c = 0; c < a->n_conditions; c++) {
         a->conditions[c].points = malloc(sizeof(int) * (counts[c] ? counts[c] : 1));
@@ -195,7 +195,7 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
         }
     }
     for (int p = 0; p < P; p++) {
-        if (t->status[p] != SUMMARY_DONE) continue;
+        if (t->status[p] != RESULTS_DONE) continue;
         summary_condition *c = &a->conditions[cond_of[p]];
         c->points[c->n_points++] = p;
     }
@@ -382,7 +382,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
             snprintf(f[1], 160, "%s", t->name);
             snprintf(f[2], 160, "%d", c + 1);
             summary_condition_label(a, c, f[4], 160);
-            snprintf(f[6], 160, "%s", summary_quantity_names[q]);
+            snprintf(f[6], 160, "%s", summary_quantity_name(q));
             snprintf(f[7], 160, "%d", C->n[q]);
             snprintf(f[8], 160, "%.10g", C->mean[q]);
             snprintf(f[9], 160, "%.10g", C->sd[q]);
@@ -432,7 +432,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
         snprintf(f[3], 160, "%d", s->cond_b + 1);
         summary_condition_label(a, s->cond_a, f[4], 160);
         summary_condition_label(a, s->cond_b, f[5], 160);
-        snprintf(f[6], 160, "%s", summary_quantity_names[s->quantity]);
+        snprintf(f[6], 160, "%s", summary_quantity_name(s->quantity));
         snprintf(f[7], 160, "%d", s->res.n_a);
         snprintf(f[8], 160, "%.10g", s->res.mean_a);
         snprintf(f[9], 160, "%.10g", s->res.sd_a);
@@ -474,9 +474,9 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
     if (a->n_failed) {
         int seed_axis = summary_axis_index(t, "seed");
         for (int p = 0; p < t->n_points; p++) {
-            if (t->status[p] != SUMMARY_FAILED) continue;
+            if (t->status[p] != RESULTS_FAILED) continue;
             fprintf(out, "%sfailed: point %d", md ? "- " : "  ", p);
-            if (seed_axis >= 0) fprintf(out, " (seed %.0f)", coord(t, seed_axis, p));
+            if (seed_axis >= 0 && t->seeds) fprintf(out, " (seed %llu)", (unsigned long long)t->seeds[p]);
             if (t->fail_step[p] >= 0) fprintf(out, " at MM step %lld", (long long)t->fail_step[p]);
             if (t->fail_reason[p][0]) fprintf(out, ": %s", t->fail_reason[p]);
             fputs("\n", out);
@@ -506,7 +506,7 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             snprintf(n_s, sizeof n_s, "%d", C->n[q]);
             fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
             const char *pv = summary_paper_value(C->paper_column, q);
-            const char *row[4] = {summary_quantity_names[q], n_s, ms, pv ? pv : ""};
+            const char *row[4] = {summary_quantity_name(q), n_s, ms, pv ? pv : ""};
             table_row(&tb, row);
         }
         table_print(out, &tb, fmt);
@@ -564,7 +564,7 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             snprintf(df_s, sizeof df_s, "—");
             snprintf(p_s, sizeof p_s, "—");
         }
-        const char *row[6] = {summary_quantity_names[s->quantity], ma, mb, t_s, df_s, p_s};
+        const char *row[6] = {summary_quantity_name(s->quantity), ma, mb, t_s, df_s, p_s};
         table_row(&tb, row);
     }
     if (tb.n_rows) {

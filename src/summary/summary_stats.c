@@ -4,7 +4,7 @@
  * values from GSL's Student-t CDFs. Everything in double, two-pass formulas
  * (a one-pass Σx² − n·mean² loses every digit when sd ≪ |mean|, which is the
  * normal case for accuracies near 1). */
-#include "mimod/summary.h"
+#include "mimod/summary_stats.h"
 
 #include <gsl/gsl_cdf.h>
 #include <math.h>

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "mimod/blas.h"
+#include "mimod/cost.h"
 #include "mimod/results_h5.h"
 #include "mimod/sweep.h"
 
@@ -64,7 +65,7 @@ static void dry_run(const sweep_def *s, const char *output, double gflops) {
             char label[512];
             sweep_point_config(s, i, p, &c, NULL);
             sweep_point_label(s, i, p, label, sizeof label);
-            double fl = sweep_trial_flops(&c);
+            double fl = cost_trial_flops(&c);
             task_flops += fl;
             printf("  %s[%d] %s  %.3g FLOP, %.3g core-hours\n", t->name, p, label, fl,
                    fl / (gflops * 1e9) / 3600.0);

@@ -1,0 +1,20 @@
+/* cost.h — the cost model of a trial (SPEC §8): floating-point operations
+ * counted from the configuration. One model for the sweep's ordering and ETA,
+ * mimod-sweep --dry-run and mimod-bench's GFLOP/s. */
+#ifndef MIMOD_COST_H
+#define MIMOD_COST_H
+
+#include "mimod/config.h"
+
+/* One statistics-network update (T forward + backward on the n = B·L samples
+ * of a batch, inputs d = N): 12·n·H² + 6·n·d·H. */
+double cost_sm_update_flops(const mimod_config *c);
+
+/* The MM forward pass that makes one batch (transient included for WM). */
+double cost_mm_forward_flops(const mimod_config *c);
+
+/* A whole trial: every SM step (update + forward) and every MM step (~3
+ * passes of the MM plus the MI term). */
+double cost_trial_flops(const mimod_config *c);
+
+#endif

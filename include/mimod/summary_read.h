@@ -1,0 +1,72 @@
+/* summary_read.h — one task group of a result file read by the schema (src/summary/summary_read.c).
+ * Part of mimod-summary (summary.h gathers the parts). */
+#ifndef MIMOD_SUMMARY_READ_H
+#define MIMOD_SUMMARY_READ_H
+
+#include <stdint.h>
+#include "mimod/common.h"
+#include "mimod/schema.h"
+
+/* -------------------------------------------------------------- file reading */
+
+#define SUMMARY_MAX_AXES 16
+#define SUMMARY_NAME_LEN 64
+
+/* The final quantities the summary reports, in table order: a view of the
+ * result schema's quantities (schema.h), which define their names and tasks.
+ * WM has all but r2_mean, SEP all but accuracy and d_in. */
+enum {
+    SQ_TASK_LOSS, SQ_ACCURACY, SQ_R2_MEAN, SQ_Q_COR, SQ_Q_STR, SQ_D_COR, SQ_D_OUT,
+    SQ_D_IN, SQ_I_N, SQ_MI, SQ_COUNT
+};
+/* The schema quantity (TC_* or Q_I_N) of table quantity q; its name. */
+int summary_quantity_schema(int q);
+const char *summary_quantity_name(int q);
+/* 1 if quantity q belongs to the task (is_wm = 1 for WM, 0 for SEP). */
+int summary_quantity_in_task(int q, int is_wm);
+
+/* Point status codes are the schema's RESULTS_PENDING … RESULTS_FAILED. */
+
+typedef struct {
+    char name[8];                 /* "wm" or "sep" */
+    int is_wm;
+    char preset[SUMMARY_NAME_LEN];
+    int64_t n_points, n_records, n_units, n_in, n_out, n_mm_steps;
+    int n_axes;
+    char axis_names[SUMMARY_MAX_AXES][SUMMARY_NAME_LEN];
+    double *coords;               /* [n_axes][n_points]; seeds converted to double */
+    uint64_t *seeds;              /* [n_points] the exact seeds (coords/seed); NULL without
+                                     a seed axis */
+    double base_lambda_I;         /* from config_yaml (NaN if absent): used when */
+    double base_lambda_reg;       /* λ_I or λ_reg is not a grid axis */
+    int32_t *status;              /* [n_points] */
+    int64_t *fail_step;           /* [n_points] (−1 when absent) */
+    char (*fail_reason)[RESULTS_REASON_LEN + 1]; /* [n_points] */
+    int64_t *record_step;         /* [n_records] */
+    double *final_values;         /* [SQ_COUNT][n_points]; NaN where absent */
+    double *timecourse;           /* [SQ_COUNT][n_points][n_records]; NaN where absent
+                                     (i_n has no time course) */
+} summary_task;
+
+/* Open a result file read-only. *file receives an HDF5 file id (hid_t as int64). */
+int summary_open(const char *path, int64_t *file, mimod_err *err);
+void summary_close(int64_t file);
+
+/* 1 if the file has a group for the task ("wm" or "sep"). */
+int summary_has_task(int64_t file, const char *task);
+
+/* Read a task group into t (zeroed first; free with summary_task_free). */
+int summary_read_task(int64_t file, const char *task, summary_task *t, mimod_err *err);
+void summary_task_free(summary_task *t);
+
+/* Read row `point` of a [P][rows][cols] dataset (e.g. "final/corr",
+ * "weights/w_rec") of the task group into out[rows*cols] as double. *rows and
+ * *cols receive the dataset's trailing dimensions; out must hold max_elems. */
+int summary_read_point_matrix(int64_t file, const char *task, const char *dataset,
+                              int64_t point, double *out, int64_t max_elems,
+                              int64_t *rows, int64_t *cols, mimod_err *err);
+
+/* Index of an axis by name, or −1. */
+int summary_axis_index(const summary_task *t, const char *axis);
+
+#endif

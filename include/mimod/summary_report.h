@@ -1,0 +1,75 @@
+/* summary_report.h — conditions, tests and the tables (src/summary/summary_report.c).
+ * Part of mimod-summary (summary.h gathers the parts). */
+#ifndef MIMOD_SUMMARY_REPORT_H
+#define MIMOD_SUMMARY_REPORT_H
+
+#include <stdio.h>
+#include "mimod/summary_read.h"
+#include "mimod/summary_stats.h"
+
+/* ------------------------------------------------------------------ analysis */
+
+typedef struct {
+    int n_points;                 /* finished points of the condition */
+    int *points;                  /* their indices in the file */
+    int first_point;              /* a point (finished or not) carrying the axis values */
+    double lambda_I, lambda_reg;  /* effective values (axis or base config) */
+    int paper_column;             /* index into the paper table's columns, or −1 */
+    /* per quantity over the finished points */
+    int n[SQ_COUNT];
+    double mean[SQ_COUNT], sd[SQ_COUNT];
+    int n_success, n_success_known;   /* final accuracy (WM) / r2_mean (SEP) > threshold */
+    int n_struct, n_struct_known;     /* q_str > 0.1 */
+    int pearson_n;
+    double pearson_r, pearson_p;      /* r(final mi, final task_loss); NaN if undefined */
+} summary_condition;
+
+typedef struct {
+    int cond_a, cond_b;           /* indices into the conditions */
+    int axis;                     /* the one axis in which they differ */
+    int quantity;
+    int ok;                       /* 0 if the test is undefined (too few points…) */
+    summary_ttest_result res;
+} summary_test;
+
+typedef struct {
+    double success_threshold;     /* default 0.9 */
+    double struct_threshold;      /* q_str above which a trial counts as structurally
+                                     differentiated: 0.1 (SPEC §6) */
+    int welch;
+} summary_options;
+
+typedef struct {
+    const summary_task *task;
+    int n_finished, n_running, n_failed, n_pending;
+    int n_conditions;
+    summary_condition *conditions;
+    int n_tests;
+    summary_test *tests;
+} summary_analysis;
+
+void summary_options_default(summary_options *o);
+/* Group the finished points into conditions (every axis but seed equal), compute
+ * the per-condition statistics and the tests between conditions that differ in
+ * exactly one of lambda_I / lambda_reg. */
+int summary_analyze(const summary_task *t, const summary_options *o, summary_analysis *a,
+                    mimod_err *err);
+void summary_analysis_free(summary_analysis *a);
+
+/* "lambda_I=0.1, lambda_reg=0.02" (every axis but seed). */
+void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t n);
+
+typedef enum { SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV } summary_format;
+
+/* The paper's value (SPEC §6) for a quantity in a paper column, or NULL.
+ * quantity = SUMMARY_PAPER_PEARSON asks for the paper's r(final Î, task loss). */
+#define SUMMARY_PAPER_PEARSON SQ_COUNT
+const char *summary_paper_value(int paper_column, int quantity);
+const char *summary_paper_column_name(int paper_column);
+
+/* Print the analysis of one task in the given format. csv_header: print the CSV
+ * header line first. */
+void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,
+                   summary_format fmt, int csv_header);
+
+#endif

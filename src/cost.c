@@ -1,0 +1,22 @@
+/* cost.c — the FLOP model of cost.h (SPEC §8). */
+#include "mimod/cost.h"
+
+double cost_sm_update_flops(const mimod_config *c) {
+    double n = (double)c->batch * config_learned_len(c), d = c->n_units, H = c->sm_hidden;
+    return 12.0 * n * H * H + 6.0 * n * d * H;
+}
+
+double cost_mm_forward_flops(const mimod_config *c) {
+    double B = c->batch, L = config_learned_len(c), N = c->n_units;
+    double steps = L + (c->task == TASK_WM ? c->transient : 0);
+    return c->task == TASK_WM ? 2.0 * B * N * (N + config_n_in(c)) * steps
+                              : 2.0 * B * 3.0 * N * (config_n_in(c) + N) * steps;
+}
+
+double cost_trial_flops(const mimod_config *c) {
+    double mine = cost_sm_update_flops(c), mm_fwd = cost_mm_forward_flops(c);
+    double sm_step = mine + mm_fwd;
+    double mm_step = 3.0 * mm_fwd + mine;
+    double n_sm = (double)c->n_sm_pre + (double)c->n_mm_steps * c->n_sm_per_mm;
+    return n_sm * sm_step + (double)c->n_mm_steps * mm_step;
+}
