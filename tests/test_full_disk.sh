@@ -5,10 +5,12 @@
 #  1. a sweep whose file does not fit: refused before anything is created,
 #     saying how much is needed and free (no crash, no partial file); --dry-run
 #     shows the size and warns;
-#  2. mimod-train whose disk fills while it trains: exit 1, no crash, no
-#     partial output, the finished trial kept in its checkpoint; after space is
-#     freed the same command writes the file without training again, with the
-#     data of an undisturbed run;
+#  2. mimod-train whose disk fills while it trains: its output was made (space
+#     taken) when the trial started, so it is written, equal to an undisturbed
+#     run's; when the output cannot be written (2b): exit 1,
+#     no crash, no partial output, the finished trial kept in its checkpoint;
+#     after space is freed the same command writes the file without training
+#     again, with the data of an undisturbed run;
 #  3. the same without --checkpoint: exit 1, no crash, no partial output;
 #  4. an output that is a symbolic link to /dev/null, or a directory: refused;
 #  5. a sweep file over 64 KB: refused before anything is written.
@@ -58,38 +60,56 @@ rc=$?
 check '[ $rc -eq 0 ]' "a sweep that fits: exit $rc: $(cat small.txt)"
 rm -f "$M/s.h5"
 
-# ---- 2. the disk fills while mimod-train trains
+# ---- 2. the disk fills while mimod-train trains. Its output is made (as
+# <output>.writing, every dataset allocated) when the trial starts, so the
+# space is taken then: the trial ends and is written, with the data of an
+# undisturbed run, and nothing else is left.
 ARGS=(--set preset=tiny --set n_mm_steps=2500 -q)
 "$TRAIN" "${ARGS[@]}" -o ref.h5 >/dev/null 2>&1 || bad "reference trial"
 "$TRAIN" "${ARGS[@]}" -o "$M/t.h5" --checkpoint t.ckpt >t1.txt 2>&1 &
 pid=$!
-sleep 0.3
+for _ in $(seq 300); do [ -e "$M/t.h5.writing" ] && break; sleep 0.1; done
+check '[ -e "$M/t.h5.writing" ]' "mimod-train did not make t.h5.writing when it started: $(ls "$M")"
 dd if=/dev/zero of="$M/fill" bs=64k >/dev/null 2>&1 # fills the disk
 wait $pid
 rc=$?
-check '[ $rc -eq 1 ]' "train on a disk that filled: exit $rc, expected 1: $(cat t1.txt)"
-check 'grep -q "No space left" t1.txt' "the cause is named: $(cat t1.txt)"
+check '[ $rc -eq 0 ]' "train on a disk that filled after its output was made: exit $rc: $(cat t1.txt)"
+check '[ -z "$(ls "$M" | grep -v "^fill$" | grep -v "^t.h5$")" ]' "left on the disk: $(ls "$M")"
+check 'h5diff -q --exclude-path /wall_seconds ref.h5 "$M/t.h5" /wm /wm >/dev/null 2>&1' \
+    "the trial written on a full disk differs from an undisturbed run"
+rm -f "$M/fill" "$M/t.h5" t.ckpt
+
+# ---- 2b. the output cannot be written: exit 1, no crash, no partial output,
+# the trained trial kept in its checkpoint; once the cause is gone the same
+# command writes the file without training again, with the data of an
+# undisturbed run. (A full disk no longer causes this once the output is made,
+# see 2; the cause here is a directory in the way of <output>.writing, which
+# fails both the output made at the start and the write at the end.)
+mkdir "$M/t.h5.writing"
+"$TRAIN" "${ARGS[@]}" -o "$M/t.h5" --checkpoint t.ckpt >t1.txt 2>&1
+rc=$?
+check '[ $rc -eq 1 ]' "train into an output that cannot be written: exit $rc, expected 1: $(cat t1.txt)"
+check 'grep -q "Is a directory" t1.txt' "the cause is named: $(cat t1.txt)"
 check 'grep -q "kept in the checkpoint t.ckpt" t1.txt' "says where the trial is kept: $(cat t1.txt)"
-check '[ ! -e "$M/t.h5" ] && [ -z "$(ls "$M" | grep -v "^fill$")" ]' "partial output left: $(ls "$M")"
-rm -f "$M/fill"
+check '[ -z "$(ls "$M" | grep -v "^t.h5.writing$")" ]' "partial output left: $(ls "$M")"
+rmdir "$M/t.h5.writing"
 "$TRAIN" "${ARGS[@]}" -o "$M/t.h5" --checkpoint t.ckpt >t2.txt 2>&1
 rc=$?
-check '[ $rc -eq 0 ]' "rerun after freeing space: exit $rc: $(cat t2.txt)"
+check '[ $rc -eq 0 ]' "rerun once the cause is gone: exit $rc: $(cat t2.txt)"
 check 'h5diff -q --exclude-path /wall_seconds ref.h5 "$M/t.h5" /wm /wm >/dev/null 2>&1' \
     "the kept trial differs from an undisturbed run"
 rm -f "$M/t.h5" t.ckpt
 
 # ---- 3. the same without --checkpoint
-"$TRAIN" "${ARGS[@]}" -o "$M/u.h5" >u1.txt 2>&1 &
-pid=$!
-sleep 0.3
-dd if=/dev/zero of="$M/fill" bs=64k >/dev/null 2>&1
-wait $pid
+mkdir "$M/u.h5.writing"
+"$TRAIN" "${ARGS[@]}" -o "$M/u.h5" >u1.txt 2>&1
 rc=$?
-check '[ $rc -eq 1 ]' "train without --checkpoint on a full disk: exit $rc, expected 1: $(cat u1.txt)"
-check '[ ! -e "$M/u.h5" ]' "partial output without --checkpoint"
+check '[ $rc -eq 1 ]' "train without --checkpoint into an output that cannot be written: exit $rc, expected 1: $(cat u1.txt)"
+check '[ ! -e "$M/u.h5" ] && [ -z "$(ls "$M" | grep -v "^u.h5.writing$" | grep -v "^u.h5.ckpt$")" ]' \
+    "partial output without --checkpoint (u.h5.ckpt is the kept trial): $(ls "$M")"
 check 'grep -qE "kept in the checkpoint|is lost" u1.txt' "says what became of the trial: $(cat u1.txt)"
-rm -f "$M/fill" "$M/u.h5.ckpt"
+rmdir "$M/u.h5.writing"
+rm -f "$M/u.h5.ckpt"
 
 # ---- 4. outputs that are not files
 ln -s /dev/null null.h5

@@ -104,6 +104,17 @@ typedef struct {
 int results_write_point_data(results_file *f, int task, int point, const results_point_data *d,
                              int status, int64_t fail_step, const char *reason, mimod_err *err);
 
+/* Independent. A point while it trains (issue 15): its time-course and train/
+ * rows as far as the trial has got (NaN after), records_done and
+ * wall_seconds so far; not its status, final/ or weights. Whole rows, so a
+ * resumed point's call replaces whatever an interrupted run left. Serial:
+ * flushed. */
+int results_write_progress(results_file *f, int task, int point, const results_point_data *d,
+                           mimod_err *err);
+/* The same from a trial. */
+int results_write_trial_progress(results_file *f, int task, int point, const trial *t,
+                                 mimod_err *err);
+
 /* Independent. Set status (and fail_step/fail_reason; reason may be NULL). */
 int results_mark(results_file *f, int task, int point, int status, int64_t fail_step,
                  const char *reason, mimod_err *err);
@@ -129,6 +140,13 @@ void results_desc_free(results_desc_store *store);
  * (or diverged) trial; serial, no MPI. Refuses an existing path. */
 int results_write_single_trial(const char *path, const char *yaml_text, const trial *t,
                                mimod_err *err);
+/* The empty one-point file of a trial of configuration c (what the calls
+ * around it write into: task 0, point 0); serial. yaml_text NULL: c's YAML. */
+int results_create_single_trial(const char *path, const char *yaml_text, const mimod_config *c,
+                                int overwrite, results_file **out, mimod_err *err);
+/* Write a trained trial into such a file: finished (status 2) or diverged
+ * (status 3 with its reason). */
+int results_write_single_outcome(results_file *f, const trial *t, mimod_err *err);
 /* Same, overwriting an existing file when overwrite != 0. */
 int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
                                   int overwrite, mimod_err *err);

@@ -10,6 +10,12 @@
 #define RESULTS_FORMAT_VERSION 1 /* root attribute format_version */
 #define RESULTS_REASON_LEN 128   /* bytes of fail_reason, NUL included */
 
+/* records_done[p] (int32, [P]): record points of the point whose time-course
+ * rows are in the file. Written with the rows as the point trains (issue 15),
+ * so a reader of a running sweep knows how far each point is; files made
+ * before it existed lack it (readers count rows instead). */
+#define SCHEMA_RECORDS_DONE "records_done"
+
 /* status[p] of a grid point. */
 enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
 

@@ -22,6 +22,12 @@ int summary_have_png_device(void);
 int summary_figures(const summary_analysis *a, int64_t file, const char *dir, int64_t point,
                     FILE *log, mimod_err *err);
 
+/* --status --figures: the partial time courses of the task's running points
+ * (status 1; records written so far): <task>_running_modularity (Q_cor,
+ * Q_str) and <task>_running_loss_mi (task loss, Î), PNG + SVG. Nothing when no
+ * point is running. */
+int summary_status_figures(const summary_task *t, const char *dir, FILE *log, mimod_err *err);
+
 /* The default trial for the per-trial figures (see above), or −1. */
 int64_t summary_default_trial(const summary_analysis *a);
 

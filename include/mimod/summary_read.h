@@ -46,9 +46,16 @@ typedef struct {
     double *final_values;         /* [SQ_COUNT][n_points]; NaN where absent */
     double *timecourse;           /* [SQ_COUNT][n_points][n_records]; NaN where absent
                                      (i_n has no time course) */
+    int32_t *records_done;        /* [n_points] records whose rows are in the file (the
+                                     records_done dataset; in older files the leading finite
+                                     task_loss rows) */
+    double *wall_seconds;         /* [n_points] training time (so far, for a running point) */
 } summary_task;
 
-/* Open a result file read-only. *file receives an HDF5 file id (hid_t as int64). */
+/* Open a result file read-only. *file receives an HDF5 file id (hid_t as int64).
+ * HDF5's file locking is off for this open (H5Pset_file_locking): a reader
+ * neither waits for a sweep that is writing the file nor blocks it from
+ * opening it (docs/summary.md, "Reading a file being written"). */
 int summary_open(const char *path, int64_t *file, mimod_err *err);
 void summary_close(int64_t file);
 

@@ -71,6 +71,8 @@ typedef struct {
     const char *log_dir;  /* per-rank worker logs; NULL: workers stay quiet */
     int retry_failed;     /* rerun status-3 points too */
     double gflops;        /* sustained GFLOP/s per core assumed for estimates */
+    double heartbeat;     /* seconds between rank 0's progress blocks; 0: none; < 0: scaled
+                             to the trials' expected length (1 to 10 minutes) */
 } sweep_run_opts;
 
 /* Run every point that is not done, on MPI_COMM_WORLD (collective: every rank

@@ -33,6 +33,13 @@ typedef struct {
     void *user;
     int (*should_stop)(void *user);                       /* optional, besides the signals */
     void (*on_record)(void *user, const trial *t, int j); /* optional: after record point j */
+    /* Optional: the trial's rows so far into the result file while it trains
+     * (issue 15). Called once the trial is created or resumed (a resumed
+     * trial's rows are rewritten from its checkpoint; a new one's are NaN),
+     * then after each record point. A failure does not stop the trial: it is
+     * reported (on_note) and the hook is not called again for this trial
+     * (the final write still writes every row). */
+    int (*write_progress)(void *user, const trial *t, mimod_err *err);
     /* Optional: "continuing from X at MM step K", "ignoring checkpoint X: why". */
     void (*on_note)(void *user, const char *msg);
     /* Writes a trained trial: finished, or diverged (then fail_step and reason

@@ -27,6 +27,8 @@ static const char usage[] =
     "  --new-output PATH  write to PATH instead of the sweep's output\n"
     "  --retry-failed     also rerun points that failed (diverged) before\n"
     "  --gflops G         sustained GFLOP/s per core for estimates (default 50)\n"
+    "  --heartbeat S      rank 0 prints every running point's progress every S seconds\n"
+    "                     (default: a tenth of a trial's expected time, 1 to 10 min; 0: never)\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"
@@ -108,7 +110,7 @@ int main(int argc, char **argv) {
 
     const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
     int dry = 0, threads = 1, retry = 0, bad = 0, help = 0;
-    double gflops = 50;
+    double gflops = 50, heartbeat = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -135,6 +137,16 @@ int main(int argc, char **argv) {
                 if (rank == 0)
                     fprintf(stderr, "mimod-sweep: --gflops: expected a positive number of GFLOP/s "
                             "per core, got '%s'\n", val);
+                bad = 2;
+            }
+        }
+        else if (!strcmp(a, "--heartbeat") && val) {
+            char *end;
+            heartbeat = strtod(val, &end);
+            i++;
+            if (end == val || *end || !isfinite(heartbeat) || heartbeat < 0) {
+                if (rank == 0)
+                    fprintf(stderr, "mimod-sweep: --heartbeat: expected seconds ≥ 0, got '%s'\n", val);
                 bad = 2;
             }
         }
@@ -176,7 +188,7 @@ int main(int argc, char **argv) {
         if (rank == 0) dry_run(&s, output, gflops);
         code = 0;
     } else {
-        sweep_run_opts o = {output, threads, log_dir, retry, gflops};
+        sweep_run_opts o = {output, threads, log_dir, retry, gflops, heartbeat};
         code = sweep_run(&s, &o);
     }
     sweep_free(&s);

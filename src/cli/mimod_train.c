@@ -21,7 +21,9 @@ static const char *usage =
     "Runs one trial (SPEC §2-§5): the main model trained on its task while a MINE\n"
     "statistics network estimates the mutual information between the two unit groups,\n"
     "with the modularity analysis at every record point. Writes TRIAL.h5 in the layout\n"
-    "of docs/hdf5-layout.md (one grid point).\n"
+    "of docs/hdf5-layout.md (one grid point): as TRIAL.h5.writing while it trains\n"
+    "(its time course as it grows: mimod-summary TRIAL.h5.writing --status), renamed\n"
+    "when the trial is written.\n"
     "\n"
     "  CONFIG.yaml           trial configuration (keys: docs/configuration.md); optional\n"
     "  --set KEY=VALUE       override one key (repeatable), e.g. --set preset=quick\n"
@@ -42,7 +44,45 @@ typedef struct {
     int quiet;
     const char *yaml;     /* the trial's configuration, the file's sweep_yaml */
     const char *out_path; /* where the result file goes */
+    const mimod_config *cfg;
+    results_file *live;   /* <out_path>.writing while the trial trains, or NULL */
+    int live_failed;      /* it could not be made or written: the file is made at the end */
 } progress;
+
+static void writing_path(const progress *p, char *buf, size_t n) {
+    snprintf(buf, n, "%s.writing", p->out_path);
+}
+
+/* Close and remove the file being written (a failure, or a stop). */
+static void live_discard(progress *p) {
+    if (!p->live) return;
+    results_close(p->live, NULL);
+    p->live = NULL;
+    char tmp[PATH_MAX + 16];
+    writing_path(p, tmp, sizeof tmp);
+    unlink(tmp);
+}
+
+/* The trial's rows so far (issue 15): <output>.writing is made when the
+ * trial starts (status running) and holds its time course as it grows; a
+ * resumed trial's rows come from its checkpoint. */
+static int write_live(void *user, const trial *t, mimod_err *err) {
+    progress *p = user;
+    if (p->live_failed) return MIMOD_OK;
+    int rc = MIMOD_OK;
+    if (!p->live) {
+        char tmp[PATH_MAX + 16];
+        writing_path(p, tmp, sizeof tmp);
+        rc = results_create_single_trial(tmp, p->yaml, p->cfg, 1, &p->live, err);
+        if (!rc) rc = results_mark(p->live, 0, 0, RESULTS_RUNNING, -1, NULL, err);
+    }
+    if (!rc) rc = results_write_trial_progress(p->live, 0, 0, t, err);
+    if (rc) {
+        p->live_failed = 1;
+        live_discard(p);
+    }
+    return rc;
+}
 
 static void on_record(void *user, const trial *t, int j) {
     progress *p = user;
@@ -66,7 +106,8 @@ static void on_record(void *user, const trial *t, int j) {
 
 static void on_note(void *user, const char *msg) {
     const progress *p = user;
-    if (!p->quiet) printf("%s\n", msg);
+    if (strncmp(msg, "writing", 7) == 0) fprintf(stderr, "mimod-train: %s\n", msg);
+    else if (!p->quiet) printf("%s\n", msg);
 }
 
 /* The result file is written whole under a temporary name, then renamed: it
@@ -75,10 +116,18 @@ static int write_output(void *user, const trial *t, int64_t fail_step, const cha
                         mimod_err *err) {
     (void)fail_step;
     (void)reason;
-    const progress *p = user;
+    progress *p = user;
     char tmp[PATH_MAX + 16];
-    snprintf(tmp, sizeof tmp, "%s.writing", p->out_path);
-    int rc = results_write_single_trial_ex(tmp, p->yaml, t, 1, err);
+    writing_path(p, tmp, sizeof tmp);
+    int rc;
+    if (p->live) { /* the file made when the trial started */
+        rc = results_write_single_outcome(p->live, t, err);
+        int rc2 = results_close(p->live, rc ? NULL : err);
+        p->live = NULL;
+        if (!rc) rc = rc2;
+    } else {
+        rc = results_write_single_trial_ex(tmp, p->yaml, t, 1, err);
+    }
     if (!rc && rename(tmp, p->out_path) != 0)
         rc = mimod_errf(err, MIMOD_EIO, "rename %s -> %s: %s", tmp, p->out_path, strerror(errno));
     if (rc) unlink(tmp);
@@ -118,9 +167,10 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
     if (ckpt) trial_runner_catch_signals();
     char keep[PATH_MAX + 16];
     snprintf(keep, sizeof keep, "%s.ckpt", out_path);
-    progress prog = {mimod_now(), quiet, yaml, out_path};
+    progress prog = {mimod_now(), quiet, yaml, out_path, c, NULL, 0};
     trial_runner runner = {.checkpoint = ckpt, .keep_path = ckpt ? ckpt : keep, .user = &prog,
-                           .on_record = on_record, .on_note = on_note, .write = write_output};
+                           .on_record = on_record, .on_note = on_note, .write = write_output,
+                           .write_progress = write_live};
     if (!quiet)
         printf("mimod-train: task %s, preset %s, seed %llu, N=%d, %d MM steps, lambda_I=%g, "
                "lambda_reg=%g (%s build)\n",
@@ -131,6 +181,7 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
     fflush(stdout);
     run_result res;
     run_outcome o = trial_runner_run(c, &runner, &res);
+    live_discard(&prog); /* stopped or failed: no partial output is left */
     int status = trial_runner_exit_status(o);
     if (o == RUN_STOPPED)
         fprintf(stderr, "mimod-train: %s%s\n", res.cause.msg,

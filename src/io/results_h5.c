@@ -28,6 +28,7 @@ typedef struct {
     int P, R, N, I, O;
     int64_t S;
     hid_t status, fail_step, fail_reason, wall;
+    hid_t records_done; /* < 0 in a file made before it existed (issue 15) */
     hid_t tc[TC_COUNT], tc_r2;
     hid_t train_loss, train_mi;
     hid_t fin[Q_COUNT], fin_r2, fin_comm, fin_corr, fin_uoc;
@@ -284,6 +285,11 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
     DS(h->fail_step, "fail_step", H5T_STD_I64LE, 1, &minus1, P);
     DS(h->fail_reason, "fail_reason", f->reason_type, 1, NULL, P);
     DS(h->wall, "wall_seconds", H5T_IEEE_F64LE, 1, &nan, P);
+    /* optional when resuming: files made before issue 15 lack it (then not kept) */
+    if (create || H5Lexists(h->group, SCHEMA_RECORDS_DONE, H5P_DEFAULT) > 0)
+        DS(h->records_done, SCHEMA_RECORDS_DONE, H5T_STD_I32LE, 1, &zero32, P);
+    else
+        h->records_done = -1;
     char name[300];
     for (int q = 0; q < TC_COUNT; q++) {
         snprintf(name, sizeof name, "timecourse/%s", schema_quantities[q].name);
@@ -325,7 +331,7 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
 }
 
 static void task_close(task_handles *h) {
-    hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->tc_r2,
+    hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->records_done, &h->tc_r2,
                     &h->train_loss, &h->train_mi, &h->fin_r2, &h->fin_comm,
                     &h->fin_corr, &h->fin_uoc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -708,14 +714,15 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err) 
     return MIMOD_OK;
 }
 
-int results_write_point_data(results_file *f, int task, int point, const results_point_data *d,
-                             int status, int64_t fail_step, const char *reason, mimod_err *err) {
-    int rc = check_index(f, task, point, err);
-    if (rc) return rc;
-    task_handles *h = &f->t[task];
+/* The rows that grow while a point trains: time courses (records < n_done;
+ * NaN after), train/ (steps < mm_done; NaN after), records_done. Whole rows,
+ * so rewriting them (a resumed point) leaves nothing of an earlier run. */
+static int write_courses(results_file *f, task_handles *h, int point, const results_point_data *d,
+                         mimod_err *err) {
     const trial_results *res = d->res;
     int n_done = res->n_done < h->R ? res->n_done : h->R;
     double *row = h->row;
+    int rc;
     /* time courses: records not reached are NaN */
     for (int q = 0; q < TC_COUNT; q++) {
         for (int r = 0; r < h->R; r++) row[r] = r < n_done ? res->tc[q][r] : NAN;
@@ -729,6 +736,37 @@ int results_write_point_data(results_file *f, int task, int point, const results
     if ((rc = ds_write_row(f, h->train_loss, H5T_NATIVE_DOUBLE, point, row, err))) return rc;
     for (int64_t s = 0; s < h->S; s++) row[s] = s < d->mm_done ? res->train_mi[s] : NAN;
     if ((rc = ds_write_row(f, h->train_mi, H5T_NATIVE_DOUBLE, point, row, err))) return rc;
+    /* the rows reach the file before the count that vouches for them (the
+     * serial driver caches raw data until a flush, in any order) */
+    flush_if_serial(f);
+    int32_t nd = n_done;
+    if (h->records_done >= 0 &&
+        (rc = ds_write_row(f, h->records_done, H5T_NATIVE_INT32, point, &nd, err)))
+        return rc;
+    return MIMOD_OK;
+}
+
+int results_write_progress(results_file *f, int task, int point, const results_point_data *d,
+                           mimod_err *err) {
+    int rc = check_index(f, task, point, err);
+    if (rc) return rc;
+    task_handles *h = &f->t[task];
+    if ((rc = write_courses(f, h, point, d, err))) return rc;
+    double wall = d->res->wall_seconds;
+    if ((rc = ds_write_row(f, h->wall, H5T_NATIVE_DOUBLE, point, &wall, err))) return rc;
+    flush_if_serial(f);
+    return MIMOD_OK;
+}
+
+int results_write_point_data(results_file *f, int task, int point, const results_point_data *d,
+                             int status, int64_t fail_step, const char *reason, mimod_err *err) {
+    int rc = check_index(f, task, point, err);
+    if (rc) return rc;
+    task_handles *h = &f->t[task];
+    const trial_results *res = d->res;
+    int n_done = res->n_done < h->R ? res->n_done : h->R;
+    double *row = h->row;
+    if ((rc = write_courses(f, h, point, d, err))) return rc;
 
     if (d->finished && n_done > 0) {
         int last = n_done - 1;
@@ -782,7 +820,8 @@ double results_file_bytes(int n_tasks, const results_task_desc *tasks, size_t sw
                S = (double)d->n_mm_steps;
         int n_w = d->layout ? d->layout->n_tensors : 0;
         bytes += 32768.0 + 2.0 * (double)(d->config_yaml ? strlen(d->config_yaml) : 0) + 1024.0 * n_w;
-        double per_point = 4 + 8 + RESULTS_REASON_LEN + 8        /* status, fail_step, reason, wall */
+        double per_point = 4 + 8 + RESULTS_REASON_LEN + 8 + 4    /* status, fail_step, reason, wall,
+                                                                  records_done */
                            + 8.0 * TC_COUNT * R + 8.0 * R * O     /* time courses */
                            + 8.0 * 2 * S                          /* train/ */
                            + 8.0 * (TC_COUNT + 1) + 8.0 * O       /* final scalars, r2 */

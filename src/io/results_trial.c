@@ -67,9 +67,16 @@ int results_write_failed(results_file *f, int task, int point, const trial *t, i
     return results_write_point_data(f, task, point, &d, RESULTS_FAILED, fail_step, reason, err);
 }
 
-int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
-                                  int overwrite, mimod_err *err) {
-    const mimod_config *c = trial_config(t);
+int results_write_trial_progress(results_file *f, int task, int point, const trial *t,
+                                 mimod_err *err) {
+    results_point_data d;
+    point_data_of(t, &d);
+    return results_write_progress(f, task, point, &d, err);
+}
+
+int results_create_single_trial(const char *path, const char *yaml_text, const mimod_config *c,
+                                int overwrite, results_file **out, mimod_err *err) {
+    *out = NULL;
     results_desc_store store;
     results_task_desc d;
     int rc = results_desc_from_config(c, &d, &store, err);
@@ -85,22 +92,27 @@ int results_write_single_trial_ex(const char *path, const char *yaml_text, const
     char hash[33];
     results_hash_text(store.config_yaml, hash);
     results_meta meta = {yaml_text ? yaml_text : store.config_yaml, hash, 1, overwrite};
-    results_file *f = NULL;
-    rc = results_create_serial(path, &meta, 1, &d, &f, err);
-    if (!rc) {
-        if (trial_finished(t)) {
-            rc = results_write_point(f, 0, 0, t, err);
-        } else {
-            char why[RESULTS_REASON_LEN];
-            snprintf(why, sizeof why, "diverged (non-finite values) at MM step %lld",
-                     (long long)trial_fail_step(t));
-            rc = results_write_failed(f, 0, 0, t, trial_fail_step(t), why, err);
-        }
-        int rc2 = results_close(f, err);
-        if (!rc) rc = rc2;
-    }
+    rc = results_create_serial(path, &meta, 1, &d, out, err);
     results_desc_free(&store);
     return rc;
+}
+
+int results_write_single_outcome(results_file *f, const trial *t, mimod_err *err) {
+    if (trial_finished(t)) return results_write_point(f, 0, 0, t, err);
+    char why[RESULTS_REASON_LEN];
+    snprintf(why, sizeof why, "diverged (non-finite values) at MM step %lld",
+             (long long)trial_fail_step(t));
+    return results_write_failed(f, 0, 0, t, trial_fail_step(t), why, err);
+}
+
+int results_write_single_trial_ex(const char *path, const char *yaml_text, const trial *t,
+                                  int overwrite, mimod_err *err) {
+    results_file *f = NULL;
+    int rc = results_create_single_trial(path, yaml_text, trial_config(t), overwrite, &f, err);
+    if (rc) return rc;
+    rc = results_write_single_outcome(f, t, err);
+    int rc2 = results_close(f, err);
+    return rc ? rc : rc2;
 }
 
 int results_write_single_trial(const char *path, const char *yaml_text, const trial *t,

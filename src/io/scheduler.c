@@ -35,14 +35,17 @@ void openblas_set_num_threads(int);
 
 enum { TAG_REPORT = 11, TAG_ASSIGN = 12, TAG_STOP = 13 };
 enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4,
-       REP_IOERROR = 5 /* trained, but its rows could not be written: the sweep stops */ };
+       REP_IOERROR = 5, /* trained, but its rows could not be written: the sweep stops */
+       REP_PROGRESS = 6 /* a running point's latest record (for the heartbeat): no reply */ };
 
-/* What a worker tells rank 0 after a point (and to ask for the next one). */
+/* What a worker tells rank 0 after a point (and to ask for the next one), or
+ * (REP_PROGRESS, sent without waiting) how far its point is. Progress and
+ * reports share the tag, so rank 0 gets them in the order they were sent. */
 typedef struct {
     int32_t task, point, status;
-    int32_t pad;
-    int64_t fail_step;
-    double wall, task_loss, q_cor, q_str;
+    int32_t records;   /* REP_PROGRESS: records done */
+    int64_t fail_step; /* REP_PROGRESS: MM step reached */
+    double wall, task_loss, q_cor, q_str, mi;
     char reason[RESULTS_REASON_LEN];
 } report_msg;
 
@@ -106,7 +109,27 @@ typedef struct {
     sweep_lock *lock; /* rank 0 */
     results_desc_store store[SCHEMA_N_TASKS];
     results_task_desc desc[SCHEMA_N_TASKS];
+    /* worker: the progress message in flight (MPI_Isend) */
+    report_msg pmsg;
+    MPI_Request preq;
+    int preq_active;
+    /* rank 0: the heartbeat, and the sweep's counts it prints */
+    struct heartbeat *hb;
+    struct progress *hb_pg;
 } run_ctx;
+
+/* Rank 0's view of the running points for the heartbeat: one slot per rank
+ * that trains (slot 0 when rank 0 trains alone). */
+typedef struct {
+    int busy, has;   /* a point is assigned; a progress message came */
+    int task, point;
+    report_msg last; /* its latest progress */
+} hb_slot;
+
+struct heartbeat {
+    double every, last; /* seconds between blocks (0: none); time of the last */
+    hb_slot *slot;      /* [size] */
+};
 
 static void wlog(run_ctx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void wlog(run_ctx *x, const char *fmt, ...) {
@@ -147,7 +170,7 @@ typedef struct {
 static void point_note(void *user, const char *msg) {
     point_ctx *pc = user;
     wlog(pc->x, "%s\n", msg);
-    if (strncmp(msg, "ignoring", 8) == 0)
+    if (strncmp(msg, "ignoring", 8) == 0 || strncmp(msg, "writing", 7) == 0)
         fprintf(stderr, "mimod-sweep: rank %d: %s\n", pc->x->rank, msg);
 }
 
@@ -161,6 +184,51 @@ static int point_write(void *user, const trial *t, int64_t fail_step, const char
     char why[RESULTS_REASON_LEN];
     copy_reason(why, "", reason);
     return results_write_failed(pc->x->f, pc->task, pc->point, t, fail_step, why, err);
+}
+
+static void hb_progress(run_ctx *x, int slot, const report_msg *m);
+static void hb_maybe_print(run_ctx *x, const struct progress *pg);
+
+/* Tell rank 0 how far the point is (the heartbeat), without waiting: one
+ * message in flight at most; while one is, a newer record is not sent. */
+static void send_progress(point_ctx *pc, const trial *t) {
+    run_ctx *x = pc->x;
+    const trial_results *res = trial_get_results(t);
+    report_msg m;
+    memset(&m, 0, sizeof m);
+    m.task = pc->task;
+    m.point = pc->point;
+    m.status = REP_PROGRESS;
+    m.records = res->n_done;
+    m.fail_step = res->n_done > 0 ? res->step[res->n_done - 1] : -1;
+    m.wall = res->wall_seconds;
+    int last = res->n_done - 1;
+    m.task_loss = last >= 0 ? res->tc[TC_TASK_LOSS][last] : NAN;
+    m.q_cor = last >= 0 ? res->tc[TC_Q_COR][last] : NAN;
+    m.q_str = last >= 0 ? res->tc[TC_Q_STR][last] : NAN;
+    m.mi = last >= 0 ? res->tc[TC_MI][last] : NAN;
+    if (x->size == 1) { /* rank 0 trains: note it directly */
+        hb_progress(x, 0, &m);
+        if (x->hb_pg) hb_maybe_print(x, x->hb_pg);
+        return;
+    }
+    if (x->preq_active) {
+        int done = 0;
+        MPI_Test(&x->preq, &done, MPI_STATUS_IGNORE);
+        if (!done) return;
+        x->preq_active = 0;
+    }
+    x->pmsg = m; /* the buffer must live until the send completes */
+    MPI_Isend(&x->pmsg, (int)sizeof x->pmsg, MPI_BYTE, 0, TAG_REPORT, MPI_COMM_WORLD, &x->preq);
+    x->preq_active = 1;
+}
+
+/* The point's rows so far, while it runs (status stays 1: rank 0 set it),
+ * and its progress to rank 0. */
+static int point_progress(void *user, const trial *t, mimod_err *err) {
+    point_ctx *pc = user;
+    send_progress(pc, t);
+    return results_write_trial_progress(pc->x->f, pc->task, pc->point, t, err);
 }
 
 /* Train one point and write its rows; fills the report. */
@@ -182,7 +250,8 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
     point_ctx pc = {x, task, point};
     trial_runner runner = {.checkpoint = ckpt, .restart_on_bad_checkpoint = 1,
                            .remove_checkpoint = 1, .user = &pc, .should_stop = point_should_stop,
-                           .on_note = point_note, .write = point_write};
+                           .on_note = point_note, .write = point_write,
+                           .write_progress = point_progress};
     if (sweep_point_config(x->s, task, point, &c, &err) != MIMOD_OK) {
         unlink(ckpt); /* a checkpoint of a point that has no configuration is of no use */
     } else {
@@ -241,7 +310,7 @@ static int by_cost_desc(const void *a, const void *b) {
 
 /* Rank 0's bookkeeping of the sweep, kept by progress_start and progress_end
  * alike whether rank 0 trains alone or schedules workers. */
-typedef struct {
+typedef struct progress {
     int n_total, n_done, n_failed, n_running, n_left;
     double t0, cpu0, flops_done, wall_done, flops_left;
     int n_workers;
@@ -278,6 +347,94 @@ static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
     else
         printf("[%d/%d done,%s %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
                pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
+    fflush(stdout);
+}
+
+/* ------------------------------------------------------------- heartbeat */
+
+/* A running point's progress reached rank 0 (slot: the rank training it). */
+static void hb_progress(run_ctx *x, int slot, const report_msg *m) {
+    struct heartbeat *hb = x->hb;
+    if (!hb) return;
+    hb_slot *s = &hb->slot[slot];
+    /* a late message of a point this rank no longer runs is stale */
+    if (!s->busy || s->task != m->task || s->point != m->point) return;
+    s->last = *m;
+    s->has = 1;
+}
+
+static void hb_assign(run_ctx *x, int slot, int task, int point) {
+    if (!x->hb) return;
+    hb_slot *s = &x->hb->slot[slot];
+    memset(s, 0, sizeof *s);
+    s->busy = 1;
+    s->task = task;
+    s->point = point;
+}
+
+static void hb_release(run_ctx *x, int slot) {
+    if (x->hb) memset(&x->hb->slot[slot], 0, sizeof x->hb->slot[slot]);
+}
+
+/* Every hb->every seconds: one block with each running point's MM step of
+ * the total, latest values, time so far and ETA, then the sweep's totals. */
+static void hb_maybe_print(run_ctx *x, const struct progress *pg) {
+    struct heartbeat *hb = x->hb;
+    double now = mimod_now();
+    if (!hb || hb->every <= 0 || now - hb->last < hb->every) return;
+    hb->last = now;
+    char el[32], eta[32];
+    double rate = pg->wall_done > 0 ? pg->flops_done / pg->wall_done : x->o->gflops * 1e9;
+    /* FLOPs still to do: the points left, and what the running ones have not done yet */
+    double left = 0, run_flops = 0, run_wall = 0;
+    int slots = x->size > 1 ? x->size : 1;
+    for (int w = 0; w < slots; w++) {
+        const hb_slot *s = &hb->slot[w];
+        if (!s->busy) continue;
+        mimod_config c;
+        double f = sweep_point_config(x->s, s->task, s->point, &c, NULL) == MIMOD_OK
+                       ? cost_trial_flops(&c) : 0;
+        double S = (double)x->desc[s->task].n_mm_steps;
+        double frac = s->has && S > 0 && s->last.fail_step > 0 ? (double)s->last.fail_step / S : 0;
+        left += f * (1 - frac);
+        if (frac > 0 && s->last.wall > 0) {
+            run_flops += f * frac;
+            run_wall += s->last.wall;
+        }
+    }
+    /* the rate measured so far: finished points and the running ones' share */
+    if (pg->wall_done + run_wall > 0) rate = (pg->flops_done + run_flops) / (pg->wall_done + run_wall);
+    double queued = pg->flops_left;
+    for (int w = 0; w < slots; w++) {
+        const hb_slot *s = &hb->slot[w];
+        if (!s->busy) continue;
+        mimod_config c;
+        if (sweep_point_config(x->s, s->task, s->point, &c, NULL) == MIMOD_OK)
+            queued -= cost_trial_flops(&c);
+    }
+    if (queued > 0) left += queued;
+    fmt_hms(now - pg->t0, el, sizeof el);
+    fmt_hms(left / (rate * (pg->n_workers > 0 ? pg->n_workers : 1)), eta, sizeof eta);
+    printf("mimod-sweep: heartbeat at %s: %d/%d done, %d failed, %d running, %d left; ETA %s\n", el,
+           pg->n_done, pg->n_total, pg->n_failed, pg->n_running, pg->n_left, eta);
+    for (int w = 0; w < slots; w++) {
+        const hb_slot *s = &hb->slot[w];
+        if (!s->busy) continue;
+        char label[512], so_far[32], p_eta[32];
+        sweep_point_label(x->s, s->task, s->point, label, sizeof label);
+        int64_t S = x->desc[s->task].n_mm_steps;
+        if (!s->has || s->last.records <= 0) {
+            printf("  %s %s: starting (no record yet)\n", x->s->task[s->task].name, label);
+            continue;
+        }
+        const report_msg *m = &s->last;
+        fmt_hms(m->wall, so_far, sizeof so_far);
+        fmt_hms(m->fail_step > 0 ? m->wall * (double)(S - m->fail_step) / (double)m->fail_step : -1,
+                p_eta, sizeof p_eta);
+        printf("  %s %s: MM step %lld/%lld  loss %.4g  Q_cor %.3f  Q_str %.3f  MI %.3f  %s so far, "
+               "ETA %s\n", x->s->task[s->task].name, label, (long long)m->fail_step, (long long)S,
+               m->task_loss, m->q_cor, m->q_str, m->mi, so_far, p_eta);
+    }
     fflush(stdout);
 }
 
@@ -476,7 +633,10 @@ static int run_alone(run_ctx *x, const work_item *items, int n_items, progress *
         const work_item *it = &items[next++];
         report_msg r;
         progress_start(x, pg, it);
+        hb_assign(x, 0, it->task, it->point);
+        x->hb_pg = pg;
         run_point(x, it->task, it->point, &r);
+        hb_release(x, 0);
         progress_end(x, pg, &r, it->flops);
     }
     return next;
@@ -504,12 +664,21 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
         int flag = 0;
         MPI_Status status;
         MPI_Iprobe(MPI_ANY_SOURCE, TAG_REPORT, MPI_COMM_WORLD, &flag, &status);
-        if (!flag) { sleep_ms(5); continue; }
+        if (!flag) {
+            hb_maybe_print(x, pg);
+            sleep_ms(5);
+            continue;
+        }
         report_msg r;
         int w = status.MPI_SOURCE;
         MPI_Recv(&r, (int)sizeof r, MPI_BYTE, w, TAG_REPORT, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        if (r.status == REP_PROGRESS) { /* no reply: the worker trains on */
+            hb_progress(x, w, &r);
+            continue;
+        }
         if (r.status != REP_NONE) {
             if (busy) busy[w] = 0;
+            hb_release(x, w);
             progress_end(x, pg, &r, running_flops ? running_flops[w] : 0);
         }
         int assign[2] = {-1, -1};
@@ -518,6 +687,7 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
             assign[1] = items[next].point;
             if (running_flops) running_flops[w] = items[next].flops;
             progress_start(x, pg, &items[next]);
+            hb_assign(x, w, items[next].task, items[next].point);
             next++;
             if (busy) busy[w] = 1;
         } else {
@@ -536,6 +706,10 @@ static void run_worker(run_ctx *x) {
     memset(&r, 0, sizeof r);
     r.status = REP_NONE;
     for (;;) {
+        if (x->preq_active) { /* the last progress message first (rank 0 receives it) */
+            MPI_Wait(&x->preq, MPI_STATUS_IGNORE);
+            x->preq_active = 0;
+        }
         MPI_Send(&r, (int)sizeof r, MPI_BYTE, 0, TAG_REPORT, MPI_COMM_WORLD);
         int assign[2];
         MPI_Recv(assign, 2, MPI_INT, 0, TAG_ASSIGN, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
@@ -581,6 +755,24 @@ static int run_rank0(run_ctx *x) {
     progress pg = {0};
     int n_items = 0;
     work_item *items = work_list(x, &pg, &n_items);
+    /* the heartbeat: --heartbeat S, else a tenth of a mean trial's expected
+     * time (the cost model at --gflops), between 1 and 10 minutes */
+    struct heartbeat hb = {0};
+    hb.every = x->o->heartbeat;
+    if (hb.every < 0) {
+        double mean = n_items > 0 ? pg.flops_left / n_items / (x->o->gflops * 1e9) : 0;
+        hb.every = mean / 10 < 60 ? 60 : mean / 10 > 600 ? 600 : mean / 10;
+    }
+    hb.last = mimod_now();
+    hb.slot = calloc((size_t)(x->size > 1 ? x->size : 1), sizeof *hb.slot);
+    if (hb.slot && hb.every > 0) {
+        x->hb = &hb;
+        char every[32];
+        if (hb.every < 60) snprintf(every, sizeof every, "%g s", hb.every);
+        else fmt_hms(hb.every, every, sizeof every);
+        if (items && n_items > 0)
+            printf("mimod-sweep: a heartbeat every %s (--heartbeat S sets it)\n", every);
+    }
     int started = x->size == 1 ? run_alone(x, items, n_items, &pg)
                                : run_scheduler(x, items, n_items, &pg);
     int exit_code = SWEEP_EXIT_DONE;
@@ -588,6 +780,9 @@ static int run_rank0(run_ctx *x) {
     else if (pg.interrupted || started < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
     else if (pg.n_failed > 0) exit_code = SWEEP_EXIT_FAILED;
     print_end(x, &pg, exit_code);
+    x->hb = NULL;
+    x->hb_pg = NULL;
+    free(hb.slot);
     free(items);
     return exit_code;
 }

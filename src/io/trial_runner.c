@@ -34,19 +34,41 @@ int trial_runner_stop_requested(void) { return stop_flag; }
 
 /* --------------------------------------------------------- trial hooks */
 
+/* The runner and its per-run state, as the trial hooks' user pointer. */
+typedef struct {
+    const trial_runner *r;
+    int progress_off; /* write_progress failed once: not called again */
+} hook_ctx;
+
 static int hook_should_stop(void *user) {
-    const trial_runner *r = user;
+    const trial_runner *r = ((hook_ctx *)user)->r;
     if (stop_flag) return 1;
     return r->should_stop ? r->should_stop(r->user) : 0;
 }
 
+static void note(const trial_runner *r, const char *msg);
+
+/* The trial's rows so far into the file (best effort: a failure is said once). */
+static void write_progress(hook_ctx *h, const trial *t) {
+    const trial_runner *r = h->r;
+    if (!r->write_progress || h->progress_off) return;
+    mimod_err err = {0};
+    if (r->write_progress(r->user, t, &err) == MIMOD_OK) return;
+    h->progress_off = 1;
+    char msg[sizeof err.msg + 128];
+    snprintf(msg, sizeof msg, "writing the time course as it grows failed (%s); the rows are "
+             "written when the trial ends", err.msg);
+    note(r, msg);
+}
+
 static void hook_on_record(void *user, const trial *t, int j) {
-    const trial_runner *r = user;
-    r->on_record(r->user, t, j);
+    hook_ctx *h = user;
+    write_progress(h, t);
+    if (h->r->on_record) h->r->on_record(h->r->user, t, j);
 }
 
 static int hook_checkpoint(void *user, const trial *t, mimod_err *err) {
-    const trial_runner *r = user;
+    const trial_runner *r = ((hook_ctx *)user)->r;
     return trial_save_checkpoint(t, r->checkpoint, err);
 }
 
@@ -97,8 +119,10 @@ run_outcome trial_runner_run(const mimod_config *c, const trial_runner *r, run_r
     trial *t = NULL;
     int rc = create_or_resume(c, r, &t, &out->cause);
     if (!rc) {
-        trial_hooks hooks = {.user = (void *)r, .should_stop = hook_should_stop,
-                             .on_record = r->on_record ? hook_on_record : NULL,
+        hook_ctx h = {r, 0};
+        write_progress(&h, t); /* a resumed trial's rows from its checkpoint; NaN for a new one */
+        trial_hooks hooks = {.user = &h, .should_stop = hook_should_stop,
+                             .on_record = r->on_record || r->write_progress ? hook_on_record : NULL,
                              .checkpoint = r->checkpoint ? hook_checkpoint : NULL};
         rc = trial_run(t, &hooks, &out->cause);
     }

@@ -2,6 +2,7 @@
 #include "mimod/summary.h"
 #include "mimod/summary_claims.h"
 #include "mimod/summary_plot.h"
+#include "mimod/summary_status.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@ static void usage(FILE *out) {
           "                     [--task wm|sep] [--welch] [--success-threshold X] [--trial K]\n"
           "       mimod-summary RESULTS.h5 --claims CLAIMS.yaml [--format text|markdown|csv]\n"
           "                     [--task wm|sep]\n"
+          "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task wm|sep]\n"
           "       mimod-summary --help\n"
           "\n"
           "Statistics across seeds from a mimod result file (docs/hdf5-layout.md):\n"
@@ -21,6 +23,9 @@ static void usage(FILE *out) {
           "between conditions differing in exactly one of lambda_I / lambda_reg.\n"
           "\n"
           "  --format F             text (default), markdown or csv\n"
+          "  --status               only the status of every point (a file being written\n"
+          "                         too): status, MM step, latest values, elapsed, ETA;\n"
+          "                         with --figures, the running points' partial curves\n"
           "  --figures DIR          also draw the figures (PNG + SVG) into DIR\n"
           "  --task T               only task T (default: every task in the file)\n"
           "  --welch                Welch's t-test instead of Student's pooled-variance test\n"
@@ -151,9 +156,49 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
     return status;
 }
 
+/* --status: the status table of every task (and the running points' partial
+ * curves with --figures). */
+static int run_status(const char *path, const char *only_task, const char *figures) {
+    mimod_err err = {0};
+    int64_t file;
+    if (summary_open(path, &file, &err)) {
+        fprintf(stderr, "mimod-summary: %s\n", err.msg);
+        return 1;
+    }
+    const char *tasks[2] = {"wm", "sep"};
+    int n_done = 0, status = 0;
+    printf("mimod status: %s\n\n", path);
+    for (int k = 0; k < 2 && status == 0; k++) {
+        if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
+        if (!summary_has_task(file, tasks[k])) continue;
+        summary_task t;
+        if (summary_read_task(file, tasks[k], &t, &err)) {
+            fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
+            status = 1;
+            break;
+        }
+        summary_status_print(stdout, &t);
+        if (figures && summary_status_figures(&t, figures, stdout, &err)) {
+            fprintf(stderr, "mimod-summary: %s\n", err.msg);
+            status = 1;
+        }
+        summary_task_free(&t);
+        n_done++;
+    }
+    if (status == 0 && n_done == 0) {
+        fprintf(stderr, "mimod-summary: %s has no %s%s group\n", path, only_task ? "/" : "/wm or /sep",
+                only_task ? only_task : "");
+        status = 1;
+    }
+    summary_close(file);
+    fflush(stdout);
+    return status;
+}
+
 int summary_main(int argc, char **argv) {
     const char *path = NULL, *figures = NULL, *only_task = NULL, *claims = NULL;
     int other_options = 0; /* options that have no effect on --claims */
+    int status_only = 0;   /* --status */
     summary_format fmt = SUMMARY_TEXT;
     summary_options opt;
     summary_options_default(&opt);
@@ -163,6 +208,8 @@ int summary_main(int argc, char **argv) {
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
             return 0;
+        } else if (strcmp(argv[i], "--status") == 0) {
+            status_only = 1;
         } else if (strcmp(argv[i], "--welch") == 0) {
             opt.welch = 1;
             other_options = 1;
@@ -225,6 +272,12 @@ int summary_main(int argc, char **argv) {
         }
         return run_claims(path, claims, only_task, fmt);
     }
+
+    if (status_only && (claims || opt.welch || trial >= 0 || fmt != SUMMARY_TEXT)) {
+        fprintf(stderr, "mimod-summary: --status takes only --figures and --task\n");
+        return 2;
+    }
+    if (status_only) return run_status(path, only_task, figures);
 
     mimod_err err = {0};
     int64_t file;

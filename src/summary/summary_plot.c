@@ -494,3 +494,34 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (rc) mimod_err_prefix(err, "figures for /%s point %lld", t->name, (long long)point);
     return rc;
 }
+
+int summary_status_figures(const summary_task *t, const char *dir, FILE *log, mimod_err *err) {
+    int n = 0;
+    int *points = malloc(sizeof(int) * (size_t)(t->n_points > 0 ? t->n_points : 1));
+    if (!points) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    for (int64_t p = 0; p < t->n_points; p++)
+        if (t->status[p] == RESULTS_RUNNING) points[n++] = (int)p;
+    int rc = MIMOD_OK;
+    if (n > 0) rc = make_dir(dir, err);
+    if (n > 0 && !rc) {
+        summary_condition C;
+        memset(&C, 0, sizeof C);
+        C.n_points = n;
+        C.points = points;
+        char title[256], base[64];
+        snprintf(title, sizeof title, "%s: running points so far (n = %d)", t->name, n);
+        timecourse_ctx ctx = {.task = t, .cond = &C, .title = title, .n_q = 2,
+                              .quantities = {SQ_Q_COR, SQ_Q_STR}};
+        snprintf(base, sizeof base, "%s_running_modularity", t->name);
+        rc = render(dir, base, draw_timecourse, &ctx, log, err);
+        if (!rc) {
+            ctx.n_q = 2;
+            ctx.quantities[0] = SQ_TASK_LOSS;
+            ctx.quantities[1] = SQ_MI;
+            snprintf(base, sizeof base, "%s_running_loss_mi", t->name);
+            rc = render(dir, base, draw_timecourse, &ctx, log, err);
+        }
+    }
+    free(points);
+    return rc;
+}

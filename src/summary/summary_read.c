@@ -33,7 +33,13 @@ int summary_quantity_in_task(int q, int is_wm) {
 int summary_open(const char *path, int64_t *file, mimod_err *err) {
     /* HDF5 prints nothing itself: failures are reported through err, with its cause */
     h5_quiet();
-    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    /* no file lock: the writer's lock (serial sweep, mimod-train) would refuse
+     * us, and ours would refuse a sweep resuming while we read. Safe because a
+     * writer changes only raw data after creating the file. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    if (fapl >= 0) H5Pset_file_locking(fapl, 0, 1);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT);
+    if (fapl >= 0) H5Pclose(fapl);
     if (f < 0) {
         char cause[160];
         h5_note_cause(cause, sizeof cause);
@@ -230,6 +236,8 @@ void summary_task_free(summary_task *t) {
     free(t->record_step);
     free(t->final_values);
     free(t->timecourse);
+    free(t->records_done);
+    free(t->wall_seconds);
     memset(t, 0, sizeof *t);
 }
 
@@ -319,6 +327,18 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         H5Tclose(mtype);
     }
 
+    t->records_done = calloc(P ? P : 1, sizeof *t->records_done);
+    t->wall_seconds = malloc(sizeof(double) * (P ? P : 1));
+    if (!t->records_done || !t->wall_seconds)
+        return mimod_errf(err, MIMOD_ENOMEM, "out of memory (%zu points)", P);
+    rc = read_dataset(g, "wall_seconds", H5T_NATIVE_DOUBLE, t->wall_seconds, 1, dimP, err);
+    if (rc == 1) fill_nan(t->wall_seconds, P);
+    else if (rc) return rc;
+    int have_done = 0;
+    rc = read_dataset(g, SCHEMA_RECORDS_DONE, H5T_NATIVE_INT32, t->records_done, 1, dimP, err);
+    if (rc == MIMOD_OK) have_done = 1;
+    else if (rc != 1) return rc;
+
     for (int q = 0; q < SQ_COUNT; q++) {
         char path[64];
         double *fin = t->final_values + (size_t)q * P;
@@ -331,6 +351,18 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         rc = !schema_quantity_has_timecourse(sq_schema[q]) ? 1 : read_dataset(g, path, H5T_NATIVE_DOUBLE, tc, 2, dimPR, err);
         if (rc == 1) fill_nan(tc, P * R);
         else if (rc) return rc;
+    }
+    for (size_t p = 0; p < P; p++) {
+        if (have_done) {
+            if (t->records_done[p] < 0) t->records_done[p] = 0;
+            if (t->records_done[p] > (int32_t)R) t->records_done[p] = (int32_t)R;
+            continue;
+        }
+        /* a file made before records_done: the leading rows with a task loss */
+        const double *row = t->timecourse + ((size_t)SQ_TASK_LOSS * P + p) * R;
+        int32_t n = 0;
+        while ((size_t)n < R && isfinite(row[n])) n++;
+        t->records_done[p] = n;
     }
     return MIMOD_OK;
 }
