@@ -4,6 +4,7 @@
  * YAML files are read with libyaml's event parser so every key and value keeps
  * its line and column for messages. */
 #include "mimod/config.h"
+#include "mimod/text.h"
 #include "mimod/mine.h"
 
 #include <ctype.h>
@@ -430,45 +431,13 @@ static int in_range(const config_key *k, double v) {
     return 1;
 }
 
-/* Levenshtein distance, for "did you mean". Keys are short; longer input is
- * compared on its first 63 characters. */
-static int edit_distance(const char *a, const char *b) {
-    int la = (int)strnlen(a, 63), lb = (int)strnlen(b, 63);
-    int row[64];
-    for (int j = 0; j <= lb; j++) row[j] = j;
-    for (int i = 1; i <= la; i++) {
-        int diag = row[0];
-        row[0] = i;
-        for (int j = 1; j <= lb; j++) {
-            int up = row[j];
-            int cost = tolower((unsigned char)a[i - 1]) == tolower((unsigned char)b[j - 1]) ? 0 : 1;
-            int best = diag + cost;
-            if (up + 1 < best) best = up + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
-/* Closest key by edit distance, or NULL if none is close enough to be a typo. */
-static const char *closest_key(const char *name) {
-    const char *best = NULL;
-    int best_d = INT_MAX;
-    for (int i = 0; i < N_KEYS; i++) {
-        int d = edit_distance(name, keys[i].name);
-        if (d < best_d) best_d = d, best = keys[i].name;
-    }
-    int len = (int)strnlen(name, 63);
-    return best_d <= 2 + len / 4 && best_d < len ? best : NULL;
-}
-
+/* "did you mean": the one rule of text.h, over every key name. */
 static int unknown_key_error(const char *where, const char *key, mimod_err *err) {
-    const char *guess = closest_key(key);
-    if (guess)
-        return mimod_errf(err, MIMOD_EINVAL, "%s: unknown key '%s' (did you mean '%s'?)", where, key,
-                          guess);
+    static const char *names[N_KEYS];
+    for (int i = 0; i < N_KEYS; i++) names[i] = keys[i].name;
+    char hint[96];
+    mimod_suggest(key, names, N_KEYS, hint, sizeof hint);
+    if (hint[0]) return mimod_errf(err, MIMOD_EINVAL, "%s: unknown key '%s'%s", where, key, hint);
     return mimod_errf(err, MIMOD_EINVAL, "%s: unknown key '%s' (see docs/configuration.md)", where,
                       key);
 }
@@ -951,57 +920,14 @@ done:
     return rc;
 }
 
-/* Reads a whole file; *text malloc'd and NUL-terminated. */
-static int read_file(const char *path, char **text, size_t *len, mimod_err *err) {
-    FILE *f = fopen(path, "rb");
-    if (!f) return mimod_errf(err, MIMOD_EINVAL, "cannot read '%s': %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    if (!buf) {
-        fclose(f);
-        return mimod_errf(err, MIMOD_ENOMEM, "'%s': out of memory", path);
-    }
-    for (;;) {
-        if (n + 1 >= cap) {
-            if (cap >= ((size_t)16 << 20)) {
-                free(buf);
-                fclose(f);
-                return mimod_errf(err, MIMOD_EINVAL, "'%s': larger than 16 MiB, not a config file",
-                                  path);
-            }
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                fclose(f);
-                return mimod_errf(err, MIMOD_ENOMEM, "'%s': out of memory", path);
-            }
-            buf = grown;
-            cap *= 2;
-        }
-        size_t got = fread(buf + n, 1, cap - 1 - n, f);
-        n += got;
-        if (got == 0) break;
-    }
-    int failed = ferror(f);
-    int saved_errno = errno;
-    fclose(f);
-    if (failed) {
-        free(buf);
-        return mimod_errf(err, MIMOD_EINVAL, "cannot read '%s': %s", path, strerror(saved_errno));
-    }
-    buf[n] = '\0';
-    *text = buf;
-    *len = n;
-    return MIMOD_OK;
-}
-
 int config_load_with_overrides(mimod_config *c, const char *path, int n_sets, char *const *sets,
                                mimod_err *err) {
     if (!c) return mimod_errf(err, MIMOD_EINVAL, "config_load_with_overrides: NULL config");
     if (!path) return load_config(c, NULL, 0, NULL, n_sets, sets, err);
     char *text = NULL;
     size_t len = 0;
-    int rc = read_file(path, &text, &len, err);
+    int rc = mimod_read_text_file(path, (size_t)16 << 20, "configuration file", "", &text, &len,
+                                  err);
     if (rc != MIMOD_OK) return rc;
     rc = load_config(c, text, len, path, n_sets, sets, err);
     free(text);

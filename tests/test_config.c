@@ -520,10 +520,10 @@ static void test_overrides(void) {
 
     /* an unreadable file names the file and the reason */
     remove(path);
-    CHECK(config_load_file(&c, path, &err) == MIMOD_EINVAL && contains(err.msg, path) &&
+    CHECK(config_load_file(&c, path, &err) == MIMOD_EIO && contains(err.msg, path) &&
               contains(err.msg, strerror(ENOENT)),
           "missing file: %s", err.msg);
-    CHECK(config_load_file(&c, dir, &err) == MIMOD_EINVAL && contains(err.msg, dir),
+    CHECK(config_load_file(&c, dir, &err) == MIMOD_EIO && contains(err.msg, dir),
           "directory as file: %s", err.msg);
     rmdir(dir);
 }

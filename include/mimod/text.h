@@ -14,7 +14,8 @@
 int mimod_read_text_file(const char *path, size_t max_bytes, const char *what,
                          const char *why_limit, char **text, size_t *len, mimod_err *err);
 
-/* Levenshtein distance (case-sensitive); 99 when a string is longer than 63. */
+/* Levenshtein distance, ignoring case (a key typed as SM_HIDDEN is one edit
+ * from nothing); 99 when a string is longer than 63. */
 int mimod_edit_distance(const char *a, const char *b);
 
 /* " (did you mean 'x'?)" into buf when one of names[n] (other than `word`
