@@ -67,6 +67,11 @@ typedef enum { SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV } summary_format;
 const char *summary_paper_value(int paper_column, int quantity);
 const char *summary_paper_column_name(int paper_column);
 
+/* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break,
+ * quotes doubled), then "," or, for the last field of a row, a newline. Used by
+ * every CSV table of mimod-summary. */
+void summary_csv_field(FILE *out, const char *s, int last);
+
 /* Print the analysis of one task in the given format. csv_header: print the CSV
  * header line first. */
 void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,

@@ -1042,21 +1042,6 @@ static void md_cell(FILE *out, const char *s) {
     fputs(" |", out);
 }
 
-static void csv_field(FILE *out, const char *s, int last) {
-    int quote = strpbrk(s, ",\"\n\r") != NULL;
-    if (quote) {
-        fputc('"', out);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(s, out);
-    }
-    fputs(last ? "\n" : ",", out);
-}
-
 static void csv_number(char *buf, size_t n, double x) {
     if (isnan(x)) buf[0] = '\0';
     else snprintf(buf, n, "%.10g", x);
@@ -1071,7 +1056,7 @@ static const char *const csv_header[CSV_N] = {
 void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
                           const summary_claim_result *res, summary_format fmt) {
     if (fmt == SUMMARY_CSV) {
-        for (int i = 0; i < CSV_N; i++) csv_field(out, csv_header[i], i == CSV_N - 1);
+        for (int i = 0; i < CSV_N; i++) summary_csv_field(out, csv_header[i], i == CSV_N - 1);
         for (int i = 0; i < n; i++) {
             const summary_claim *c = claims[i];
             const summary_claim_result *r = &res[i];
@@ -1085,7 +1070,7 @@ void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
             const char *f[CSV_N] = {c->id, c->task, summary_claim_kind_names[c->kind], q,
                                     c->text, c->paper, r->ours, r->test, st, df, p, al,
                                     verdict_word(r->verdict), r->note};
-            for (int k = 0; k < CSV_N; k++) csv_field(out, f[k], k == CSV_N - 1);
+            for (int k = 0; k < CSV_N; k++) summary_csv_field(out, f[k], k == CSV_N - 1);
         }
         return;
     }

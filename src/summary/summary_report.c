@@ -341,8 +341,8 @@ static void table_print(FILE *out, const table *tb, summary_format fmt) {
     free(tb->cells);
 }
 
-static void csv_field(FILE *out, const char *s, int last) {
-    int quote = strpbrk(s, ",\"\n") != NULL;
+void summary_csv_field(FILE *out, const char *s, int last) {
+    int quote = strpbrk(s, ",\"\n\r") != NULL; /* RFC 4180 */
     if (quote) {
         fputc('"', out);
         for (; *s; s++) {
@@ -357,7 +357,7 @@ static void csv_field(FILE *out, const char *s, int last) {
 }
 
 static void csv_row(FILE *out, const char *const *f, int n) {
-    for (int i = 0; i < n; i++) csv_field(out, f[i] ? f[i] : "", i == n - 1);
+    for (int i = 0; i < n; i++) summary_csv_field(out, f[i] ? f[i] : "", i == n - 1);
 }
 
 #define CSV_N 17
