@@ -291,7 +291,8 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
     if (task == TASK_WM) preset_paper_wm(c);
     else preset_paper_sep(c);
 
-    if (which == 1 && task == TASK_WM) { /* SPEC §9 calibration size */
+    const int quick_sizes = which == 1 || which == 3; /* medium starts from quick's sizes */
+    if (quick_sizes && task == TASK_WM) { /* SPEC §9 calibration size */
         c->n_units = 40;
         c->batch = 20;
         c->transient = 200;
@@ -301,7 +302,7 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
         c->n_sm_pre = 100;
         c->n_mm_steps = 400;
         c->record_every = 20;
-    } else if (which == 1) {
+    } else if (quick_sizes) {
         c->n_units = 40;
         c->batch = 10;
         sep_shorten(c, 3000, 1000);
@@ -322,34 +323,6 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
         c->n_mm_steps = 6;
         c->record_every = 3;
         c->test_batch = 4; /* WM evaluates on a batch of B */
-    } else if (which == 3 && task == TASK_WM) { /* docs/reproduction.md */
-        /* Chosen by the calibration of docs/reproduction.md on seeds 900–901;
-         * the paper's λ_I, λ_reg, MM step count, transient and record
-         * interval, with the quick data and statistics-network sizes. */
-        c->n_units = 40;
-        c->batch = 20;
-        c->transient = 1000;
-        c->seq_len = 500;
-        c->sm_hidden = 128;
-        c->n_sm_per_mm = 5;
-        c->n_sm_pre = 100;
-        c->n_mm_steps = 1000;
-        c->record_every = 25;
-        c->test_batch = 50;
-    } else if (which == 3) {
-        /* docs/reproduction.md: the paper's N and record interval with the
-         * quick data and statistics-network sizes and half the paper's MM
-         * steps, which fits 40 trials in 6 core-hours; chosen on seed 900,
-         * whose 2000-step time course at step 1000 is exactly this preset. */
-        c->n_units = 100;
-        c->batch = 10;
-        sep_shorten(c, 3000, 1000);
-        c->loss_skip = 100;
-        c->sm_hidden = 64;
-        c->n_sm_per_mm = 5;
-        c->n_mm_steps = 1000;
-        c->record_every = 20;
-        c->test_batch = 10;
     } else if (which == 2) {
         c->n_units = 8;
         c->batch = 3;
@@ -361,6 +334,22 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
         c->n_mm_steps = 6;
         c->record_every = 3;
         c->test_batch = 3;
+    }
+    if (which == 3 && task == TASK_WM) {
+        /* medium (docs/reproduction.md, calibrated on seeds 900–901): the
+         * quick sizes with the paper's transient, MM step count and record
+         * interval, and a larger evaluation batch. */
+        c->transient = 1000;
+        c->n_mm_steps = 1000;
+        c->record_every = 25;
+        c->test_batch = 50;
+    } else if (which == 3) {
+        /* medium (docs/reproduction.md, calibrated on seed 900, whose
+         * 2000-step time course at step 1000 is exactly this preset): the
+         * quick sizes with the paper's N and half its MM steps, which fits 40
+         * trials in 6 core-hours. */
+        c->n_units = 100;
+        c->n_mm_steps = 1000;
     }
     set_preset_name(c, preset_names[which]);
     return MIMOD_OK;
