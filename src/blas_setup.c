@@ -9,38 +9,34 @@
 #include <strings.h>
 #include <unistd.h>
 
-/* CPUID leaf 7: AVX-512 F (ebx bit 16), DQ (17), BW (30), VL (31); and the OS
- * must save the ZMM state (XCR0 bits 5–7), which OSXSAVE + xgetbv tells. */
-static int cpu_has_avx512(void) {
+/* 1 if the CPU has every CPUID leaf-1 ECX bit of leaf1_ecx and leaf-7 EBX bit
+ * of leaf7_ebx, and the OS saves every register state of xcr0 (read with
+ * xgetbv, which OSXSAVE, leaf-1 ECX bit 27, says is there). */
+static int cpu_has(unsigned leaf1_ecx, unsigned xcr0, unsigned leaf7_ebx) {
 #if defined(__x86_64__)
     unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27))) return 0; /* OSXSAVE */
+    leaf1_ecx |= 1u << 27; /* OSXSAVE */
+    if (!__get_cpuid(1, &a, &b, &c, &d) || (c & leaf1_ecx) != leaf1_ecx) return 0;
     unsigned lo, hi;
     __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0xE6) != 0xE6) return 0;
+    if ((lo & xcr0) != xcr0) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    unsigned need = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
-    return (b & need) == need;
+    return (b & leaf7_ebx) == leaf7_ebx;
 #else
+    (void)leaf1_ecx, (void)xcr0, (void)leaf7_ebx;
     return 0;
 #endif
 }
 
-/* AVX2 and FMA (CPUID 7 ebx bit 5, CPUID 1 ecx bit 12) with the YMM state
- * saved by the OS (XCR0 bits 1–2): what OpenBLAS's Haswell kernels need. */
-static int cpu_has_avx2_fma(void) {
-#if defined(__x86_64__)
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 27)) || !(c & (1u << 12))) return 0;
-    unsigned lo, hi;
-    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
-    if ((lo & 0x6) != 0x6) return 0;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    return (b & (1u << 5)) != 0;
-#else
-    return 0;
-#endif
+/* AVX-512 F, DQ, BW, VL (leaf 7 EBX bits 16, 17, 30, 31) with the ZMM state
+ * saved (XCR0 bits 1, 2, 5–7): what OpenBLAS's SkylakeX kernels need. */
+static int cpu_has_avx512(void) {
+    return cpu_has(0, 0xE6, (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31));
 }
+
+/* AVX2 (leaf 7 EBX bit 5) and FMA (leaf 1 ECX bit 12) with the YMM state saved
+ * (XCR0 bits 1–2): what OpenBLAS's Haswell kernels need. */
+static int cpu_has_avx2_fma(void) { return cpu_has(1u << 12, 0x6, 1u << 5); }
 
 /* Kernel sets older than AVX2 that OpenBLAS 0.3.21 falls back to on a CPU it
  * does not know (a new Intel model such as family 6 model 207 is detected as
