@@ -13,8 +13,7 @@ if ! "$py" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
 fi
 export OPENBLAS_NUM_THREADS=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-fail=0
-check() { if eval "$1"; then echo "ok: $2"; else echo "FAIL: $2"; fail=1; fi; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 "$sweep_bin" "$src/sweeps/tiny.yaml" --new-output "$tmp/tiny.h5" >"$tmp/sweep.log" 2>&1
 check '[ $? -eq 0 ]' "tiny sweep ran"
@@ -36,5 +35,4 @@ PY
 )
 check 'grep "^| lambda_I=0, " "$tmp/out.md" | grep "| 6 |" | head -n 1 | grep -qF -- "$want"' "WM no-MI q_cor at step 6 is $want"
 check '[ -s "$tmp/fig/calibration_wm.png" ] && [ -s "$tmp/fig/calibration_sep.png" ]' "figures written"
-[ $fail -eq 0 ] && echo "test_calibration_tool: passed" || echo "test_calibration_tool: FAILED"
-exit $fail
+report test_calibration_tool

@@ -37,11 +37,7 @@ if ! mount -t tmpfs -o size=2m tmpfs "$M" 2>"$W/mount.err"; then
     exit 77
 fi
 cd "$W" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 # ---- 1. a sweep file that cannot fit
 printf 'output: %s/c.h5\npreset: tiny\ntasks: [wm]\noverrides: {n_units: 256}\ngrid:\n  seed: {from: 0, to: 7}\n' "$M" >big.yaml
@@ -133,5 +129,4 @@ rc=$?
 check '[ $rc -eq 1 ] && grep -q "long.yaml:1:1: .*at most 61440" l1.txt' "over 64 KB: exit $rc: $(cat l1.txt)"
 check '[ ! -e long.h5 ] && [ ! -e long.h5.creating ]' "a stub was written"
 
-echo "test_full_disk: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+report test_full_disk

@@ -17,9 +17,7 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_TH
 W=$(mktemp -d "${TMPDIR:-/tmp}/test_h5py_example.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 1
-pass=0
-fail=0
-check() { if eval "$1"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $2" >&2; fi; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 # the code block after the marker comment, up to its closing fence
 awk '/<!-- test_h5py_example/ {m = 1; next}
@@ -47,5 +45,4 @@ rc=$?
 check '[ $rc -eq 0 ] && grep -q "^wm done 1 of 1" out2.txt' "the example on a mimod-train file: exit $rc: $(cat out2.txt err2.txt)"
 
 cat out.txt
-echo "test_h5py_example: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+report test_h5py_example

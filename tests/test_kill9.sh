@@ -16,10 +16,7 @@ trap 'rm -rf "$W"' EXIT
 [ -n "${KEEP:-}" ] && trap - EXIT   # KEEP=1 keeps the logs
 cd "$W" || exit 1
 cp "$ROOT/tests/data/kill_sweep.yaml" sweep.yaml
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 RANDOM=${KILL_SEED:-20261125}
 
 same_data() {
@@ -91,5 +88,4 @@ for round in 1 2 3; do
     fi
     echo "round $round: $kills kill(s), $tries run(s)"
 done
-echo "test_kill9: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+report test_kill9

@@ -25,10 +25,7 @@ cleanup() {
 trap cleanup EXIT
 # KEEP=1 keeps the work directory (logs) for a post-mortem
 [ -n "${KEEP:-}" ] && trap "\"$ROOT/tools/slurm-local.sh\" stop" EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 if ! "$ROOT/tools/slurm-local.sh" start; then
     echo "test_slurm: could not start a local SLURM" >&2
@@ -81,5 +78,4 @@ grep -q "exited with status 3" job.log && ok || bad "the first run did not exit 
 grep -q "requeueing" job.log && ok || bad "the job script did not requeue itself"
 if h5diff -q --exclude-path /wall_seconds ref.h5 slurm.h5 /wm /wm >/dev/null 2>&1; then ok
 else bad "the requeued sweep's data differ from the uninterrupted run's"; fi
-echo "test_slurm: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+report test_slurm

@@ -23,11 +23,7 @@ MPIRUN="mpirun --oversubscribe"
 W=$(mktemp -d "${TMPDIR:-/tmp}/test_sweep_mpi.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 cd "$W" || exit 1
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-check() { if eval "$1"; then ok; else bad "$2"; fi; }
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 # equal data in every task group, wall_seconds aside
 same_data() {
@@ -248,5 +244,4 @@ check '[ $rc -eq 0 ] && grep -q "rank 0 (scheduler) used" m7.txt && ! grep -q "%
 if [ $fail -ne 0 ]; then
     for f in out1.txt out2.txt out3.txt; do echo "== $f" >&2; cat "$f" >&2; done
 fi
-echo "test_sweep_mpi: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+report test_sweep_mpi
