@@ -267,24 +267,25 @@ class Reference:
 
     def gru(self, x, h0, track):
         """x [T][B][3] → h [T][B][N], SPEC §3 (reset before by default); the
-        input products of all steps in one GEMM, z and r in one (as mimod)."""
-        torch, p, N = self.torch, self.mm, self.N
+        input products of all steps in one GEMM per block (as mimod), z and r
+        in one GEMM per step. Per-step tensors come from unbind and chunk,
+        whose backward is one stack or cat, not one zero-filled tensor per
+        slice."""
+        torch, F, p, N = self.torch, self.F, self.mm, self.N
         with torch.set_grad_enabled(track):
-            gx = self.F.linear(x, p["w_x"], p["b"])
-            u_zr_t, u_h_t = p["u"][: 2 * N].t(), p["u"][2 * N:].t()
+            w_x, u, b = p["w_x"], p["u"], p["b"]
+            gx_zr = F.linear(x, w_x[: 2 * N], b[: 2 * N]).unbind(0)
+            gx_h = F.linear(x, w_x[2 * N:], b[2 * N:]).unbind(0)
             after = self.c.bool("gru_reset_after")
-            u_t = p["u"].t()
+            u_zr_t, u_h_t = u[: 2 * N].t(), u[2 * N:].t()
             h, hs = h0, []
-            for g in gx.unbind(0):  # not gx[t]: see leaky()
+            for g_zr, g_h in zip(gx_zr, gx_h):
                 if not after:
-                    zr = torch.sigmoid(torch.addmm(g[:, : 2 * N], h, u_zr_t))
-                    z, r = zr[:, :N], zr[:, N:]
-                    cand = torch.tanh(torch.addmm(g[:, 2 * N:], r * h, u_h_t))
+                    z, r = torch.sigmoid(torch.addmm(g_zr, h, u_zr_t)).chunk(2, 1)
+                    cand = torch.tanh(torch.addmm(g_h, r * h, u_h_t))
                 else:
-                    rec = h @ u_t
-                    zr = torch.sigmoid(g[:, : 2 * N] + rec[:, : 2 * N])
-                    z, r = zr[:, :N], zr[:, N:]
-                    cand = torch.tanh(g[:, 2 * N:] + r * rec[:, 2 * N:])
+                    z, r = torch.sigmoid(torch.addmm(g_zr, h, u_zr_t)).chunk(2, 1)
+                    cand = torch.tanh(g_h + r * (h @ u_h_t))
                 h = torch.lerp(h, cand, z)  # (1 − z) h + z h̃
                 hs.append(h)
             return torch.stack(hs)
