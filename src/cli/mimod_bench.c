@@ -1,6 +1,8 @@
 /* mimod-bench — speed of the trial engine at the paper sizes, measured against
  * this machine's own single-thread SGEMM rate (SPEC §8). Not a test: run it
- * by hand (tools/bench.sh) on a quiet machine. */
+ * by hand (tools/bench.sh) on a quiet machine. tools/bench.sh runs the PyTorch
+ * reference (tools/torch_ref.py) in the same run and reads the RESULT lines of
+ * both: speed is only ever compared within one run on one machine (SPEC §8). */
 #include <cblas.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -14,15 +16,17 @@
 #include "mimod/cost.h"
 
 static const char *usage =
-    "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick] [--sm-steps K] [--mm-steps K]\n"
-    "                   [--threads N] [--set KEY=VALUE]...\n"
+    "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
+    "                   [--mm-steps K] [--warmup K] [--threads N] [--set KEY=VALUE]...\n"
     "\n"
-    "For each task: seconds per SM step (median of K), split into the MM pass that\n"
-    "makes the batch and the statistics-network update; GFLOP/s of the update from the\n"
-    "SPEC §8 model 12·n·H² + 6·n·(d1+d2)·H; the best SGEMM rate of this machine on the\n"
-    "matching shape measured in the same run and the ratio; seconds per MM step; peak\n"
-    "resident memory; the OpenBLAS kernel in use. Defaults: both tasks, paper preset,\n"
-    "5 SM and 3 MM steps (SEP: 3 and 2), 1 thread.\n";
+    "For each task: seconds per SM step, split into the MM pass that makes the batch\n"
+    "and the statistics-network update, and per MM step (median and min of the timed\n"
+    "steps, after the warm-up steps); GFLOP/s of the update from the SPEC §8 model\n"
+    "12·n·H² + 6·n·(d1+d2)·H; the best SGEMM rate of this machine on the matching shape\n"
+    "measured in the same run and the ratio; peak resident memory; the OpenBLAS kernel\n"
+    "in use; and a line starting with RESULT that tools/bench.sh pairs with the one of\n"
+    "tools/torch_ref.py. Defaults: both tasks, paper preset, 5 SM and 3 MM steps\n"
+    "(SEP: 3 and 2) after 1 warm-up SM step and 1 warm-up MM step, 1 thread.\n";
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -58,8 +62,14 @@ static long peak_rss_mb(void) {
     return ru.ru_maxrss / 1024;
 }
 
-static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_mm, int n_sets,
-                      char **sets) {
+static double minimum(const double *v, int n) {
+    double m = v[0];
+    for (int i = 1; i < n; i++) m = v[i] < m ? v[i] : m;
+    return m;
+}
+
+static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_mm, int warmup,
+                      int threads, int n_sets, char **sets) {
     mimod_err err = {0};
     mimod_config c;
     const char *tname = task == TASK_WM ? "wm" : "sep";
@@ -85,68 +95,72 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     int H = c.sm_hidden;
     double flops = cost_sm_update_flops(&c);
     double *data_s = calloc((size_t)n_sm, sizeof(double)), *upd_s = calloc((size_t)n_sm, sizeof(double));
-    double *mm_s = calloc((size_t)n_mm, sizeof(double));
+    double *sm_s = calloc((size_t)n_sm, sizeof(double)), *mm_s = calloc((size_t)n_mm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
            n, H);
     fflush(stdout);
-    for (int i = 0; i < n_sm; i++) {
+    /* The warm-up steps first touch the trial's buffers (page faults) and let
+     * the SM optimiser's moments become non-zero; they are not timed. */
+    for (int i = 0; i < warmup + n_sm; i++) {
         double t0 = mimod_now(), mi = 0;
         rc = trial_sm_make_data(t, i, &err);
         double t1 = mimod_now();
         if (!rc) rc = trial_sm_update(t, &mi, &err);
         double t2 = mimod_now();
         if (rc) {
-            fprintf(stderr, "mimod-bench: %s\n", err.msg);
+            fprintf(stderr, "mimod-bench: [%s] SM step %d: %s\n", tname, i, err.msg);
             trial_free(t);
             return 1;
         }
-        data_s[i] = t1 - t0;
-        upd_s[i] = t2 - t1;
+        if (i < warmup) continue;
+        data_s[i - warmup] = t1 - t0;
+        upd_s[i - warmup] = t2 - t1;
+        sm_s[i - warmup] = t2 - t0;
     }
-    for (int i = 0; i < n_mm; i++) {
+    for (int i = 0; i < warmup + n_mm; i++) {
         double t0 = mimod_now();
         rc = trial_do_mm_step(t, &err);
         if (rc) {
-            fprintf(stderr, "mimod-bench: %s\n", err.msg);
+            fprintf(stderr, "mimod-bench: [%s] MM step %d: %s\n", tname, i, err.msg);
             trial_free(t);
             return 1;
         }
-        mm_s[i] = mimod_now() - t0;
+        if (i >= warmup) mm_s[i - warmup] = mimod_now() - t0;
     }
     /* before the SGEMM reference, whose own matrices would inflate it */
     long trial_rss = peak_rss_mb();
-    double med_data = median(data_s, n_sm), med_upd = median(upd_s, n_sm), med_mm = median(mm_s, n_mm);
+    double min_data = minimum(data_s, n_sm), min_upd = minimum(upd_s, n_sm);
+    double min_sm = minimum(sm_s, n_sm), min_mm = minimum(mm_s, n_mm);
+    double med_data = median(data_s, n_sm), med_upd = median(upd_s, n_sm);
+    double med_sm = median(sm_s, n_sm), med_mm = median(mm_s, n_mm);
     int chunk = mine_workspace_chunk(t->sm_ws);
     double ref_layer = sgemm_rate(2 * chunk, H, H);
     double ref_big = sgemm_rate((int)(n < 40000 ? n : 40000), H, H);
     double ref = ref_layer > ref_big ? ref_layer : ref_big;
     double gf = flops / med_upd / 1e9;
-    printf("  SM update (T fwd+bwd+optimiser): %8.3f s  %7.1f GFLOP/s  (model %.3g FLOP)\n", med_upd, gf,
-           flops);
+    printf("  SM update (T fwd+bwd+optimiser): %8.3f s (min %.3f)  %7.1f GFLOP/s  (model %.3g FLOP)\n",
+           med_upd, min_upd, gf, flops);
     printf("  SGEMM reference %dx%dx%d: %.1f GFLOP/s, %dx%dx%d: %.1f GFLOP/s -> ratio %.0f %%\n",
            2 * chunk, H, H, ref_layer, (int)(n < 40000 ? n : 40000), H, H, ref_big, 100.0 * gf / ref);
-    printf("  SM data (MM pass making the batch): %8.3f s  (%.0f %% of the SM step)\n", med_data,
-           100.0 * med_data / (med_data + med_upd));
-    printf("  SM step total: %8.3f s   MM step: %8.3f s\n", med_data + med_upd, med_mm);
-    double per_trial = (c.n_sm_pre + (double)c.n_mm_steps * c.n_sm_per_mm) * (med_data + med_upd) +
-                       c.n_mm_steps * med_mm;
-    printf("  projected trial (%d SM + %d MM steps, without records): %.2f h\n",
-           c.n_sm_pre + c.n_mm_steps * c.n_sm_per_mm, c.n_mm_steps, per_trial / 3600);
-    if (!strcmp(preset, "paper")) {
-        /* Seconds per step of a PyTorch 1.13 CPU implementation at one thread on
-         * this machine kind, as given in issue 6 (not measured here). */
-        const double ref_sm = task == TASK_WM ? 6.2 : 22.5, ref_mm = task == TASK_WM ? 8.5 : 36.3;
-        double ref_trial = (c.n_sm_pre + (double)c.n_mm_steps * c.n_sm_per_mm) * ref_sm +
-                           c.n_mm_steps * ref_mm;
-        printf("  against the PyTorch reference (%.1f s per SM step, %.1f s per MM step): SM step "
-               "%.1fx, MM step %.1fx, trial %.1fx\n", ref_sm, ref_mm, ref_sm / (med_data + med_upd),
-               ref_mm / med_mm, ref_trial / per_trial);
-    }
+    printf("  SM data (MM pass making the batch): %8.3f s (min %.3f, %.0f %% of the SM step)\n", med_data,
+           min_data, 100.0 * med_data / (med_data + med_upd));
+    printf("  SM step total: %8.3f s (min %.3f)   MM step: %8.3f s (min %.3f)\n", med_sm, min_sm, med_mm,
+           min_mm);
+    long long n_sm_trial = c.n_sm_pre + (long long)c.n_mm_steps * c.n_sm_per_mm;
+    double per_trial = (double)n_sm_trial * med_sm + c.n_mm_steps * med_mm;
+    printf("  projected trial (%lld SM + %d MM steps, without records): %.2f h\n", n_sm_trial,
+           c.n_mm_steps, per_trial / 3600);
     printf("  peak resident memory of the trial (process peak before the SGEMM reference): %ld MB\n",
            trial_rss);
+    printf("RESULT impl=mimod task=%s kernel=%s threads=%d sm_data_min=%.6g sm_data_med=%.6g "
+           "sm_upd_min=%.6g sm_upd_med=%.6g sm_min=%.6g sm_med=%.6g mm_min=%.6g mm_med=%.6g "
+           "n_sm_trial=%lld n_mm_trial=%d sgemm_best=%.4g\n",
+           tname, openblas_get_corename(), threads, min_data, med_data, min_upd, med_upd, min_sm,
+           med_sm, min_mm, med_mm, n_sm_trial, c.n_mm_steps, ref);
     fflush(stdout);
     free(data_s);
     free(upd_s);
+    free(sm_s);
     free(mm_s);
     trial_free(t);
     return 0;
@@ -154,12 +168,13 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
 
 int main(int argc, char **argv) {
     const char *task = "both", *preset = "paper";
-    int n_sm = -1, n_mm = -1, threads = 1, n_sets = 0;
+    int n_sm = -1, n_mm = -1, warmup = 1, threads = 1, n_sets = 0;
     char **sets = calloc((size_t)argc, sizeof *sets);
     static const struct option opts[] = {{"task", required_argument, 0, 'k'},
                                          {"preset", required_argument, 0, 'p'},
                                          {"sm-steps", required_argument, 0, 's'},
                                          {"mm-steps", required_argument, 0, 'm'},
+                                         {"warmup", required_argument, 0, 'w'},
                                          {"threads", required_argument, 0, 't'},
                                          {"set", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
@@ -171,6 +186,7 @@ int main(int argc, char **argv) {
         case 'p': preset = optarg; break;
         case 's': n_sm = atoi(optarg); break;
         case 'm': n_mm = atoi(optarg); break;
+        case 'w': warmup = atoi(optarg); break;
         case 't': threads = atoi(optarg); break;
         case 'S': sets[n_sets++] = optarg; break;
         case 'h': fputs(usage, stdout); free(sets); return 0;
@@ -182,14 +198,21 @@ int main(int argc, char **argv) {
         free(sets);
         return 1;
     }
+    if (warmup < 0 || threads < 1) {
+        fprintf(stderr, "mimod-bench: --warmup must be >= 0 and --threads >= 1\n");
+        free(sets);
+        return 1;
+    }
     mimod_blas_setup(argc, argv, threads);
     printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s\n", MIMOD_VERSION,
            MIMOD_REAL_NAME, threads, mimod_blas_summary());
     int rc = 0;
     if (!strcmp(task, "wm") || !strcmp(task, "both"))
-        rc |= bench_task(TASK_WM, preset, n_sm > 0 ? n_sm : 5, n_mm > 0 ? n_mm : 3, n_sets, sets);
+        rc |= bench_task(TASK_WM, preset, n_sm > 0 ? n_sm : 5, n_mm > 0 ? n_mm : 3, warmup, threads,
+                         n_sets, sets);
     if (!strcmp(task, "sep") || !strcmp(task, "both"))
-        rc |= bench_task(TASK_SEP, preset, n_sm > 0 ? n_sm : 3, n_mm > 0 ? n_mm : 2, n_sets, sets);
+        rc |= bench_task(TASK_SEP, preset, n_sm > 0 ? n_sm : 3, n_mm > 0 ? n_mm : 2, warmup, threads,
+                         n_sets, sets);
     free(sets);
     return rc;
 }
