@@ -245,7 +245,7 @@ static void gradcheck_sm(mimod_config c, const char *what) {
     real *g = malloc(n * sizeof(real));
     memcpy(g, t->sm_grad, n * sizeof(real));
     /* every network's tensors, sampled: a few elements of each */
-    const double h = 1e-7;
+    const double h = getenv("GC_SM_H") ? atof(getenv("GC_SM_H")) : 1e-7;
     for (int ti = 0; ti < t->sm_layout.n_tensors; ti++) {
         const mimod_tensor *T = &t->sm_layout.t[ti];
         size_t sz = tensor_size(T), stride = sz > 7 ? sz / 7 : 1;
@@ -263,9 +263,13 @@ static void gradcheck_sm(mimod_config c, const char *what) {
             diff2 += (fd - an) * (fd - an);
         }
         double rel = sqrt(diff2) / fmax(sqrt(num2), 1e-12);
-        /* b3 and b2 can be all but gradient-free; only judge a live tensor */
+        /* b3 and b2 can be all but gradient-free; only judge a live tensor.
+         * 1e-4: Î sums exp terms of order 1 while these gradients are ~1e-4,
+         * so at h = 1e-7 rounding alone gives ~1e-5 (a smaller h is worse, a
+         * larger one straddles the (leaky) ReLU kinks); a gradient in the
+         * wrong network's slice is off by O(1). */
         if (sqrt(num2) > 1e-9)
-            CHECK(rel < 1e-5, "%s: SM tensor %d (%s): relative error %.3g", what, ti, T->name, rel);
+            CHECK(rel < 1e-4, "%s: SM tensor %d (%s): relative error %.3g", what, ti, T->name, rel);
     }
     printf("  %s: SM gradient of Σ Î over %d network(s) checked\n", what, t->n_nets);
     free(g);
