@@ -145,6 +145,24 @@ int main(void) {
     CHECK(cost_sm_update_flops(&c) == 4 * per_sm, "K = 4 one_vs_rest: 4 networks on N inputs");
     CHECK(cost_trial_flops(&c) > wm, "more networks cost more");
 
+    /* The hash of a K = 2 sweep is what it was before n_groups and mi_pairing
+     * existed (value from main at 9da2fe9), so its files still resume; K = 4
+     * and one_vs_rest are other sweeps. */
+    const char *legacy = "output: t.h5\npreset: tiny\ntasks: [wm, sep]\ngrid:\n  seed: [1, 2]\n";
+    rc = load_text(legacy, &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") == 0,
+          "K = 2 hash unchanged: %s", rc ? err.msg : s.hash);
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {n_groups: 4}\ngrid:\n"
+                   "  seed: [1, 2]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0, "K = 4: another hash");
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {mi_pairing: one_vs_rest}\n"
+                   "grid:\n  seed: [1, 2]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0,
+          "one_vs_rest: another hash");
+    if (!rc) sweep_free(&s);
+
     /* n_groups may be a grid axis (no dataset changes shape); each point must
      * still divide N, and a point that does not is refused where it is made */
     rc = load_text("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  n_groups: [2, 4]\n", &s, &err);
