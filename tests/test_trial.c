@@ -332,6 +332,45 @@ static void checkpoint_across_k(void) {
     unlink(path);
 }
 
+/* K = 2 with pairs is the paper's one network on (g1, g2) exactly: Î of an SM
+ * batch and its parameter gradient, and Î of an MM step, equal bit for bit a
+ * direct mine_estimate on the two halves of the noisy activity (the call the
+ * trial made before K groups existed). */
+static void k2_is_one_network(mimod_task_kind task, const char *what) {
+    mimod_err err = {0};
+    trial *t = NULL;
+    mimod_config c = tiny(task);
+    if (trial_create(&c, &t, &err)) {
+        CHECK(0, "%s: %s", what, err.msg);
+        return;
+    }
+    CHECK(t->n_nets == 1 && t->net_x[0] == 0 && t->net_y[0] == 1 && t->sm_dims.dx == t->N / 2 &&
+              t->sm_layout.n_params == t->sm_layout1.n_params,
+          "%s: one network on N/2 + N/2 units", what);
+    size_t n = (size_t)t->L * t->B, np = t->sm_layout.n_params;
+    CHECK(trial_sm_make_data(t, 5, &err) == 0, "%s: %s", what, err.msg);
+    double mi_trial, mi_direct;
+    trial_sm_objective(t, &mi_trial, 1, (real)-1.0, &err);
+    real *g_trial = malloc(np * sizeof(real)), *g_direct = calloc(np, sizeof(real));
+    memcpy(g_trial, t->sm_grad, np * sizeof(real));
+    mine_params gd;
+    mine_bind(&gd, &t->sm_dims, &t->sm_layout1, g_direct);
+    mine_estimate(&t->sm_p[0], &t->sm_dims, t->sm_ws, n, t->act_noisy, t->N, t->act_noisy + t->N / 2,
+                  t->N, t->perm, &mi_direct, &gd, (real)-1.0, NULL, NULL, &err);
+    CHECK(memcmp(&mi_trial, &mi_direct, sizeof mi_trial) == 0 &&
+              memcmp(g_trial, g_direct, np * sizeof(real)) == 0,
+          "%s: SM Î and gradient bit-identical to the one-network call (%.17g vs %.17g)", what,
+          mi_trial, mi_direct);
+    double mi_mm;
+    trial_mm_loss(t, 4, NULL, NULL, NULL, NULL, &mi_mm, &err); /* leaves this step's noisy inputs */
+    mine_estimate(&t->sm_p[0], &t->sm_dims, t->sm_ws, n, t->act_noisy, t->N, t->act_noisy + t->N / 2,
+                  t->N, t->perm, &mi_direct, NULL, 0, NULL, NULL, &err);
+    CHECK(memcmp(&mi_mm, &mi_direct, sizeof mi_mm) == 0, "%s: MM-step Î bit-identical", what);
+    free(g_trial);
+    free(g_direct);
+    trial_free(t);
+}
+
 int main(void) {
     if (sizeof(real) == sizeof(double)) {
         gradcheck_mm(tiny(TASK_WM), "wm");
@@ -357,6 +396,8 @@ int main(void) {
     determinism_and_resume(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
     determinism_and_resume(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
     k_groups_layout();
+    k2_is_one_network(TASK_WM, "wm K=2");
+    k2_is_one_network(TASK_SEP, "sep K=2");
     checkpoint_across_k();
     divergence();
     return check_report("test_trial");
