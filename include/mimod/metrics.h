@@ -1,5 +1,6 @@
 /* metrics.h — the analysis of SPEC §5: modularity of the fixed two-group
- * partition, D indices, correlations, CNM community detection, normalised MI,
+ * partition (or K groups, issue 16: modularity_q and CNM take any labels, the
+ * *_k D indices below), D indices, correlations, CNM community detection, normalised MI,
  * task figures. Everything here is computed in double. Group of unit i:
  * 0 for i < N/2 (g1), 1 otherwise (g2) unless a `groups` array is given. */
 #ifndef MIMOD_METRICS_H
