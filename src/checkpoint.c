@@ -37,12 +37,25 @@ int trial_config_line_is_run_control(const char *line) {
     return 0;
 }
 
+int trial_config_line_is_legacy_default(const char *line) {
+    static const char *const legacy[] = {"n_groups: 2", "mi_pairing: pairs"};
+    for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++) {
+        size_t n = strlen(legacy[i]);
+        if (strncmp(line, legacy[i], n) == 0 && (line[n] == '\n' || line[n] == '\0')) return 1;
+    }
+    return 0;
+}
+
+static int skipped_line(const char *line) {
+    return trial_config_line_is_run_control(line) || trial_config_line_is_legacy_default(line);
+}
+
 /* Equal configurations (YAML of config_to_yaml, one "key: value" per line),
- * run-control keys aside. */
+ * run-control keys and legacy defaults aside. */
 static int same_config(const char *a, const char *b) {
     for (;;) {
-        while (*a && trial_config_line_is_run_control(a)) a += strcspn(a, "\n") + (a[strcspn(a, "\n")] != 0);
-        while (*b && trial_config_line_is_run_control(b)) b += strcspn(b, "\n") + (b[strcspn(b, "\n")] != 0);
+        while (*a && skipped_line(a)) a += strcspn(a, "\n") + (a[strcspn(a, "\n")] != 0);
+        while (*b && skipped_line(b)) b += strcspn(b, "\n") + (b[strcspn(b, "\n")] != 0);
         if (!*a || !*b) return !*a && !*b;
         size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
         if (la != lb || memcmp(a, b, la) != 0) return 0;

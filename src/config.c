@@ -54,6 +54,7 @@ static const char *const task_names[] = {"wm", "sep", NULL};
 static const char *const preset_names[] = {"paper", "quick", "tiny", "medium", NULL};
 static const char *const opt_names[] = {"rmsprop", "adam", NULL};
 static const char *const act_names[] = {"relu", "leaky_relu", NULL};
+static const char *const pairing_names[] = {"pairs", "one_vs_rest", NULL};
 
 #define OFF(field) offsetof(mimod_config, field)
 #define BIG 1e9 /* upper bound for counts: keeps every product of two of them in int64 */
@@ -75,7 +76,11 @@ static const config_key keys[] = {
      "Trial seed; every random stream of the trial is split from it."},
     /* main model */
     EVEN_KEY("n_units", n_units, 2, 65536, FOR_BOTH,
-             "N recurrent units; group g1 = units 0..N/2−1, g2 = N/2..N−1."),
+             "N recurrent units; group g1 = units 0..N/2−1, g2 = N/2..N−1 (K = 2)."),
+    INT_KEY("n_groups", n_groups, 2, MIMOD_MAX_GROUPS, FOR_BOTH,
+            "K fixed groups of units: K equal contiguous blocks, unit i in group ⌊i·K/N⌋ "
+            "(n_units must be divisible by K). The MI objective and the analysis use them "
+            "(docs/mine.md, docs/analysis.md)."),
     DBL_KEY("alpha", alpha, 0, 1, 1, 0, FOR_WM, "Leak rate α of the leaky-integrator RNN."),
     DBL_KEY("noise_std", noise_std, 0, 0, HUGE_VAL, 0, FOR_WM,
             "Std of the state noise ξ, per unit and step."),
@@ -140,6 +145,10 @@ static const config_key keys[] = {
     BOOL_KEY("sm_out_bias", sm_out_bias, FOR_BOTH, "Whether T has the output bias b3."),
     DBL_KEY("sm_noise_std", sm_noise_std, 0, 0, HUGE_VAL, 0, FOR_BOTH,
             "Std of the Gaussian noise added to both groups' activities before T."),
+    ENUM_KEY("mi_pairing", mi_pairing, pairing_names, FOR_BOTH,
+             "K > 2: `pairs` (Σ over the K(K−1)/2 pairs of groups of Î(g_a; g_b), one statistics "
+             "network each) or `one_vs_rest` (Σ over the K groups of Î(g_a; the other groups), "
+             "K networks). K = 2 with `pairs` is the paper's single network."),
     ENUM_KEY("sm_optimizer", sm_opt.kind, opt_names, FOR_BOTH, "SM optimiser: `rmsprop` or `adam`."),
     DBL_KEY("sm_lr", sm_opt.lr, 0, 1, HUGE_VAL, 0, FOR_BOTH, "SM learning rate."),
     DBL_KEY("sm_rho", sm_opt.rho, 0, 0, 1, 1, FOR_BOTH, "SM RMSprop decay ρ."),
@@ -192,6 +201,7 @@ static void preset_paper_wm(mimod_config *c) {
     c->task = TASK_WM;
     c->seed = 0;
     c->n_units = 40;
+    c->n_groups = 2;
     c->alpha = 0.1;
     c->noise_std = 0.1;
     c->noise_inside = 0;
@@ -223,6 +233,7 @@ static void preset_paper_wm(mimod_config *c) {
     c->sm_leaky_slope = 0.25;
     c->sm_out_bias = 1;
     c->sm_noise_std = 0.1;
+    c->mi_pairing = MI_PAIRS;
     c->sm_opt = (opt_settings){.kind = OPT_RMSPROP, .lr = 0.003, .rho = 0.9, .beta1 = 0.9,
                                .beta2 = 0.999, .eps = 1e-7, .clipnorm = 4.0, .clipvalue = 0.0};
     c->sm_chunk = 0;
@@ -606,6 +617,11 @@ int config_validate(const mimod_config *c, mimod_err *err) {
                           "keys 'sep_n_samples', 'sep_n_drop', 'loss_skip': sep_n_samples (%d) must "
                           "be greater than sep_n_drop + loss_skip (%d + %d)",
                           c->sep_n_samples, c->sep_n_drop, c->loss_skip);
+    if (c->n_units % c->n_groups != 0)
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "keys 'n_units', 'n_groups': n_units (%d) must be divisible by n_groups "
+                          "(%d) (K equal groups of units)",
+                          c->n_units, c->n_groups);
     /* The SM's sample set (B·L pairs) is indexed by a uint32 permutation and
      * int row counts; keep it in int range. */
     long long len = config_learned_len(c);
@@ -947,4 +963,9 @@ int config_learned_len(const mimod_config *c) {
 
 int config_n_records(const mimod_config *c) {
     return 1 + (c->n_mm_steps + c->record_every - 1) / c->record_every;
+}
+
+int config_n_mi_nets(const mimod_config *c) {
+    int K = c->n_groups;
+    return c->mi_pairing == MI_ONE_VS_REST ? K : K * (K - 1) / 2;
 }

@@ -2,8 +2,12 @@
 #include "mimod/cost.h"
 
 double cost_sm_update_flops(const mimod_config *c) {
-    double n = (double)c->batch * config_learned_len(c), d = c->n_units, H = c->sm_hidden;
-    return 12.0 * n * H * H + 6.0 * n * d * H;
+    /* each network's input: two groups (pairs) or all N units (one_vs_rest);
+     * K = 2 pairs: one network on all N units */
+    int K = c->n_groups;
+    double n = (double)c->batch * config_learned_len(c), H = c->sm_hidden;
+    double d = c->mi_pairing == MI_ONE_VS_REST ? (double)c->n_units : 2.0 * (c->n_units / K);
+    return (double)config_n_mi_nets(c) * (12.0 * n * H * H + 6.0 * n * d * H);
 }
 
 double cost_mm_forward_flops(const mimod_config *c) {

@@ -295,6 +295,85 @@ double d_cor_index(const double *R, int n, int k_per_target, const int *groups) 
     return d_finish(num, den);
 }
 
+/* ---- D indices for K groups (docs/analysis.md) ----
+ * M[j][g] = Σ_{i in group g} |v^(j)_i| (target j = 0, 1; K groups), S = Σ M.
+ * Assigning target 1 to group a and target 2 to a different group b puts
+ * P(a,b) = (M[0][a] + M[1][b]) / S of the weight "where it belongs"; averaged
+ * over all such assignments P is exactly 1/K (the even share), so
+ * D_K = (max_{a≠b} P(a,b) − 1/K) / (1 − 1/K) lies in [0, 1]. With K = 2,
+ * P(0,1) + P(1,0) = 1 and D_2 = |P(0,1) − P(1,0)| is d_index's formula. */
+static void dk_add(double (*M)[METRICS_MAX_GROUPS], double v1, double v2, int group) {
+    M[0][group] += fabs(v1);
+    M[1][group] += fabs(v2);
+}
+
+static double dk_finish(double (*M)[METRICS_MAX_GROUPS], int K) {
+    if (K < 2 || K > METRICS_MAX_GROUPS) return NAN;
+    double S = 0.0, best = -1.0;
+    for (int g = 0; g < K; g++) S += M[0][g] + M[1][g];
+    if (!(S > 0.0)) return 0.0;
+    for (int a = 0; a < K; a++)
+        for (int b = 0; b < K; b++)
+            if (a != b && M[0][a] + M[1][b] > best) best = M[0][a] + M[1][b];
+    double even = 1.0 / K, d = (best / S - even) / (1.0 - even);
+    return d < 0.0 ? 0.0 : (d > 1.0 ? 1.0 : d); /* only rounding can leave [0, 1] */
+}
+
+/* group of unit i, and whether every label is in 0..K−1 */
+static int groups_ok(const int *groups, int n, int K) {
+    if (K < 2 || K > METRICS_MAX_GROUPS || !groups) return 0;
+    for (int i = 0; i < n; i++)
+        if (groups[i] < 0 || groups[i] >= K) return 0;
+    return 1;
+}
+
+double d_index_k(const double *v1, const double *v2, int n, const int *groups, int K) {
+    if (!groups_ok(groups, n, K)) return NAN;
+    double M[2][METRICS_MAX_GROUPS] = {{0}};
+    for (int i = 0; i < n; i++) dk_add(M, v1[i], v2[i], groups[i]);
+    return dk_finish(M, K);
+}
+
+double d_out_index_k(const real *w_out, int k_per_target, int n, const int *groups, int K) {
+    if (!groups_ok(groups, n, K)) return NAN;
+    double M[2][METRICS_MAX_GROUPS] = {{0}};
+    for (int i = 0; i < n; i++) {
+        double v1 = 0.0, v2 = 0.0;
+        for (int k = 0; k < k_per_target; k++) {
+            v1 += fabs((double)w_out[(size_t)k * n + i]);
+            v2 += fabs((double)w_out[(size_t)(k_per_target + k) * n + i]);
+        }
+        dk_add(M, v1, v2, groups[i]);
+    }
+    return dk_finish(M, K);
+}
+
+double d_in_index_k(const real *w_in, int n, const int *groups, int K) {
+    if (!groups_ok(groups, n, K)) return NAN;
+    double M[2][METRICS_MAX_GROUPS] = {{0}};
+    for (int i = 0; i < n; i++) {
+        const real *row = w_in + (size_t)i * 4; /* [ON1, OFF1, ON2, OFF2] */
+        dk_add(M, fabs((double)row[0]) + fabs((double)row[1]),
+               fabs((double)row[2]) + fabs((double)row[3]), groups[i]);
+    }
+    return dk_finish(M, K);
+}
+
+double d_cor_index_k(const double *R, int n, int k_per_target, const int *groups, int K) {
+    if (!groups_ok(groups, n, K)) return NAN;
+    double M[2][METRICS_MAX_GROUPS] = {{0}};
+    const int n_out = 2 * k_per_target;
+    for (int i = 0; i < n; i++) {
+        double v1 = 0.0, v2 = 0.0;
+        for (int k = 0; k < k_per_target; k++) {
+            v1 += R[(size_t)i * n_out + k];
+            v2 += R[(size_t)i * n_out + k_per_target + k];
+        }
+        dk_add(M, v1 / k_per_target, v2 / k_per_target, groups[i]);
+    }
+    return dk_finish(M, K);
+}
+
 /* ---- normalised mutual information ----
  * With counts n_u (label u in a), n_v (label v in b), n_uv (both):
  * H(a) = Σ_u (n_u/n) log(n/n_u), I = Σ_uv (n_uv/n) log(n·n_uv / (n_u·n_v)),

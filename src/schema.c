@@ -15,7 +15,7 @@ const schema_quantity schema_quantities[Q_COUNT] = {
     [TC_D_COR] = {"d_cor", BOTH, "output-correlation differentiation index"},
     [TC_D_OUT] = {"d_out", BOTH, "output-weight differentiation index"},
     [TC_D_IN] = {"d_in", SCHEMA_WM, "input-weight differentiation index"},
-    [Q_I_N] = {"i_n", BOTH, "normalised MI of the CNM 2-partition vs the groups"},
+    [Q_I_N] = {"i_n", BOTH, "normalised MI of the CNM K-partition vs the K groups (K = 2 by default)"},
 };
 
 int schema_quantity_in_task(int q, int is_wm) {

@@ -119,8 +119,10 @@ int trial_buffers(trial *t, trial_buffer *b) {
     own(b, &k, "d_y", &t->d_y, LB * O * sizeof(real), 0);
     own(b, &k, "d_act", &t->d_act, LB * N * sizeof(real), 0);
     own(b, &k, "act_noisy", &t->act_noisy, LB * N * sizeof(real), 0);
-    own(b, &k, "d_mx", &t->d_mx, LB * (size_t)t->half * sizeof(real), 0);
-    own(b, &k, "d_my", &t->d_my, LB * (N - (size_t)t->half) * sizeof(real), 0);
+    if (t->cfg.mi_pairing == MI_ONE_VS_REST)
+        own(b, &k, "act_wide", &t->act_wide, LB * 2 * N * sizeof(real), 0);
+    own(b, &k, "d_mx", &t->d_mx, LB * (size_t)t->sm_dims.dx * sizeof(real), 0);
+    own(b, &k, "d_my", &t->d_my, LB * (size_t)t->sm_dims.dy * sizeof(real), 0);
     own(b, &k, "perm", &t->perm, LB * sizeof(uint32_t), 0);
     own(b, &k, "str_a", &t->str_a, N * N * sizeof(double), 0);
     own(b, &k, "groups", &t->groups, N * sizeof(int), 0);
@@ -165,7 +167,8 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     if (!t) return mimod_errf(err, MIMOD_ENOMEM, "trial_create: out of memory");
     t->cfg = *c;
     t->N = c->n_units;
-    t->half = c->n_units / 2;
+    t->K = c->n_groups;
+    t->gsize = c->n_units / c->n_groups;
     t->n_in = config_n_in(c);
     t->n_out = config_n_out(c);
     t->B = c->batch;
@@ -182,9 +185,30 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     trial_mm_layout_of(c, &t->mm_layout);
     if (is_wm(t)) t->leaky = leaky_dims_of(c);
     else t->gru = gru_dims_of(c);
-    t->sm_dims = (mine_dims){t->half, t->N - t->half, c->sm_hidden, (mine_act)c->sm_act,
-                             c->sm_leaky_slope, c->sm_out_bias};
-    mine_layout(&t->sm_dims, &t->sm_layout);
+    /* the networks of the MI objective (docs/mine.md): pairs (a, b), a < b, in
+     * order (0,1), (0,2), …, (K−2,K−1); or each group against the others */
+    int ovr = c->mi_pairing == MI_ONE_VS_REST;
+    t->n_nets = 0;
+    for (int a = 0; a < t->K; a++) {
+        if (ovr) {
+            t->net_x[t->n_nets] = a;
+            t->net_y[t->n_nets++] = -1;
+            continue;
+        }
+        for (int b2 = a + 1; b2 < t->K; b2++) {
+            t->net_x[t->n_nets] = a;
+            t->net_y[t->n_nets++] = b2;
+        }
+    }
+    t->sm_dims = (mine_dims){t->gsize, ovr ? t->N - t->gsize : t->gsize, c->sm_hidden,
+                             (mine_act)c->sm_act, c->sm_leaky_slope, c->sm_out_bias};
+    mine_layout(&t->sm_dims, &t->sm_layout1);
+    t->sm_layout = t->sm_layout1;
+    for (int p = 1; p < t->n_nets; p++)
+        for (int i = 0; i < t->sm_layout1.n_tensors; i++) {
+            const mimod_tensor *x = &t->sm_layout1.t[i];
+            layout_add(&t->sm_layout, x->name, x->rows, x->cols, x->l2_factor);
+        }
     if (allocate_buffers(t)) goto oom;
 
     /* main model */
@@ -203,10 +227,14 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     if (rc) goto fail;
 
     /* statistics network */
-    mine_bind(&t->sm_p, &t->sm_dims, &t->sm_layout, t->sm_params);
-    mine_bind(&t->sm_g, &t->sm_dims, &t->sm_layout, t->sm_grad);
-    rng_init(&rng, c->seed, RNG_STREAM_SM_INIT, 0);
-    mine_init(&t->sm_p, &t->sm_dims, &rng);
+    for (int p = 0; p < t->n_nets; p++) {
+        size_t off = (size_t)p * t->sm_layout1.n_params;
+        mine_bind(&t->sm_p[p], &t->sm_dims, &t->sm_layout1, t->sm_params + off);
+        mine_bind(&t->sm_g[p], &t->sm_dims, &t->sm_layout1, t->sm_grad + off);
+        /* network p's own stream; network 0's is the one of the K = 2 trial */
+        rng_init(&rng, c->seed, RNG_STREAM_SM_INIT, (uint64_t)p);
+        mine_init(&t->sm_p[p], &t->sm_dims, &rng);
+    }
     rc = optim_init(&t->sm_opt, &c->sm_opt, t->sm_layout.n_params, err);
     if (rc) goto fail;
     rc = mine_workspace_create(&t->sm_dims, t->n_samples_max, c->sm_chunk, &t->sm_ws, err);
@@ -214,7 +242,7 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
 
     /* results: NaN until computed */
     trial_results *r = &t->res;
-    for (int i = 0; i < t->N; i++) t->groups[i] = i < t->half ? 0 : 1; /* g1, g2 (SPEC §1) */
+    for (int i = 0; i < t->N; i++) t->groups[i] = i / t->gsize; /* K = 2: g1, g2 (SPEC §1) */
     for (int q = 0; q < TC_COUNT; q++)
         for (int j = 0; j < r->n_records; j++) r->tc[q][j] = NAN;
     for (size_t j = 0; j < (size_t)r->n_records * t->n_out; j++) r->r2[j] = NAN;
@@ -289,7 +317,8 @@ static const real *learned_target(const trial *t, int B) {
 }
 
 /* MINE input: activity + N(0, σ²) noise per element, and a fresh permutation
- * (noise before shuffling, SPEC §7). */
+ * (noise before shuffling, SPEC §7). All networks see the same noisy samples
+ * and the same permutation, each its own columns of them. */
 static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n) {
     mimod_rng rng = s->mine_noise;
     size_t total = n * t->N;
@@ -297,14 +326,60 @@ static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n)
     rng_add_normal(&rng, t->act_noisy, act, total, sd);
     rng = s->perm;
     rng_permutation(&rng, t->perm, n);
+    if (t->act_wide) {
+        size_t N = (size_t)t->N;
+        for (size_t i = 0; i < n; i++) {
+            memcpy(t->act_wide + i * 2 * N, t->act_noisy + i * N, N * sizeof(real));
+            memcpy(t->act_wide + i * 2 * N + N, t->act_noisy + i * N, N * sizeof(real));
+        }
+    }
 }
 
-static int run_mine(trial *t, size_t n, double *mi, mine_params *grad, real scale, int want_dx,
-                    mimod_err *err) {
-    int N = t->N;
-    return mine_estimate(&t->sm_p, &t->sm_dims, t->sm_ws, n, t->act_noisy, N,
-                         t->act_noisy + t->half, N, t->perm, mi, grad, scale,
-                         want_dx ? t->d_mx : NULL, want_dx ? t->d_my : NULL, err);
+/* Î of network p on the first n noisy samples: its x and y are column ranges
+ * of act_noisy (a pair of groups) or of act_wide (a group and the rest). */
+static int run_mine_net(trial *t, int p, size_t n, double *mi, mine_params *grad, real scale,
+                        int want_dx, mimod_err *err) {
+    int N = t->N, g = t->gsize;
+    const real *x, *y;
+    int ld;
+    if (t->net_y[p] >= 0) {
+        ld = N;
+        x = t->act_noisy + (size_t)t->net_x[p] * g;
+        y = t->act_noisy + (size_t)t->net_y[p] * g;
+    } else {
+        ld = 2 * N;
+        x = t->act_wide + (size_t)t->net_x[p] * g;
+        y = t->act_wide + (size_t)(t->net_x[p] + 1) * g;
+    }
+    return mine_estimate(&t->sm_p[p], &t->sm_dims, t->sm_ws, n, x, ld, y, ld, t->perm, mi, grad,
+                         scale, want_dx ? t->d_mx : NULL, want_dx ? t->d_my : NULL, err);
+}
+
+/* d_act += network p's d_mx, d_my, each column to its unit. */
+static void scatter_mine_grad(trial *t, int p, size_t n) {
+    int N = t->N, g = t->gsize, dy = t->sm_dims.dy;
+    int x0 = t->net_x[p] * g;
+    int y0 = t->net_y[p] >= 0 ? t->net_y[p] * g : (t->net_x[p] + 1) * g;
+    for (size_t i = 0; i < n; i++) {
+        real *da = t->d_act + i * N;
+        const real *gx = t->d_mx + i * g, *gy = t->d_my + i * dy;
+        for (int j = 0; j < g; j++) da[x0 + j] += gx[j];
+        for (int j = 0; j < dy; j++) da[(y0 + j) % N] += gy[j];
+    }
+}
+
+/* Î summed over the networks (K = 2 pairs: the one network's value). grad:
+ * each network's gradient into its own slice of sm_grad (sm_g[p]). */
+static int run_mine(trial *t, size_t n, double *mi, int with_grad, real scale, mimod_err *err) {
+    double sum = 0.0;
+    for (int p = 0; p < t->n_nets; p++) {
+        double m;
+        int rc = run_mine_net(t, p, n, &m, with_grad ? &t->sm_g[p] : NULL, scale, 0, err);
+        if (rc) return rc;
+        sum = p == 0 ? m : sum + m;
+    }
+    *mi = sum;
+    return MIMOD_OK;
 }
 
 /* Mean squared error over (rows ≥ skip·B, outputs); fills d_y = dL/dy if d_y. */
@@ -331,10 +406,14 @@ int trial_sm_make_data(trial *t, int64_t index, mimod_err *err) {
     return MIMOD_OK;
 }
 
+int trial_sm_objective(trial *t, double *mi, int with_grad, real scale, mimod_err *err) {
+    if (with_grad) memset(t->sm_grad, 0, t->sm_layout.n_params * sizeof(real));
+    return run_mine(t, (size_t)t->L * t->B, mi, with_grad, scale, err);
+}
+
 int trial_sm_update(trial *t, double *mi, mimod_err *err) {
-    memset(t->sm_grad, 0, t->sm_layout.n_params * sizeof(real));
     /* maximise Î: the optimiser minimises, so accumulate −dÎ/dθ */
-    int rc = run_mine(t, (size_t)t->L * t->B, mi, &t->sm_g, (real)-1.0, 0, err);
+    int rc = trial_sm_objective(t, mi, 1, (real)-1.0, err);
     if (rc) return rc;
     optim_step(&t->sm_opt, &t->sm_layout, t->sm_params, t->sm_grad);
     return MIMOD_OK;
@@ -374,25 +453,21 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
     /* Î with the SM frozen; its gradient reaches the MM only when λ_I > 0 */
     mine_inputs(t, &s, act, n);
     int want_dx = grad != NULL && c->lambda_I > 0.0;
-    if (want_dx) {
-        memset(t->d_mx, 0, n * t->half * sizeof(real));
-        memset(t->d_my, 0, n * (N - t->half) * sizeof(real));
+    if (grad) memset(t->d_act, 0, n * N * sizeof(real));
+    double mi = 0.0;
+    for (int p = 0; p < t->n_nets; p++) {
+        if (want_dx) {
+            memset(t->d_mx, 0, n * (size_t)t->sm_dims.dx * sizeof(real));
+            memset(t->d_my, 0, n * (size_t)t->sm_dims.dy * sizeof(real));
+        }
+        double m;
+        rc = run_mine_net(t, p, n, &m, NULL, (real)c->lambda_I, want_dx, err);
+        if (rc) return rc;
+        mi = p == 0 ? m : mi + m;
+        if (want_dx) scatter_mine_grad(t, p, n);
     }
-    double mi;
-    rc = run_mine(t, n, &mi, NULL, (real)c->lambda_I, want_dx, err);
-    if (rc) return rc;
 
     if (grad) {
-        memset(t->d_act, 0, n * N * sizeof(real));
-        if (want_dx) {
-            int hy = N - t->half;
-            for (size_t i = 0; i < n; i++) {
-                real *da = t->d_act + i * N;
-                const real *gx = t->d_mx + i * t->half, *gy = t->d_my + i * hy;
-                for (int j = 0; j < t->half; j++) da[j] += gx[j];
-                for (int j = 0; j < hy; j++) da[t->half + j] += gy[j];
-            }
-        }
         /* the readout is shared by both models; its tensors have the same names */
         const mimod_layout *ml = &t->mm_layout;
         readout_backward(t->mm_params + ml->t[layout_find(ml, "w_out")].offset, t->n_out, N, n, act,
@@ -471,7 +546,7 @@ static int record(trial *t, int j, mimod_err *err) {
     r->tc[TC_REG_LOSS][j] = l2_penalty(&t->mm_layout, t->mm_params, NULL, 0);
     mine_inputs(t, &s, act, n);
     double mi;
-    rc = run_mine(t, n, &mi, NULL, 0, 0, err);
+    rc = run_mine(t, n, &mi, 0, 0, err);
     if (rc) return rc;
     r->tc[TC_MI][j] = mi;
 
@@ -485,7 +560,8 @@ static int record(trial *t, int j, mimod_err *err) {
         cross_corr(states, n, N, N, corr_with, K, K, t->unit_out);
         for (size_t i = 0; i < (size_t)N * K; i++) t->unit_out[i] = fabs(t->unit_out[i]);
         abs_zero_diag(t->corr_c, N, t->corr_a);
-        r->tc[TC_D_IN][j] = d_in_index(t->leaky_p.w_in, N, groups);
+        r->tc[TC_D_IN][j] = t->K == 2 ? d_in_index(t->leaky_p.w_in, N, groups)
+                                       : d_in_index_k(t->leaky_p.w_in, N, groups, t->K);
     } else {
         /* per sequence, skipping the first loss_skip steps, |·| averaged over the batch [code] */
         corr_abs_per_sequence(states, t->L, B, N, (int)skip, t->corr_a);
@@ -506,8 +582,14 @@ static int record(trial *t, int j, mimod_err *err) {
     }
     sym_abs_matrix(w_rec, N, N, t->str_a);
     r->tc[TC_Q_STR][j] = modularity_q(t->str_a, N, groups);
-    r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, K / 2, groups);
-    r->tc[TC_D_OUT][j] = d_out_index(w_out, K / 2, N, groups);
+    /* K = 2 keeps the paper's formula as written (D_K equals it to rounding) */
+    if (t->K == 2) {
+        r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, K / 2, groups);
+        r->tc[TC_D_OUT][j] = d_out_index(w_out, K / 2, N, groups);
+    } else {
+        r->tc[TC_D_COR][j] = d_cor_index_k(t->unit_out, N, K / 2, groups, t->K);
+        r->tc[TC_D_OUT][j] = d_out_index_k(w_out, K / 2, N, groups, t->K);
+    }
     r->n_done = j + 1;
     return MIMOD_OK;
 }
@@ -518,7 +600,7 @@ static int final_analysis(trial *t, mimod_err *err) {
     trial_results *r = &t->res;
     memcpy(r->corr, t->corr_c, (size_t)N * N * sizeof(double));
     memcpy(r->unit_out_corr, t->unit_out, (size_t)N * t->n_out * sizeof(double));
-    int rc = cnm_communities(t->corr_a, N, 2, r->communities, err);
+    int rc = cnm_communities(t->corr_a, N, t->K, r->communities, err);
     if (rc) return mimod_err_prefix(err, "community detection");
     r->i_n = normalized_mutual_info(r->communities, t->groups, N);
     return MIMOD_OK;

@@ -9,9 +9,13 @@
 #include "mimod/tasks.h"
 #include "mimod/trial.h"
 
+/* Statistics networks at most: K(K−1)/2 pairs at the largest K. */
+#define TRIAL_MAX_MI_NETS (MIMOD_MAX_GROUPS * (MIMOD_MAX_GROUPS - 1) / 2)
+
 struct trial {
     mimod_config cfg;
-    int N, n_in, n_out, half;  /* half = N/2: the size of each group */
+    int N, n_in, n_out;
+    int K, gsize;              /* K fixed groups of gsize = N/K contiguous units */
     int B, B_eval;             /* training batch, evaluation batch */
     int T_trans, L, T_total;   /* transient, learned, total steps of a sequence */
     size_t n_samples_max;      /* L · max(B, B_eval): rows handed to MINE */
@@ -25,11 +29,17 @@ struct trial {
     gru_params gru_p, gru_g;
     optimizer mm_opt;
 
-    /* statistics network */
+    /* statistics networks: n_nets copies of one network's layout (sm_layout1)
+     * back to back in one flat buffer (sm_layout), so the optimiser, the
+     * checkpoint and the gradient check loop over one array. Network p sees
+     * group net_x[p] as x and group net_y[p] as y, or with net_y[p] = −1 the
+     * other K−1 groups (one_vs_rest). K = 2 pairs: one network, g1 vs g2. */
+    int n_nets;
+    int net_x[TRIAL_MAX_MI_NETS], net_y[TRIAL_MAX_MI_NETS];
     mine_dims sm_dims;
-    mimod_layout sm_layout;
+    mimod_layout sm_layout1, sm_layout;
     real *sm_params, *sm_grad;
-    mine_params sm_p, sm_g;
+    mine_params sm_p[TRIAL_MAX_MI_NETS], sm_g[TRIAL_MAX_MI_NETS];
     optimizer sm_opt;
     mine_workspace *sm_ws;
 
@@ -46,7 +56,10 @@ struct trial {
     real *d_y;      /* [L][B][n_out] */
     real *d_act;    /* [L][B][N] dL/da from readout and MINE */
     real *act_noisy;/* [L·B][N] MINE input: activity + noise */
-    real *d_mx, *d_my; /* [L·B][half] dÎ/dx, dÎ/dy */
+    real *act_wide; /* one_vs_rest only: [L·B][2N], each noisy row twice, so the
+                       other groups of group a are the contiguous columns
+                       (a+1)·gsize .. (a+1)·gsize + N − gsize − 1 */
+    real *d_mx, *d_my; /* [L·B][dx], [L·B][dy]: one network's dÎ/dx, dÎ/dy */
     uint32_t *perm; /* [L·B] */
     double *sep_work;
     /* SEP fixed test batch */
@@ -55,7 +68,7 @@ struct trial {
     /* analysis buffers */
     double *corr_c, *corr_a, *unit_out; /* [N][N], [N][N], [N][n_out] */
     double *str_a;                      /* [N][N] |W|+|W|ᵀ for Q_str */
-    int *groups;                        /* [N] the fixed partition: 0 for g1, 1 for g2 */
+    int *groups;                        /* [N] the fixed partition: unit i in group i / gsize */
 
     /* progress */
     int64_t mm_step, sm_step;
@@ -107,6 +120,10 @@ int trial_do_mm_step(trial *t, mimod_err *err);
  * statistics network's forward, backward and update. */
 int trial_sm_make_data(trial *t, int64_t index, mimod_err *err);
 int trial_sm_update(trial *t, double *mi, mimod_err *err);
+/* The SM objective on the batch trial_sm_make_data made: Î summed over the
+ * statistics networks (*mi) and, if with_grad, sm_grad = scale·dÎ/dθ over
+ * the whole flat SM buffer (each network's part in its own slice). */
+int trial_sm_objective(trial *t, double *mi, int with_grad, real scale, mimod_err *err);
 
 /* Index of the first SM step that precedes MM step k. */
 int64_t trial_sm_target(const trial *t, int64_t mm_step);

@@ -183,9 +183,9 @@ static const char *const WM_CONFIG = "task: wm\npreset: test\nlambda_I: 0.1\nlam
 static const char *const SEP_CONFIG = "task: sep\npreset: test\nlambda_I: 0.005\nlambda_reg: 0.002\n";
 
 /* claims_a.h5: see the head of the file. Finished trials (MI p0–p2 / no MI p4–p6): */
-static void make_file_a(const char *path) {
+static void make_file_a_with(const char *path, const char *config) {
     static fake_task t;
-    fake_init(&t, "wm", WM_CONFIG, 0, 8, 5);
+    fake_init(&t, "wm", config, 0, 8, 5);
     for (int s = 0; s < 4; s++) {
         fake_point(&t, s, 0.1, NAN, s + 1, s == 3 ? RESULTS_PENDING : RESULTS_DONE);
         fake_point(&t, 4 + s, 0.0, NAN, s + 1, s == 3 ? RESULTS_RUNNING : RESULTS_DONE);
@@ -212,6 +212,12 @@ static void make_file_a(const char *path) {
     fake_fin(&t, SQ_I_N, 4, 3, (const double[]){0.5, NAN, NAN});
     CHECK(write_file(path, &t, NULL) == 0, "write %s", path);
 }
+
+static void make_file_a(const char *path) { make_file_a_with(path, WM_CONFIG); }
+
+/* claims_k4.h5: claims_a.h5's numbers from trials of K = 4 groups (issue 16). */
+static const char *const WM_K4_CONFIG =
+    "task: wm\npreset: test\nn_units: 4\nn_groups: 4\nlambda_I: 0.1\nlambda_reg: 0.02\n";
 
 /* claims_b.h5: conditions (λ_I, λ_reg) = (0.1, 0.02) 1 finished + 1 failed;
  * (0.1, 0) 2 pending; (0, 0.02) 3 finished; (0, 0) 2 finished + 1 pending. */
@@ -960,6 +966,35 @@ static void test_paper_claims(const loaded *sep, const loaded *wm) {
     summary_claims_free(&cs);
 }
 
+/* A claim is about K groups (key groups, default 2: the paper's): it is tested
+ * only on conditions of that K, so the paper's claims are not testable on a
+ * K = 4 file, and a K = 4 claim is not testable on a file of two groups. */
+static void test_groups(const loaded *k4, const loaded *a) {
+    summary_claim_result r;
+    CHECK(k4->t.base_n_groups == 4 && a->t.base_n_groups == 2 && summary_point_groups(&k4->t, 0) == 4,
+          "K from config_yaml (4), and 2 when the key is absent (%d, %d)", k4->t.base_n_groups,
+          a->t.base_n_groups);
+    CHECK(k4->a.n_conditions == 2 && k4->a.conditions[0].n_groups == 4, "K = 4 conditions");
+    const char *f = "task: wm, kind: greater, quantity: q_cor, a: {mi: true}, b: {mi: false}";
+    check_one(k4, f, &r);
+    EXPECT_NT(r, "a: no condition with MI in this file's grid (the claim is about 2 groups; the "
+                 "file has conditions of 4)", f);
+    f = "task: wm, kind: greater, quantity: q_cor, a: {mi: true}, b: {mi: false}, groups: 4";
+    check_one(k4, f, &r);
+    EXPECT(r, SUMMARY_HOLDS, f); /* q_cor {4, 5, 6} vs {1, 2, 3}: t(4) = 3.67, p = 0.021 */
+    CHECK(r.n_a == 3 && r.n_b == 3 && r.mean_a == 5.0 && r.mean_b == 2.0, "K = 4 claim uses both sides");
+    check_one(a, f, &r);
+    EXPECT(r, SUMMARY_NOT_TESTABLE, f);
+    summary_claims cs;
+    mimod_err err = {0};
+    CHECK(summary_claims_parse("g.yaml", "claims:\n  - {id: T, text: t, paper: p, task: wm, kind: "
+                                         "greater, quantity: q_cor, a: {mi: true}, b: {mi: false}, "
+                                         "groups: 1}\n",
+                               &cs, &err) == MIMOD_EINVAL &&
+              strstr(err.msg, "g.yaml:2:") && strstr(err.msg, "groups: expected a whole number ≥ 2"),
+          "groups: 1 refused: %s", err.msg);
+}
+
 int main(void) {
     const char *a = "claims_a.h5", *b = "claims_b.h5", *c = "claims_c.h5";
     make_file_a(a);
@@ -986,6 +1021,14 @@ int main(void) {
     unload(&lb);
     unload(&lsep);
     unload(&lwm);
+    const char *k4 = "claims_k4.h5";
+    make_file_a_with(k4, WM_K4_CONFIG);
+    loaded lk4, la2;
+    load(k4, "wm", &lk4);
+    load(a, "wm", &la2);
+    if (lk4.ok && la2.ok) test_groups(&lk4, &la2);
+    unload(&lk4);
+    unload(&la2);
     test_file_errors();
     test_cli(a);
     return check_report("test_claims");

@@ -15,13 +15,13 @@
 
 /* Canonical key order promised to other modules (HDF5 attributes, dumps). */
 static const char *const expected_keys[] = {
-    "task", "preset", "seed", "n_units", "alpha", "noise_std", "noise_inside_alpha",
+    "task", "preset", "seed", "n_units", "n_groups", "alpha", "noise_std", "noise_inside_alpha",
     "w_rec_init_scale", "gru_reset_after", "batch", "transient", "seq_len", "pulse_prob",
     "pulse_len", "ramp_step", "sep_n_samples", "sep_n_drop", "lorenz_tmax", "rossler_tmax",
     "sep_rk4_substeps", "loss_skip", "test_batch", "n_mm_steps", "n_sm_pre", "n_sm_per_mm",
     "lambda_I", "lambda_reg", "out_l2_factor", "mm_optimizer", "mm_lr", "mm_rho", "mm_beta1",
     "mm_beta2", "mm_eps", "mm_clipnorm", "mm_clipvalue", "sm_hidden", "sm_activation",
-    "sm_leaky_slope", "sm_out_bias", "sm_noise_std", "sm_optimizer", "sm_lr", "sm_rho",
+    "sm_leaky_slope", "sm_out_bias", "sm_noise_std", "mi_pairing", "sm_optimizer", "sm_lr", "sm_rho",
     "sm_beta1", "sm_beta2", "sm_eps", "sm_clipnorm", "sm_clipvalue", "sm_chunk_rows",
     "record_every", "dcor_use_targets", "success_accuracy", "checkpoint_minutes",
 };
@@ -386,6 +386,33 @@ static void test_validate(void) {
           "validate SEP lengths: %s", err.msg);
     c.sep_n_drop = 13799;
     CHECK(config_validate(&c, &err) == MIMOD_OK, "one SEP step left is fine: %s", err.msg);
+    /* K groups: N must be divisible by K, and the message names both keys */
+    config_preset(&c, "paper", TASK_WM, NULL);
+    CHECK(c.n_groups == 2 && c.mi_pairing == MI_PAIRS && config_n_mi_nets(&c) == 1,
+          "default: K = 2, one network");
+    c.n_groups = 3; /* N = 40 */
+    CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "key") &&
+              contains(err.msg, "'n_groups'") && contains(err.msg, "divisible") &&
+              contains(err.msg, "(40)") && contains(err.msg, "(3)"),
+          "validate N %% K: %s", err.msg);
+    c.n_groups = 4;
+    CHECK(config_validate(&c, &err) == MIMOD_OK && config_n_mi_nets(&c) == 6,
+          "K = 4, N = 40: 6 pairs: %s", err.msg);
+    c.mi_pairing = MI_ONE_VS_REST;
+    CHECK(config_n_mi_nets(&c) == 4, "K = 4 one_vs_rest: 4 networks");
+    mimod_config c2;
+    CHECK(config_load_with_overrides(&c2, NULL, 2, (char *[]){"n_units=42", "n_groups=4"}, &err) ==
+                  MIMOD_EINVAL &&
+              contains(err.msg, "'n_groups'") && contains(err.msg, "(42)"),
+          "load N = 42, K = 4: %s", err.msg);
+    CHECK(config_load_with_overrides(&c2, NULL, 3,
+                                     (char *[]){"n_units=42", "n_groups=3", "mi_pairing=one_vs_rest"},
+                                     &err) == MIMOD_OK &&
+              c2.n_groups == 3 && c2.mi_pairing == MI_ONE_VS_REST,
+          "load N = 42, K = 3: %s", err.msg);
+    expect_set_error("n_groups", "1", "must be an integer ≥ 2, got 1");
+    expect_set_error("n_groups", "9", "must be an integer ≤ 8, got 9");
+    expect_set_error("mi_pairing", "all", "must be one of pairs, one_vs_rest");
     config_preset(&c, "paper", TASK_WM, NULL);
     c.batch = 1 << 20;
     c.seq_len = 1 << 20;

@@ -308,6 +308,129 @@ static void test_cnm(void) {
     free(G);
 }
 
+/* ---- K groups (issue 16) ---- */
+
+/* K disconnected cliques of m units, split along the cliques: all weight is
+ * inside (first term 1) and the K groups have equal degree sums (each 1/K of
+ * 2m), so Q = 1 − K·(1/K)² = 1 − 1/K. CNM stopped at K finds the cliques. */
+static void test_k_cliques(void) {
+    mimod_err err = {0};
+    for (int K = 2; K <= 6; K++) {
+        const int m = 5, n = K * m;
+        double *A = calloc((size_t)n * n, sizeof(double));
+        int *g = malloc(n * sizeof(int)), *lab = malloc(n * sizeof(int));
+        for (int i = 0; i < n; i++) {
+            g[i] = i / m;
+            for (int j = 0; j < n; j++) A[i * n + j] = (i != j && i / m == j / m) ? 1.0 : 0.0;
+        }
+        CHECK(fabs(modularity_q(A, n, g) - (1.0 - 1.0 / K)) < 1e-14, "K = %d cliques: Q %.17g = 1 − 1/K",
+              K, modularity_q(A, n, g));
+        CHECK(cnm_communities(A, n, K, lab, &err) == MIMOD_OK, "cnm at K = %d: %s", K, err.msg);
+        CHECK(normalized_mutual_info(lab, g, n) == 1.0, "K = %d: CNM at K finds the cliques (I_n %g)", K,
+              normalized_mutual_info(lab, g, n));
+        /* the same graph split into K−1 groups cannot score as high */
+        for (int i = 0; i < n; i++) lab[i] = g[i] == K - 1 ? 0 : g[i];
+        CHECK(modularity_q(A, n, lab) < 1.0 - 1.0 / K - 1e-3, "K = %d: a coarser split scores lower", K);
+        free(A);
+        free(g);
+        free(lab);
+    }
+    /* planted K = 4 blocks in shuffled order, dense weak links across: CNM at 4 recovers them */
+    mimod_rng rng;
+    rng_init(&rng, 5, RNG_STREAM_TEST, 7);
+    const int n = 24, K = 4;
+    uint32_t order[24];
+    int truth[24], lab[24];
+    rng_permutation(&rng, order, n);
+    for (int i = 0; i < n; i++) truth[order[i]] = i % K;
+    double *G = calloc((size_t)n * n, sizeof(double));
+    for (int i = 0; i < n; i++)
+        for (int j = i + 1; j < n; j++)
+            G[i * n + j] = G[j * n + i] =
+                truth[i] == truth[j] ? 0.5 + 0.5 * rng_uniform(&rng) : 0.05 * rng_uniform(&rng);
+    CHECK(cnm_communities(G, n, K, lab, &err) == MIMOD_OK, "cnm planted K = 4: %s", err.msg);
+    CHECK(normalized_mutual_info(lab, truth, n) == 1.0, "CNM at 4 recovers 4 planted blocks (I_n %g)",
+          normalized_mutual_info(lab, truth, n));
+    CHECK(normalized_mutual_info(lab, truth, n) == 1.0 && modularity_q(G, n, truth) > 0.6,
+          "4 planted blocks: Q %g", modularity_q(G, n, truth));
+    free(G);
+}
+
+/* The generalised D index on weights whose answer is known by hand, and its
+ * equality with the two-group formula at K = 2. */
+static void test_d_index_k(void) {
+    /* n = 8 units in K = 4 groups of 2 */
+    const int n = 8, K = 4;
+    int g[8];
+    for (int i = 0; i < n; i++) g[i] = i / 2;
+    /* target 1 only in group 0, target 2 only in group 2: fully separated */
+    double a1[8] = {1, 2, 0, 0, 0, 0, 0, 0}, a2[8] = {0, 0, 0, 0, 3, 1, 0, 0};
+    CHECK_CLOSE(d_index_k(a1, a2, n, g, K), 1.0, 1e-15, 0, "separated targets: D = 1");
+    /* every unit weighted equally by both targets: the even share, D = 0 */
+    double u[8] = {1, 1, 1, 1, 1, 1, 1, 1};
+    CHECK_CLOSE(d_index_k(u, u, n, g, K), 0.0, 1e-15, 0, "even weights: D = 0");
+    /* both targets only in group 0: the best assignment of distinct groups
+     * captures half the weight, P = 1/2, D = (1/2 − 1/4)/(3/4) = 1/3 */
+    double b[8] = {1, 1, 0, 0, 0, 0, 0, 0};
+    CHECK_CLOSE(d_index_k(b, b, n, g, K), 1.0 / 3.0, 1e-15, 0, "both targets in one group: D = 1/3");
+    /* target 1: 3 in group 0, 1 in group 1; target 2: 2 in group 1, 2 in group 3
+     * (negative weights count by magnitude). Best: (0, 1) or (0, 3), 5 of 8:
+     * D = (5/8 − 1/4)/(3/4) = 1/2 */
+    double c1[8] = {2, -1, 1, 0, 0, 0, 0, 0}, c2[8] = {0, 0, -1.5, 0.5, 0, 0, 2, 0};
+    CHECK_CLOSE(d_index_k(c1, c2, n, g, K), 0.5, 1e-15, 0, "mixed weights: D = 1/2");
+    /* K = 3 on 6 units: target 1 splits 1:1 over groups 0 and 1, target 2 all
+     * in group 2. Best 3 of 4 → D = (3/4 − 1/3)/(2/3) = 5/8 */
+    int g3[6] = {0, 0, 1, 1, 2, 2};
+    double e1[6] = {1, 0, 0, 1, 0, 0}, e2[6] = {0, 0, 0, 0, 1, 1};
+    CHECK_CLOSE(d_index_k(e1, e2, 6, g3, 3), 5.0 / 8.0, 1e-15, 0, "K = 3: D = 5/8");
+    /* the weight-matrix forms: D_in with ON/OFF of target 1 on group 1 and of
+     * target 2 on group 3; D_out with 3 outputs per target (SEP layout) */
+    real w_in[8 * 4] = {0};
+    for (int i = 0; i < n; i++) {
+        if (g[i] == 1) { w_in[i * 4 + 0] = 0.5f; w_in[i * 4 + 1] = -0.25f; }
+        if (g[i] == 3) { w_in[i * 4 + 2] = 1.0f; w_in[i * 4 + 3] = 0.75f; }
+    }
+    CHECK_CLOSE(d_in_index_k(w_in, n, g, K), 1.0, 1e-15, 0, "D_in: separated inputs give 1");
+    real w_out[6 * 8] = {0};
+    for (int k = 0; k < 3; k++) {
+        w_out[k * n + 0] = 1; /* target 1 → group 0 */
+        w_out[(3 + k) * n + 0] = 1; /* target 2 → group 0 as well */
+    }
+    CHECK_CLOSE(d_out_index_k(w_out, 3, n, g, K), 1.0 / 3.0, 1e-15, 0, "D_out: one group for both: 1/3");
+    double R[8 * 2];
+    for (int i = 0; i < n; i++) { R[i * 2] = g[i] == 2 ? 0.8 : 0.0; R[i * 2 + 1] = g[i] == 0 ? 0.4 : 0.0; }
+    CHECK_CLOSE(d_cor_index_k(R, n, 1, g, K), 1.0, 1e-15, 0, "D_cor: separated correlations give 1");
+    /* labels outside 0..K−1, or K out of range: NaN */
+    int bad[8] = {0, 0, 1, 1, 2, 2, 4, 4};
+    CHECK(isnan(d_index_k(u, u, n, bad, K)) && isnan(d_index_k(u, u, n, g, 1)), "bad labels: NaN");
+
+    /* K = 2: the generalised index is the paper's two-group formula, on random
+     * weights and random 2-group labelings (proof in docs/analysis.md) */
+    mimod_rng rng;
+    rng_init(&rng, 11, RNG_STREAM_TEST, 16);
+    double worst = 0.0;
+    for (int rep = 0; rep < 200; rep++) {
+        const int m = 2 + (int)(rng_uniform(&rng) * 40);
+        double v1[42], v2[42], Rr[42 * 6];
+        int gg[42];
+        real wi[42 * 4], wo[6 * 42];
+        for (int i = 0; i < m; i++) {
+            v1[i] = rng_normal(&rng);
+            v2[i] = rng_normal(&rng) * (rep % 3 == 0 ? 0.1 : 1.0);
+            gg[i] = rep % 2 ? i >= m / 2 : rng_uniform(&rng) < 0.5;
+            for (int k = 0; k < 4; k++) wi[i * 4 + k] = (real)rng_normal(&rng);
+            for (int k = 0; k < 6; k++) { wo[k * m + i] = (real)rng_normal(&rng); Rr[i * 6 + k] = rng_uniform(&rng); }
+        }
+        double d[4][2] = {{d_index(v1, v2, m, gg), d_index_k(v1, v2, m, gg, 2)},
+                          {d_in_index(wi, m, gg), d_in_index_k(wi, m, gg, 2)},
+                          {d_out_index(wo, 3, m, gg), d_out_index_k(wo, 3, m, gg, 2)},
+                          {d_cor_index(Rr, m, 3, gg), d_cor_index_k(Rr, m, 3, gg, 2)}};
+        for (int q = 0; q < 4; q++)
+            if (fabs(d[q][0] - d[q][1]) > worst) worst = fabs(d[q][0] - d[q][1]);
+    }
+    CHECK(worst < 1e-12, "K = 2: generalised D equals the two-group D (worst |Δ| %.3g over 800)", worst);
+}
+
 /* ---- task figures ---- */
 
 static void test_task_figures(void) {
@@ -339,5 +462,7 @@ int main(void) {
     test_nmi();
     test_cnm();
     test_task_figures();
+    test_k_cliques();
+    test_d_index_k();
     return check_report("test_metrics");
 }

@@ -438,6 +438,8 @@ static void test_file(const char *path) {
     CHECK(t.n_axes == 3 && strcmp(t.axis_names[2], "seed") == 0, "axes");
     CHECK(strcmp(t.preset, "paper") == 0, "preset '%s'", t.preset);
     CHECK(t.base_lambda_I == 0.1 && t.base_lambda_reg == 0.02, "base lambdas from config_yaml");
+    /* a file made before issue 16 has no n_groups in config_yaml: two groups */
+    CHECK(t.base_n_groups == 2 && summary_point_groups(&t, 0) == 2, "K = 2 when config_yaml lacks it");
     CHECK(t.record_step[R - 1] == S && t.fail_step[14] == 42, "record_step, fail_step");
     CHECK(strcmp(t.fail_reason[14], "NaN in the task loss") == 0, "fail_reason '%s'",
           t.fail_reason[14]);

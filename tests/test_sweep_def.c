@@ -134,9 +134,48 @@ int main(void) {
     CHECK(sep > 40100 * 1.1e11 && sep < 40100 * 1.5e11, "SEP paper trial %.3g FLOP", sep);
     CHECK(sep > wm, "SEP trials come first");
 
+    /* K groups (issue 16): n_nets statistics networks, each on its groups' units */
+    config_preset(&c, "paper", TASK_WM, &err);
+    double sm2 = cost_sm_update_flops(&c);
+    CHECK(sm2 == per_sm, "K = 2: one network on N inputs (%.6g)", sm2);
+    c.n_groups = 4; /* 6 pairs of 10 + 10 units */
+    double sm4 = cost_sm_update_flops(&c);
+    CHECK(sm4 == 6 * (12.0 * 40000 * 512 * 512 + 6.0 * 40000 * 20 * 512), "K = 4 pairs: 6 networks (%.6g)", sm4);
+    c.mi_pairing = MI_ONE_VS_REST; /* 4 networks of 10 + 30 units */
+    CHECK(cost_sm_update_flops(&c) == 4 * per_sm, "K = 4 one_vs_rest: 4 networks on N inputs");
+    CHECK(cost_trial_flops(&c) > wm, "more networks cost more");
+
+    /* The hash of a K = 2 sweep is what it was before n_groups and mi_pairing
+     * existed (value from main at 9da2fe9), so its files still resume; K = 4
+     * and one_vs_rest are other sweeps. */
+    const char *legacy = "output: t.h5\npreset: tiny\ntasks: [wm, sep]\ngrid:\n  seed: [1, 2]\n";
+    rc = load_text(legacy, &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") == 0,
+          "K = 2 hash unchanged: %s", rc ? err.msg : s.hash);
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {n_groups: 4}\ngrid:\n"
+                   "  seed: [1, 2]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0, "K = 4: another hash");
+    if (!rc) sweep_free(&s);
+    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {mi_pairing: one_vs_rest}\n"
+                   "grid:\n  seed: [1, 2]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0,
+          "one_vs_rest: another hash");
+    if (!rc) sweep_free(&s);
+
+    /* n_groups may be a grid axis (no dataset changes shape); each point must
+     * still divide N, and a point that does not is refused where it is made */
+    rc = load_text("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  n_groups: [2, 4]\n", &s, &err);
+    CHECK(rc == MIMOD_OK && s.task[0].n_points == 2, "n_groups axis: %s", err.msg);
+    if (!rc) sweep_free(&s);
+
     /* refusals, each with its position */
     const char *head = "output: o.h5\npreset: tiny\ntasks: [wm]\n";
     char buf[1024];
+    refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  n_groups: [2, 3]\n", "5:3",
+            "keys 'n_units', 'n_groups': n_units (8) must be divisible by n_groups (3)");
+    refused("output: o.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  mi_pairing: [pairs, one_vs_rest]\n",
+            "5:16", "use separate sweep files");
     snprintf(buf, sizeof buf, "%sgrdi:\n  seed: [0]\n", head);
     refused(buf, "4:1", "did you mean 'grid'");
     snprintf(buf, sizeof buf, "%sgrid:\n  lamda_I: [0, 0.1]\n", head);

@@ -122,8 +122,8 @@ static int save_to_path(void *u, const trial *t, mimod_err *err) {
     return trial_save_checkpoint(t, s->path, err);
 }
 
-static void determinism_and_resume(mimod_task_kind task, const char *what) {
-    mimod_config c = tiny(task);
+static void determinism_and_resume(mimod_config c, const char *what) {
+    mimod_task_kind task = c.task;
     trial *a = NULL, *b = NULL;
     CHECK(run_full(&c, &a) == 0, "%s: first run", what);
     CHECK(run_full(&c, &b) == 0, "%s: second run", what);
@@ -222,6 +222,155 @@ static void divergence(void) {
     trial_free(t);
 }
 
+static mimod_config with_groups(mimod_config c, int K, int pairing) {
+    c.n_groups = K;
+    c.mi_pairing = pairing;
+    return c;
+}
+
+/* Central differences of the summed SM objective Σ_p Î_p w.r.t. every
+ * statistics network's parameters (one flat buffer) vs trial_sm_objective's
+ * gradient: each network's gradient must land in its own slice. */
+static void gradcheck_sm(mimod_config c, const char *what) {
+    mimod_err err = {0};
+    trial *t = NULL;
+    if (trial_create(&c, &t, &err)) {
+        CHECK(0, "%s: trial_create: %s", what, err.msg);
+        return;
+    }
+    CHECK(trial_sm_make_data(t, 2, &err) == 0, "%s: SM batch: %s", what, err.msg);
+    size_t n = t->sm_layout.n_params;
+    double mi0;
+    CHECK(trial_sm_objective(t, &mi0, 1, (real)1.0, &err) == 0, "%s: SM objective: %s", what, err.msg);
+    real *g = malloc(n * sizeof(real));
+    memcpy(g, t->sm_grad, n * sizeof(real));
+    /* every network's tensors, sampled: a few elements of each */
+    const double h = getenv("GC_SM_H") ? atof(getenv("GC_SM_H")) : 1e-7;
+    for (int ti = 0; ti < t->sm_layout.n_tensors; ti++) {
+        const mimod_tensor *T = &t->sm_layout.t[ti];
+        size_t sz = tensor_size(T), stride = sz > 7 ? sz / 7 : 1;
+        double num2 = 0, diff2 = 0;
+        for (size_t k = 0; k < sz; k += stride) {
+            real *p = t->sm_params + T->offset + k, keep = *p;
+            double lp, lm;
+            *p = keep + (real)h;
+            trial_sm_objective(t, &lp, 0, 0, &err);
+            *p = keep - (real)h;
+            trial_sm_objective(t, &lm, 0, 0, &err);
+            *p = keep;
+            double fd = (lp - lm) / (2 * h), an = g[T->offset + k];
+            num2 += (fd + an) * (fd + an) / 4;
+            diff2 += (fd - an) * (fd - an);
+        }
+        double rel = sqrt(diff2) / fmax(sqrt(num2), 1e-12);
+        /* b3 and b2 can be all but gradient-free; only judge a live tensor.
+         * 1e-4: Î sums exp terms of order 1 while these gradients are ~1e-4,
+         * so at h = 1e-7 rounding alone gives ~1e-5 (a smaller h is worse, a
+         * larger one straddles the (leaky) ReLU kinks); a gradient in the
+         * wrong network's slice is off by O(1). */
+        if (sqrt(num2) > 1e-9)
+            CHECK(rel < 1e-4, "%s: SM tensor %d (%s): relative error %.3g", what, ti, T->name, rel);
+    }
+    printf("  %s: SM gradient of Σ Î over %d network(s) checked\n", what, t->n_nets);
+    free(g);
+    trial_free(t);
+}
+
+/* The networks and sizes of K groups. */
+static void k_groups_layout(void) {
+    mimod_err err = {0};
+    trial *t = NULL;
+    mimod_config c = with_groups(tiny(TASK_WM), 4, MI_PAIRS); /* N = 8: groups of 2 */
+    CHECK(trial_create(&c, &t, &err) == 0, "K=4: %s", err.msg);
+    if (!t) return;
+    static const int want_x[] = {0, 0, 0, 1, 1, 2}, want_y[] = {1, 2, 3, 2, 3, 3};
+    CHECK(t->n_nets == 6 && t->gsize == 2 && t->sm_dims.dx == 2 && t->sm_dims.dy == 2,
+          "K=4 pairs: 6 networks on 2+2 units (%d)", t->n_nets);
+    for (int p = 0; p < 6 && p < t->n_nets; p++)
+        CHECK(t->net_x[p] == want_x[p] && t->net_y[p] == want_y[p], "pair %d is (%d, %d)", p,
+              t->net_x[p], t->net_y[p]);
+    CHECK(t->sm_layout.n_params == 6 * t->sm_layout1.n_params, "6 networks in the flat buffer");
+    for (int i = 0; i < 8; i++) CHECK(t->groups[i] == i / 2, "unit %d in group %d", i, t->groups[i]);
+    /* network 0 has K = 2's initial stream, the others their own */
+    trial *t2 = NULL;
+    mimod_config c2 = tiny(TASK_WM);
+    c2.n_units = 4; /* K = 2 on 2+2 units: the same first-network shape */
+    trial_create(&c2, &t2, &err);
+    size_t n1 = t->sm_layout1.n_params;
+    CHECK(t2 && t2->sm_layout.n_params == n1 && memcmp(t2->sm_params, t->sm_params, n1 * sizeof(real)) == 0,
+          "network 0 starts as K = 2's network");
+    CHECK(memcmp(t->sm_params, t->sm_params + n1, n1 * sizeof(real)) != 0,
+          "network 1 starts from its own stream");
+    trial_free(t2);
+    trial_free(t);
+    c = with_groups(tiny(TASK_WM), 4, MI_ONE_VS_REST);
+    trial_create(&c, &t, &err);
+    CHECK(t && t->n_nets == 4 && t->sm_dims.dx == 2 && t->sm_dims.dy == 6 && t->act_wide,
+          "K=4 one_vs_rest: 4 networks on 2+6 units");
+    trial_free(t);
+}
+
+/* A checkpoint of K = 2 does not load into K = 4 (nor pairs into one_vs_rest). */
+static void checkpoint_across_k(void) {
+    mimod_err err = {0};
+    char path[] = "/tmp/mimod-test-ckptk-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    mimod_config c = tiny(TASK_WM);
+    trial *a = NULL, *b = NULL, *d = NULL;
+    trial_create(&c, &a, &err);
+    CHECK(trial_save_checkpoint(a, path, &err) == 0, "save: %s", err.msg);
+    mimod_config c4 = with_groups(c, 4, MI_PAIRS);
+    trial_create(&c4, &b, &err);
+    CHECK(trial_load_checkpoint(b, path, &err) == MIMOD_EINVAL, "K=2 checkpoint refused by K=4");
+    mimod_config cr = with_groups(c, 2, MI_ONE_VS_REST);
+    trial_create(&cr, &d, &err);
+    CHECK(trial_load_checkpoint(d, path, &err) == MIMOD_EINVAL, "pairs checkpoint refused by one_vs_rest");
+    trial_free(a);
+    trial_free(b);
+    trial_free(d);
+    unlink(path);
+}
+
+/* K = 2 with pairs is the paper's one network on (g1, g2) exactly: Î of an SM
+ * batch and its parameter gradient, and Î of an MM step, equal bit for bit a
+ * direct mine_estimate on the two halves of the noisy activity (the call the
+ * trial made before K groups existed). */
+static void k2_is_one_network(mimod_task_kind task, const char *what) {
+    mimod_err err = {0};
+    trial *t = NULL;
+    mimod_config c = tiny(task);
+    if (trial_create(&c, &t, &err)) {
+        CHECK(0, "%s: %s", what, err.msg);
+        return;
+    }
+    CHECK(t->n_nets == 1 && t->net_x[0] == 0 && t->net_y[0] == 1 && t->sm_dims.dx == t->N / 2 &&
+              t->sm_layout.n_params == t->sm_layout1.n_params,
+          "%s: one network on N/2 + N/2 units", what);
+    size_t n = (size_t)t->L * t->B, np = t->sm_layout.n_params;
+    CHECK(trial_sm_make_data(t, 5, &err) == 0, "%s: %s", what, err.msg);
+    double mi_trial, mi_direct;
+    trial_sm_objective(t, &mi_trial, 1, (real)-1.0, &err);
+    real *g_trial = malloc(np * sizeof(real)), *g_direct = calloc(np, sizeof(real));
+    memcpy(g_trial, t->sm_grad, np * sizeof(real));
+    mine_params gd;
+    mine_bind(&gd, &t->sm_dims, &t->sm_layout1, g_direct);
+    mine_estimate(&t->sm_p[0], &t->sm_dims, t->sm_ws, n, t->act_noisy, t->N, t->act_noisy + t->N / 2,
+                  t->N, t->perm, &mi_direct, &gd, (real)-1.0, NULL, NULL, &err);
+    CHECK(memcmp(&mi_trial, &mi_direct, sizeof mi_trial) == 0 &&
+              memcmp(g_trial, g_direct, np * sizeof(real)) == 0,
+          "%s: SM Î and gradient bit-identical to the one-network call (%.17g vs %.17g)", what,
+          mi_trial, mi_direct);
+    double mi_mm;
+    trial_mm_loss(t, 4, NULL, NULL, NULL, NULL, &mi_mm, &err); /* leaves this step's noisy inputs */
+    mine_estimate(&t->sm_p[0], &t->sm_dims, t->sm_ws, n, t->act_noisy, t->N, t->act_noisy + t->N / 2,
+                  t->N, t->perm, &mi_direct, NULL, 0, NULL, NULL, &err);
+    CHECK(memcmp(&mi_mm, &mi_direct, sizeof mi_mm) == 0, "%s: MM-step Î bit-identical", what);
+    free(g_trial);
+    free(g_direct);
+    trial_free(t);
+}
+
 int main(void) {
     if (sizeof(real) == sizeof(double)) {
         gradcheck_mm(tiny(TASK_WM), "wm");
@@ -232,11 +381,24 @@ int main(void) {
         c = tiny(TASK_SEP);
         c.gru_reset_after = 1;
         gradcheck_mm(c, "sep reset-after");
+        /* K groups: every network's dÎ/dx, dÎ/dy must land on its own units */
+        gradcheck_mm(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
+        gradcheck_mm(with_groups(tiny(TASK_WM), 4, MI_ONE_VS_REST), "wm K=4 one_vs_rest");
+        gradcheck_mm(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
+        gradcheck_sm(tiny(TASK_WM), "wm K=2");
+        gradcheck_sm(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
+        gradcheck_sm(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
     } else {
         printf("MM loss gradient checks need the double build (skipped here)\n");
     }
-    determinism_and_resume(TASK_WM, "wm");
-    determinism_and_resume(TASK_SEP, "sep");
+    determinism_and_resume(tiny(TASK_WM), "wm");
+    determinism_and_resume(tiny(TASK_SEP), "sep");
+    determinism_and_resume(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
+    determinism_and_resume(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
+    k_groups_layout();
+    k2_is_one_network(TASK_WM, "wm K=2");
+    k2_is_one_network(TASK_SEP, "sep K=2");
+    checkpoint_across_k();
     divergence();
     return check_report("test_trial");
 }

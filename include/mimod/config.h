@@ -9,6 +9,11 @@
 #include "mimod/optim.h"
 
 typedef enum { TASK_WM = 0, TASK_SEP = 1 } mimod_task_kind;
+/* How the MI objective pairs K groups (docs/mine.md). */
+typedef enum { MI_PAIRS = 0, MI_ONE_VS_REST = 1 } mimod_mi_pairing;
+/* Largest K: K(K−1)/2 statistics networks of 7 tensors must fit one layout
+ * (MIMOD_MAX_TENSORS in params.h). */
+#define MIMOD_MAX_GROUPS 8
 
 typedef struct {
     /* identity */
@@ -18,6 +23,7 @@ typedef struct {
 
     /* main model */
     int n_units;            /* "n_units" N (even, ≥ 2) */
+    int n_groups;           /* "n_groups" K fixed groups (N divisible by K; default 2) */
     double alpha;           /* "alpha" leak (WM) */
     double noise_std;       /* "noise_std" ξ std (WM) */
     int noise_inside;       /* "noise_inside_alpha" bool (WM; SPEC §7) */
@@ -56,6 +62,7 @@ typedef struct {
     double sm_leaky_slope;  /* "sm_leaky_slope" */
     int sm_out_bias;        /* "sm_out_bias" bool */
     double sm_noise_std;    /* "sm_noise_std" */
+    int mi_pairing;         /* "mi_pairing": pairs | one_vs_rest (mimod_mi_pairing) */
     opt_settings sm_opt;    /* "sm_optimizer", "sm_lr", "sm_rho", "sm_beta1", "sm_beta2",
                                "sm_eps", "sm_clipnorm", "sm_clipvalue" */
     int sm_chunk;           /* "sm_chunk_rows" rows per chunk (0 = automatic) */
@@ -112,6 +119,9 @@ int config_to_yaml(const mimod_config *c, char **out, mimod_err *err);
 int config_n_in(const mimod_config *c);     /* WM 4, SEP 3 */
 int config_n_out(const mimod_config *c);    /* WM 2, SEP 6 */
 int config_learned_len(const mimod_config *c); /* WM seq_len, SEP n_samples − n_drop */
+/* Statistics networks of the MI objective: K(K−1)/2 for pairs, K for
+ * one_vs_rest (1 when K = 2 with pairs). */
+int config_n_mi_nets(const mimod_config *c);
 int config_n_records(const mimod_config *c);   /* 1 + ceil(n_mm_steps / record_every) — before
                                                   training, every K steps, and at the end */
 

@@ -6,8 +6,11 @@
 
 #include "mimod/config.h"
 
-/* One statistics-network update (T forward + backward on the n = B·L samples
- * of a batch, inputs d = N): 12·n·H² + 6·n·d·H. */
+/* One SM update (T forward + backward on the n = B·L samples of a batch) of
+ * every statistics network: n_nets · (12·n·H² + 6·n·d·H), with n_nets and each
+ * network's input width d from n_groups K and mi_pairing (docs/mine.md):
+ * pairs K(K−1)/2 networks of d = 2N/K, one_vs_rest K networks of d = N.
+ * K = 2 pairs: one network, d = N (SPEC §8). */
 double cost_sm_update_flops(const mimod_config *c);
 
 /* The MM forward pass that makes one batch (transient included for WM). */

@@ -1,5 +1,6 @@
 /* metrics.h — the analysis of SPEC §5: modularity of the fixed two-group
- * partition, D indices, correlations, CNM community detection, normalised MI,
+ * partition (or K groups, issue 16: modularity_q and CNM take any labels, the
+ * *_k D indices below), D indices, correlations, CNM community detection, normalised MI,
  * task figures. Everything here is computed in double. Group of unit i:
  * 0 for i < N/2 (g1), 1 otherwise (g2) unless a `groups` array is given. */
 #ifndef MIMOD_METRICS_H
@@ -43,6 +44,18 @@ double d_in_index(const real *w_in, int n, const int *groups);
 /* D_cor: R [n][2·k_per_target] absolute unit–output correlations;
  * v^(j)_i = mean over k of target j of R[i][k]. */
 double d_cor_index(const double *R, int n, int k_per_target, const int *groups);
+
+/* The D indices for K fixed groups (labels 0..K−1, 2 ≤ K ≤ METRICS_MAX_GROUPS;
+ * NaN otherwise), docs/analysis.md: with M[j][g] = Σ_{i∈g} |v^(j)_i| and S = Σ M,
+ *   D_K = (max_{a≠b} (M[1][a] + M[2][b]) / S − 1/K) / (1 − 1/K)   ∈ [0, 1]:
+ * the share of the two targets' weight that lies in two distinct groups, one
+ * per target, beyond the even share 1/K. 0 if S = 0. At K = 2 it is d_index's
+ * value (to rounding); the trial keeps calling the K = 2 functions at K = 2. */
+#define METRICS_MAX_GROUPS 64
+double d_index_k(const double *v1, const double *v2, int n, const int *groups, int K);
+double d_out_index_k(const real *w_out, int k_per_target, int n, const int *groups, int K);
+double d_in_index_k(const real *w_in, int n, const int *groups, int K);
+double d_cor_index_k(const double *R, int n, int k_per_target, const int *groups, int K);
 
 /* Clauset–Newman–Moore greedy modularity merging on weighted A [n][n]
  * (symmetric, non-negative), continued until exactly n_target communities

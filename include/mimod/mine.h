@@ -4,7 +4,8 @@
  *   T(x, y) = w3ᵀ φ(W2 φ(Wx x + Wy y + b1) + b2) [+ b3]
  *   Î = mean_i T(x_i, y_i) − log mean_i exp T(x_i, y_π(i))
  *
- * x [n][dx] and y [n][dy] are the two groups' (noisy) activities, one sample per
+ * x [n][dx] and y [n][dy] are the two groups' (noisy) activities (with K groups:
+ * a pair of them, or one group and the rest; docs/mine.md), one sample per
  * row; π is a permutation of 0..n−1. The first layer's X Wxᵀ is computed once
  * and shared by the joint and marginal halves.
  * Work is chunked over samples so memory stays bounded; the log-mean-exp and its

@@ -9,7 +9,8 @@
 
 #include "mimod/common.h"
 
-#define MIMOD_MAX_TENSORS 16
+/* 7 tensors per statistics network × up to 28 networks (K = 8 pairs, config.h) */
+#define MIMOD_MAX_TENSORS 196
 
 typedef struct {
     const char *name; /* e.g. "w_rec"; also the HDF5 dataset name */

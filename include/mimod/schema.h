@@ -39,7 +39,7 @@ enum {
     TC_D_OUT,
     TC_D_IN,
     TC_COUNT,
-    Q_I_N = TC_COUNT, /* normalised MI of the final CNM 2-partition vs the groups */
+    Q_I_N = TC_COUNT, /* normalised MI of the final CNM K-partition vs the K groups */
     Q_COUNT
 };
 

@@ -45,6 +45,8 @@ typedef struct {
     char paper[SUMMARY_CLAIM_TEXT_LEN];
     summary_claim_kind kind;
     double alpha;                      /* default 0.05 */
+    int groups;                        /* K: only conditions of K fixed unit groups count
+                                          (key `groups`, default 2: the paper's claims) */
     int quantity;                      /* greater, less, no_difference, value, rate */
     summary_selector a, b;             /* greater, less, no_difference */
     summary_selector condition;        /* the other kinds */

@@ -39,6 +39,8 @@ typedef struct {
                                      a seed axis */
     double base_lambda_I;         /* from config_yaml (NaN if absent): used when */
     double base_lambda_reg;       /* λ_I or λ_reg is not a grid axis */
+    int base_n_groups;            /* K from config_yaml; 2 when absent (files made before
+                                     issue 16); summary_point_groups gives a point's K */
     int32_t *status;              /* [n_points] */
     int64_t *fail_step;           /* [n_points] (−1 when absent) */
     char (*fail_reason)[RESULTS_REASON_LEN + 1]; /* [n_points] */
@@ -75,5 +77,9 @@ int summary_read_point_matrix(int64_t file, const char *task, const char *datase
 
 /* Index of an axis by name, or −1. */
 int summary_axis_index(const summary_task *t, const char *axis);
+
+/* K, the number of fixed unit groups of point p: its n_groups coordinate
+ * when n_groups is a grid axis, else the task's base_n_groups. */
+int summary_point_groups(const summary_task *t, int64_t p);
 
 #endif

@@ -14,6 +14,7 @@ typedef struct {
     int *points;                  /* their indices in the file */
     int first_point;              /* a point (finished or not) carrying the axis values */
     double lambda_I, lambda_reg;  /* effective values (axis or base config) */
+    int n_groups;                 /* K fixed unit groups (axis or base config; 2 in old files) */
     int paper_column;             /* index into the paper table's columns, or −1 */
     /* per quantity over the finished points */
     int n[SQ_COUNT];

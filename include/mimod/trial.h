@@ -69,6 +69,13 @@ int trial_load_checkpoint(trial *t, const char *path, mimod_err *err);
 int trial_is_run_control_key(const char *key);
 /* 1 if a "key: value" line of config_to_yaml's output sets a run-control key. */
 int trial_config_line_is_run_control(const char *line);
+/* 1 if the line sets a key added after result files and checkpoints were
+ * first written, to the value that does what was done before the key existed
+ * ("n_groups: 2", "mi_pairing: pairs"; issue 16). Sweep hashes and checkpoint
+ * comparisons leave such lines out, so a sweep file or checkpoint made before
+ * the key existed still matches the same configuration today, while any other
+ * value (K = 4) still makes it a different configuration. */
+int trial_config_line_is_legacy_default(const char *line);
 
 /* Accessors. */
 const mimod_config *trial_config(const trial *t);

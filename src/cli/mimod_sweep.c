@@ -69,8 +69,13 @@ static void dry_run(const sweep_def *s, const char *output, double gflops) {
             sweep_point_label(s, i, p, label, sizeof label);
             double fl = cost_trial_flops(&c);
             task_flops += fl;
-            printf("  %s[%d] %s  %.3g FLOP, %.3g core-hours\n", t->name, p, label, fl,
+            printf("  %s[%d] %s  %.3g FLOP, %.3g core-hours", t->name, p, label, fl,
                    fl / (gflops * 1e9) / 3600.0);
+            /* K groups: the SM work grows with the statistics networks (docs/mine.md) */
+            if (c.n_groups != 2 || c.mi_pairing != MI_PAIRS)
+                printf(" (K = %d, %d statistics networks, %s)", c.n_groups, config_n_mi_nets(&c),
+                       c.mi_pairing == MI_ONE_VS_REST ? "one_vs_rest" : "pairs");
+            printf("\n");
         }
         printf("task %s: %d points, %.3g core-hours\n", t->name, t->n_points,
                task_flops / (gflops * 1e9) / 3600.0);

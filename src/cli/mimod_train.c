@@ -19,7 +19,8 @@ static const char *usage =
     "usage: mimod-train [CONFIG.yaml] [--set KEY=VALUE]... -o TRIAL.h5 [options]\n"
     "\n"
     "Runs one trial (SPEC §2-§5): the main model trained on its task while a MINE\n"
-    "statistics network estimates the mutual information between the two unit groups,\n"
+    "statistics network estimates the mutual information between the two unit groups\n"
+    "(K groups: keys n_groups, mi_pairing),\n"
     "with the modularity analysis at every record point. Writes TRIAL.h5 in the layout\n"
     "of docs/hdf5-layout.md (one grid point): as TRIAL.h5.writing while it trains\n"
     "(its time course as it grows: mimod-summary TRIAL.h5.writing --status), renamed\n"
@@ -176,6 +177,10 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
                "lambda_reg=%g (%s build)\n",
                c->task == TASK_WM ? "wm" : "sep", c->preset, (unsigned long long)c->seed,
                c->n_units, c->n_mm_steps, c->lambda_I, c->lambda_reg, MIMOD_REAL_NAME);
+    if (!quiet && (c->n_groups != 2 || c->mi_pairing != MI_PAIRS))
+        printf("mimod-train: K = %d groups of %d units, %d statistics networks (%s)\n", c->n_groups,
+               c->n_units / c->n_groups, config_n_mi_nets(c),
+               c->mi_pairing == MI_ONE_VS_REST ? "one_vs_rest" : "pairs");
     if (!quiet) printf("mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
     else if (mimod_blas_slow()) fprintf(stderr, "mimod-train: OpenBLAS kernel %s\n", mimod_blas_summary());
     fflush(stdout);

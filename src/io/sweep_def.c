@@ -432,7 +432,7 @@ static void sb_add(strbuf *b, const char *t) {
 }
 
 /* Normalised text of the expanded definition: per task its base configuration
- * (without run-control keys), axis names and every point's values. The sweep
+ * (without run-control keys and legacy defaults), axis names and every point's values. The sweep
  * file's layout, comments and output path do not enter. */
 static int compute_hash(sweep_def *s, mimod_err *err) {
     strbuf b = {0};
@@ -447,7 +447,12 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
         for (char *line = yaml; line && *line;) {
             char *nl = strchr(line, '\n');
             if (nl) *nl = '\0';
-            if (!trial_config_line_is_run_control(line)) { sb_add(&b, line); sb_add(&b, "\n"); }
+            /* legacy defaults (n_groups: 2, …) left out: hashes of sweeps made
+             * before those keys existed stay the same */
+            if (!trial_config_line_is_run_control(line) && !trial_config_line_is_legacy_default(line)) {
+                sb_add(&b, line);
+                sb_add(&b, "\n");
+            }
             line = nl ? nl + 1 : NULL;
         }
         free(yaml);

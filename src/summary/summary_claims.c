@@ -39,7 +39,7 @@ const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
 enum {
     KEY_ID, KEY_TASK, KEY_TEXT, KEY_KIND, KEY_PAPER, KEY_ALPHA, KEY_QUANTITY, KEY_A, KEY_B,
     KEY_CONDITION, KEY_PAPER_MEAN, KEY_PAPER_SD, KEY_PAPER_N, KEY_ABOVE, KEY_MIN_FRACTION, KEY_X,
-    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, N_KEYS
+    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, KEY_GROUPS, N_KEYS
 };
 
 /* Every key of a claim: the kinds it belongs to and the kinds that need it. */
@@ -69,6 +69,7 @@ static const struct {
     [KEY_FIRST] = {"first", K_EARLIER, K_EARLIER},
     [KEY_THEN] = {"then", K_EARLIER, K_EARLIER},
     [KEY_WHERE] = {"where", K_EARLIER, 0},
+    [KEY_GROUPS] = {"groups", K_ALL, 0},
 };
 
 typedef struct {
@@ -222,6 +223,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     memset(c, 0, sizeof *c);
     c->line = (int)m->start_mark.line + 1;
     c->alpha = 0.05;
+    c->groups = 2;
     c->paper_n = 20;
     c->quantity = c->x = c->y = c->a_quantity = c->b_quantity = c->first = c->then = -1;
     c->where_quantity = -1;
@@ -303,6 +305,14 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         if ((rc = get_number(x, v[KEY_ALPHA], "alpha", &c->alpha))) return rc;
         if (!(c->alpha > 0.0 && c->alpha < 1.0))
             return fail_at(x, v[KEY_ALPHA], "alpha: must be in (0, 1), got %g", c->alpha);
+    }
+    if (v[KEY_GROUPS]) {
+        double d;
+        if ((rc = get_number(x, v[KEY_GROUPS], "groups", &d))) return rc;
+        if (d != floor(d) || d < 2 || d > 1e6)
+            return fail_at(x, v[KEY_GROUPS], "groups: expected a whole number ≥ 2, got %s",
+                           scalar(v[KEY_GROUPS]));
+        c->groups = (int)d;
     }
     if (v[KEY_QUANTITY] && (rc = get_quantity(x, v[KEY_QUANTITY], "quantity", &c->quantity)))
         return rc;
@@ -475,14 +485,24 @@ static int lambda_matches(int want, double lambda) {
     return want ? lambda > 0.0 : lambda == 0.0;
 }
 
-/* The one condition matching s, or −1 with the reason in buf. */
-static int select_condition(const summary_analysis *a, const summary_selector *s, char *buf,
+/* 1 if condition C is of K groups and its λ satisfy s. */
+static int condition_matches(const summary_condition *C, const summary_selector *s, int K) {
+    return C->n_groups == K && lambda_matches(s->mi, C->lambda_I) &&
+           lambda_matches(s->l2, C->lambda_reg);
+}
+
+/* The one condition of K groups matching s, or −1 with the reason in buf. */
+static int select_condition(const summary_analysis *a, const summary_selector *s, int K, char *buf,
                             size_t n) {
-    int found = -1, count = 0, unknown = 0;
+    int found = -1, count = 0, unknown = 0, other_k = 0;
     for (int c = 0; c < a->n_conditions; c++) {
         const summary_condition *C = &a->conditions[c];
+        if (C->n_groups != K) {
+            other_k = C->n_groups;
+            continue;
+        }
         if ((s->mi >= 0 && isnan(C->lambda_I)) || (s->l2 >= 0 && isnan(C->lambda_reg))) unknown = 1;
-        if (lambda_matches(s->mi, C->lambda_I) && lambda_matches(s->l2, C->lambda_reg)) {
+        if (condition_matches(C, s, K)) {
             if (count == 0) found = c;
             count++;
         }
@@ -491,8 +511,12 @@ static int select_condition(const summary_analysis *a, const summary_selector *s
     char sel[64];
     if (count == 0) {
         selector_words(s, sel, sizeof sel);
-        snprintf(buf, n, "no condition with %s in this file's grid%s", sel,
-                 unknown ? " (a lambda is unknown: neither an axis nor in config_yaml)" : "");
+        char kinfo[96] = "";
+        if (other_k)
+            snprintf(kinfo, sizeof kinfo, " (the claim is about %d groups; the file has conditions of %d)",
+                     K, other_k);
+        snprintf(buf, n, "no condition with %s in this file's grid%s%s", sel,
+                 unknown ? " (a lambda is unknown: neither an axis nor in config_yaml)" : "", kinfo);
         return -1;
     }
     selector_yaml(s, sel, sizeof sel);
@@ -501,7 +525,7 @@ static int select_condition(const summary_analysis *a, const summary_selector *s
     int listed = 0;
     for (int c = 0; c < a->n_conditions && used + 1 < n; c++) {
         const summary_condition *C = &a->conditions[c];
-        if (!(lambda_matches(s->mi, C->lambda_I) && lambda_matches(s->l2, C->lambda_reg))) continue;
+        if (!condition_matches(C, s, K)) continue;
         char label[200];
         summary_condition_label(a, c, label, sizeof label);
         w = snprintf(buf + used, n - used, "%s %s", listed ? ";" : "", label);
@@ -596,12 +620,12 @@ static void check_two_sample(const summary_claim *c, const summary_analysis *a,
     char why[512], sa[64], sb[64];
     selector_yaml(&c->a, sa, sizeof sa);
     selector_yaml(&c->b, sb, sizeof sb);
-    int ca = select_condition(a, &c->a, why, sizeof why);
+    int ca = select_condition(a, &c->a, c->groups, why, sizeof why);
     if (ca < 0) {
         note(r, "a: %s", why);
         return;
     }
-    int cb = select_condition(a, &c->b, why, sizeof why);
+    int cb = select_condition(a, &c->b, c->groups, why, sizeof why);
     if (cb < 0) {
         note(r, "b: %s", why);
         return;
@@ -945,7 +969,7 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
         check_two_sample(c, a, r, b1, b2);
     } else {
         char why[512];
-        int cond = select_condition(a, &c->condition, why, sizeof why);
+        int cond = select_condition(a, &c->condition, c->groups, why, sizeof why);
         if (cond < 0) {
             note(r, "%s", why);
         } else {

@@ -17,10 +17,15 @@
 
 /* cmap0 entries used by the figures (background white, text black). */
 enum { COL_BG, COL_FG, COL_BLUE, COL_BLUE_LIGHT, COL_RED, COL_RED_LIGHT, COL_GREEN,
-       COL_GREEN_LIGHT, COL_GREY, COL_N };
-static const PLINT palette_r[COL_N] = {255, 0, 31, 150, 214, 240, 44, 150, 120};
-static const PLINT palette_g[COL_N] = {255, 0, 119, 190, 39, 160, 160, 215, 120};
-static const PLINT palette_b[COL_N] = {255, 0, 180, 225, 40, 160, 44, 150, 120};
+       COL_GREEN_LIGHT, COL_GREY, COL_ORANGE, COL_PURPLE, COL_N };
+static const PLINT palette_r[COL_N] = {255, 0, 31, 150, 214, 240, 44, 150, 120, 255, 148};
+static const PLINT palette_g[COL_N] = {255, 0, 119, 190, 39, 160, 160, 215, 120, 127, 103};
+static const PLINT palette_b[COL_N] = {255, 0, 180, 225, 40, 160, 44, 150, 120, 14, 189};
+
+/* Colour and symbol of unit group g in the scatter (K = 2: blue o, red x). */
+static const PLINT group_colours[] = {COL_BLUE, COL_RED, COL_GREEN, COL_ORANGE, COL_PURPLE, COL_GREY};
+static const char *const group_symbols[] = {"o", "x", "+", "*", "#(227)", "#(228)"};
+#define N_GROUP_STYLES 6
 
 static int device_exists(const char *name) {
     const char *menu_store[128], *name_store[128];
@@ -205,6 +210,7 @@ static void draw_timecourse(const void *vctx) {
 typedef struct {
     const double *unit_out; /* [N][O] |corr(a_i, y_k)| */
     int n_units, n_out;
+    int n_groups;           /* K: units in K contiguous groups of N/K */
     const char *title;
 } scatter_ctx;
 
@@ -242,22 +248,41 @@ static void draw_scatter(const void *vctx) {
     pllsty(2);
     pljoin(0.0, 0.0, top, top);
     pllsty(1);
+    /* one colour and symbol per group (K = 2: g1 blue o, g2 red x) */
+    int K = c->n_groups >= 2 && c->n_groups <= N && N % c->n_groups == 0 ? c->n_groups : 2;
+    int G = N / K;
+    if (K > 16) K = 16; /* legend room; the rest of the units stay unplotted */
     plschr(0.0, 1.3);
-    plcol0(COL_BLUE);
-    plstring(N / 2, x, y, "o");
-    plcol0(COL_RED);
-    plstring(N - N / 2, x + N / 2, y + N / 2, "x");
+    for (int g = 0; g < K; g++) {
+        plcol0(group_colours[g % N_GROUP_STYLES]);
+        int n_g = K == 2 && g == 1 ? N - N / 2 : G; /* K = 2: as before, N/2 and the rest */
+        int first = K == 2 ? g * (N / 2) : g * G;
+        plstring(n_g, x + first, y + first, group_symbols[g % N_GROUP_STYLES]);
+    }
     plschr(0.0, 1.0);
-    PLINT opts[2] = {PL_LEGEND_SYMBOL, PL_LEGEND_SYMBOL};
-    PLINT text_colors[2] = {COL_FG, COL_FG}, sym_colors[2] = {COL_BLUE, COL_RED};
-    PLINT sym_numbers[2] = {1, 1};
-    PLFLT sym_scales[2] = {1.3, 1.3};
-    const char *text[2] = {"group g1 (units 0..N/2-1)", "group g2 (units N/2..N-1)"};
-    const char *symbols[2] = {"o", "x"};
+    PLINT opts[16], text_colors[16], sym_colors[16], sym_numbers[16];
+    PLFLT sym_scales[16];
+    char text_store[16][64];
+    const char *text[16], *symbols[16];
+    for (int g = 0; g < K; g++) {
+        opts[g] = PL_LEGEND_SYMBOL;
+        text_colors[g] = COL_FG;
+        sym_colors[g] = group_colours[g % N_GROUP_STYLES];
+        sym_numbers[g] = 1;
+        sym_scales[g] = 1.3;
+        symbols[g] = group_symbols[g % N_GROUP_STYLES];
+        if (K == 2)
+            snprintf(text_store[g], sizeof text_store[g], "%s", g ? "group g2 (units N/2..N-1)"
+                                                                  : "group g1 (units 0..N/2-1)");
+        else
+            snprintf(text_store[g], sizeof text_store[g], "group g%d (units %d..%d)", g + 1, g * G,
+                     (g + 1) * G - 1);
+        text[g] = text_store[g];
+    }
     PLFLT lw, lh;
     pllegend(&lw, &lh, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
              PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.02, 0.02, 0.05, COL_BG,
-             COL_FG, 1, 0, 0, 2, opts, 1.0, 0.9, 2.0, 0.0, text_colors, text, NULL, NULL, NULL,
+             COL_FG, 1, 0, 0, K, opts, 1.0, 0.9, 2.0, 0.0, text_colors, text, NULL, NULL, NULL,
              NULL, NULL, NULL, NULL, sym_colors, sym_scales, sym_numbers, symbols);
     free(x);
     free(y);
@@ -269,7 +294,8 @@ typedef struct {
     const double *m; /* [rows][cols] */
     int rows, cols;
     int absolute;    /* plot |m| on a sequential scale; else signed on a diverging one */
-    int group_lines; /* draw the g1/g2 boundary on axes of length N */
+    int group_lines; /* K > 0: draw the boundaries of K equal groups on axes of
+                        length N (K = 2: the g1/g2 line); 0: none */
     double fixed_max; /* > 0: colour range [0, fixed_max] (|corr|: 1) */
     const char *title, *xlabel, *ylabel, *zlabel;
 } heatmap_ctx;
@@ -312,11 +338,15 @@ static void draw_heatmap(const void *vctx) {
     /* a few rows or columns (W_out has 2 or 6 rows): one tick per row or column */
     plbox("bcnst", cols <= 12 ? 1.0 : 0.0, 0, "bcnstv", rows <= 12 ? 1.0 : 0.0, 0);
     pllab(c->xlabel, c->ylabel, c->title);
-    if (c->group_lines) {
+    if (c->group_lines > 0) {
+        const int K = c->group_lines;
         plcol0(COL_GREY);
         pllsty(2);
-        if (cols % 2 == 0 && cols > 2) pljoin(cols / 2.0, 0.0, cols / 2.0, rows);
-        if (rows % 2 == 0 && rows > 2 && rows == cols) pljoin(0.0, rows / 2.0, cols, rows / 2.0);
+        for (int g = 1; g < K; g++) {
+            if (cols % K == 0 && cols > K) pljoin(cols * g / (double)K, 0.0, cols * g / (double)K, rows);
+            if (rows % K == 0 && rows > K && rows == cols)
+                pljoin(0.0, rows * g / (double)K, cols, rows * g / (double)K);
+        }
         pllsty(1);
     }
     PLFLT cw, ch;
@@ -419,6 +449,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (point < 0) point = summary_default_trial(a);
     if (point < 0) return MIMOD_OK; /* nothing finished yet */
     int64_t N = t->n_units, O = t->n_out;
+    const int K = summary_point_groups(t, point); /* group boundaries in the figures */
     int64_t cap = 3 * N * N + 16 * N + 64;
     double *buf = malloc(sizeof(double) * (size_t)cap);
     if (!buf) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
@@ -439,7 +470,8 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
                             (long long)rows, (long long)cols, (long long)N, (long long)O);
         } else {
             snprintf(title, sizeof title, "%s %s: unit-output correlation", t->name, trial_label);
-            scatter_ctx sc = {.unit_out = buf, .n_units = (int)N, .n_out = (int)O, .title = title};
+            scatter_ctx sc = {.unit_out = buf, .n_units = (int)N, .n_out = (int)O, .n_groups = K,
+                              .title = title};
             snprintf(base, sizeof base, "%s_trial%lld_unit_out_scatter", t->name, (long long)point);
             rc = render(dir, base, draw_scatter, &sc, log, err);
         }
@@ -450,7 +482,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (rc == MIMOD_OK) {
         snprintf(title, sizeof title, "%s %s: |correlation| of unit states", t->name, trial_label);
         heatmap_ctx hc = {.m = buf, .rows = (int)rows, .cols = (int)cols, .absolute = 1,
-                          .group_lines = 1, .fixed_max = 1.0, .title = title, .xlabel = "unit j",
+                          .group_lines = K, .fixed_max = 1.0, .title = title, .xlabel = "unit j",
                           .ylabel = "unit i", .zlabel = "|corr|"};
         snprintf(base, sizeof base, "%s_trial%lld_corr", t->name, (long long)point);
         rc = render(dir, base, draw_heatmap, &hc, log, err);
@@ -472,7 +504,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
             snprintf(title, sizeof title, "%s %s: %s", t->name, trial_label,
                      t->is_wm ? "W#drec#u" : "U#dh#u (candidate-state recurrent weights)");
             heatmap_ctx hc = {.m = m, .rows = (int)rows, .cols = (int)cols, .absolute = 0,
-                              .group_lines = 1, .title = title, .xlabel = "presynaptic unit j",
+                              .group_lines = K, .title = title, .xlabel = "presynaptic unit j",
                               .ylabel = "postsynaptic unit i", .zlabel = "weight"};
             snprintf(base, sizeof base, "%s_trial%lld_%s", t->name, (long long)point,
                      t->is_wm ? "w_rec" : "u_h");
@@ -485,7 +517,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (rc == MIMOD_OK) {
         snprintf(title, sizeof title, "%s %s: |W#dout#u|", t->name, trial_label);
         heatmap_ctx hc = {.m = buf, .rows = (int)rows, .cols = (int)cols, .absolute = 1,
-                          .group_lines = 1, .title = title, .xlabel = "unit",
+                          .group_lines = K, .title = title, .xlabel = "unit",
                           .ylabel = "output", .zlabel = "|weight|"};
         snprintf(base, sizeof base, "%s_trial%lld_w_out", t->name, (long long)point);
         rc = render(dir, base, draw_heatmap, &hc, log, err);

@@ -253,9 +253,12 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     if (attr_string(g, "preset", t->preset, sizeof t->preset, NULL, NULL)) t->preset[0] = '\0';
     char *yaml = NULL;
     t->base_lambda_I = t->base_lambda_reg = NAN;
+    t->base_n_groups = 2; /* files without the key were all made with two groups */
     if (attr_string(g, "config_yaml", NULL, 0, &yaml, NULL) == MIMOD_OK && yaml) {
         t->base_lambda_I = yaml_number(yaml, "lambda_I");
         t->base_lambda_reg = yaml_number(yaml, "lambda_reg");
+        double k = yaml_number(yaml, "n_groups");
+        if (k >= 2 && k <= 1e6 && k == floor(k)) t->base_n_groups = (int)k;
     }
     free(yaml);
     if (t->n_points <= 0 || t->n_records <= 0 || t->n_units <= 0 || t->n_out <= 0)
@@ -428,4 +431,13 @@ done:
     H5Sclose(space);
     H5Dclose(d);
     return rc;
+}
+
+int summary_point_groups(const summary_task *t, int64_t p) {
+    int axis = summary_axis_index(t, "n_groups");
+    if (axis >= 0 && p >= 0 && p < t->n_points) {
+        double k = t->coords[(size_t)axis * (size_t)t->n_points + (size_t)p];
+        if (k >= 2 && k <= 1e6 && k == floor(k)) return (int)k;
+    }
+    return t->base_n_groups;
 }

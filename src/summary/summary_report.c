@@ -180,7 +180,9 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
             c->first_point = p;
             c->lambda_I = li_axis >= 0 ? coord(t, li_axis, p) : t->base_lambda_I;
             c->lambda_reg = lr_axis >= 0 ? coord(t, lr_axis, p) : t->base_lambda_reg;
-            c->paper_column = strcmp(t->preset, "paper") == 0
+            c->n_groups = summary_point_groups(t, p);
+            /* the paper's numbers are for its two groups */
+            c->paper_column = strcmp(t->preset, "paper") == 0 && c->n_groups == 2
                                   ? paper_column_of(t->is_wm, c->lambda_I, c->lambda_reg)
                                   : -1;
         }
@@ -494,6 +496,9 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             fprintf(out, " [lambda_I=%g fixed]", C->lambda_I);
         if (summary_axis_index(t, "lambda_reg") < 0 && !isnan(C->lambda_reg))
             fprintf(out, " [lambda_reg=%g fixed]", C->lambda_reg);
+        /* K groups other than the paper's two are named (Q, D, I_n are of K groups) */
+        if (summary_axis_index(t, "n_groups") < 0 && C->n_groups != 2)
+            fprintf(out, " [n_groups=%d fixed]", C->n_groups);
         if (C->paper_column >= 0)
             fprintf(out, " (paper: %s)", summary_paper_column_name(C->paper_column));
         fputs(md ? "\n\n" : "\n", out);
