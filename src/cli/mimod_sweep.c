@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "mimod/blas.h"
 #include "mimod/cost.h"
+#include "mimod/gemm_pool.h"
 #include "mimod/results_h5.h"
 #include "mimod/sweep.h"
 
@@ -22,7 +23,7 @@ static const char usage[] =
     "\n"
     "options:\n"
     "  --dry-run          list the grid points and the estimated cost, then exit\n"
-    "  --threads N        OpenBLAS threads per training rank (default 1)\n"
+    "  --threads N        threads per training rank (default 1; the results do not depend on it)\n"
     "  --log-dir D        per-rank logs D/rank-R.log (workers are silent otherwise)\n"
     "  --new-output PATH  write to PATH instead of the sweep's output\n"
     "  --retry-failed     also rerun points that failed (diverged) before\n"
@@ -192,6 +193,7 @@ int main(int argc, char **argv) {
         code = sweep_run(&s, &o);
     }
     sweep_free(&s);
+    mimod_pool_shutdown();
     MPI_Finalize();
     return code;
 }

@@ -24,14 +24,12 @@
 #include <unistd.h>
 #include "mimod/blas.h"
 #include "mimod/cost.h"
+#include "mimod/gemm_pool.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
 
 /* ------------------------------------------------------------ one point */
-
-/* OpenBLAS's own call (cblas.h declares it too, but not every cblas.h). */
-void openblas_set_num_threads(int);
 
 enum { TAG_REPORT = 11, TAG_ASSIGN = 12, TAG_STOP = 13 };
 enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4,
@@ -568,8 +566,13 @@ static void prepare_ranks(run_ctx *x) {
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
             fprintf(stderr, "mimod-sweep: cannot create %s (no checkpoints): %s\n", dir, strerror(errno));
     }
-    /* BLAS threads: rank 0 does no algebra when it only schedules */
-    openblas_set_num_threads(x->size > 1 && x->rank == 0 ? 1 : (x->o->threads > 0 ? x->o->threads : 1));
+    /* Threads of a trial (the pool; OpenBLAS stays single-threaded, see
+     * blas_setup.c): rank 0 does no algebra when it only schedules. */
+    mimod_err perr = {0};
+    if (mimod_pool_set_threads(x->size > 1 && x->rank == 0 ? 1 : (x->o->threads > 0 ? x->o->threads : 1),
+                               &perr))
+        fprintf(stderr, "mimod-sweep: rank %d: %s; carrying on with %d thread(s) (same results)\n",
+                x->rank, perr.msg, mimod_pool_threads());
     if (x->o->log_dir && (x->rank > 0 || x->size == 1)) {
         char lp[PATH_MAX + 32];
         snprintf(lp, sizeof lp, "%s/rank-%d.log", x->o->log_dir, x->rank);
