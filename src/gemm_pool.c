@@ -9,11 +9,13 @@
 #include <string.h>
 
 /* Worker i (1 … n−1; the caller is thread 0) waits for a new job
- * (generation counter), takes tasks from a shared atomic counter until none
- * is left, and goes back to waiting. The caller takes tasks too, then waits
- * until every task is done and every worker that joined the job has left it:
- * only then may the next job reset the counter (a worker still holding the
- * old job's fn/arg would otherwise run it with the new job's task numbers). */
+ * (generation counter), takes tasks from a shared ticket until none is left,
+ * and goes back to waiting. The caller takes tasks too, then waits until
+ * every task is done and every worker that joined the job has left it.
+ * The ticket holds the job's generation in its high 32 bits and the next task
+ * in the low 32: a worker that woke late and read an old job's fn/arg can
+ * never take a task of a newer job (it would run the old fn, whose arg is
+ * gone, with the new job's task numbers). */
 static struct {
     pthread_mutex_t mu;
     pthread_cond_t work_cv; /* a new job, or workers asked to exit */
@@ -26,7 +28,7 @@ static struct {
     mimod_pool_fn fn;
     void *arg;
     int n_tasks;
-    atomic_int next;
+    atomic_ullong ticket; /* generation << 32 | next task */
     atomic_int done;
     int active; /* workers inside the current job */
     atomic_flag busy; /* a thread is inside mimod_pool_run */
@@ -50,11 +52,18 @@ static inline void cpu_relax(void) {
 #endif
 }
 
-/* Take and run tasks of the job (fn, arg, n) until none is left. */
-static void run_tasks(mimod_pool_fn fn, void *arg, int n) {
+/* Take and run tasks of job `gen` (fn, arg, n) until none is left. */
+static void run_tasks(unsigned long gen, mimod_pool_fn fn, void *arg, int n) {
+    const unsigned long long mine = (unsigned long long)(gen & 0xffffffffUL) << 32;
     for (;;) {
-        int t = atomic_fetch_add_explicit(&P.next, 1, memory_order_relaxed);
-        if (t >= n) return;
+        unsigned long long v = atomic_load_explicit(&P.ticket, memory_order_acquire);
+        int t;
+        do {
+            if ((v & ~0xffffffffULL) != mine) return; /* a newer job */
+            t = (int)(v & 0xffffffffULL);
+            if (t >= n) return;
+        } while (!atomic_compare_exchange_weak_explicit(&P.ticket, &v, v + 1, memory_order_acq_rel,
+                                                        memory_order_acquire));
         fn(arg, t);
         if (atomic_fetch_add_explicit(&P.done, 1, memory_order_acq_rel) + 1 == n) {
             pthread_mutex_lock(&P.mu);
@@ -83,7 +92,7 @@ static void *worker(void *p) {
         P.active++;
         pthread_mutex_unlock(&P.mu);
 
-        run_tasks(fn, arg, n);
+        run_tasks(seen, fn, arg, n);
 
         pthread_mutex_lock(&P.mu);
         if (--P.active == 0) pthread_cond_broadcast(&P.done_cv);
@@ -103,13 +112,14 @@ void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg) {
     P.fn = fn;
     P.arg = arg;
     P.n_tasks = n_tasks;
-    atomic_store(&P.next, 0);
+    const unsigned long gen = atomic_load(&P.gen) + 1;
     atomic_store(&P.done, 0);
-    atomic_fetch_add(&P.gen, 1);
+    atomic_store(&P.ticket, (unsigned long long)(gen & 0xffffffffUL) << 32);
+    atomic_store(&P.gen, gen);
     pthread_cond_broadcast(&P.work_cv);
     pthread_mutex_unlock(&P.mu);
 
-    run_tasks(fn, arg, n_tasks);
+    run_tasks(gen, fn, arg, n_tasks);
 
     for (int s = 0; s < SPIN_ROUNDS && atomic_load_explicit(&P.done, memory_order_acquire) < n_tasks; s++)
         cpu_relax();

@@ -78,6 +78,33 @@ static void run_case(const gcase *g, mimod_rng *rng) {
     free(a), free(b), free(c0), free(ref), free(c);
 }
 
+/* The pool itself: many short jobs in a row, each with its own arguments on
+ * the caller's stack (as mm_gemm's), every task run exactly once. A worker
+ * that wakes late must never run an old job's function with a newer job's
+ * task numbers (a real bug, found by test_threads at 8 threads on 2 cores;
+ * the window is narrow, so this stress catches such a bug only sometimes). */
+typedef struct {
+    int job;
+    int *hits;
+} stress_arg;
+static void stress_task(void *p, int t) {
+    stress_arg *a = p;
+    __atomic_fetch_add(&a->hits[t], a->job, __ATOMIC_RELAXED);
+}
+static void pool_stress(int threads) {
+    mimod_err err = {0};
+    CHECK(mimod_pool_set_threads(threads, &err) == MIMOD_OK, "%s", err.msg);
+    int bad = 0;
+    for (int job = 1; job <= 20000; job++) {
+        int hits[24] = {0};
+        stress_arg a = {job, hits};
+        const int n = 2 + job % 23;
+        mimod_pool_run(n, stress_task, &a);
+        for (int t = 0; t < 24; t++) bad += hits[t] != (t < n ? job : 0);
+    }
+    CHECK(bad == 0, "%d threads: %d tasks run other than once by their own job", threads, bad);
+}
+
 int main(int argc, char **argv) {
     mimod_blas_setup(argc, argv, 1);
     printf("kernel: %s\n", mimod_blas_summary());
@@ -113,6 +140,8 @@ int main(int argc, char **argv) {
         {0, 1, 3001, 17, 257, 1, 0.5, 0, 0, 0},
         {0, 0, 200, 200, 600, 1, 0, 0, 0, 0},
     };
+    pool_stress(3);
+    pool_stress(8);
     for (size_t i = 0; i < sizeof paper / sizeof *paper; i++) run_case(&paper[i], &rng);
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) run_case(&odd[i], &rng);
     /* The plan depends on the shape only: the same for any pool size. */
