@@ -24,6 +24,9 @@ static const char usage[] =
     "options:\n"
     "  --dry-run          list the grid points and the estimated cost, then exit\n"
     "  --threads N        threads per training rank (default 1; the results do not depend on it)\n"
+    "  --no-lend          idle workers do not lend their cores to trials still running\n"
+    "                     on their node (default: they do; same results either way;\n"
+    "                     needs ranks not bound to one core: mpirun --bind-to none)\n"
     "  --log-dir D        per-rank logs D/rank-R.log (workers are silent otherwise)\n"
     "  --new-output PATH  write to PATH instead of the sweep's output\n"
     "  --retry-failed     also rerun points that failed (diverged) before\n"
@@ -110,7 +113,7 @@ int main(int argc, char **argv) {
     sweep_install_early_signal_handlers();
 
     const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
-    int dry = 0, threads = 1, retry = 0, bad = 0, help = 0;
+    int dry = 0, threads = 1, retry = 0, bad = 0, help = 0, lend = 1;
     double gflops = 50, heartbeat = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -118,6 +121,7 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) help = 1;
         else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--retry-failed")) retry = 1;
+        else if (!strcmp(a, "--no-lend")) lend = 0;
         else if (!strcmp(a, "--threads") && val) {
             threads = parse_count(val);
             i++;
@@ -189,7 +193,7 @@ int main(int argc, char **argv) {
         if (rank == 0) dry_run(&s, output, gflops);
         code = 0;
     } else {
-        sweep_run_opts o = {output, threads, log_dir, retry, gflops, heartbeat};
+        sweep_run_opts o = {output, threads, log_dir, retry, gflops, heartbeat, lend};
         code = sweep_run(&s, &o);
     }
     sweep_free(&s);
