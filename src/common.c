@@ -90,7 +90,7 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  * the same K reduction as in one call of the whole product. The tiles depend
  * only on the shape (and on which operands are transposed, alpha and beta),
  * never on the thread count; the pool just hands them out. With one thread
- * the same tiles run in a loop.
+ * the product is one call, which gives the same bits (below).
  *
  * Beyond "the same for every thread count" the tiles are chosen so that each
  * tile's bits equal the whole product's, which keeps results computed before
@@ -109,7 +109,7 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  *    overhead).
  * The element-wise loops around the products stay serial: at paper size the
  * products are most of a step (docs/threads.md). */
-enum { MM_TILE_ALIGN = 64, MM_MAX_TILES = 24 };
+enum { MM_TILE_ALIGN = 64, MM_MAX_TILES = 16 };
 
 typedef struct {
     int ta, tb, k;
@@ -149,16 +149,14 @@ void mm_gemm_tiles(int ta, int tb, int m, int n, int k, real alpha, real beta, i
     const int bm = m / MM_TILE_ALIGN, bn = n / MM_TILE_ALIGN;
     if (bm < 2 && bn < 2) return;
     int max_t = work / min_work < MM_MAX_TILES ? (int)(work / min_work) : MM_MAX_TILES;
-    /* Split the longer side first: each tile packs the other side's operand
-     * again, so this repacks least. */
+    /* Split M (rows of C) only, unless it has fewer than two aligned blocks:
+     * OpenBLAS packs op(B) per call, which a split along M repeats, but a
+     * split along N cuts the panel it streams op(A) through; measured on
+     * 512×512×512 (NT, one thread, SkylakeX): 2×1 or 4×1 tiles cost no more
+     * than one call, 8×1 +10 %, 1×3 +40 %, 8×3 +70 %. */
     int a = 1, b = 1;
-    if (m >= n) {
-        a = bm < max_t ? (bm > 0 ? bm : 1) : max_t;
-        b = bn < max_t / a ? (bn > 0 ? bn : 1) : max_t / a;
-    } else {
-        b = bn < max_t ? (bn > 0 ? bn : 1) : max_t;
-        a = bm < max_t / b ? (bm > 0 ? bm : 1) : max_t / b;
-    }
+    if (bm >= 2) a = bm < max_t ? bm : max_t;
+    else b = bn < max_t ? bn : max_t;
     /* The smallest tile (first rows × first columns) must still be worth it. */
     for (;;) {
         double rows = a > 1 ? (double)tile_start(1, a, m) : m;
@@ -189,7 +187,12 @@ void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
              real beta, real *c, int ldc) {
     int tm, tn;
     mm_gemm_tiles(ta, tb, m, n, k, alpha, beta, &tm, &tn);
-    if (tm * tn == 1) {
+    /* One thread: one call. Its bits equal the tiles' (the point of the
+     * tiles' alignment and minimum size above; test_gemm_tiles checks it on
+     * the kernel in use, and test_threads compares whole trials at 1 thread,
+     * one call per product, with 2, 3 and 8, tiles), and a loop of tiles on
+     * one thread costs up to 70 % more than one call. */
+    if (tm * tn == 1 || mimod_pool_threads() == 1) {
         gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
