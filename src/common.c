@@ -182,11 +182,46 @@ static void gemm_tile(void *p, int t) {
               j->c + (size_t)i0 * j->ldc + j0, j->ldc);
 }
 
+/* MIMOD_GEMM_PROFILE=1 in the environment: at exit, stderr gets the seconds
+ * spent in products mm_gemm splits into tiles (the part of a trial more
+ * threads speed up), in the other products, and since the first product. A
+ * measuring aid for docs/threads.md (Amdahl's parallel fraction); read once,
+ * by the first call (the main thread). */
+static int prof_on = -1;
+static double prof_split, prof_whole, prof_t0;
+static void prof_report(void) {
+    fprintf(stderr, "mimod: mm_gemm profile: %.3f s in products split into tiles, %.3f s in "
+            "other products, %.3f s since the first product\n", prof_split, prof_whole,
+            mimod_now() - prof_t0);
+}
+
+static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
+                     const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn);
+
 void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
              const real *a, int lda, const real *b, int ldb,
              real beta, real *c, int ldc) {
     int tm, tn;
     mm_gemm_tiles(ta, tb, m, n, k, alpha, beta, &tm, &tn);
+    if (prof_on < 0) {
+        const char *e = getenv("MIMOD_GEMM_PROFILE");
+        prof_on = e && *e && strcmp(e, "0") != 0;
+        if (prof_on) {
+            prof_t0 = mimod_now();
+            atexit(prof_report);
+        }
+    }
+    if (!prof_on) {
+        gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
+        return;
+    }
+    double t0 = mimod_now();
+    gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
+    *(tm * tn > 1 ? &prof_split : &prof_whole) += mimod_now() - t0;
+}
+
+static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
+                     const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn) {
     /* One thread: one call. Its bits equal the tiles' (the point of the
      * tiles' alignment and minimum size above; test_gemm_tiles checks it on
      * the kernel in use, and test_threads compares whole trials at 1 thread,

@@ -9,15 +9,15 @@
  * both, event by event, on the trials' expected seconds at one thread.
  *
  * Per-thread speed-up: Amdahl's law s(t) = 1 / ((1 − p) + p / t), with p, the
- * fraction of a trial that mm_gemm's tiles run in parallel, fitted to the
- * speed-up measured at 2 threads (docs/threads.md): p = 2 (1 − 1/s(2)). */
+ * fraction of a trial that mm_gemm's tiles run in parallel, from the
+ * speed-up at 2 threads (docs/threads.md): p = 2 (1 − 1/s(2)). */
 #ifndef MIMOD_MAKESPAN_H
 #define MIMOD_MAKESPAN_H
 
 #include "mimod/config.h"
 
-/* Measured speed-up of a paper-size trial at 2 threads over 1 on the
- * development machine (docs/threads.md), per task. */
+/* Speed-up of a paper-size trial at 2 threads over 1, per task: Amdahl's
+ * bound from the measured parallel share (docs/threads.md). */
 double makespan_speedup2(mimod_task_kind task);
 
 /* s(t) for a trial whose speed-up at 2 threads is s2 (≥ 1). */

@@ -142,7 +142,7 @@ static void dry_run(const sweep_def *s, const char *output, double gflops, int r
     }
     printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
            n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
-    printf("speed-up of a trial at 2 threads (measured, docs/threads.md): WM x%.2f, SEP x%.2f\n",
+    printf("speed-up of a trial at 2 threads (bound from the measured parallel share, docs/threads.md): WM x%.2f, SEP x%.2f\n",
            makespan_speedup2(TASK_WM), makespan_speedup2(TASK_SEP));
     if (ranks > 0) {
         print_makespan(s, gflops, ranks, threads, per_node);
