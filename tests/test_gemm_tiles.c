@@ -12,7 +12,8 @@
  *    the rows.
  * Each product runs with C starting from the same random values (beta ≠ 0
  * reads them). Every case must be split (else it tests nothing; checked).
- * The kernel is the one mimod_blas_setup picks, as in a trial. */
+ * The kernel is the one mimod_blas_setup picks, as in a trial. The double
+ * build never splits (common.c): there only the pool and that are checked. */
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
@@ -142,6 +143,17 @@ int main(int argc, char **argv) {
     };
     pool_stress(3);
     pool_stress(8);
+#ifdef MIMOD_DOUBLE
+    /* The double build never splits (common.c): one call per product, so the
+     * thread count cannot matter; nothing more to compare. */
+    {
+        int tm, tn;
+        mm_gemm_tiles(0, 0, 2560, 100, 100, 1, 0, &tm, &tn);
+        CHECK(tm * tn == 1, "double build splits 2560×100×100 into %d×%d tiles", tm, tn);
+        mimod_pool_shutdown();
+        return check_report("test_gemm_tiles");
+    }
+#endif
     for (size_t i = 0; i < sizeof paper / sizeof *paper; i++) run_case(&paper[i], &rng);
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) run_case(&odd[i], &rng);
     /* The plan depends on the shape only: the same for any pool size. */
