@@ -1,5 +1,6 @@
 /* blas_setup.c — pick the fastest OpenBLAS kernel and the thread count. */
 #include "mimod/blas.h"
+#include "mimod/gemm_pool.h"
 
 #include <cblas.h>
 #include <cpuid.h>
@@ -86,7 +87,15 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
         unsetenv("MIMOD_BLAS_FIXED");
         forced = fixed_from = NULL;
     }
-    openblas_set_num_threads(threads > 0 ? threads : 1);
+    /* OpenBLAS itself always runs on one thread: its threaded GEMM splits a
+     * product by the thread count (and picks kernels by it), which changed a
+     * trial's last bits with --threads. The threads go to mimod's own pool,
+     * which runs tiles of C fixed by the shape (common.c, gemm_pool.h). */
+    openblas_set_num_threads(1);
+    mimod_err err = {0};
+    if (mimod_pool_set_threads(threads > 0 ? threads : 1, &err))
+        fprintf(stderr, "mimod: %s; carrying on with %d thread(s) (same results, slower)\n", err.msg,
+                mimod_pool_threads());
 
     core = openblas_get_corename();
     blas_slow = avx512 && !core_is_avx512(core);

@@ -13,7 +13,10 @@
  *    environment is kept, even when it names a slower kernel than the CPU
  *    supports (a site may pin it on purpose); mimod_blas_summary() then says
  *    so and how to lift it, and mimod_blas_slow() is 1.
- * 2. Threads: openblas_set_num_threads(threads) (1 per rank by default). */
+ * 2. Threads: OpenBLAS is kept single-threaded (its threads change the
+ *    results' last bits); `threads` (1 by default) sizes mimod's own pool
+ *    (gemm_pool.h), which splits large products into tiles fixed by their
+ *    shape, so the results do not depend on it. */
 void mimod_blas_setup(int argc, char **argv, int threads);
 
 /* Kernel name in use, e.g. "Haswell". */

@@ -51,11 +51,18 @@ void *mimod_calloc(size_t n, size_t size);
 void mimod_free(void *p);
 
 /* C[m][n] = alpha * op(A) op(B) + beta * C, row-major, leading dimensions
- * given explicitly. ta/tb: 0 = as stored, 1 = transposed. Wraps
- * cblas_sgemm/cblas_dgemm according to `real`. */
+ * given explicitly. ta/tb: 0 = as stored, 1 = transposed. Wraps the
+ * single-threaded cblas_sgemm/cblas_dgemm according to `real`; a large
+ * product is split into tiles of C fixed by its shape (never along K) that
+ * the thread pool (gemm_pool.h) runs, so the result's bits do not depend on
+ * the number of threads (see common.c). */
 void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
              const real *a, int lda, const real *b, int ldb,
              real beta, real *c, int ldc);
+
+/* The tiles mm_gemm splits a product into: *tm along M times *tn along N
+ * (1 × 1: one call). Depends on the arguments given only. For tests. */
+void mm_gemm_tiles(int ta, int tb, int m, int n, int k, real alpha, real beta, int *tm, int *tn);
 
 /* y = alpha * op(A) x + beta * y, A row-major [m][n]. */
 void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,

@@ -67,12 +67,14 @@ enum { SWEEP_EXIT_DONE = 0, SWEEP_EXIT_ERROR = 1, SWEEP_EXIT_FAILED = 2, SWEEP_E
 
 typedef struct {
     const char *output;   /* result file (the sweep's, or --new-output) */
-    int threads;          /* OpenBLAS threads per training rank */
+    int threads;          /* threads per training rank (gemm_pool.h) */
     const char *log_dir;  /* per-rank worker logs; NULL: workers stay quiet */
     int retry_failed;     /* rerun status-3 points too */
     double gflops;        /* sustained GFLOP/s per core assumed for estimates */
     double heartbeat;     /* seconds between rank 0's progress blocks; 0: none; < 0: scaled
                              to the trials' expected length (1 to 10 minutes) */
+    int lend;             /* idle workers lend their cores to running trials on their node
+                             (lending.h); the results are the same either way */
 } sweep_run_opts;
 
 /* Run every point that is not done, on MPI_COMM_WORLD (collective: every rank

@@ -10,6 +10,8 @@
 #include <unistd.h>
 #include "mimod/blas.h"
 #include "mimod/cost.h"
+#include "mimod/gemm_pool.h"
+#include "mimod/makespan.h"
 #include "mimod/results_h5.h"
 #include "mimod/sweep.h"
 
@@ -21,8 +23,16 @@ static const char usage[] =
     "Rerunning the same command resumes: finished points are skipped.\n"
     "\n"
     "options:\n"
-    "  --dry-run          list the grid points and the estimated cost, then exit\n"
-    "  --threads N        OpenBLAS threads per training rank (default 1)\n"
+    "  --dry-run          list the grid points and the estimated cost, and the sweep's\n"
+    "                     expected duration with and without core lending, then exit\n"
+    "  --ranks K          with --dry-run: for K ranks (default: the ranks it runs on,\n"
+    "                     or 2, 17 and 65 when alone)\n"
+    "  --ranks-per-node R with --dry-run: R ranks per node (lending stays on a node;\n"
+    "                     default: all on one node)\n"
+    "  --threads N        threads per training rank (default 1; the results do not depend on it)\n"
+    "  --no-lend          idle workers do not lend their cores to trials still running\n"
+    "                     on their node (default: they do; same results either way;\n"
+    "                     needs ranks not bound to one core: mpirun --bind-to none)\n"
     "  --log-dir D        per-rank logs D/rank-R.log (workers are silent otherwise)\n"
     "  --new-output PATH  write to PATH instead of the sweep's output\n"
     "  --retry-failed     also rerun points that failed (diverged) before\n"
@@ -52,7 +62,60 @@ static double file_bytes(const sweep_def *s) {
     return bytes;
 }
 
-static void dry_run(const sweep_def *s, const char *output, double gflops) {
+/* "12.3 h" / "45 min" / "30 s" */
+static void fmt_hours(double secs, char *buf, size_t n) {
+    if (secs < 0) snprintf(buf, n, "?");
+    else if (secs >= 3600) snprintf(buf, n, "%.1f h", secs / 3600);
+    else if (secs >= 60) snprintf(buf, n, "%.0f min", secs / 60);
+    else snprintf(buf, n, "%.0f s", secs);
+}
+
+/* by_secs_desc: the scheduler's order, longest expected first */
+typedef struct { double secs, s2; } trial_cost;
+static int by_secs_desc(const void *a, const void *b) {
+    double x = ((const trial_cost *)a)->secs, y = ((const trial_cost *)b)->secs;
+    return x < y ? 1 : x > y ? -1 : 0;
+}
+
+/* The sweep's expected duration on `ranks` ranks (rank 0 schedules), with and
+ * without idle ranks lending their cores (makespan.h). */
+static void print_makespan(const sweep_def *s, double gflops, int ranks, int threads, int per_node) {
+    int n = 0;
+    for (int i = 0; i < s->n_tasks; i++) n += s->task[i].n_points;
+    trial_cost *tc = calloc((size_t)(n > 0 ? n : 1), sizeof *tc);
+    double *secs = calloc((size_t)(n > 0 ? n : 1), sizeof *secs), *s2 = calloc((size_t)(n > 0 ? n : 1), sizeof *s2);
+    if (!tc || !secs || !s2) {
+        free(tc), free(secs), free(s2);
+        printf("makespan: out of memory\n");
+        return;
+    }
+    int k = 0;
+    for (int i = 0; i < s->n_tasks; i++)
+        for (int p = 0; p < s->task[i].n_points; p++) {
+            mimod_config c;
+            if (sweep_point_config(s, i, p, &c, NULL) != MIMOD_OK) continue;
+            tc[k].secs = cost_trial_flops(&c) / (gflops * 1e9);
+            tc[k].s2 = makespan_speedup2(c.task);
+            k++;
+        }
+    qsort(tc, (size_t)k, sizeof *tc, by_secs_desc);
+    for (int i = 0; i < k; i++) secs[i] = tc[i].secs, s2[i] = tc[i].s2;
+    const int workers = ranks > 1 ? ranks - 1 : 1;
+    double off = makespan_estimate(secs, s2, k, workers, threads, per_node, 0);
+    double on = makespan_estimate(secs, s2, k, workers, threads, per_node, 1);
+    char a[32], b[32];
+    fmt_hours(off, a, sizeof a);
+    fmt_hours(on, b, sizeof b);
+    char node[64] = "all on one node";
+    if (per_node > 0 && per_node < workers) snprintf(node, sizeof node, "%d per node", per_node);
+    printf("makespan on %d rank(s) (%d training, %d thread(s) each, %s): %s without lending, "
+           "%s with idle ranks' cores lent (--no-lend turns it off)\n",
+           ranks, workers, threads, node, a, b);
+    free(tc), free(secs), free(s2);
+}
+
+static void dry_run(const sweep_def *s, const char *output, double gflops, int ranks, int threads,
+                    int per_node) {
     double total = 0;
     int n_total = 0;
     printf("sweep %s -> %s (sweep_hash %s)\n", s->path, output, s->hash);
@@ -84,6 +147,16 @@ static void dry_run(const sweep_def *s, const char *output, double gflops) {
     }
     printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
            n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
+    printf("speed-up of a trial at 2 threads (bound from the measured parallel share, docs/threads.md): WM x%.2f, SEP x%.2f\n",
+           makespan_speedup2(TASK_WM), makespan_speedup2(TASK_SEP));
+    if (ranks > 0) {
+        print_makespan(s, gflops, ranks, threads, per_node);
+    } else {
+        /* no --ranks: a few sizes (1, 16 and 64 training ranks) */
+        static const int sizes[] = {2, 17, 65};
+        for (size_t i = 0; i < sizeof sizes / sizeof *sizes; i++)
+            print_makespan(s, gflops, sizes[i], threads, per_node);
+    }
     double bytes = file_bytes(s);
     if (bytes >= 0) {
         char size[32];
@@ -114,7 +187,7 @@ int main(int argc, char **argv) {
     sweep_install_early_signal_handlers();
 
     const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
-    int dry = 0, threads = 1, retry = 0, bad = 0, help = 0;
+    int dry = 0, threads = 1, retry = 0, bad = 0, help = 0, lend = 1, ranks = 0, per_node = 0;
     double gflops = 50, heartbeat = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -122,6 +195,19 @@ int main(int argc, char **argv) {
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) help = 1;
         else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--retry-failed")) retry = 1;
+        else if (!strcmp(a, "--no-lend")) lend = 0;
+        else if ((!strcmp(a, "--ranks") || !strcmp(a, "--ranks-per-node")) && val) {
+            int v = parse_count(val);
+            i++;
+            if (v < 1) {
+                if (rank == 0)
+                    fprintf(stderr, "mimod-sweep: %s: expected a whole number from 1 to 4096, got '%s'\n",
+                            a, val);
+                bad = 2;
+            }
+            if (!strcmp(a, "--ranks")) ranks = v;
+            else per_node = v;
+        }
         else if (!strcmp(a, "--threads") && val) {
             threads = parse_count(val);
             i++;
@@ -190,13 +276,16 @@ int main(int argc, char **argv) {
     const char *output = new_output ? new_output : s.output;
     int code;
     if (dry) {
-        if (rank == 0) dry_run(&s, output, gflops);
+        int size = 1;
+        MPI_Comm_size(MPI_COMM_WORLD, &size);
+        if (rank == 0) dry_run(&s, output, gflops, ranks > 0 ? ranks : size > 1 ? size : 0, threads, per_node);
         code = 0;
     } else {
-        sweep_run_opts o = {output, threads, log_dir, retry, gflops, heartbeat};
+        sweep_run_opts o = {output, threads, log_dir, retry, gflops, heartbeat, lend};
         code = sweep_run(&s, &o);
     }
     sweep_free(&s);
+    mimod_pool_shutdown();
     MPI_Finalize();
     return code;
 }

@@ -11,6 +11,7 @@
 
 #include "mimod/blas.h"
 #include "mimod/config.h"
+#include "mimod/gemm_pool.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
@@ -33,7 +34,7 @@ static const char *usage =
     "  --force               overwrite PATH if it exists\n"
     "  --checkpoint PATH     save a checkpoint there every checkpoint_minutes and on\n"
     "                        SIGTERM/SIGINT/SIGUSR1; resume from it if it exists\n"
-    "  --threads N           OpenBLAS threads (default 1)\n"
+    "  --threads N           threads of the trial (default 1; the results do not depend on it)\n"
     "  --print-config        print the full configuration as YAML and exit\n"
     "  -q, --quiet           no progress lines\n"
     "  -h, --help            this text\n"
@@ -299,5 +300,6 @@ int main(int argc, char **argv) {
 
     int status = train(&cfg, yaml, output, out_path, ckpt, quiet);
     free(yaml);
+    mimod_pool_shutdown(); /* join the --threads workers: nothing left for leak checkers */
     return status;
 }

@@ -24,14 +24,13 @@
 #include <unistd.h>
 #include "mimod/blas.h"
 #include "mimod/cost.h"
+#include "mimod/gemm_pool.h"
+#include "mimod/lending.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
 
 /* ------------------------------------------------------------ one point */
-
-/* OpenBLAS's own call (cblas.h declares it too, but not every cblas.h). */
-void openblas_set_num_threads(int);
 
 enum { TAG_REPORT = 11, TAG_ASSIGN = 12, TAG_STOP = 13 };
 enum { REP_NONE = -1, REP_DONE = RESULTS_DONE, REP_FAILED = RESULTS_FAILED, REP_STOPPED = 4,
@@ -85,12 +84,22 @@ static void sleep_ms(int ms) {
     nanosleep(&ts, NULL);
 }
 
-/* A barrier that sleeps instead of spinning. */
-static void lazy_barrier(MPI_Comm comm) {
+/* A barrier that sleeps instead of spinning. While it waits, an idle worker
+ * lends its core to a trial still running on its node (and moves it on when
+ * that trial ends); lend NULL: just wait. */
+static void lazy_barrier(MPI_Comm comm, mimod_lending *lend, FILE *log) {
     MPI_Request req;
     int done = 0;
     MPI_Ibarrier(comm, &req);
-    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) sleep_ms(5);
+    while (MPI_Test(&req, &done, MPI_STATUS_IGNORE) == MPI_SUCCESS && !done) {
+        int to = lending_idle_step(lend);
+        if (to >= 0 && log) {
+            fprintf(log, "idle: lends its core to node rank %d (from node rank %d)\n", to,
+                    lending_node_rank(lend));
+            fflush(log);
+        }
+        sleep_ms(5);
+    }
 }
 
 static void fmt_hms(double s, char *buf, size_t n) {
@@ -116,6 +125,9 @@ typedef struct {
     /* rank 0: the heartbeat, and the sweep's counts it prints */
     struct heartbeat *hb;
     struct progress *hb_pg;
+    /* idle ranks' cores lent to running trials on the node (lending.h) */
+    mimod_lending *lend;
+    int own_threads; /* --threads of a training rank */
 } run_ctx;
 
 /* Rank 0's view of the running points for the heartbeat: one slot per rank
@@ -141,9 +153,25 @@ static void wlog(run_ctx *x, const char *fmt, ...) {
     fflush(x->log);
 }
 
+/* Between steps of a trial: grow (or shrink back) the pool to this rank's
+ * threads plus those idle ranks on the node lend it. Results do not depend on
+ * the thread count (mm_gemm's fixed tiles), only the speed does. */
+static void borrow_threads(run_ctx *x) {
+    if (!x->lend) return;
+    int want = lending_threads_wanted(x->lend), have = mimod_pool_threads();
+    if (want == have) return;
+    mimod_err err = {0};
+    if (mimod_pool_set_threads(want, &err))
+        wlog(x, "pool: %s; %d thread(s)\n", err.msg, mimod_pool_threads());
+    else
+        wlog(x, "pool: %d -> %d threads (%d lent by idle ranks on this node)\n", have, want,
+             want - x->own_threads);
+}
+
 /* should_stop hook: a signal here, or rank 0 asked (it got the signal). */
 static int worker_should_stop(void *user) {
     run_ctx *x = user;
+    borrow_threads(x);
     if (sweep_lock_lost(x->lock)) trial_runner_request_stop();
     if (trial_runner_stop_requested() || x->remote_stop) return 1;
     if (x->size > 1) {
@@ -242,6 +270,8 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
     sweep_point_label(x->s, task, point, label, sizeof label);
     ckpt_path(x, task, point, ckpt, sizeof ckpt);
     wlog(x, "start %s %s\n", x->s->task[task].name, label);
+    lending_set_running(x->lend, 1);
+    borrow_threads(x);
 
     mimod_err err = {0};
     mimod_config c;
@@ -293,6 +323,9 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
     }
     wlog(x, "end %s %s: status %d wall %.1f s loss %g q_cor %g q_str %g %s\n", x->s->task[task].name,
          label, r->status, r->wall, r->task_loss, r->q_cor, r->q_str, r->reason);
+    lending_set_running(x->lend, 0);
+    if (x->lend && mimod_pool_threads() != x->own_threads)
+        (void)mimod_pool_set_threads(x->own_threads, NULL); /* shrinking cannot fail */
 }
 
 /* ------------------------------------------------------------- rank 0 side */
@@ -568,8 +601,19 @@ static void prepare_ranks(run_ctx *x) {
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
             fprintf(stderr, "mimod-sweep: cannot create %s (no checkpoints): %s\n", dir, strerror(errno));
     }
-    /* BLAS threads: rank 0 does no algebra when it only schedules */
-    openblas_set_num_threads(x->size > 1 && x->rank == 0 ? 1 : (x->o->threads > 0 ? x->o->threads : 1));
+    /* Threads of a trial (the pool; OpenBLAS stays single-threaded, see
+     * blas_setup.c): rank 0 does no algebra when it only schedules. */
+    x->own_threads = x->size > 1 && x->rank == 0 ? 1 : (x->o->threads > 0 ? x->o->threads : 1);
+    mimod_err perr = {0};
+    if (mimod_pool_set_threads(x->own_threads, &perr))
+        fprintf(stderr, "mimod-sweep: rank %d: %s; carrying on with %d thread(s) (same results)\n",
+                x->rank, perr.msg, mimod_pool_threads());
+    /* Lending (issue 14): workers only, and only with workers to lend to.
+     * Collective; a failure leaves this rank without it (same results). */
+    if (x->size > 1) {
+        if (lending_open(MPI_COMM_WORLD, x->o->lend && x->rank > 0, x->own_threads, &x->lend, &perr))
+            fprintf(stderr, "mimod-sweep: rank %d: %s; no core lending\n", x->rank, perr.msg);
+    }
     if (x->o->log_dir && (x->rank > 0 || x->size == 1)) {
         char lp[PATH_MAX + 32];
         snprintf(lp, sizeof lp, "%s/rank-%d.log", x->o->log_dir, x->rank);
@@ -845,10 +889,11 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
     int exit_code = SWEEP_EXIT_DONE;
     if (x.rank == 0) exit_code = run_rank0(&x);
     else run_worker(&x);
+    lazy_barrier(MPI_COMM_WORLD, x.rank > 0 ? x.lend : NULL, x.log);
     if (x.log) fclose(x.log);
-    lazy_barrier(MPI_COMM_WORLD);
     exit_code = close_results(&x, exit_code);
     release(&x);
+    lending_close(x.lend);
     MPI_Bcast(&exit_code, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return exit_code;
 }

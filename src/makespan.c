@@ -1,0 +1,86 @@
+/* makespan.c — a sweep's expected duration with and without core lending;
+ * see makespan.h. */
+#include "mimod/makespan.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+double makespan_speedup2(mimod_task_kind task) {
+    /* Amdahl's bound at 2 threads from the measured share of a paper-size
+     * trial's time in products mm_gemm splits (MIMOD_GEMM_PROFILE, one
+     * thread, Xeon family 6 model 207, SkylakeX kernels): WM 0.86 → 1.75,
+     * SEP 0.18 (its GRU steps are small products, one after another) → 1.10.
+     * An upper bound: the 2 vCPUs of the development machine deliver one
+     * core's SGEMM throughput, so a real 2-thread speed-up could not be
+     * measured there (docs/threads.md). */
+    return task == TASK_SEP ? 1.10 : 1.75;
+}
+
+double makespan_speedup(double s2, int threads) {
+    if (threads <= 1 || !(s2 > 1)) return 1;
+    if (s2 > 2) s2 = 2;
+    const double p = 2 * (1 - 1 / s2);
+    return 1 / ((1 - p) + p / threads);
+}
+
+typedef struct {
+    int trial;     /* running trial, or −1 */
+    double left;   /* its seconds left at one thread */
+    int lent;      /* threads lent to it */
+} wstate;
+
+double makespan_estimate(const double *secs, const double *s2, int n, int workers, int threads,
+                         int per_node, int lend) {
+    if (n < 0 || workers < 1 || threads < 1 || (n > 0 && (!secs || !s2))) return -1;
+    if (n == 0) return 0;
+    if (per_node <= 0 || per_node > workers) per_node = workers;
+    wstate *w = calloc((size_t)workers, sizeof *w);
+    if (!w) return -1;
+    int next = 0;
+    for (int i = 0; i < workers; i++) {
+        w[i].trial = next < n ? next : -1;
+        w[i].left = next < n ? secs[next] : 0;
+        if (next < n) next++;
+    }
+    double now = 0;
+    for (;;) {
+        /* lending: every idle worker (no work left) to the running trial on
+         * its node with the fewest lent threads, as lending_idle_step does */
+        for (int i = 0; i < workers; i++) w[i].lent = 0;
+        if (lend && next >= n) {
+            for (int i = 0; i < workers; i++) {
+                if (w[i].trial >= 0) continue;
+                const int node0 = i / per_node * per_node;
+                int best = -1;
+                for (int j = node0; j < node0 + per_node && j < workers; j++)
+                    if (w[j].trial >= 0 && (best < 0 || w[j].lent < w[best].lent)) best = j;
+                if (best >= 0) w[best].lent += threads;
+            }
+        }
+        /* the next trial to end */
+        int first = -1;
+        double dt = INFINITY;
+        for (int i = 0; i < workers; i++) {
+            if (w[i].trial < 0) continue;
+            double rate = makespan_speedup(s2[w[i].trial], threads + w[i].lent);
+            double t = w[i].left / rate;
+            if (t < dt) dt = t, first = i;
+        }
+        if (first < 0) break;
+        now += dt;
+        for (int i = 0; i < workers; i++) {
+            if (w[i].trial < 0) continue;
+            w[i].left -= dt * makespan_speedup(s2[w[i].trial], threads + w[i].lent);
+            if (w[i].left < 1e-9 * (secs[w[i].trial] + 1)) w[i].left = 0;
+        }
+        /* every trial that ended now gets the next one (scheduler order) */
+        for (int i = 0; i < workers; i++) {
+            if (w[i].trial < 0 || w[i].left > 0) continue;
+            w[i].trial = next < n ? next : -1;
+            w[i].left = next < n ? secs[next] : 0;
+            if (next < n) next++;
+        }
+    }
+    free(w);
+    return now;
+}
