@@ -1,0 +1,199 @@
+/* gemm.c — the BLAS wrappers every product goes through (common.h): mm_gemm,
+ * split into shape-fixed tiles run by the thread pool (gemm_pool.c) so that a
+ * result never depends on the thread count (docs/threads.md), and mm_gemv.
+ * Kept apart from common.c so that the pool can use common.c's errors without
+ * the two files depending on each other. */
+#define _POSIX_C_SOURCE 200809L
+#include "mimod/common.h"
+#include "mimod/gemm_pool.h"
+
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One call of the library's single-threaded GEMM. */
+static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
+                      const real *b, int ldb, real beta, real *c, int ldc) {
+#ifdef MIMOD_DOUBLE
+    cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#else
+    cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
+                m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+#endif
+}
+
+/* ---------------------------------------------------------- tiled GEMM
+ *
+ * Why tiles, and why these (issue 14). OpenBLAS's own threads split a product
+ * by the thread count, and a split along K (or a different code path chosen
+ * by thread count: the direct SGEMM kernel is skipped when more than one
+ * thread is available) changes the last bits, so a trial's numbers depended
+ * on --threads. Here OpenBLAS always runs single-threaded and mm_gemm splits
+ * C itself into tiles along M and N only, never K: every element of C gets
+ * the same K reduction as in one call of the whole product. The tiles depend
+ * only on the shape (and on which operands are transposed, alpha and beta),
+ * never on the thread count; the pool just hands them out. With one thread
+ * the product is one call, which gives the same bits (below).
+ *
+ * Beyond "the same for every thread count" the tiles are chosen so that each
+ * tile's bits equal the whole product's, which keeps results computed before
+ * this change valid (checked on every shape a paper-size trial uses, and on
+ * odd shapes, by tests/test_gemm_tiles.c):
+ *  - tile offsets are multiples of MM_TILE_ALIGN (64) in both directions, a
+ *    multiple of every OpenBLAS kernel's register block (unroll ≤ 16), so an
+ *    element sits at the same place in a register block, and gets the same
+ *    micro-kernel code, in a tile as in the whole product;
+ *  - every tile is at least MM_TILE_MIN_WORK multiply-adds, and a product is
+ *    split only from twice that: OpenBLAS 0.3.21 runs small products through
+ *    other kernels ("small matrix" kernels below 100³ multiply-adds, and for
+ *    SGEMM NN with alpha 1 and beta 0 a direct kernel below 28·512² that
+ *    does not block K the same way); a tile must never take a path the whole
+ *    product did not. Smaller products run in one call, inline (no pool
+ *    overhead).
+ * The element-wise loops around the products stay serial: at paper size the
+ * products are most of a step (docs/threads.md). */
+enum { MM_TILE_ALIGN = 64, MM_MAX_TILES = 16 };
+
+typedef struct {
+    int ta, tb, k;
+    real alpha, beta;
+    const real *a, *b;
+    real *c;
+    int lda, ldb, ldc;
+    int m, n;       /* the whole product */
+    int tm, tn;     /* tiles along M and along N */
+} gemm_job;
+
+/* Start of tile i of `tiles` along a dimension of length len (i = tiles gives
+ * len): a multiple of MM_TILE_ALIGN; the last tile takes the remainder. */
+static int tile_start(int i, int tiles, int len) {
+    if (i >= tiles) return len;
+    const int blocks = len / MM_TILE_ALIGN;
+    return (int)((long long)i * blocks / tiles) * MM_TILE_ALIGN;
+}
+
+/* Fewest multiply-adds in one tile, and in a product worth splitting (half of it). */
+static double tile_min_work(int ta, int tb, real alpha, real beta) {
+#ifndef MIMOD_DOUBLE
+    if (!ta && !tb && alpha == 1 && beta == 0) return 28.0 * 512 * 512; /* sgemm_direct's bound */
+#else
+    (void)ta, (void)tb, (void)alpha, (void)beta;
+#endif
+    return 4.0 * 1024 * 1024; /* above the small-matrix kernels' 100³ */
+}
+
+/* The tiles of a product: *tm along M times *tn along N (1 × 1: one call).
+ * A function of the shape, transposes, alpha and beta only. */
+void mm_gemm_tiles(int ta, int tb, int m, int n, int k, real alpha, real beta, int *tm, int *tn) {
+    *tm = *tn = 1;
+#ifdef MIMOD_DOUBLE
+    /* The double build (the gradient checks) never splits: OpenBLAS's
+     * SkylakeX DGEMM gives other bits for some elements of the last columns
+     * in a 64-row tile than in the whole product (odd shapes in
+     * test_gemm_tiles; with 192-row tiles too, at 50000×300×3), so its tiles
+     * would not equal one call and --threads would change its results. */
+    (void)ta, (void)tb, (void)m, (void)n, (void)k, (void)alpha, (void)beta;
+    return;
+#endif
+    const double min_work = tile_min_work(ta, tb, alpha, beta);
+    const double work = (double)m * (double)n * (double)k;
+    if (work < 2 * min_work) return;
+    const int bm = m / MM_TILE_ALIGN, bn = n / MM_TILE_ALIGN;
+    if (bm < 2 && bn < 2) return;
+    int max_t = work / min_work < MM_MAX_TILES ? (int)(work / min_work) : MM_MAX_TILES;
+    /* Split M (rows of C) only, unless it has fewer than two aligned blocks:
+     * OpenBLAS packs op(B) per call, which a split along M repeats, but a
+     * split along N cuts the panel it streams op(A) through; measured on
+     * 512×512×512 (NT, one thread, SkylakeX): 2×1 or 4×1 tiles cost no more
+     * than one call, 8×1 +10 %, 1×3 +40 %, 8×3 +70 %. */
+    int a = 1, b = 1;
+    if (bm >= 2) a = bm < max_t ? bm : max_t;
+    else b = bn < max_t ? bn : max_t;
+    /* The smallest tile (first rows × first columns) must still be worth it. */
+    for (;;) {
+        double rows = a > 1 ? (double)tile_start(1, a, m) : m;
+        double cols = b > 1 ? (double)tile_start(1, b, n) : n;
+        if (rows * cols * k >= min_work || (a == 1 && b == 1)) break;
+        if (a >= b) a--;
+        else b--;
+    }
+    *tm = a;
+    *tn = b;
+}
+
+static void gemm_tile(void *p, int t) {
+    const gemm_job *j = p;
+    const int ti = t / j->tn, tj = t % j->tn;
+    const int i0 = tile_start(ti, j->tm, j->m), i1 = tile_start(ti + 1, j->tm, j->m);
+    const int j0 = tile_start(tj, j->tn, j->n), j1 = tile_start(tj + 1, j->tn, j->n);
+    /* rows i0… of op(A): row i0 of A, or column i0 of the stored Aᵀ */
+    const real *a = j->ta ? j->a + i0 : j->a + (size_t)i0 * j->lda;
+    /* columns j0… of op(B) */
+    const real *b = j->tb ? j->b + (size_t)j0 * j->ldb : j->b + j0;
+    gemm_call(j->ta, j->tb, i1 - i0, j1 - j0, j->k, j->alpha, a, j->lda, b, j->ldb, j->beta,
+              j->c + (size_t)i0 * j->ldc + j0, j->ldc);
+}
+
+/* MIMOD_GEMM_PROFILE=1 in the environment: at exit, stderr gets the seconds
+ * spent in products mm_gemm splits into tiles (the part of a trial more
+ * threads speed up), in the other products, and since the first product. A
+ * measuring aid for docs/threads.md (Amdahl's parallel fraction); read once,
+ * by the first call (the main thread). */
+static int prof_on = -1;
+static double prof_split, prof_whole, prof_t0;
+static void prof_report(void) {
+    fprintf(stderr, "mimod: mm_gemm profile: %.3f s in products split into tiles, %.3f s in "
+            "other products, %.3f s since the first product\n", prof_split, prof_whole,
+            mimod_now() - prof_t0);
+}
+
+static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
+                     const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn);
+
+void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
+             const real *a, int lda, const real *b, int ldb,
+             real beta, real *c, int ldc) {
+    int tm, tn;
+    mm_gemm_tiles(ta, tb, m, n, k, alpha, beta, &tm, &tn);
+    if (prof_on < 0) {
+        const char *e = getenv("MIMOD_GEMM_PROFILE");
+        prof_on = e && *e && strcmp(e, "0") != 0;
+        if (prof_on) {
+            prof_t0 = mimod_now();
+            atexit(prof_report);
+        }
+    }
+    if (!prof_on) {
+        gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
+        return;
+    }
+    double t0 = mimod_now();
+    gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
+    *(tm * tn > 1 ? &prof_split : &prof_whole) += mimod_now() - t0;
+}
+
+static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
+                     const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn) {
+    /* One thread: one call. Its bits equal the tiles' (the point of the
+     * tiles' alignment and minimum size above; test_gemm_tiles checks it on
+     * the kernel in use, and test_threads compares whole trials at 1 thread,
+     * one call per product, with 2, 3 and 8, tiles), and a loop of tiles on
+     * one thread costs up to 70 % more than one call. */
+    if (tm * tn == 1 || mimod_pool_threads() == 1) {
+        gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+        return;
+    }
+    gemm_job j = {ta, tb, k, alpha, beta, a, b, c, lda, ldb, ldc, m, n, tm, tn};
+    mimod_pool_run(tm * tn, gemm_tile, &j);
+}
+
+void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
+             const real *x, real beta, real *y) {
+#ifdef MIMOD_DOUBLE
+    cblas_dgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+#else
+    cblas_sgemv(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, m, n, alpha, a, lda, x, 1, beta, y, 1);
+#endif
+}
