@@ -257,14 +257,39 @@ double d_index(const double *v1, const double *v2, int n, const int *groups) {
     return d_finish(num, den);
 }
 
+/* Unit i's two weights v1, v2 for D_out, D_in and D_cor; shared by the
+ * two-group indices and the K-group ones below. */
+static inline void out_pair(const real *w_out, int k_per_target, int n, int i, double *v1,
+                            double *v2) {
+    *v1 = *v2 = 0.0;
+    for (int k = 0; k < k_per_target; k++) {
+        *v1 += fabs((double)w_out[(size_t)k * n + i]);
+        *v2 += fabs((double)w_out[(size_t)(k_per_target + k) * n + i]);
+    }
+}
+
+static inline void in_pair(const real *w_in, int i, double *v1, double *v2) {
+    const real *row = w_in + (size_t)i * 4; /* [ON1, OFF1, ON2, OFF2] */
+    *v1 = fabs((double)row[0]) + fabs((double)row[1]);
+    *v2 = fabs((double)row[2]) + fabs((double)row[3]);
+}
+
+static inline void cor_pair(const double *R, int k_per_target, int i, double *v1, double *v2) {
+    const int n_out = 2 * k_per_target;
+    double s1 = 0.0, s2 = 0.0;
+    for (int k = 0; k < k_per_target; k++) {
+        s1 += R[(size_t)i * n_out + k];
+        s2 += R[(size_t)i * n_out + k_per_target + k];
+    }
+    *v1 = s1 / k_per_target;
+    *v2 = s2 / k_per_target;
+}
+
 double d_out_index(const real *w_out, int k_per_target, int n, const int *groups) {
     double num = 0.0, den = 0.0;
     for (int i = 0; i < n; i++) {
-        double v1 = 0.0, v2 = 0.0;
-        for (int k = 0; k < k_per_target; k++) {
-            v1 += fabs((double)w_out[(size_t)k * n + i]);
-            v2 += fabs((double)w_out[(size_t)(k_per_target + k) * n + i]);
-        }
+        double v1, v2;
+        out_pair(w_out, k_per_target, n, i, &v1, &v2);
         d_add(v1, v2, group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
@@ -273,9 +298,8 @@ double d_out_index(const real *w_out, int k_per_target, int n, const int *groups
 double d_in_index(const real *w_in, int n, const int *groups) {
     double num = 0.0, den = 0.0;
     for (int i = 0; i < n; i++) {
-        const real *row = w_in + (size_t)i * 4; /* [ON1, OFF1, ON2, OFF2] */
-        const double v1 = fabs((double)row[0]) + fabs((double)row[1]);
-        const double v2 = fabs((double)row[2]) + fabs((double)row[3]);
+        double v1, v2;
+        in_pair(w_in, i, &v1, &v2);
         d_add(v1, v2, group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
@@ -283,14 +307,10 @@ double d_in_index(const real *w_in, int n, const int *groups) {
 
 double d_cor_index(const double *R, int n, int k_per_target, const int *groups) {
     double num = 0.0, den = 0.0;
-    const int K = 2 * k_per_target;
     for (int i = 0; i < n; i++) {
-        double v1 = 0.0, v2 = 0.0;
-        for (int k = 0; k < k_per_target; k++) {
-            v1 += R[(size_t)i * K + k];
-            v2 += R[(size_t)i * K + k_per_target + k];
-        }
-        d_add(v1 / k_per_target, v2 / k_per_target, group_of(groups, i, n), &num, &den);
+        double v1, v2;
+        cor_pair(R, k_per_target, i, &v1, &v2);
+        d_add(v1, v2, group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
 }
@@ -338,11 +358,8 @@ double d_out_index_k(const real *w_out, int k_per_target, int n, const int *grou
     if (!groups_ok(groups, n, K)) return NAN;
     double M[2][METRICS_MAX_GROUPS] = {{0}};
     for (int i = 0; i < n; i++) {
-        double v1 = 0.0, v2 = 0.0;
-        for (int k = 0; k < k_per_target; k++) {
-            v1 += fabs((double)w_out[(size_t)k * n + i]);
-            v2 += fabs((double)w_out[(size_t)(k_per_target + k) * n + i]);
-        }
+        double v1, v2;
+        out_pair(w_out, k_per_target, n, i, &v1, &v2);
         dk_add(M, v1, v2, groups[i]);
     }
     return dk_finish(M, K);
@@ -352,9 +369,9 @@ double d_in_index_k(const real *w_in, int n, const int *groups, int K) {
     if (!groups_ok(groups, n, K)) return NAN;
     double M[2][METRICS_MAX_GROUPS] = {{0}};
     for (int i = 0; i < n; i++) {
-        const real *row = w_in + (size_t)i * 4; /* [ON1, OFF1, ON2, OFF2] */
-        dk_add(M, fabs((double)row[0]) + fabs((double)row[1]),
-               fabs((double)row[2]) + fabs((double)row[3]), groups[i]);
+        double v1, v2;
+        in_pair(w_in, i, &v1, &v2);
+        dk_add(M, v1, v2, groups[i]);
     }
     return dk_finish(M, K);
 }
@@ -362,14 +379,10 @@ double d_in_index_k(const real *w_in, int n, const int *groups, int K) {
 double d_cor_index_k(const double *R, int n, int k_per_target, const int *groups, int K) {
     if (!groups_ok(groups, n, K)) return NAN;
     double M[2][METRICS_MAX_GROUPS] = {{0}};
-    const int n_out = 2 * k_per_target;
     for (int i = 0; i < n; i++) {
-        double v1 = 0.0, v2 = 0.0;
-        for (int k = 0; k < k_per_target; k++) {
-            v1 += R[(size_t)i * n_out + k];
-            v2 += R[(size_t)i * n_out + k_per_target + k];
-        }
-        dk_add(M, v1 / k_per_target, v2 / k_per_target, groups[i]);
+        double v1, v2;
+        cor_pair(R, k_per_target, i, &v1, &v2);
+        dk_add(M, v1, v2, groups[i]);
     }
     return dk_finish(M, K);
 }
