@@ -168,6 +168,17 @@ static int get_number(const ctx *x, const yaml_node_t *v, const char *key, doubl
     return MIMOD_OK;
 }
 
+/* A whole number ≥ 2 (a group count, the paper's n). */
+static int get_count(const ctx *x, const yaml_node_t *v, const char *key, int *out) {
+    double d = 0.0;
+    int rc = get_number(x, v, key, &d);
+    if (rc) return rc;
+    if (d != floor(d) || d < 2 || d > 1e6)
+        return fail_at(x, v, "%s: expected a whole number ≥ 2, got %s", key, scalar(v));
+    *out = (int)d;
+    return MIMOD_OK;
+}
+
 static int get_bool(const ctx *x, const yaml_node_t *v, const char *key, int *out) {
     const char *s = scalar(v);
     if (s && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))) *out = 1;
@@ -306,14 +317,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         if (!(c->alpha > 0.0 && c->alpha < 1.0))
             return fail_at(x, v[KEY_ALPHA], "alpha: must be in (0, 1), got %g", c->alpha);
     }
-    if (v[KEY_GROUPS]) {
-        double d;
-        if ((rc = get_number(x, v[KEY_GROUPS], "groups", &d))) return rc;
-        if (d != floor(d) || d < 2 || d > 1e6)
-            return fail_at(x, v[KEY_GROUPS], "groups: expected a whole number ≥ 2, got %s",
-                           scalar(v[KEY_GROUPS]));
-        c->groups = (int)d;
-    }
+    if (v[KEY_GROUPS] && (rc = get_count(x, v[KEY_GROUPS], "groups", &c->groups))) return rc;
     if (v[KEY_QUANTITY] && (rc = get_quantity(x, v[KEY_QUANTITY], "quantity", &c->quantity)))
         return rc;
     if (v[KEY_A] && (rc = get_selector(x, v[KEY_A], "a", &c->a))) return rc;
@@ -327,14 +331,8 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         if (c->paper_sd < 0.0)
             return fail_at(x, v[KEY_PAPER_SD], "paper_sd: must be ≥ 0, got %g", c->paper_sd);
     }
-    if (v[KEY_PAPER_N]) {
-        double d;
-        if ((rc = get_number(x, v[KEY_PAPER_N], "paper_n", &d))) return rc;
-        if (d != floor(d) || d < 2 || d > 1e6)
-            return fail_at(x, v[KEY_PAPER_N], "paper_n: expected a whole number ≥ 2, got %s",
-                           scalar(v[KEY_PAPER_N]));
-        c->paper_n = (int)d;
-    }
+    if (v[KEY_PAPER_N] && (rc = get_count(x, v[KEY_PAPER_N], "paper_n", &c->paper_n)))
+        return rc;
     if (v[KEY_ABOVE] && (rc = get_number(x, v[KEY_ABOVE], "above", &c->above))) return rc;
     if (v[KEY_MIN_FRACTION]) {
         if ((rc = get_number(x, v[KEY_MIN_FRACTION], "min_fraction", &c->min_fraction))) return rc;
