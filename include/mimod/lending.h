@@ -42,6 +42,9 @@ int lending_threads_wanted(const mimod_lending *l);
  * now if that changed (else −1), for the worker log. */
 int lending_idle_step(mimod_lending *l);
 
+/* How many nodes the world communicator spans (for the ETA's makespan). */
+int lending_n_nodes(const mimod_lending *l);
+
 /* This rank's rank on its node (for log lines). */
 int lending_node_rank(const mimod_lending *l);
 

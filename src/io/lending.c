@@ -10,6 +10,7 @@ struct mimod_lending {
     MPI_Comm node;
     MPI_Win win;
     int node_rank, node_size;
+    int n_nodes;  /* nodes of the world communicator */
     int *running; /* [node_size] 1 while that rank trains (shared) */
     int *lent;    /* [node_size] threads lent to that rank (shared) */
     int threads;  /* this rank's own */
@@ -41,6 +42,9 @@ int lending_open(MPI_Comm world, int on, int threads, mimod_lending **out, mimod
     }
     MPI_Comm_rank(l->node, &l->node_rank);
     MPI_Comm_size(l->node, &l->node_size);
+    int leader = l->node_rank == 0;
+    if (MPI_Allreduce(&leader, &l->n_nodes, 1, MPI_INT, MPI_SUM, world) != MPI_SUCCESS)
+        l->n_nodes = 1;
     /* node rank 0 holds the whole array; the others map it */
     int *base = NULL;
     MPI_Aint bytes = l->node_rank == 0 ? (MPI_Aint)(2 * l->node_size * sizeof(int)) : 0;
@@ -95,6 +99,8 @@ int lending_idle_step(mimod_lending *l) {
     }
     return best != was ? best : -1;
 }
+
+int lending_n_nodes(const mimod_lending *l) { return l && l->n_nodes > 0 ? l->n_nodes : 1; }
 
 int lending_node_rank(const mimod_lending *l) { return l ? l->node_rank : 0; }
 

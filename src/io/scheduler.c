@@ -26,6 +26,7 @@
 #include "mimod/cost.h"
 #include "mimod/gemm_pool.h"
 #include "mimod/lending.h"
+#include "mimod/makespan.h"
 #include "mimod/results_h5.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
@@ -333,6 +334,8 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
 /* ------------------------------------------------------------- progress */
 
 typedef struct { int task, point; double flops; } work_item;
+/* a slot's running point: its expected FLOPs and 2-thread speed-up (0: idle) */
+typedef struct { double flops, s2; } running_point;
 
 static int by_cost_desc(const void *a, const void *b) {
     const work_item *x = a, *y = b;
@@ -347,18 +350,87 @@ typedef struct progress {
     int n_total, n_done, n_failed, n_running, n_left;
     double t0, cpu0, flops_done, wall_done, flops_left;
     int n_workers;
+    /* the ETA's view of the work (sweep_eta): the list in hand-out order and
+     * how far it was handed out; FLOPs of the point each slot runs (0: idle) */
+    const work_item *items;
+    int n_items, next;
+    running_point *running; /* [slots] */
     int interrupted; /* a point stopped before its end (it is pending again) */
     int halt;        /* a write failed or the lock was lost: stop, exit 1 */
 } progress;
+
+/* ------------------------------------------------------------- ETA */
+
+/* Share of a running point's MM steps done, from its latest progress message
+ * (the heartbeat's record of it); 0 before the first one or without one. */
+static double running_done_share(const run_ctx *x, int slot) {
+    const struct heartbeat *hb = x->hb;
+    if (!hb || !hb->slot[slot].busy || !hb->slot[slot].has) return 0;
+    const hb_slot *s = &hb->slot[slot];
+    double S = (double)x->desc[s->task].n_mm_steps;
+    double f = S > 0 && s->last.fail_step > 0 ? (double)s->last.fail_step / S : 0;
+    return f < 1 ? f : 1;
+}
+
+/* FLOP rate of one worker as observed: the finished points and the running
+ * ones' share so far; before any of that, --gflops. */
+static double observed_rate(const run_ctx *x, const progress *pg) {
+    double flops = pg->flops_done, wall = pg->wall_done;
+    for (int w = 0; x->hb && pg->running && w < (x->size > 1 ? x->size : 1); w++) {
+        double f = running_done_share(x, w);
+        if (f > 0 && x->hb->slot[w].last.wall > 0) {
+            flops += pg->running[w].flops * f;
+            wall += x->hb->slot[w].last.wall;
+        }
+    }
+    return wall > 0 && flops > 0 ? flops / wall : x->o->gflops * 1e9;
+}
+
+/* Seconds until the sweep ends: the makespan (makespan.h) of what is left —
+ * each worker's running point from where it is, then the points not yet
+ * handed out in hand-out order — at the observed rate, with idle workers
+ * lending their threads to running points on their node when lending is on.
+ * Work / workers would be wrong at a sweep's tail, where one long point
+ * decides the end. */
+static double sweep_eta(const run_ctx *x, const progress *pg) {
+    const double rate = observed_rate(x, pg);
+    const int workers = pg->n_workers > 0 ? pg->n_workers : 1;
+    const int first = x->size > 1 ? 1 : 0; /* slot of worker 0 */
+    const int queued = pg->items && pg->next < pg->n_items ? pg->n_items - pg->next : 0;
+    double *secs = malloc((size_t)(workers + queued) * sizeof *secs);
+    double *s2 = malloc((size_t)(workers + queued) * sizeof *s2);
+    double eta = -1;
+    if (secs && s2 && pg->running) {
+        int n = 0;
+        /* list position w = worker w, so node membership is kept; an idle
+         * worker is a point of 0 s: it takes the next one at once */
+        for (int w = 0; w < workers; w++, n++) {
+            const running_point *r = &pg->running[first + w];
+            secs[n] = r->flops * (1 - running_done_share(x, first + w)) / rate;
+            s2[n] = r->flops > 0 ? r->s2 : 1;
+        }
+        for (int k = pg->next; k < pg->n_items; k++, n++) {
+            secs[n] = pg->items[k].flops / rate;
+            s2[n] = makespan_speedup2(x->s->task[pg->items[k].task].base.task);
+        }
+        const int threads = x->o->threads > 0 ? x->o->threads : 1;
+        const int nodes = x->lend ? lending_n_nodes(x->lend) : 1;
+        const int per_node = (workers + nodes - 1) / nodes;
+        const int lend = x->o->lend && x->lend != NULL && workers > 1;
+        eta = makespan_estimate(secs, s2, n, workers, threads, per_node, lend);
+    }
+    free(secs);
+    free(s2);
+    /* out of memory: the plain estimate */
+    return eta >= 0 ? eta : pg->flops_left / (rate * workers);
+}
 
 static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
     const sweep_def *s = x->s;
     char label[512], el[32], eta[32];
     sweep_point_label(s, r->task, r->point, label, sizeof label);
     double now = mimod_now();
-    /* observed FLOP rate per worker, else the assumed one */
-    double rate = pg->wall_done > 0 ? pg->flops_done / pg->wall_done : x->o->gflops * 1e9;
-    double eta_s = pg->flops_left / (rate * (pg->n_workers > 0 ? pg->n_workers : 1));
+    double eta_s = sweep_eta(x, pg);
     char failed[32] = "";
     if (pg->n_failed) snprintf(failed, sizeof failed, " %d failed,", pg->n_failed);
     fmt_hms(now - pg->t0, el, sizeof el);
@@ -417,40 +489,11 @@ static void hb_maybe_print(run_ctx *x, const struct progress *pg) {
     if (!hb || hb->every <= 0 || now - hb->last < hb->every) return;
     hb->last = now;
     char el[32], eta[32];
-    double rate = pg->wall_done > 0 ? pg->flops_done / pg->wall_done : x->o->gflops * 1e9;
-    /* FLOPs still to do: the points left, and what the running ones have not done yet */
-    double left = 0, run_flops = 0, run_wall = 0;
-    int slots = x->size > 1 ? x->size : 1;
-    for (int w = 0; w < slots; w++) {
-        const hb_slot *s = &hb->slot[w];
-        if (!s->busy) continue;
-        mimod_config c;
-        double f = sweep_point_config(x->s, s->task, s->point, &c, NULL) == MIMOD_OK
-                       ? cost_trial_flops(&c) : 0;
-        double S = (double)x->desc[s->task].n_mm_steps;
-        double frac = s->has && S > 0 && s->last.fail_step > 0 ? (double)s->last.fail_step / S : 0;
-        left += f * (1 - frac);
-        if (frac > 0 && s->last.wall > 0) {
-            run_flops += f * frac;
-            run_wall += s->last.wall;
-        }
-    }
-    /* the rate measured so far: finished points and the running ones' share */
-    if (pg->wall_done + run_wall > 0) rate = (pg->flops_done + run_flops) / (pg->wall_done + run_wall);
-    double queued = pg->flops_left;
-    for (int w = 0; w < slots; w++) {
-        const hb_slot *s = &hb->slot[w];
-        if (!s->busy) continue;
-        mimod_config c;
-        if (sweep_point_config(x->s, s->task, s->point, &c, NULL) == MIMOD_OK)
-            queued -= cost_trial_flops(&c);
-    }
-    if (queued > 0) left += queued;
     fmt_hms(now - pg->t0, el, sizeof el);
-    fmt_hms(left / (rate * (pg->n_workers > 0 ? pg->n_workers : 1)), eta, sizeof eta);
+    fmt_hms(sweep_eta(x, pg), eta, sizeof eta);
     printf("mimod-sweep: heartbeat at %s: %d/%d done, %d failed, %d running, %d left; ETA %s\n", el,
            pg->n_done, pg->n_total, pg->n_failed, pg->n_running, pg->n_left, eta);
-    for (int w = 0; w < slots; w++) {
+    for (int w = 0; w < (x->size > 1 ? x->size : 1); w++) {
         const hb_slot *s = &hb->slot[w];
         if (!s->busy) continue;
         char label[512], so_far[32], p_eta[32];
@@ -471,9 +514,13 @@ static void hb_maybe_print(run_ctx *x, const struct progress *pg) {
     fflush(stdout);
 }
 
-/* A point is handed out: it runs from now on. */
-static void progress_start(run_ctx *x, progress *pg, const work_item *it) {
+/* A point is handed out to `slot` (the rank that trains it): it runs from
+ * now on. */
+static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *it) {
     pg->n_left--;
+    pg->next++;
+    if (pg->running)
+        pg->running[slot] = (running_point){it->flops, makespan_speedup2(x->s->task[it->task].base.task)};
     pg->n_running++;
     mimod_err err = {0};
     if (results_mark(x->f, it->task, it->point, RESULTS_RUNNING, -1, NULL, &err)) {
@@ -484,7 +531,9 @@ static void progress_start(run_ctx *x, progress *pg, const work_item *it) {
 
 /* A point's report came back (it cost `flops`): count it; a point that did not
  * end is pending again. Prints the progress line. */
-static void progress_end(run_ctx *x, progress *pg, const report_msg *r, double flops) {
+static void progress_end(run_ctx *x, progress *pg, int slot, const report_msg *r) {
+    const double flops = pg->running ? pg->running[slot].flops : 0;
+    if (pg->running) pg->running[slot] = (running_point){0, 0};
     pg->n_running--;
     pg->flops_left -= flops;
     if (r->status == REP_DONE) {
@@ -676,12 +725,12 @@ static int run_alone(run_ctx *x, const work_item *items, int n_items, progress *
     while (next < n_items && !trial_runner_stop_requested() && !pg->halt) {
         const work_item *it = &items[next++];
         report_msg r;
-        progress_start(x, pg, it);
+        progress_start(x, pg, 0, it);
         hb_assign(x, 0, it->task, it->point);
         x->hb_pg = pg;
         run_point(x, it->task, it->point, &r);
         hb_release(x, 0);
-        progress_end(x, pg, &r, it->flops);
+        progress_end(x, pg, 0, &r);
     }
     return next;
 }
@@ -691,7 +740,6 @@ static int run_alone(run_ctx *x, const work_item *items, int n_items, progress *
  * were handed out. */
 static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progress *pg) {
     int next = 0, active = x->size - 1, stopping = items == NULL;
-    double *running_flops = calloc((size_t)x->size, sizeof *running_flops);
     int *busy = calloc((size_t)x->size, sizeof *busy);
     while (active > 0) {
         if (sweep_lock_lost(x->lock)) pg->halt = 1;
@@ -723,14 +771,13 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
         if (r.status != REP_NONE) {
             if (busy) busy[w] = 0;
             hb_release(x, w);
-            progress_end(x, pg, &r, running_flops ? running_flops[w] : 0);
+            progress_end(x, pg, w, &r);
         }
         int assign[2] = {-1, -1};
         if (!stopping && !trial_runner_stop_requested() && next < n_items) {
             assign[0] = items[next].task;
             assign[1] = items[next].point;
-            if (running_flops) running_flops[w] = items[next].flops;
-            progress_start(x, pg, &items[next]);
+            progress_start(x, pg, w, &items[next]);
             hb_assign(x, w, items[next].task, items[next].point);
             next++;
             if (busy) busy[w] = 1;
@@ -740,7 +787,6 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
         MPI_Send(assign, 2, MPI_INT, w, TAG_ASSIGN, MPI_COMM_WORLD);
     }
     free(busy);
-    free(running_flops);
     return next;
 }
 
@@ -799,6 +845,9 @@ static int run_rank0(run_ctx *x) {
     progress pg = {0};
     int n_items = 0;
     work_item *items = work_list(x, &pg, &n_items);
+    pg.items = items;
+    pg.n_items = items ? n_items : 0;
+    pg.running = calloc((size_t)(x->size > 1 ? x->size : 1), sizeof *pg.running);
     /* the heartbeat: --heartbeat S, else a tenth of a mean trial's expected
      * time (the cost model at --gflops), between 1 and 10 minutes */
     struct heartbeat hb = {0};
@@ -827,6 +876,7 @@ static int run_rank0(run_ctx *x) {
     x->hb = NULL;
     x->hb_pg = NULL;
     free(hb.slot);
+    free(pg.running);
     free(items);
     return exit_code;
 }

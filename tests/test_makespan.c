@@ -1,0 +1,63 @@
+/* test_makespan.c — the sweep makespan model (makespan.h) on schedules whose
+ * length is worked out by hand: the `--dry-run` estimate and the running
+ * sweep's ETA both come from it. */
+#include "check.h"
+#include "mimod/makespan.h"
+
+int main(void) {
+    /* Amdahl from the 2-thread speed-up: s2 = 1.5 → p = 2(1 − 1/1.5) = 2/3;
+     * s(4) = 1 / (1/3 + 1/6) = 2 */
+    CHECK_CLOSE(makespan_speedup(1.5, 1), 1.0, 1e-12, 0, "s(1)");
+    CHECK_CLOSE(makespan_speedup(1.5, 2), 1.5, 1e-12, 0, "s(2) = s2");
+    CHECK_CLOSE(makespan_speedup(1.5, 4), 2.0, 1e-12, 0, "s(4)");
+    CHECK_CLOSE(makespan_speedup(1.0, 8), 1.0, 1e-12, 0, "no parallel share");
+    CHECK_CLOSE(makespan_speedup(3.0, 2), 2.0, 1e-12, 0, "s2 capped at 2 (perfect)");
+
+    const double s2[] = {1.5, 1.5, 1.5, 1.5, 1.5};
+    /* 3 equal trials of 100 s on 2 workers: 100 + 100 = 200 s without
+     * lending; with it the third runs on 2 threads from t = 100: 100 + 100/1.5 */
+    const double eq[] = {100, 100, 100};
+    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 0, 0), 200.0, 1e-9, 0, "3 on 2, no lending");
+    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 0, 1), 100.0 + 100.0 / 1.5, 1e-9, 0,
+                "3 on 2, lending");
+    /* the same on two nodes of one worker: nothing can be lent across nodes */
+    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 1, 1), 200.0, 1e-9, 0, "3 on 2 nodes");
+
+    /* longest first, 4 trials on 2 workers: {300, 100, 100, 100}. Worker 0
+     * runs 300; worker 1 runs 100, 100, 100 and ends at 300 — no lending gain.
+     * Reversed order {100, 100, 100, 300}: worker 0 100 then the 4th at 100,
+     * worker 1 100, then the third at 100 until 200; idle from 200 it lends:
+     * the 300-s trial has 200 s left at t = 200, 200/1.5 more: 333.3 */
+    const double longest[] = {300, 100, 100, 100}, shortest[] = {100, 100, 100, 300};
+    CHECK_CLOSE(makespan_estimate(longest, s2, 4, 2, 1, 0, 1), 300.0, 1e-9, 0, "longest first");
+    CHECK_CLOSE(makespan_estimate(shortest, s2, 4, 2, 1, 0, 0), 400.0, 1e-9, 0,
+                "shortest first, no lending");
+    CHECK_CLOSE(makespan_estimate(shortest, s2, 4, 2, 1, 0, 1), 200.0 + 200.0 / 1.5, 1e-9, 0,
+                "shortest first, lending");
+
+    /* The running sweep's ETA: a worker's running point is a list entry with
+     * its seconds left, an idle worker one of 0 s (it takes the next point at
+     * once). Workers 0 and 2 run points with 50 and 10 s left, worker 1 is
+     * idle, one point of 40 s is queued. Worker 1 takes it at t = 0. Worker 2
+     * ends at 10 with nothing queued and lends to the running point with the
+     * fewest lent threads, the first such: worker 0's, which then runs at
+     * s(2) = 1.5 and ends at 10 + 40/1.5. Then workers 0 and 2 both lend to
+     * worker 1, whose point has 40 − t1 s of one-thread work left and runs at
+     * s(3) = 1 / (1/3 + (2/3)/3) = 1.8. */
+    const double eta_list[] = {50, 0, 10, 40};
+    const double t1 = 10 + 40 / 1.5;                   /* worker 0 ends */
+    const double left1 = 40 - t1;                      /* worker 1's point then */
+    const double s3 = 1.0 / (1.0 / 3.0 + (2.0 / 3.0) / 3.0);
+    CHECK_CLOSE(makespan_speedup(1.5, 3), s3, 1e-12, 0, "s(3)");
+    CHECK_CLOSE(makespan_estimate(eta_list, s2, 4, 3, 1, 0, 1), t1 + left1 / s3, 1e-9, 0,
+                "ETA list with an idle worker");
+    CHECK_CLOSE(makespan_estimate(eta_list, s2, 4, 3, 1, 0, 0), 50.0, 1e-9, 0,
+                "ETA list, no lending");
+
+    /* edge cases */
+    CHECK_CLOSE(makespan_estimate(NULL, NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");
+    CHECK(makespan_estimate(eq, s2, 3, 0, 1, 0, 1) < 0, "no workers is an error");
+    CHECK(makespan_estimate(NULL, s2, 3, 2, 1, 0, 1) < 0, "missing times is an error");
+    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 8, 1, 0, 0), 100.0, 1e-9, 0, "more workers than trials");
+    return check_report("test_makespan");
+}
