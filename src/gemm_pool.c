@@ -102,8 +102,10 @@ static void *worker(void *p) {
 
 void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg) {
     if (n_tasks <= 0) return;
-    /* One job at a time; a second thread (none in mimod today) runs its
-     * tasks itself, with the same results. */
+    /* One job at a time; a second thread (trial.c's data thread, or the main
+     * thread while that one has the pool) runs its tasks itself, with the
+     * same results. n_started is only written by mimod_pool_set_threads,
+     * never while two threads can be here. */
     if (n_tasks == 1 || P.n_started == 0 || atomic_flag_test_and_set(&P.busy)) {
         for (int t = 0; t < n_tasks; t++) fn(arg, t);
         return;

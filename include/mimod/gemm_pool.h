@@ -12,8 +12,15 @@
  * One pool per process, sized by mimod_pool_set_threads (mimod_blas_setup
  * calls it with --threads). The size may change between calls of
  * mimod_pool_run (the sweep lends idle ranks' cores to running trials), but
- * only from the thread that calls mimod_pool_run. Worker threads block every
- * signal, so SIGTERM/SIGINT still reach the main thread's handler. */
+ * only from the thread that calls mimod_pool_run, and only while no other
+ * thread can call it (trial.c's data thread is always idle between steps,
+ * where the sweep resizes). Worker threads block every signal, so
+ * SIGTERM/SIGINT still reach the main thread's handler.
+ *
+ * Two threads may call mimod_pool_run at once (the main thread and trial.c's
+ * data thread): the first takes the pool, the other runs its own tasks in
+ * order on itself and never waits for the pool, so there is no deadlock, and
+ * since a job's tasks write disjoint outputs the bits are the same. */
 #ifndef MIMOD_GEMM_POOL_H
 #define MIMOD_GEMM_POOL_H
 
