@@ -189,8 +189,10 @@ static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real
      * tiles' alignment and minimum size above; test_gemm_tiles checks it on
      * the kernel in use, and test_threads compares whole trials at 1 thread,
      * one call per product, with 2, 3 and 8, tiles), and a loop of tiles on
-     * one thread costs up to 70 % more than one call. */
-    if (tm * tn == 1 || mimod_pool_threads() == 1) {
+     * one thread costs up to 70 % more than one call. One thread is also
+     * what is left while trial.c's data thread holds the other of two
+     * (mimod_pool_reserve). */
+    if (tm * tn == 1 || mimod_pool_available() == 1) {
         gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }

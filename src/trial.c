@@ -479,14 +479,20 @@ static int prefetch_start(trial *t, int64_t index) {
     if (allocate_buffers(t, 1)) return MIMOD_ENOMEM; /* a no-op once they exist */
     t->pf_job.index = index;
     t->pf_job.err = (mimod_err){0};
-    return mimod_bg_start(&t->bg, prefetch_job, t, &t->pf_job.err);
+    /* the data thread is one of the --threads: the update gets the others */
+    mimod_pool_reserve(1);
+    int rc = mimod_bg_start(&t->bg, prefetch_job, t, &t->pf_job.err);
+    if (rc) mimod_pool_reserve(0);
+    return rc;
 }
 
 /* Wait for the data thread; on success its set becomes the trial's. A failed
  * pass is dropped: the step makes its batch again itself and reports the
  * error there, at the step where one thread would have met it. */
 static void prefetch_finish(trial *t) {
-    if (mimod_bg_wait(t->bg) != MIMOD_OK) return;
+    int rc = mimod_bg_wait(t->bg);
+    mimod_pool_reserve(0);
+    if (rc != MIMOD_OK) return;
     real *p = t->act_noisy;
     t->act_noisy = t->act_noisy2;
     t->act_noisy2 = p;

@@ -40,6 +40,17 @@ void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg);
  * means no worker threads). Starts or stops workers as needed. */
 int mimod_pool_set_threads(int n, mimod_err *err);
 
+/* k of the pool's threads (the caller's included) are busy with other work
+ * until called again with 0: jobs then get at most threads − 1 − k workers,
+ * none when that is ≤ 0 (the caller runs the tasks itself). trial.c reserves
+ * one for its data thread while it prefetches, so that --threads 2 means two
+ * busy threads, not three. Which threads run the tasks never changes the
+ * bits. Call from the thread that calls mimod_pool_run. */
+void mimod_pool_reserve(int k);
+
+/* Threads a job may use now: threads − reserved, at least 1. */
+int mimod_pool_available(void);
+
 /* Threads the pool has now (≥ 1). */
 int mimod_pool_threads(void);
 
