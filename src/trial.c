@@ -469,7 +469,12 @@ int trial_sm_update(trial *t, double *mi, mimod_err *err) {
 
 static int prefetch_job(void *arg) {
     trial *t = arg;
-    return sm_data(t, t->pf_job.index, t->act_noisy2, t->act_wide2, t->perm2, &t->pf_job.err);
+    int rc = sm_data(t, t->pf_job.index, t->act_noisy2, t->act_wide2, t->perm2, &t->pf_job.err);
+    /* done: the rest of the update may use every thread (WM's data pass is a
+     * few % of its update; holding the thread until the update ends would
+     * cost WM most of its 2-thread speed) */
+    mimod_pool_reserve(0);
+    return rc;
 }
 
 /* Start making SM step `index`'s batch on the data thread. Not MIMOD_OK: not

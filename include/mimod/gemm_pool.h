@@ -45,7 +45,8 @@ int mimod_pool_set_threads(int n, mimod_err *err);
  * none when that is ≤ 0 (the caller runs the tasks itself). trial.c reserves
  * one for its data thread while it prefetches, so that --threads 2 means two
  * busy threads, not three. Which threads run the tasks never changes the
- * bits. Call from the thread that calls mimod_pool_run. */
+ * bits. Any thread may call it at any time (trial.c: the main thread
+ * reserves, the data thread releases as soon as its batch is made). */
 void mimod_pool_reserve(int k);
 
 /* Threads a job may use now: threads − reserved, at least 1. */
