@@ -8,6 +8,7 @@
 #include "mimod/gemm_pool.h"
 
 #include <cblas.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -140,13 +141,25 @@ static void gemm_tile(void *p, int t) {
  * spent in products mm_gemm splits into tiles (the part of a trial more
  * threads speed up), in the other products, and since the first product. A
  * measuring aid for docs/threads.md (Amdahl's parallel fraction); read once,
- * by the first call (the main thread). */
-static int prof_on = -1;
+ * by the first call. The prefetch's data thread (trial.c) calls mm_gemm while
+ * the main thread does, hence the once and the lock (profiling runs only). */
+static int prof_on;
+static pthread_once_t prof_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t prof_mu = PTHREAD_MUTEX_INITIALIZER;
 static double prof_split, prof_whole, prof_t0;
 static void prof_report(void) {
     fprintf(stderr, "mimod: mm_gemm profile: %.3f s in products split into tiles, %.3f s in "
             "other products, %.3f s since the first product\n", prof_split, prof_whole,
             mimod_now() - prof_t0);
+}
+
+static void prof_init(void) {
+    const char *e = getenv("MIMOD_GEMM_PROFILE");
+    prof_on = e && *e && strcmp(e, "0") != 0;
+    if (prof_on) {
+        prof_t0 = mimod_now();
+        atexit(prof_report);
+    }
 }
 
 static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
@@ -157,21 +170,17 @@ void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
              real beta, real *c, int ldc) {
     int tm, tn;
     mm_gemm_tiles(ta, tb, m, n, k, alpha, beta, &tm, &tn);
-    if (prof_on < 0) {
-        const char *e = getenv("MIMOD_GEMM_PROFILE");
-        prof_on = e && *e && strcmp(e, "0") != 0;
-        if (prof_on) {
-            prof_t0 = mimod_now();
-            atexit(prof_report);
-        }
-    }
+    pthread_once(&prof_once, prof_init);
     if (!prof_on) {
         gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
         return;
     }
     double t0 = mimod_now();
     gemm_run(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, tm, tn);
-    *(tm * tn > 1 ? &prof_split : &prof_whole) += mimod_now() - t0;
+    double dt = mimod_now() - t0;
+    pthread_mutex_lock(&prof_mu);
+    *(tm * tn > 1 ? &prof_split : &prof_whole) += dt;
+    pthread_mutex_unlock(&prof_mu);
 }
 
 static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
@@ -180,8 +189,10 @@ static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real
      * tiles' alignment and minimum size above; test_gemm_tiles checks it on
      * the kernel in use, and test_threads compares whole trials at 1 thread,
      * one call per product, with 2, 3 and 8, tiles), and a loop of tiles on
-     * one thread costs up to 70 % more than one call. */
-    if (tm * tn == 1 || mimod_pool_threads() == 1) {
+     * one thread costs up to 70 % more than one call. One thread is also
+     * what is left while trial.c's data thread holds the other of two
+     * (mimod_pool_reserve). */
+    if (tm * tn == 1 || mimod_pool_available() == 1) {
         gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }

@@ -31,6 +31,7 @@ static struct {
     atomic_ullong ticket; /* generation << 32 | next task */
     atomic_int done;
     int active; /* workers inside the current job */
+    atomic_int reserved; /* threads of the pool's count busy elsewhere (mimod_pool_reserve) */
     atomic_flag busy; /* a thread is inside mimod_pool_run */
 } P = {
     .mu = PTHREAD_MUTEX_INITIALIZER,
@@ -86,6 +87,13 @@ static void *worker(void *p) {
             return NULL;
         }
         seen = atomic_load(&P.gen);
+        /* Threads reserved by mimod_pool_reserve run other work: this job
+         * gets only n_threads − 1 − reserved workers. The caller runs the
+         * tasks left, so a skipped job still finishes. */
+        if (P.active >= P.n_threads - 1 - atomic_load(&P.reserved)) {
+            pthread_mutex_unlock(&P.mu);
+            continue;
+        }
         mimod_pool_fn fn = P.fn;
         void *arg = P.arg;
         int n = P.n_tasks;
@@ -102,9 +110,11 @@ static void *worker(void *p) {
 
 void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg) {
     if (n_tasks <= 0) return;
-    /* One job at a time; a second thread (none in mimod today) runs its
-     * tasks itself, with the same results. */
-    if (n_tasks == 1 || P.n_started == 0 || atomic_flag_test_and_set(&P.busy)) {
+    /* One job at a time; a second thread (trial.c's data thread, or the main
+     * thread while that one has the pool) runs its tasks itself, with the
+     * same results. n_started is only written by mimod_pool_set_threads,
+     * never while two threads can be here. */
+    if (n_tasks == 1 || P.n_started <= atomic_load(&P.reserved) || atomic_flag_test_and_set(&P.busy)) {
         for (int t = 0; t < n_tasks; t++) fn(arg, t);
         return;
     }
@@ -130,6 +140,13 @@ void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg) {
 }
 
 int mimod_pool_threads(void) { return P.n_threads; }
+
+void mimod_pool_reserve(int k) { atomic_store(&P.reserved, k < 0 ? 0 : k); }
+
+int mimod_pool_available(void) {
+    int n = P.n_threads - atomic_load(&P.reserved);
+    return n < 1 ? 1 : n;
+}
 
 /* Join workers n … n_started (already told to exit by n_threads ≤ their index). */
 static void join_from(int n) {

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mimod/gemm_pool.h"
 #include "mimod/metrics.h"
 
 int64_t trial_sm_target(const trial *t, int64_t mm_step) {
@@ -124,6 +125,13 @@ int trial_buffers(trial *t, trial_buffer *b) {
     own(b, &k, "d_mx", &t->d_mx, LB * (size_t)t->sm_dims.dx * sizeof(real), 0);
     own(b, &k, "d_my", &t->d_my, LB * (size_t)t->sm_dims.dy * sizeof(real), 0);
     own(b, &k, "perm", &t->perm, LB * sizeof(uint32_t), 0);
+    /* the prefetch's spare MINE inputs: never saved (a resumed trial makes
+     * its batch again from (seed, step)); allocated at the first prefetch */
+    const unsigned LZ = TRIAL_BUF_LAZY;
+    own(b, &k, "act_noisy2", &t->act_noisy2, LB * N * sizeof(real), LZ);
+    if (t->cfg.mi_pairing == MI_ONE_VS_REST)
+        own(b, &k, "act_wide2", &t->act_wide2, LB * 2 * N * sizeof(real), LZ);
+    own(b, &k, "perm2", &t->perm2, LB * sizeof(uint32_t), LZ);
     own(b, &k, "str_a", &t->str_a, N * N * sizeof(double), 0);
     own(b, &k, "groups", &t->groups, N * sizeof(int), 0);
     own(b, &k, "res.communities", &r->communities, N * sizeof(int), 0);
@@ -134,6 +142,7 @@ int trial_buffers(trial *t, trial_buffer *b) {
 
 void trial_free(trial *t) {
     if (!t) return;
+    mimod_bg_free(t->bg); /* idle: every SM step waits for its prefetch */
     trial_buffer b[TRIAL_MAX_BUFFERS];
     int n = trial_buffers(t, b);
     for (int i = 0; i < n; i++)
@@ -144,12 +153,14 @@ void trial_free(trial *t) {
     free(t);
 }
 
-/* Every owned buffer of the table, zeroed. 1 if one could not be had. */
-static int allocate_buffers(trial *t) {
+/* Every owned buffer of the table not yet allocated, zeroed: the lazy ones
+ * only if `lazy`, the others only if not. 1 if one could not be had. */
+static int allocate_buffers(trial *t, int lazy) {
     trial_buffer b[TRIAL_MAX_BUFFERS];
     int n = trial_buffers(t, b), fail = 0;
     for (int i = 0; i < n; i++) {
-        if (!(b[i].flags & TRIAL_BUF_OWNED)) continue;
+        if (!(b[i].flags & TRIAL_BUF_OWNED) || b[i].p) continue;
+        if (!(b[i].flags & TRIAL_BUF_LAZY) != !lazy) continue;
         void *p = mimod_calloc(b[i].bytes, 1);
         if (!p) fail = 1;
         memcpy(b[i].slot, &p, sizeof p);
@@ -209,7 +220,8 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
             const mimod_tensor *x = &t->sm_layout1.t[i];
             layout_add(&t->sm_layout, x->name, x->rows, x->cols, x->l2_factor);
         }
-    if (allocate_buffers(t)) goto oom;
+    t->data_index = -1;
+    if (allocate_buffers(t, 0)) goto oom;
 
     /* main model */
     mimod_rng rng;
@@ -317,22 +329,31 @@ static const real *learned_target(const trial *t, int B) {
 }
 
 /* MINE input: activity + N(0, σ²) noise per element, and a fresh permutation
- * (noise before shuffling, SPEC §7). All networks see the same noisy samples
- * and the same permutation, each its own columns of them. */
-static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n) {
+ * (noise before shuffling, SPEC §7), into act_noisy, act_wide (one_vs_rest
+ * only, else NULL) and perm — the trial's set or the prefetch's spare one.
+ * All networks see the same noisy samples and the same permutation, each its
+ * own columns of them. */
+static void mine_inputs_into(const trial *t, const step_rngs *s, const real *act, size_t n,
+                             real *act_noisy, real *act_wide, uint32_t *perm) {
     mimod_rng rng = s->mine_noise;
     size_t total = n * t->N;
     double sd = t->cfg.sm_noise_std;
-    rng_add_normal(&rng, t->act_noisy, act, total, sd);
+    rng_add_normal(&rng, act_noisy, act, total, sd);
     rng = s->perm;
-    rng_permutation(&rng, t->perm, n);
-    if (t->act_wide) {
+    rng_permutation(&rng, perm, n);
+    if (act_wide) {
         size_t N = (size_t)t->N;
         for (size_t i = 0; i < n; i++) {
-            memcpy(t->act_wide + i * 2 * N, t->act_noisy + i * N, N * sizeof(real));
-            memcpy(t->act_wide + i * 2 * N + N, t->act_noisy + i * N, N * sizeof(real));
+            memcpy(act_wide + i * 2 * N, act_noisy + i * N, N * sizeof(real));
+            memcpy(act_wide + i * 2 * N + N, act_noisy + i * N, N * sizeof(real));
         }
     }
+}
+
+/* The same into the trial's set, which then holds no prefetched SM batch. */
+static void mine_inputs(trial *t, const step_rngs *s, const real *act, size_t n) {
+    t->data_index = -1;
+    mine_inputs_into(t, s, act, n, t->act_noisy, t->act_wide, t->perm);
 }
 
 /* Î of network p on the first n noisy samples: its x and y are column ranges
@@ -397,13 +418,25 @@ static double task_mse(const trial *t, int B, const real *y, const real *target,
 
 /* ---------------------------------------------------------------- steps */
 
-int trial_sm_make_data(trial *t, int64_t index, mimod_err *err) {
+/* The data pass of SM step `index`: its batch through the main model with
+ * the current weights, then the MINE inputs into the given set. Writes x,
+ * target, h0, h (and xi, r or sep_work) and scratch, reads only the main
+ * model's weights: what the statistics network's update does not touch, so
+ * the data thread can run this during an update (sm_step). */
+static int sm_data(trial *t, int64_t index, real *act_noisy, real *act_wide, uint32_t *perm,
+                   mimod_err *err) {
     step_rngs s;
     trial_step_rngs(t, RNG_STREAM_SM_BATCH, (uint64_t)index, &s);
     int rc = trial_make_batch(t, &s, t->B, 0, 0, err); /* h0 = 0 for SM steps (SPEC §2) */
     if (rc) return rc;
-    mine_inputs(t, &s, learned_activity(t, t->B), (size_t)t->L * t->B);
+    mine_inputs_into(t, &s, learned_activity(t, t->B), (size_t)t->L * t->B, act_noisy, act_wide,
+                     perm);
     return MIMOD_OK;
+}
+
+int trial_sm_make_data(trial *t, int64_t index, mimod_err *err) {
+    t->data_index = -1;
+    return sm_data(t, index, t->act_noisy, t->act_wide, t->perm, err);
 }
 
 int trial_sm_objective(trial *t, double *mi, int with_grad, real scale, mimod_err *err) {
@@ -419,10 +452,76 @@ int trial_sm_update(trial *t, double *mi, mimod_err *err) {
     return MIMOD_OK;
 }
 
-static int sm_step(trial *t, mimod_err *err) {
+/* ------------------------------------------------------------- prefetch
+ *
+ * Issue 13. The batch of SM step s+1 depends only on the main model's weights
+ * and on s+1 (every draw is keyed by (seed, stream, step)), and only MM steps
+ * change those weights. So while SM step s updates the statistics network,
+ * the data thread (t->bg) can make step s+1's batch — if s+1 follows s with
+ * no MM step and no record in between (sm_step's `may_prefetch`). It writes
+ * the spare MINE inputs and the batch buffers (x, h, …), which the update
+ * does not read; sm_step waits for it before returning, so nothing else (a
+ * record, an MM step, a checkpoint, the pool's resizing in should_stop, an
+ * error return, trial_free) ever runs while it does. Its products go through
+ * mm_gemm: the pool serves one caller at a time and a second one runs its
+ * tiles itself, in order (gemm_pool.h), with the same bits. The numbers are
+ * therefore those of the serial steps, for every thread count. */
+
+static int prefetch_job(void *arg) {
+    trial *t = arg;
+    int rc = sm_data(t, t->pf_job.index, t->act_noisy2, t->act_wide2, t->perm2, &t->pf_job.err);
+    /* done: the rest of the update may use every thread (WM's data pass is a
+     * few % of its update; holding the thread until the update ends would
+     * cost WM most of its 2-thread speed) */
+    mimod_pool_reserve(0);
+    return rc;
+}
+
+/* Start making SM step `index`'s batch on the data thread. Not MIMOD_OK: not
+ * started (the spare set or the thread could not be had); the step then
+ * makes its batch itself, as with one thread. */
+static int prefetch_start(trial *t, int64_t index) {
+    if (allocate_buffers(t, 1)) return MIMOD_ENOMEM; /* a no-op once they exist */
+    t->pf_job.index = index;
+    t->pf_job.err = (mimod_err){0};
+    /* the data thread is one of the --threads: the update gets the others */
+    mimod_pool_reserve(1);
+    int rc = mimod_bg_start(&t->bg, prefetch_job, t, &t->pf_job.err);
+    if (rc) mimod_pool_reserve(0);
+    return rc;
+}
+
+/* Wait for the data thread; on success its set becomes the trial's. A failed
+ * pass is dropped: the step makes its batch again itself and reports the
+ * error there, at the step where one thread would have met it. */
+static void prefetch_finish(trial *t) {
+    int rc = mimod_bg_wait(t->bg);
+    mimod_pool_reserve(0);
+    if (rc != MIMOD_OK) return;
+    real *p = t->act_noisy;
+    t->act_noisy = t->act_noisy2;
+    t->act_noisy2 = p;
+    p = t->act_wide;
+    t->act_wide = t->act_wide2;
+    t->act_wide2 = p;
+    uint32_t *q = t->perm;
+    t->perm = t->perm2;
+    t->perm2 = q;
+    t->data_index = t->pf_job.index;
+}
+
+/* One SM step: its batch (unless the previous step prefetched it), then the
+ * update; with may_prefetch and a pool of ≥ 2 threads the next step's batch
+ * is made meanwhile. */
+static int sm_step(trial *t, int may_prefetch, mimod_err *err) {
     double mi;
-    int rc = trial_sm_make_data(t, t->sm_step, err);
+    const int64_t s = t->sm_step;
+    int rc = MIMOD_OK;
+    if (t->data_index != s) rc = sm_data(t, s, t->act_noisy, t->act_wide, t->perm, err);
+    t->data_index = -1;
+    int pf = !rc && may_prefetch && mimod_pool_threads() >= 2 && prefetch_start(t, s + 1) == MIMOD_OK;
     if (!rc) rc = trial_sm_update(t, &mi, err);
+    if (pf) prefetch_finish(t);
     if (rc == MIMOD_EDIVERGED)
         return mimod_err_prefix(err, "SM step %lld (MM step %lld)", (long long)t->sm_step,
                                 (long long)t->mm_step);
@@ -508,7 +607,7 @@ static int mm_step(trial *t, mimod_err *err) {
     return MIMOD_OK;
 }
 
-int trial_do_sm_step(trial *t, mimod_err *err) { return sm_step(t, err); }
+int trial_do_sm_step(trial *t, mimod_err *err) { return sm_step(t, 1, err); }
 int trial_do_mm_step(trial *t, mimod_err *err) {
     if (t->mm_step >= t->cfg.n_mm_steps) t->mm_step = 0; /* benchmark loops */
     return mm_step(t, err);
@@ -608,15 +707,19 @@ static int final_analysis(trial *t, mimod_err *err) {
 
 /* ---------------------------------------------------------------- driver */
 
-static int record_due(const trial *t) {
+/* Whether a record is due when the SM step counter is sm_step (and the rest
+ * as now). */
+static int record_due_at(const trial *t, int64_t sm_step) {
     /* record j is due once mm_step reaches its step and it is not done yet */
     const trial_results *r = &t->res;
     int j = r->n_done;
     if (j >= r->n_records) return 0;
     int64_t want = (int64_t)j * t->cfg.record_every;
     if (want > t->cfg.n_mm_steps) want = t->cfg.n_mm_steps;
-    return t->mm_step >= want && t->sm_step >= (j == 0 ? t->cfg.n_sm_pre : 0);
+    return t->mm_step >= want && sm_step >= (j == 0 ? t->cfg.n_sm_pre : 0);
 }
+
+static int record_due(const trial *t) { return record_due_at(t, t->sm_step); }
 
 int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
     static const trial_hooks none = {0};
@@ -629,6 +732,7 @@ int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
                                                      : 60.0 * t->cfg.checkpoint_minutes;
     double start = mimod_now(), last_ck = start, wall0 = t->res.wall_seconds;
     int rc = MIMOD_OK;
+    t->data_index = -1; /* the weights may have changed since (a checkpoint loaded) */
     const int64_t n_mm = t->cfg.n_mm_steps;
     for (;;) {
         if (record_due(t)) {
@@ -640,9 +744,12 @@ int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
         }
         if (t->mm_step >= n_mm) break;
         /* SM steps until the count that must precede MM step mm_step, then that MM step */
-        if (t->sm_step < trial_sm_target(t, t->mm_step))
-            rc = sm_step(t, err);
-        else
+        if (t->sm_step < trial_sm_target(t, t->mm_step)) {
+            /* the next step's batch can be made now if the next step is an SM
+             * step too: neither this MM step nor a record comes first */
+            const int64_t next = t->sm_step + 1;
+            rc = sm_step(t, next < trial_sm_target(t, t->mm_step) && !record_due_at(t, next), err);
+        } else
             rc = mm_step(t, err);
         if (rc) break;
         t->res.wall_seconds = wall0 + (mimod_now() - start);
@@ -659,6 +766,7 @@ int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err) {
         }
     }
     t->res.wall_seconds = wall0 + (mimod_now() - start);
+    t->data_index = -1; /* a prefetched batch is not kept past the run (a stop drops it) */
     if (rc == MIMOD_EDIVERGED) t->fail_step = t->mm_step;
     if (rc) return rc;
     rc = final_analysis(t, err);

@@ -6,6 +6,7 @@
 #include "mimod/mine.h"
 #include "mimod/models.h"
 #include "mimod/optim.h"
+#include "mimod/prefetch.h"
 #include "mimod/tasks.h"
 #include "mimod/trial.h"
 
@@ -61,6 +62,11 @@ struct trial {
                        (a+1)·gsize .. (a+1)·gsize + N − gsize − 1 */
     real *d_mx, *d_my; /* [L·B][dx], [L·B][dy]: one network's dÎ/dx, dÎ/dy */
     uint32_t *perm; /* [L·B] */
+    /* The spare set of MINE inputs (same sizes; NULL until the first
+     * prefetch): the data thread writes the next SM step's batch into it
+     * while the update reads the set above, then the two are swapped. */
+    real *act_noisy2, *act_wide2;
+    uint32_t *perm2;
     double *sep_work;
     /* SEP fixed test batch */
     real *test_x, *test_target;
@@ -69,6 +75,18 @@ struct trial {
     double *corr_c, *corr_a, *unit_out; /* [N][N], [N][N], [N][n_out] */
     double *str_a;                      /* [N][N] |W|+|W|ᵀ for Q_str */
     int *groups;                        /* [N] the fixed partition: unit i in group i / gsize */
+
+    /* Prefetch (issue 13, docs/threads.md): data_index is the SM step whose
+     * MINE inputs act_noisy/act_wide/perm hold, made by the data thread
+     * (bg) while the previous step's update ran; −1 when they hold nothing
+     * an SM step may use. Only trial_run and trial_do_sm_step set it. */
+    int64_t data_index;
+    mimod_bg *bg;
+    struct {
+        trial *t;
+        int64_t index;
+        mimod_err err;
+    } pf_job;
 
     /* progress */
     int64_t mm_step, sm_step;
@@ -82,15 +100,16 @@ struct trial {
  * SAVED ones (owned buffers, counters, optimiser moments) in table order —
  * the checkpoint file's order. Only the buffers this configuration uses are
  * listed (the GRU's for SEP, the leaky RNN's for WM). */
-enum { TRIAL_BUF_OWNED = 1, TRIAL_BUF_SAVED = 2 };
+enum { TRIAL_BUF_OWNED = 1, TRIAL_BUF_SAVED = 2, TRIAL_BUF_LAZY = 4 };
 typedef struct {
     const char *name;
     void *slot;     /* OWNED: address of the pointer member that holds it; else NULL */
     void *p;        /* the data (NULL while an owned buffer is not allocated) */
     size_t bytes;
-    unsigned flags; /* TRIAL_BUF_* */
+    unsigned flags; /* TRIAL_BUF_*; LAZY: owned but not allocated by trial_create
+                       (the prefetch's spare set, allocated at its first use) */
 } trial_buffer;
-#define TRIAL_MAX_BUFFERS (48 + TC_COUNT)
+#define TRIAL_MAX_BUFFERS (52 + TC_COUNT)
 /* Fills b[] (room for TRIAL_MAX_BUFFERS) and returns the count. */
 int trial_buffers(trial *t, trial_buffer *b);
 
@@ -112,7 +131,10 @@ int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int kee
 int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss, double *task_loss,
                   double *reg_loss, double *mi, mimod_err *err);
 
-/* One SM step / one MM step of the schedule (the benchmark calls them directly). */
+/* One SM step / one MM step of the schedule (the benchmark calls them directly).
+ * With a pool of ≥ 2 threads trial_do_sm_step also makes the next SM step's
+ * batch on the data thread while it updates (the benchmark's loops of SM
+ * steps); any other step or batch in between discards it. */
 int trial_do_sm_step(trial *t, mimod_err *err);
 int trial_do_mm_step(trial *t, mimod_err *err);
 /* The two halves of an SM step, timed separately by the benchmark: the MM

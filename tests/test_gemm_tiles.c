@@ -13,7 +13,13 @@
  * Each product runs with C starting from the same random values (beta ≠ 0
  * reads them). Every case must be split (else it tests nothing; checked).
  * The kernel is the one mimod_blas_setup picks, as in a trial. The double
- * build never splits (common.c): there only the pool and that are checked. */
+ * build never splits (common.c): there only the pool and that are checked.
+ *
+ * Issue 13: the same with one thread reserved (mimod_pool_reserve, as trial.c
+ * does while its data thread prefetches), and two threads calling the pool at
+ * once (the main thread's update and the data thread's batch): each product
+ * equal to one call, each job's tasks run exactly once, no deadlock. */
+#include <pthread.h>
 #include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,10 +67,12 @@ static void run_case(const gcase *g, mimod_rng *rng) {
     mm_gemm_tiles(g->ta, g->tb, g->m, g->n, g->k, (real)g->alpha, (real)g->beta, &tm, &tn);
     CHECK(tm * tn > 1, "%d×%d×%d (ta %d tb %d) is not split: tests nothing", g->m, g->n, g->k, g->ta,
           g->tb);
-    static const int threads[] = {1, 2, 3, 8};
+    /* pool sizes, and threads reserved (for trial.c's data thread) */
+    static const int threads[] = {1, 2, 3, 8, 2, 3}, reserved[] = {0, 0, 0, 0, 1, 1};
     for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
         mimod_err err = {0};
         CHECK(mimod_pool_set_threads(threads[t], &err) == MIMOD_OK, "%s", err.msg);
+        mimod_pool_reserve(reserved[t]);
         memcpy(c, c0, (size_t)g->m * ldc * sizeof(real));
         mm_gemm(g->ta, g->tb, g->m, g->n, g->k, (real)g->alpha, a, lda, b, ldb, (real)g->beta, c, ldc);
         size_t bad = 0, first = 0;
@@ -75,6 +83,7 @@ static void run_case(const gcase *g, mimod_rng *rng) {
               "differ from one call (first [%zu][%zu]: %.9g vs %.9g)",
               g->m, g->n, g->k, g->ta, g->tb, g->alpha, g->beta, tm, tn, threads[t], bad,
               (size_t)g->m * ldc, first / ldc, first % ldc, (double)c[first], (double)ref[first]);
+        mimod_pool_reserve(0);
     }
     free(a), free(b), free(c0), free(ref), free(c);
 }
@@ -104,6 +113,56 @@ static void pool_stress(int threads) {
         for (int t = 0; t < 24; t++) bad += hits[t] != (t < n ? job : 0);
     }
     CHECK(bad == 0, "%d threads: %d tasks run other than once by their own job", threads, bad);
+}
+
+/* Two callers at once: a second thread runs pool_stress-like jobs and split
+ * products while this one does too; both must see every task of their own
+ * jobs run once, and products equal to one call. */
+typedef struct {
+    int jobs, bad;
+} duo_arg;
+static int duo_jobs(duo_arg *d, int salt) {
+    int bad = 0;
+    for (int job = 1; job <= d->jobs; job++) {
+        int hits[24] = {0};
+        stress_arg a = {job + salt, hits};
+        const int n = 2 + job % 23;
+        mimod_pool_run(n, stress_task, &a);
+        for (int t = 0; t < 24; t++) bad += hits[t] != (t < n ? job + salt : 0);
+    }
+    /* a split product (1037×333×77) against one call, a few times */
+    mimod_rng rng;
+    rng_init(&rng, 13, (uint64_t)salt, 0);
+    const int m = 1037, n = 333, k = 77;
+    real *a = rnd(&rng, (size_t)m * k), *b = rnd(&rng, (size_t)k * n);
+    real *ref = calloc((size_t)m * n, sizeof(real)), *c = malloc((size_t)m * n * sizeof(real));
+    gcase g = {0, 0, m, n, k, 1, 0, 0, 0, 0};
+    whole(&g, a, k, b, n, ref, n);
+    for (int rep = 0; rep < 50; rep++) {
+        mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, c, n);
+        bad += memcmp(c, ref, (size_t)m * n * sizeof(real)) != 0;
+    }
+    free(a), free(b), free(ref), free(c);
+    return bad;
+}
+static void *duo_main(void *p) {
+    duo_arg *d = p;
+    d->bad = duo_jobs(d, 1000000);
+    return NULL;
+}
+static void pool_duo(int threads, int reserve) {
+    mimod_err err = {0};
+    CHECK(mimod_pool_set_threads(threads, &err) == MIMOD_OK, "%s", err.msg);
+    mimod_pool_reserve(reserve);
+    duo_arg other = {20000, 0}, mine = {20000, 0};
+    pthread_t th;
+    CHECK(pthread_create(&th, NULL, duo_main, &other) == 0, "cannot start a second caller");
+    int bad = duo_jobs(&mine, 0);
+    pthread_join(th, NULL);
+    mimod_pool_reserve(0);
+    CHECK(bad == 0 && other.bad == 0,
+          "%d threads (%d reserved), two callers: %d and %d tasks or products wrong", threads, reserve,
+          bad, other.bad);
 }
 
 int main(int argc, char **argv) {
@@ -143,6 +202,9 @@ int main(int argc, char **argv) {
     };
     pool_stress(3);
     pool_stress(8);
+    pool_duo(2, 1);
+    pool_duo(3, 1);
+    pool_duo(8, 0);
 #ifdef MIMOD_DOUBLE
     /* The double build never splits (common.c): one call per product, so the
      * thread count cannot matter; nothing more to compare. */

@@ -8,6 +8,13 @@
 # SEP), so the pool really runs them on several threads. A trial stopped
 # by SIGUSR1 at 2 threads and resumed from its checkpoint at 3 threads gives
 # the same data too (the thread count is not part of a checkpoint).
+#
+# From 2 threads on, the next SM step's batch is made on a data thread while
+# the current step updates (issue 13), into a second set of MINE inputs; so
+# the comparisons also check that prefetching changes nothing, for the two
+# groups' pairs and for K = 3 groups one_vs_rest (act_wide; 42 units, a
+# SEP trial), and that a stop, which drops a prefetched batch, and a resume
+# give one run's data.
 set -u
 TRAIN=$(realpath "$1")
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
@@ -17,28 +24,42 @@ cd "$W" || exit 1
 
 same_data() { h5diff -q --exclude-path /wall_seconds "$1" "$2" /$3 /$3 >/dev/null 2>&1; }
 
-for task in wm sep; do
-    args=(--set preset=quick --set task=$task --set n_mm_steps=6 --set record_every=2 -q)
+# name, result group, configuration
+names=(wm sep ovr)
+declare -A group=([wm]=wm [sep]=sep [ovr]=sep)
+declare -A extra=([wm]="--set task=wm" [sep]="--set task=sep"
+                  [ovr]="--set task=sep --set n_groups=3 --set mi_pairing=one_vs_rest --set n_units=42")
+args_of() { echo "--set preset=quick ${extra[$1]} --set n_mm_steps=6 --set record_every=2 -q"; }
+
+for c in "${names[@]}"; do
+    read -ra args <<<"$(args_of $c)"
     for t in 1 2 3 8; do
-        "$TRAIN" "${args[@]}" --threads $t -o $task-$t.h5 >/dev/null 2>$task-$t.err
-        check '[ $? -eq 0 ] && [ -f $task-$t.h5 ]' "$task --threads $t failed: $(head -3 $task-$t.err)"
+        [ $c = ovr ] && [ $t = 8 ] && continue
+        "$TRAIN" "${args[@]}" --threads $t -o $c-$t.h5 >/dev/null 2>$c-$t.err
+        check '[ $? -eq 0 ] && [ -f $c-$t.h5 ]' "$c --threads $t failed: $(head -3 $c-$t.err)"
     done
     for t in 2 3 8; do
-        check "same_data $task-1.h5 $task-$t.h5 $task" "$task: --threads $t gives other data than --threads 1"
+        [ $c = ovr ] && [ $t = 8 ] && continue
+        check "same_data $c-1.h5 $c-$t.h5 ${group[$c]}" "$c: --threads $t gives other data than --threads 1"
     done
 done
 
-# Stop at 2 threads, resume at 3: the SEP trial is long enough (its MM steps
-# are the slowest) for the signal to land while it trains.
-args=(--set preset=quick --set task=sep --set n_mm_steps=6 --set record_every=2 -q)
-"$TRAIN" "${args[@]}" --threads 2 --checkpoint ck.bin -o res.h5 >/dev/null 2>res.err &
-pid=$!
-sleep 4
-kill -USR1 $pid 2>/dev/null
-wait $pid
-rc=$?
-"$TRAIN" "${args[@]}" --threads 3 --checkpoint ck.bin -o res.h5 >/dev/null 2>>res.err
-check '[ $? -eq 0 ]' "resuming at 3 threads failed (first run exit $rc): $(head -3 res.err)"
-check "same_data sep-1.h5 res.h5 sep" "stopped at 2 threads (exit $rc) and resumed at 3: other data than one run"
+# Stop at 2 threads, resume at 3: the SEP trials are long enough (their MM
+# steps are the slowest) for the signal to land while they train, mostly
+# between two SM steps of a run, where a prefetched batch is dropped.
+for c in sep ovr; do
+    read -ra args <<<"$(args_of $c)"
+    "$TRAIN" "${args[@]}" --threads 2 --checkpoint $c-ck.bin -o $c-res.h5 >/dev/null 2>$c-res.err &
+    pid=$!
+    sleep 4
+    kill -USR1 $pid 2>/dev/null
+    wait $pid
+    rc=$?
+    "$TRAIN" "${args[@]}" --threads 3 --checkpoint $c-ck.bin -o $c-res.h5 >/dev/null 2>>$c-res.err
+    check '[ $? -eq 0 ]' "$c: resuming at 3 threads failed (first run exit $rc): $(head -3 $c-res.err)"
+    check "same_data $c-1.h5 $c-res.h5 ${group[$c]}" \
+          "$c: stopped at 2 threads (exit $rc) and resumed at 3: other data than one run"
+    check '[ $rc -ne 0 ]' "$c: the run to stop finished before the signal (exit 0): nothing resumed"
+done
 
 report test_threads

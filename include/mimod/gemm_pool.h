@@ -12,8 +12,15 @@
  * One pool per process, sized by mimod_pool_set_threads (mimod_blas_setup
  * calls it with --threads). The size may change between calls of
  * mimod_pool_run (the sweep lends idle ranks' cores to running trials), but
- * only from the thread that calls mimod_pool_run. Worker threads block every
- * signal, so SIGTERM/SIGINT still reach the main thread's handler. */
+ * only from the thread that calls mimod_pool_run, and only while no other
+ * thread can call it (trial.c's data thread is always idle between steps,
+ * where the sweep resizes). Worker threads block every signal, so
+ * SIGTERM/SIGINT still reach the main thread's handler.
+ *
+ * Two threads may call mimod_pool_run at once (the main thread and trial.c's
+ * data thread): the first takes the pool, the other runs its own tasks in
+ * order on itself and never waits for the pool, so there is no deadlock, and
+ * since a job's tasks write disjoint outputs the bits are the same. */
 #ifndef MIMOD_GEMM_POOL_H
 #define MIMOD_GEMM_POOL_H
 
@@ -32,6 +39,18 @@ void mimod_pool_run(int n_tasks, mimod_pool_fn fn, void *arg);
 /* Make the pool n threads in all (the caller's thread counts as one: n = 1
  * means no worker threads). Starts or stops workers as needed. */
 int mimod_pool_set_threads(int n, mimod_err *err);
+
+/* k of the pool's threads (the caller's included) are busy with other work
+ * until called again with 0: jobs then get at most threads − 1 − k workers,
+ * none when that is ≤ 0 (the caller runs the tasks itself). trial.c reserves
+ * one for its data thread while it prefetches, so that --threads 2 means two
+ * busy threads, not three. Which threads run the tasks never changes the
+ * bits. Any thread may call it at any time (trial.c: the main thread
+ * reserves, the data thread releases as soon as its batch is made). */
+void mimod_pool_reserve(int k);
+
+/* Threads a job may use now: threads − reserved, at least 1. */
+int mimod_pool_available(void);
 
 /* Threads the pool has now (≥ 1). */
 int mimod_pool_threads(void);

@@ -14,6 +14,7 @@
 #include "mimod/blas.h"
 #include "mimod/config.h"
 #include "mimod/cost.h"
+#include "mimod/gemm_pool.h"
 
 static const char *usage =
     "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
@@ -25,7 +26,10 @@ static const char *usage =
     "12·n·H² + 6·n·(d1+d2)·H; the best SGEMM rate of this machine on the matching shape\n"
     "measured in the same run and the ratio; peak resident memory; the OpenBLAS kernel\n"
     "in use; and a line starting with RESULT that tools/bench.sh pairs with the one of\n"
-    "tools/torch_ref.py. Defaults: both tasks, paper preset, 5 SM and 3 MM steps\n"
+    "tools/torch_ref.py. Then the same number of SM steps as training runs them, one\n"
+    "after the other (\"SM step in a run\"): from 2 threads the next step's batch is\n"
+    "made on a second thread during the update (docs/threads.md), so this is what a\n"
+    "trial's SM steps cost. Defaults: both tasks, paper preset, 5 SM and 3 MM steps\n"
     "(SEP: 3 and 2) after 1 warm-up SM step and 1 warm-up MM step, 1 thread.\n";
 
 static int cmp_double(const void *a, const void *b) {
@@ -96,6 +100,7 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     double flops = cost_sm_update_flops(&c);
     double *data_s = calloc((size_t)n_sm, sizeof(double)), *upd_s = calloc((size_t)n_sm, sizeof(double));
     double *sm_s = calloc((size_t)n_sm, sizeof(double)), *mm_s = calloc((size_t)n_mm, sizeof(double));
+    double *run_s = calloc((size_t)n_sm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
            n, H);
     fflush(stdout);
@@ -117,6 +122,19 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
         upd_s[i - warmup] = t2 - t1;
         sm_s[i - warmup] = t2 - t0;
     }
+    /* SM steps as a run of training steps makes them (trial_do_sm_step: the
+     * next step's batch prefetched from 2 threads on); the warm-up step also
+     * makes the first batch itself. */
+    for (int i = 0; i < warmup + n_sm; i++) {
+        double t0 = mimod_now();
+        rc = trial_do_sm_step(t, &err);
+        if (rc) {
+            fprintf(stderr, "mimod-bench: [%s] SM step %d in a run: %s\n", tname, i, err.msg);
+            trial_free(t);
+            return 1;
+        }
+        if (i >= warmup) run_s[i - warmup] = mimod_now() - t0;
+    }
     for (int i = 0; i < warmup + n_mm; i++) {
         double t0 = mimod_now();
         rc = trial_do_mm_step(t, &err);
@@ -133,6 +151,7 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     double min_sm = minimum(sm_s, n_sm), min_mm = minimum(mm_s, n_mm);
     double med_data = median(data_s, n_sm), med_upd = median(upd_s, n_sm);
     double med_sm = median(sm_s, n_sm), med_mm = median(mm_s, n_mm);
+    double min_run = minimum(run_s, n_sm), med_run = median(run_s, n_sm);
     int chunk = mine_workspace_chunk(t->sm_ws);
     double ref_layer = sgemm_rate(2 * chunk, H, H);
     double ref_big = sgemm_rate((int)(n < 40000 ? n : 40000), H, H);
@@ -150,18 +169,22 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     double per_trial = (double)n_sm_trial * med_sm + c.n_mm_steps * med_mm;
     printf("  projected trial (%lld SM + %d MM steps, without records): %.2f h\n", n_sm_trial,
            c.n_mm_steps, per_trial / 3600);
+    printf("  SM step in a run (next batch %s): %8.3f s (min %.3f) -> projected trial %.2f h\n",
+           mimod_pool_threads() >= 2 ? "prefetched on a second thread" : "made serially, 1 thread",
+           med_run, min_run, ((double)n_sm_trial * med_run + c.n_mm_steps * med_mm) / 3600);
     printf("  peak resident memory of the trial (process peak before the SGEMM reference): %ld MB\n",
            trial_rss);
     printf("RESULT impl=mimod task=%s kernel=%s threads=%d sm_data_min=%.6g sm_data_med=%.6g "
            "sm_upd_min=%.6g sm_upd_med=%.6g sm_min=%.6g sm_med=%.6g mm_min=%.6g mm_med=%.6g "
-           "n_sm_trial=%lld n_mm_trial=%d sgemm_best=%.4g\n",
+           "n_sm_trial=%lld n_mm_trial=%d sgemm_best=%.4g sm_run_min=%.6g sm_run_med=%.6g\n",
            tname, openblas_get_corename(), threads, min_data, med_data, min_upd, med_upd, min_sm,
-           med_sm, min_mm, med_mm, n_sm_trial, c.n_mm_steps, ref);
+           med_sm, min_mm, med_mm, n_sm_trial, c.n_mm_steps, ref, min_run, med_run);
     fflush(stdout);
     free(data_s);
     free(upd_s);
     free(sm_s);
     free(mm_s);
+    free(run_s);
     trial_free(t);
     return 0;
 }
