@@ -6,14 +6,25 @@
 #include <stdlib.h>
 
 double makespan_speedup2(mimod_task_kind task) {
-    /* Amdahl's bound at 2 threads from the measured share of a paper-size
-     * trial's time in products mm_gemm splits (MIMOD_GEMM_PROFILE, one
-     * thread, Xeon family 6 model 207, SkylakeX kernels): WM 0.86 → 1.75,
-     * SEP 0.18 (its GRU steps are small products, one after another) → 1.10.
-     * An upper bound: the 2 vCPUs of the development machine deliver one
-     * core's SGEMM throughput, so a real 2-thread speed-up could not be
-     * measured there (docs/threads.md). */
-    return task == TASK_SEP ? 1.10 : 1.75;
+    /* Measured at 2 threads on the 2-core development machine (Xeon family 6
+     * model 207, SkylakeX kernels, the machine otherwise idle; docs/threads.md),
+     * paper-size trials projected from mimod-bench's step times:
+     *  - SEP ×1.76 (21.97 h → 12.50 h): from 2 threads the next SM step's batch
+     *    is made during the update, which hides the data pass (45 % of a serial
+     *    SM step);
+     *  - WM ×1.36 at best (3.26 h → 2.40 h; 1.07 in a second pair of runs): on
+     *    these 2 vCPUs two SGEMM threads deliver little more than one core's
+     *    rate, below Amdahl's bound of ×1.75 from WM's parallel share (0.86). */
+    return task == TASK_SEP ? 1.76 : 1.36;
+}
+
+double makespan_speedup_cap(mimod_task_kind task) {
+    /* SEP: beyond 2 threads only the update's split products gain, and the
+     * data pass (0.77 s of a 1.81 s serial step at paper size) stays serial on
+     * its thread, so an SM step is never shorter than it: ×1.81/0.77 ≈ 2.3.
+     * WM: its statistics network splits into tiles (parallel share 0.86); no
+     * cap beyond Amdahl's law. */
+    return task == TASK_SEP ? 2.3 : 0;
 }
 
 double makespan_speedup(double s2, int threads) {
@@ -23,14 +34,20 @@ double makespan_speedup(double s2, int threads) {
     return 1 / ((1 - p) + p / threads);
 }
 
+/* s(t) of trial i: Amdahl from its s2, at most its cap (cap NULL or ≤ 0: none) */
+static double speedup_of(const double *s2, const double *cap, int i, int threads) {
+    double s = makespan_speedup(s2[i], threads);
+    return cap && cap[i] > 0 && s > cap[i] ? cap[i] : s;
+}
+
 typedef struct {
     int trial;     /* running trial, or −1 */
     double left;   /* its seconds left at one thread */
     int lent;      /* threads lent to it */
 } wstate;
 
-double makespan_estimate(const double *secs, const double *s2, int n, int workers, int threads,
-                         int per_node, int lend) {
+double makespan_estimate(const double *secs, const double *s2, const double *cap, int n,
+                         int workers, int threads, int per_node, int lend) {
     if (n < 0 || workers < 1 || threads < 1 || (n > 0 && (!secs || !s2))) return -1;
     if (n == 0) return 0;
     if (per_node <= 0 || per_node > workers) per_node = workers;
@@ -62,7 +79,7 @@ double makespan_estimate(const double *secs, const double *s2, int n, int worker
         double dt = INFINITY;
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0) continue;
-            double rate = makespan_speedup(s2[w[i].trial], threads + w[i].lent);
+            double rate = speedup_of(s2, cap, w[i].trial, threads + w[i].lent);
             double t = w[i].left / rate;
             if (t < dt) dt = t, first = i;
         }
@@ -70,7 +87,7 @@ double makespan_estimate(const double *secs, const double *s2, int n, int worker
         now += dt;
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0) continue;
-            w[i].left -= dt * makespan_speedup(s2[w[i].trial], threads + w[i].lent);
+            w[i].left -= dt * speedup_of(s2, cap, w[i].trial, threads + w[i].lent);
             if (w[i].left < 1e-9 * (secs[w[i].trial] + 1)) w[i].left = 0;
         }
         /* every trial that ended now gets the next one (scheduler order) */

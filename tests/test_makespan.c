@@ -17,11 +17,11 @@ int main(void) {
     /* 3 equal trials of 100 s on 2 workers: 100 + 100 = 200 s without
      * lending; with it the third runs on 2 threads from t = 100: 100 + 100/1.5 */
     const double eq[] = {100, 100, 100};
-    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 0, 0), 200.0, 1e-9, 0, "3 on 2, no lending");
-    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 0, 1), 100.0 + 100.0 / 1.5, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 0, 0), 200.0, 1e-9, 0, "3 on 2, no lending");
+    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 0, 1), 100.0 + 100.0 / 1.5, 1e-9, 0,
                 "3 on 2, lending");
     /* the same on two nodes of one worker: nothing can be lent across nodes */
-    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 2, 1, 1, 1), 200.0, 1e-9, 0, "3 on 2 nodes");
+    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 1, 1), 200.0, 1e-9, 0, "3 on 2 nodes");
 
     /* longest first, 4 trials on 2 workers: {300, 100, 100, 100}. Worker 0
      * runs 300; worker 1 runs 100, 100, 100 and ends at 300 — no lending gain.
@@ -29,10 +29,10 @@ int main(void) {
      * worker 1 100, then the third at 100 until 200; idle from 200 it lends:
      * the 300-s trial has 200 s left at t = 200, 200/1.5 more: 333.3 */
     const double longest[] = {300, 100, 100, 100}, shortest[] = {100, 100, 100, 300};
-    CHECK_CLOSE(makespan_estimate(longest, s2, 4, 2, 1, 0, 1), 300.0, 1e-9, 0, "longest first");
-    CHECK_CLOSE(makespan_estimate(shortest, s2, 4, 2, 1, 0, 0), 400.0, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(longest, s2, NULL, 4, 2, 1, 0, 1), 300.0, 1e-9, 0, "longest first");
+    CHECK_CLOSE(makespan_estimate(shortest, s2, NULL, 4, 2, 1, 0, 0), 400.0, 1e-9, 0,
                 "shortest first, no lending");
-    CHECK_CLOSE(makespan_estimate(shortest, s2, 4, 2, 1, 0, 1), 200.0 + 200.0 / 1.5, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(shortest, s2, NULL, 4, 2, 1, 0, 1), 200.0 + 200.0 / 1.5, 1e-9, 0,
                 "shortest first, lending");
 
     /* The running sweep's ETA: a worker's running point is a list entry with
@@ -49,15 +49,27 @@ int main(void) {
     const double left1 = 40 - t1;                      /* worker 1's point then */
     const double s3 = 1.0 / (1.0 / 3.0 + (2.0 / 3.0) / 3.0);
     CHECK_CLOSE(makespan_speedup(1.5, 3), s3, 1e-12, 0, "s(3)");
-    CHECK_CLOSE(makespan_estimate(eta_list, s2, 4, 3, 1, 0, 1), t1 + left1 / s3, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(eta_list, s2, NULL, 4, 3, 1, 0, 1), t1 + left1 / s3, 1e-9, 0,
                 "ETA list with an idle worker");
-    CHECK_CLOSE(makespan_estimate(eta_list, s2, 4, 3, 1, 0, 0), 50.0, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(eta_list, s2, NULL, 4, 3, 1, 0, 0), 50.0, 1e-9, 0,
                 "ETA list, no lending");
 
+    /* a cap: one trial of 100 s on 4 workers with lending: the 3 idle
+     * workers lend to it, so it runs on 4 threads, s(4) = 2 by Amdahl from
+     * s2 = 1.5; capped at 1.8 it takes 100 / 1.8 */
+    const double one[] = {100}, cap18[] = {1.8}, cap0[] = {0};
+    CHECK_CLOSE(makespan_estimate(one, s2, NULL, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "4 threads, no cap");
+    CHECK_CLOSE(makespan_estimate(one, s2, cap18, 1, 4, 1, 0, 1), 100.0 / 1.8, 1e-9, 0, "4 threads, cap 1.8");
+    CHECK_CLOSE(makespan_estimate(one, s2, cap0, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "cap 0 is none");
+    /* the measured speed-ups and caps the model uses are sane */
+    CHECK(makespan_speedup2(TASK_WM) >= 1 && makespan_speedup2(TASK_WM) <= 2, "WM s2 in [1, 2]");
+    CHECK(makespan_speedup2(TASK_SEP) >= 1 && makespan_speedup2(TASK_SEP) <= 2, "SEP s2 in [1, 2]");
+    CHECK(makespan_speedup_cap(TASK_SEP) >= makespan_speedup2(TASK_SEP), "SEP cap ≥ its s2");
+
     /* edge cases */
-    CHECK_CLOSE(makespan_estimate(NULL, NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");
-    CHECK(makespan_estimate(eq, s2, 3, 0, 1, 0, 1) < 0, "no workers is an error");
-    CHECK(makespan_estimate(NULL, s2, 3, 2, 1, 0, 1) < 0, "missing times is an error");
-    CHECK_CLOSE(makespan_estimate(eq, s2, 3, 8, 1, 0, 0), 100.0, 1e-9, 0, "more workers than trials");
+    CHECK_CLOSE(makespan_estimate(NULL, NULL, NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");
+    CHECK(makespan_estimate(eq, s2, NULL, 3, 0, 1, 0, 1) < 0, "no workers is an error");
+    CHECK(makespan_estimate(NULL, s2, NULL, 3, 2, 1, 0, 1) < 0, "missing times is an error");
+    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 8, 1, 0, 0), 100.0, 1e-9, 0, "more workers than trials");
     return check_report("test_makespan");
 }

@@ -8,29 +8,37 @@
  * then runs faster by the measured per-thread speed-up. This model simulates
  * both, event by event, on the trials' expected seconds at one thread.
  *
- * Per-thread speed-up: Amdahl's law s(t) = 1 / ((1 − p) + p / t), with p, the
- * fraction of a trial that mm_gemm's tiles run in parallel, from the
- * speed-up at 2 threads (docs/threads.md): p = 2 (1 − 1/s(2)). */
+ * Per-thread speed-up: Amdahl's law s(t) = 1 / ((1 − p) + p / t), with p
+ * from the measured speed-up at 2 threads (docs/threads.md): p = 2 (1 − 1/s(2)),
+ * capped per task where a part stays serial however many threads there are
+ * (makespan_speedup_cap). Beyond 2 threads this is a model, not a measurement:
+ * the development machine has 2 cores. */
 #ifndef MIMOD_MAKESPAN_H
 #define MIMOD_MAKESPAN_H
 
 #include "mimod/config.h"
 
-/* Speed-up of a paper-size trial at 2 threads over 1, per task: Amdahl's
- * bound from the measured parallel share (docs/threads.md). */
+/* Speed-up of a paper-size trial at 2 threads over 1, per task, as measured
+ * (docs/threads.md). */
 double makespan_speedup2(mimod_task_kind task);
+
+/* The most a trial of this task can gain from more threads (0: no cap
+ * beyond Amdahl's law): SEP's data pass runs on one thread however many
+ * there are. */
+double makespan_speedup_cap(mimod_task_kind task);
 
 /* s(t) for a trial whose speed-up at 2 threads is s2 (≥ 1). */
 double makespan_speedup(double s2, int threads);
 
 /* Seconds until the last of n trials ends. secs[i]: trial i's seconds at one
- * thread, s2[i] its speed-up at 2 threads; the trials are taken in the order
+ * thread, s2[i] its speed-up at 2 threads, cap[i] the most it can gain (cap
+ * NULL, or cap[i] ≤ 0: no cap); the trials are taken in the order
  * given (the scheduler's: longest first). `workers` training ranks of
  * `threads` threads each, `per_node` of them on each node (lending stays on a
  * node; ≤ 0: all on one node). lend: idle workers' threads go to the running
  * trial on their node with the fewest lent threads, moving when it ends.
  * Returns a negative value on bad arguments or if out of memory. */
-double makespan_estimate(const double *secs, const double *s2, int n, int workers, int threads,
-                         int per_node, int lend);
+double makespan_estimate(const double *secs, const double *s2, const double *cap, int n,
+                         int workers, int threads, int per_node, int lend);
 
 #endif

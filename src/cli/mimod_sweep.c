@@ -71,7 +71,7 @@ static void fmt_hours(double secs, char *buf, size_t n) {
 }
 
 /* by_secs_desc: the scheduler's order, longest expected first */
-typedef struct { double secs, s2; } trial_cost;
+typedef struct { double secs, s2, cap; } trial_cost;
 static int by_secs_desc(const void *a, const void *b) {
     double x = ((const trial_cost *)a)->secs, y = ((const trial_cost *)b)->secs;
     return x < y ? 1 : x > y ? -1 : 0;
@@ -83,9 +83,10 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
     int n = 0;
     for (int i = 0; i < s->n_tasks; i++) n += s->task[i].n_points;
     trial_cost *tc = calloc((size_t)(n > 0 ? n : 1), sizeof *tc);
-    double *secs = calloc((size_t)(n > 0 ? n : 1), sizeof *secs), *s2 = calloc((size_t)(n > 0 ? n : 1), sizeof *s2);
-    if (!tc || !secs || !s2) {
-        free(tc), free(secs), free(s2);
+    const size_t m = (size_t)(n > 0 ? n : 1);
+    double *secs = calloc(m, sizeof *secs), *s2 = calloc(m, sizeof *s2), *cap = calloc(m, sizeof *cap);
+    if (!tc || !secs || !s2 || !cap) {
+        free(tc), free(secs), free(s2), free(cap);
         printf("makespan: out of memory\n");
         return;
     }
@@ -96,13 +97,14 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
             if (sweep_point_config(s, i, p, &c, NULL) != MIMOD_OK) continue;
             tc[k].secs = cost_trial_flops(&c) / (gflops * 1e9);
             tc[k].s2 = makespan_speedup2(c.task);
+            tc[k].cap = makespan_speedup_cap(c.task);
             k++;
         }
     qsort(tc, (size_t)k, sizeof *tc, by_secs_desc);
-    for (int i = 0; i < k; i++) secs[i] = tc[i].secs, s2[i] = tc[i].s2;
+    for (int i = 0; i < k; i++) secs[i] = tc[i].secs, s2[i] = tc[i].s2, cap[i] = tc[i].cap;
     const int workers = ranks > 1 ? ranks - 1 : 1;
-    double off = makespan_estimate(secs, s2, k, workers, threads, per_node, 0);
-    double on = makespan_estimate(secs, s2, k, workers, threads, per_node, 1);
+    double off = makespan_estimate(secs, s2, cap, k, workers, threads, per_node, 0);
+    double on = makespan_estimate(secs, s2, cap, k, workers, threads, per_node, 1);
     char a[32], b[32];
     fmt_hours(off, a, sizeof a);
     fmt_hours(on, b, sizeof b);
@@ -111,7 +113,7 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
     printf("makespan on %d rank(s) (%d training, %d thread(s) each, %s): %s without lending, "
            "%s with idle ranks' cores lent (--no-lend turns it off)\n",
            ranks, workers, threads, node, a, b);
-    free(tc), free(secs), free(s2);
+    free(tc), free(secs), free(s2), free(cap);
 }
 
 static void dry_run(const sweep_def *s, const char *output, double gflops, int ranks, int threads,
@@ -147,8 +149,9 @@ static void dry_run(const sweep_def *s, const char *output, double gflops, int r
     }
     printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
            n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
-    printf("speed-up of a trial at 2 threads (bound from the measured parallel share, docs/threads.md): WM x%.2f, SEP x%.2f\n",
-           makespan_speedup2(TASK_WM), makespan_speedup2(TASK_SEP));
+    printf("speed-up of a trial at 2 threads (measured, docs/threads.md): WM x%.2f, SEP x%.2f "
+           "(SEP at most x%.1f with more)\n",
+           makespan_speedup2(TASK_WM), makespan_speedup2(TASK_SEP), makespan_speedup_cap(TASK_SEP));
     if (ranks > 0) {
         print_makespan(s, gflops, ranks, threads, per_node);
     } else {

@@ -334,8 +334,8 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
 /* ------------------------------------------------------------- progress */
 
 typedef struct { int task, point; double flops; } work_item;
-/* a slot's running point: its expected FLOPs and 2-thread speed-up (0: idle) */
-typedef struct { double flops, s2; } running_point;
+/* a slot's running point: its expected FLOPs, 2-thread speed-up and cap (0: idle) */
+typedef struct { double flops, s2, cap; } running_point;
 
 static int by_cost_desc(const void *a, const void *b) {
     const work_item *x = a, *y = b;
@@ -399,8 +399,9 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
     const int queued = pg->items && pg->next < pg->n_items ? pg->n_items - pg->next : 0;
     double *secs = malloc((size_t)(workers + queued) * sizeof *secs);
     double *s2 = malloc((size_t)(workers + queued) * sizeof *s2);
+    double *cap = malloc((size_t)(workers + queued) * sizeof *cap);
     double eta = -1;
-    if (secs && s2 && pg->running) {
+    if (secs && s2 && cap && pg->running) {
         int n = 0;
         /* list position w = worker w, so node membership is kept; an idle
          * worker is a point of 0 s: it takes the next one at once */
@@ -408,19 +409,22 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
             const running_point *r = &pg->running[first + w];
             secs[n] = r->flops * (1 - running_done_share(x, first + w)) / rate;
             s2[n] = r->flops > 0 ? r->s2 : 1;
+            cap[n] = r->cap;
         }
         for (int k = pg->next; k < pg->n_items; k++, n++) {
             secs[n] = pg->items[k].flops / rate;
             s2[n] = makespan_speedup2(x->s->task[pg->items[k].task].base.task);
+            cap[n] = makespan_speedup_cap(x->s->task[pg->items[k].task].base.task);
         }
         const int threads = x->o->threads > 0 ? x->o->threads : 1;
         const int nodes = x->lend ? lending_n_nodes(x->lend) : 1;
         const int per_node = (workers + nodes - 1) / nodes;
         const int lend = x->o->lend && x->lend != NULL && workers > 1;
-        eta = makespan_estimate(secs, s2, n, workers, threads, per_node, lend);
+        eta = makespan_estimate(secs, s2, cap, n, workers, threads, per_node, lend);
     }
     free(secs);
     free(s2);
+    free(cap);
     /* out of memory: the plain estimate */
     return eta >= 0 ? eta : pg->flops_left / (rate * workers);
 }
@@ -520,7 +524,8 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
     pg->n_left--;
     pg->next++;
     if (pg->running)
-        pg->running[slot] = (running_point){it->flops, makespan_speedup2(x->s->task[it->task].base.task)};
+        pg->running[slot] = (running_point){it->flops, makespan_speedup2(x->s->task[it->task].base.task),
+                                            makespan_speedup_cap(x->s->task[it->task].base.task)};
     pg->n_running++;
     mimod_err err = {0};
     if (results_mark(x->f, it->task, it->point, RESULTS_RUNNING, -1, NULL, &err)) {
@@ -533,7 +538,7 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
  * end is pending again. Prints the progress line. */
 static void progress_end(run_ctx *x, progress *pg, int slot, const report_msg *r) {
     const double flops = pg->running ? pg->running[slot].flops : 0;
-    if (pg->running) pg->running[slot] = (running_point){0, 0};
+    if (pg->running) pg->running[slot] = (running_point){0, 0, 0};
     pg->n_running--;
     pg->flops_left -= flops;
     if (r->status == REP_DONE) {
