@@ -34,10 +34,14 @@ double makespan_speedup(double s2, int threads) {
     return 1 / ((1 - p) + p / threads);
 }
 
-/* s(t) of trial i: Amdahl from its s2, at most its cap (cap NULL or ≤ 0: none) */
-static double speedup_of(const double *s2, const double *cap, int i, int threads) {
-    double s = makespan_speedup(s2[i], threads);
-    return cap && cap[i] > 0 && s > cap[i] ? cap[i] : s;
+makespan_trial makespan_trial_of(mimod_task_kind task, double secs) {
+    return (makespan_trial){secs, makespan_speedup2(task), makespan_speedup_cap(task)};
+}
+
+/* s(t) of a trial: Amdahl from its s2, at most its cap (≤ 0: none) */
+static double speedup_of(const makespan_trial *t, int threads) {
+    double s = makespan_speedup(t->s2, threads);
+    return t->cap > 0 && s > t->cap ? t->cap : s;
 }
 
 typedef struct {
@@ -46,9 +50,9 @@ typedef struct {
     int lent;      /* threads lent to it */
 } wstate;
 
-double makespan_estimate(const double *secs, const double *s2, const double *cap, int n,
-                         int workers, int threads, int per_node, int lend) {
-    if (n < 0 || workers < 1 || threads < 1 || (n > 0 && (!secs || !s2))) return -1;
+double makespan_estimate(const makespan_trial *trials, int n, int workers, int threads,
+                         int per_node, int lend) {
+    if (n < 0 || workers < 1 || threads < 1 || (n > 0 && !trials)) return -1;
     if (n == 0) return 0;
     if (per_node <= 0 || per_node > workers) per_node = workers;
     wstate *w = calloc((size_t)workers, sizeof *w);
@@ -56,7 +60,7 @@ double makespan_estimate(const double *secs, const double *s2, const double *cap
     int next = 0;
     for (int i = 0; i < workers; i++) {
         w[i].trial = next < n ? next : -1;
-        w[i].left = next < n ? secs[next] : 0;
+        w[i].left = next < n ? trials[next].secs : 0;
         if (next < n) next++;
     }
     double now = 0;
@@ -79,7 +83,7 @@ double makespan_estimate(const double *secs, const double *s2, const double *cap
         double dt = INFINITY;
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0) continue;
-            double rate = speedup_of(s2, cap, w[i].trial, threads + w[i].lent);
+            double rate = speedup_of(&trials[w[i].trial], threads + w[i].lent);
             double t = w[i].left / rate;
             if (t < dt) dt = t, first = i;
         }
@@ -87,14 +91,14 @@ double makespan_estimate(const double *secs, const double *s2, const double *cap
         now += dt;
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0) continue;
-            w[i].left -= dt * speedup_of(s2, cap, w[i].trial, threads + w[i].lent);
-            if (w[i].left < 1e-9 * (secs[w[i].trial] + 1)) w[i].left = 0;
+            w[i].left -= dt * speedup_of(&trials[w[i].trial], threads + w[i].lent);
+            if (w[i].left < 1e-9 * (trials[w[i].trial].secs + 1)) w[i].left = 0;
         }
         /* every trial that ended now gets the next one (scheduler order) */
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0 || w[i].left > 0) continue;
             w[i].trial = next < n ? next : -1;
-            w[i].left = next < n ? secs[next] : 0;
+            w[i].left = next < n ? trials[next].secs : 0;
             if (next < n) next++;
         }
     }

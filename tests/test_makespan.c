@@ -4,6 +4,9 @@
 #include "check.h"
 #include "mimod/makespan.h"
 
+/* trials of the given seconds, each with s2 = 1.5 and no cap */
+#define T(x) {(x), 1.5, 0}
+
 int main(void) {
     /* Amdahl from the 2-thread speed-up: s2 = 1.5 → p = 2(1 − 1/1.5) = 2/3;
      * s(4) = 1 / (1/3 + 1/6) = 2 */
@@ -13,26 +16,26 @@ int main(void) {
     CHECK_CLOSE(makespan_speedup(1.0, 8), 1.0, 1e-12, 0, "no parallel share");
     CHECK_CLOSE(makespan_speedup(3.0, 2), 2.0, 1e-12, 0, "s2 capped at 2 (perfect)");
 
-    const double s2[] = {1.5, 1.5, 1.5, 1.5, 1.5};
     /* 3 equal trials of 100 s on 2 workers: 100 + 100 = 200 s without
      * lending; with it the third runs on 2 threads from t = 100: 100 + 100/1.5 */
-    const double eq[] = {100, 100, 100};
-    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 0, 0), 200.0, 1e-9, 0, "3 on 2, no lending");
-    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 0, 1), 100.0 + 100.0 / 1.5, 1e-9, 0,
+    const makespan_trial eq[] = {T(100), T(100), T(100)};
+    CHECK_CLOSE(makespan_estimate(eq, 3, 2, 1, 0, 0), 200.0, 1e-9, 0, "3 on 2, no lending");
+    CHECK_CLOSE(makespan_estimate(eq, 3, 2, 1, 0, 1), 100.0 + 100.0 / 1.5, 1e-9, 0,
                 "3 on 2, lending");
     /* the same on two nodes of one worker: nothing can be lent across nodes */
-    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 2, 1, 1, 1), 200.0, 1e-9, 0, "3 on 2 nodes");
+    CHECK_CLOSE(makespan_estimate(eq, 3, 2, 1, 1, 1), 200.0, 1e-9, 0, "3 on 2 nodes");
 
     /* longest first, 4 trials on 2 workers: {300, 100, 100, 100}. Worker 0
      * runs 300; worker 1 runs 100, 100, 100 and ends at 300 — no lending gain.
      * Reversed order {100, 100, 100, 300}: worker 0 100 then the 4th at 100,
      * worker 1 100, then the third at 100 until 200; idle from 200 it lends:
      * the 300-s trial has 200 s left at t = 200, 200/1.5 more: 333.3 */
-    const double longest[] = {300, 100, 100, 100}, shortest[] = {100, 100, 100, 300};
-    CHECK_CLOSE(makespan_estimate(longest, s2, NULL, 4, 2, 1, 0, 1), 300.0, 1e-9, 0, "longest first");
-    CHECK_CLOSE(makespan_estimate(shortest, s2, NULL, 4, 2, 1, 0, 0), 400.0, 1e-9, 0,
+    const makespan_trial longest[] = {T(300), T(100), T(100), T(100)},
+                         shortest[] = {T(100), T(100), T(100), T(300)};
+    CHECK_CLOSE(makespan_estimate(longest, 4, 2, 1, 0, 1), 300.0, 1e-9, 0, "longest first");
+    CHECK_CLOSE(makespan_estimate(shortest, 4, 2, 1, 0, 0), 400.0, 1e-9, 0,
                 "shortest first, no lending");
-    CHECK_CLOSE(makespan_estimate(shortest, s2, NULL, 4, 2, 1, 0, 1), 200.0 + 200.0 / 1.5, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(shortest, 4, 2, 1, 0, 1), 200.0 + 200.0 / 1.5, 1e-9, 0,
                 "shortest first, lending");
 
     /* The running sweep's ETA: a worker's running point is a list entry with
@@ -44,32 +47,36 @@ int main(void) {
      * s(2) = 1.5 and ends at 10 + 40/1.5. Then workers 0 and 2 both lend to
      * worker 1, whose point has 40 − t1 s of one-thread work left and runs at
      * s(3) = 1 / (1/3 + (2/3)/3) = 1.8. */
-    const double eta_list[] = {50, 0, 10, 40};
+    const makespan_trial eta_list[] = {T(50), T(0), T(10), T(40)};
     const double t1 = 10 + 40 / 1.5;                   /* worker 0 ends */
     const double left1 = 40 - t1;                      /* worker 1's point then */
     const double s3 = 1.0 / (1.0 / 3.0 + (2.0 / 3.0) / 3.0);
     CHECK_CLOSE(makespan_speedup(1.5, 3), s3, 1e-12, 0, "s(3)");
-    CHECK_CLOSE(makespan_estimate(eta_list, s2, NULL, 4, 3, 1, 0, 1), t1 + left1 / s3, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(eta_list, 4, 3, 1, 0, 1), t1 + left1 / s3, 1e-9, 0,
                 "ETA list with an idle worker");
-    CHECK_CLOSE(makespan_estimate(eta_list, s2, NULL, 4, 3, 1, 0, 0), 50.0, 1e-9, 0,
+    CHECK_CLOSE(makespan_estimate(eta_list, 4, 3, 1, 0, 0), 50.0, 1e-9, 0,
                 "ETA list, no lending");
 
     /* a cap: one trial of 100 s on 4 workers with lending: the 3 idle
      * workers lend to it, so it runs on 4 threads, s(4) = 2 by Amdahl from
      * s2 = 1.5; capped at 1.8 it takes 100 / 1.8 */
-    const double one[] = {100}, cap18[] = {1.8}, cap0[] = {0};
-    CHECK_CLOSE(makespan_estimate(one, s2, NULL, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "4 threads, no cap");
-    CHECK_CLOSE(makespan_estimate(one, s2, cap18, 1, 4, 1, 0, 1), 100.0 / 1.8, 1e-9, 0, "4 threads, cap 1.8");
-    CHECK_CLOSE(makespan_estimate(one, s2, cap0, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "cap 0 is none");
+    const makespan_trial one[] = {T(100)}, one_cap18[] = {{100, 1.5, 1.8}}, one_cap0[] = {{100, 1.5, 0}};
+    CHECK_CLOSE(makespan_estimate(one, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "4 threads, no cap");
+    CHECK_CLOSE(makespan_estimate(one_cap18, 1, 4, 1, 0, 1), 100.0 / 1.8, 1e-9, 0, "4 threads, cap 1.8");
+    CHECK_CLOSE(makespan_estimate(one_cap0, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "cap 0 is none");
+    /* a trial of a task carries that task's measured speed-up and cap */
+    const makespan_trial sep = makespan_trial_of(TASK_SEP, 7.0);
+    CHECK(sep.secs == 7.0 && sep.s2 == makespan_speedup2(TASK_SEP) &&
+          sep.cap == makespan_speedup_cap(TASK_SEP), "makespan_trial_of(SEP)");
     /* the measured speed-ups and caps the model uses are sane */
     CHECK(makespan_speedup2(TASK_WM) >= 1 && makespan_speedup2(TASK_WM) <= 2, "WM s2 in [1, 2]");
     CHECK(makespan_speedup2(TASK_SEP) >= 1 && makespan_speedup2(TASK_SEP) <= 2, "SEP s2 in [1, 2]");
     CHECK(makespan_speedup_cap(TASK_SEP) >= makespan_speedup2(TASK_SEP), "SEP cap ≥ its s2");
 
     /* edge cases */
-    CHECK_CLOSE(makespan_estimate(NULL, NULL, NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");
-    CHECK(makespan_estimate(eq, s2, NULL, 3, 0, 1, 0, 1) < 0, "no workers is an error");
-    CHECK(makespan_estimate(NULL, s2, NULL, 3, 2, 1, 0, 1) < 0, "missing times is an error");
-    CHECK_CLOSE(makespan_estimate(eq, s2, NULL, 3, 8, 1, 0, 0), 100.0, 1e-9, 0, "more workers than trials");
+    CHECK_CLOSE(makespan_estimate(NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");
+    CHECK(makespan_estimate(eq, 3, 0, 1, 0, 1) < 0, "no workers is an error");
+    CHECK(makespan_estimate(NULL, 3, 2, 1, 0, 1) < 0, "missing times is an error");
+    CHECK_CLOSE(makespan_estimate(eq, 3, 8, 1, 0, 0), 100.0, 1e-9, 0, "more workers than trials");
     return check_report("test_makespan");
 }

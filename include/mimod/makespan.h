@@ -30,15 +30,23 @@ double makespan_speedup_cap(mimod_task_kind task);
 /* s(t) for a trial whose speed-up at 2 threads is s2 (≥ 1). */
 double makespan_speedup(double s2, int threads);
 
-/* Seconds until the last of n trials ends. secs[i]: trial i's seconds at one
- * thread, s2[i] its speed-up at 2 threads, cap[i] the most it can gain (cap
- * NULL, or cap[i] ≤ 0: no cap); the trials are taken in the order
+/* One trial as the model sees it: its seconds at one thread, its speed-up at
+ * 2 threads and the most it can gain (≤ 0: no cap). */
+typedef struct {
+    double secs, s2, cap;
+} makespan_trial;
+
+/* A trial of `task` expected to take `secs` at one thread, with the task's
+ * measured speed-up and cap. */
+makespan_trial makespan_trial_of(mimod_task_kind task, double secs);
+
+/* Seconds until the last of n trials ends; the trials are taken in the order
  * given (the scheduler's: longest first). `workers` training ranks of
  * `threads` threads each, `per_node` of them on each node (lending stays on a
  * node; ≤ 0: all on one node). lend: idle workers' threads go to the running
  * trial on their node with the fewest lent threads, moving when it ends.
  * Returns a negative value on bad arguments or if out of memory. */
-double makespan_estimate(const double *secs, const double *s2, const double *cap, int n,
-                         int workers, int threads, int per_node, int lend);
+double makespan_estimate(const makespan_trial *trials, int n, int workers, int threads,
+                         int per_node, int lend);
 
 #endif

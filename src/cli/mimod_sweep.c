@@ -71,9 +71,8 @@ static void fmt_hours(double secs, char *buf, size_t n) {
 }
 
 /* by_secs_desc: the scheduler's order, longest expected first */
-typedef struct { double secs, s2, cap; } trial_cost;
 static int by_secs_desc(const void *a, const void *b) {
-    double x = ((const trial_cost *)a)->secs, y = ((const trial_cost *)b)->secs;
+    double x = ((const makespan_trial *)a)->secs, y = ((const makespan_trial *)b)->secs;
     return x < y ? 1 : x > y ? -1 : 0;
 }
 
@@ -82,11 +81,8 @@ static int by_secs_desc(const void *a, const void *b) {
 static void print_makespan(const sweep_def *s, double gflops, int ranks, int threads, int per_node) {
     int n = 0;
     for (int i = 0; i < s->n_tasks; i++) n += s->task[i].n_points;
-    trial_cost *tc = calloc((size_t)(n > 0 ? n : 1), sizeof *tc);
-    const size_t m = (size_t)(n > 0 ? n : 1);
-    double *secs = calloc(m, sizeof *secs), *s2 = calloc(m, sizeof *s2), *cap = calloc(m, sizeof *cap);
-    if (!tc || !secs || !s2 || !cap) {
-        free(tc), free(secs), free(s2), free(cap);
+    makespan_trial *tr = calloc((size_t)(n > 0 ? n : 1), sizeof *tr);
+    if (!tr) {
         printf("makespan: out of memory\n");
         return;
     }
@@ -95,16 +91,12 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
         for (int p = 0; p < s->task[i].n_points; p++) {
             mimod_config c;
             if (sweep_point_config(s, i, p, &c, NULL) != MIMOD_OK) continue;
-            tc[k].secs = cost_trial_flops(&c) / (gflops * 1e9);
-            tc[k].s2 = makespan_speedup2(c.task);
-            tc[k].cap = makespan_speedup_cap(c.task);
-            k++;
+            tr[k++] = makespan_trial_of(c.task, cost_trial_flops(&c) / (gflops * 1e9));
         }
-    qsort(tc, (size_t)k, sizeof *tc, by_secs_desc);
-    for (int i = 0; i < k; i++) secs[i] = tc[i].secs, s2[i] = tc[i].s2, cap[i] = tc[i].cap;
+    qsort(tr, (size_t)k, sizeof *tr, by_secs_desc);
     const int workers = ranks > 1 ? ranks - 1 : 1;
-    double off = makespan_estimate(secs, s2, cap, k, workers, threads, per_node, 0);
-    double on = makespan_estimate(secs, s2, cap, k, workers, threads, per_node, 1);
+    double off = makespan_estimate(tr, k, workers, threads, per_node, 0);
+    double on = makespan_estimate(tr, k, workers, threads, per_node, 1);
     char a[32], b[32];
     fmt_hours(off, a, sizeof a);
     fmt_hours(on, b, sizeof b);
@@ -113,7 +105,7 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
     printf("makespan on %d rank(s) (%d training, %d thread(s) each, %s): %s without lending, "
            "%s with idle ranks' cores lent (--no-lend turns it off)\n",
            ranks, workers, threads, node, a, b);
-    free(tc), free(secs), free(s2), free(cap);
+    free(tr);
 }
 
 static void dry_run(const sweep_def *s, const char *output, double gflops, int ranks, int threads,

@@ -334,8 +334,6 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
 /* ------------------------------------------------------------- progress */
 
 typedef struct { int task, point; double flops; } work_item;
-/* a slot's running point: its expected FLOPs, 2-thread speed-up and cap (0: idle) */
-typedef struct { double flops, s2, cap; } running_point;
 
 static int by_cost_desc(const void *a, const void *b) {
     const work_item *x = a, *y = b;
@@ -351,13 +349,23 @@ typedef struct progress {
     double t0, cpu0, flops_done, wall_done, flops_left;
     int n_workers;
     /* the ETA's view of the work (sweep_eta): the list in hand-out order and
-     * how far it was handed out; FLOPs of the point each slot runs (0: idle) */
+     * how far it was handed out; the point each slot runs, its `secs` holding
+     * its expected FLOPs (0: the slot is idle) */
     const work_item *items;
     int n_items, next;
-    running_point *running; /* [slots] */
+    makespan_trial *running; /* [slots] */
     int interrupted; /* a point stopped before its end (it is pending again) */
     int halt;        /* a write failed or the lock was lost: stop, exit 1 */
 } progress;
+
+/* Slots of rank 0's per-rank arrays (pg->running, the heartbeat's): one per
+ * rank, or slot 0 when rank 0 trains alone. */
+static int n_slots(const run_ctx *x) { return x->size > 1 ? x->size : 1; }
+
+/* A point runs on `slot` (handed out, its report not yet back). */
+static int slot_busy(const progress *pg, int slot) {
+    return pg->running && pg->running[slot].secs > 0;
+}
 
 /* ------------------------------------------------------------- ETA */
 
@@ -376,10 +384,10 @@ static double running_done_share(const run_ctx *x, int slot) {
  * ones' share so far; before any of that, --gflops. */
 static double observed_rate(const run_ctx *x, const progress *pg) {
     double flops = pg->flops_done, wall = pg->wall_done;
-    for (int w = 0; x->hb && pg->running && w < (x->size > 1 ? x->size : 1); w++) {
+    for (int w = 0; x->hb && pg->running && w < n_slots(x); w++) {
         double f = running_done_share(x, w);
         if (f > 0 && x->hb->slot[w].last.wall > 0) {
-            flops += pg->running[w].flops * f;
+            flops += pg->running[w].secs * f;
             wall += x->hb->slot[w].last.wall;
         }
     }
@@ -397,34 +405,25 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
     const int workers = pg->n_workers > 0 ? pg->n_workers : 1;
     const int first = x->size > 1 ? 1 : 0; /* slot of worker 0 */
     const int queued = pg->items && pg->next < pg->n_items ? pg->n_items - pg->next : 0;
-    double *secs = malloc((size_t)(workers + queued) * sizeof *secs);
-    double *s2 = malloc((size_t)(workers + queued) * sizeof *s2);
-    double *cap = malloc((size_t)(workers + queued) * sizeof *cap);
+    makespan_trial *tr = malloc((size_t)(workers + queued) * sizeof *tr);
     double eta = -1;
-    if (secs && s2 && cap && pg->running) {
+    if (tr && pg->running) {
         int n = 0;
         /* list position w = worker w, so node membership is kept; an idle
          * worker is a point of 0 s: it takes the next one at once */
         for (int w = 0; w < workers; w++, n++) {
-            const running_point *r = &pg->running[first + w];
-            secs[n] = r->flops * (1 - running_done_share(x, first + w)) / rate;
-            s2[n] = r->flops > 0 ? r->s2 : 1;
-            cap[n] = r->cap;
+            tr[n] = pg->running[first + w];
+            tr[n].secs *= (1 - running_done_share(x, first + w)) / rate;
         }
-        for (int k = pg->next; k < pg->n_items; k++, n++) {
-            secs[n] = pg->items[k].flops / rate;
-            s2[n] = makespan_speedup2(x->s->task[pg->items[k].task].base.task);
-            cap[n] = makespan_speedup_cap(x->s->task[pg->items[k].task].base.task);
-        }
+        for (int k = pg->next; k < pg->n_items; k++, n++)
+            tr[n] = makespan_trial_of(x->s->task[pg->items[k].task].base.task, pg->items[k].flops / rate);
         const int threads = x->o->threads > 0 ? x->o->threads : 1;
         const int nodes = x->lend ? lending_n_nodes(x->lend) : 1;
         const int per_node = (workers + nodes - 1) / nodes;
         const int lend = x->o->lend && x->lend != NULL && workers > 1;
-        eta = makespan_estimate(secs, s2, cap, n, workers, threads, per_node, lend);
+        eta = makespan_estimate(tr, n, workers, threads, per_node, lend);
     }
-    free(secs);
-    free(s2);
-    free(cap);
+    free(tr);
     /* out of memory: the plain estimate */
     return eta >= 0 ? eta : pg->flops_left / (rate * workers);
 }
@@ -497,7 +496,7 @@ static void hb_maybe_print(run_ctx *x, const struct progress *pg) {
     fmt_hms(sweep_eta(x, pg), eta, sizeof eta);
     printf("mimod-sweep: heartbeat at %s: %d/%d done, %d failed, %d running, %d left; ETA %s\n", el,
            pg->n_done, pg->n_total, pg->n_failed, pg->n_running, pg->n_left, eta);
-    for (int w = 0; w < (x->size > 1 ? x->size : 1); w++) {
+    for (int w = 0; w < n_slots(x); w++) {
         const hb_slot *s = &hb->slot[w];
         if (!s->busy) continue;
         char label[512], so_far[32], p_eta[32];
@@ -524,8 +523,7 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
     pg->n_left--;
     pg->next++;
     if (pg->running)
-        pg->running[slot] = (running_point){it->flops, makespan_speedup2(x->s->task[it->task].base.task),
-                                            makespan_speedup_cap(x->s->task[it->task].base.task)};
+        pg->running[slot] = makespan_trial_of(x->s->task[it->task].base.task, it->flops);
     pg->n_running++;
     mimod_err err = {0};
     if (results_mark(x->f, it->task, it->point, RESULTS_RUNNING, -1, NULL, &err)) {
@@ -537,8 +535,8 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
 /* A point's report came back (it cost `flops`): count it; a point that did not
  * end is pending again. Prints the progress line. */
 static void progress_end(run_ctx *x, progress *pg, int slot, const report_msg *r) {
-    const double flops = pg->running ? pg->running[slot].flops : 0;
-    if (pg->running) pg->running[slot] = (running_point){0, 0, 0};
+    const double flops = pg->running ? pg->running[slot].secs : 0;
+    if (pg->running) pg->running[slot] = (makespan_trial){0, 0, 0};
     pg->n_running--;
     pg->flops_left -= flops;
     if (r->status == REP_DONE) {
@@ -745,7 +743,6 @@ static int run_alone(run_ctx *x, const work_item *items, int n_items, progress *
  * were handed out. */
 static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progress *pg) {
     int next = 0, active = x->size - 1, stopping = items == NULL;
-    int *busy = calloc((size_t)x->size, sizeof *busy);
     while (active > 0) {
         if (sweep_lock_lost(x->lock)) pg->halt = 1;
         if ((trial_runner_stop_requested() || pg->halt) && !stopping) {
@@ -755,7 +752,7 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
             fflush(stdout);
             for (int w = 1; w < x->size; w++) {
                 int one = 1;
-                if (busy && busy[w]) MPI_Send(&one, 1, MPI_INT, w, TAG_STOP, MPI_COMM_WORLD);
+                if (slot_busy(pg, w)) MPI_Send(&one, 1, MPI_INT, w, TAG_STOP, MPI_COMM_WORLD);
             }
         }
         int flag = 0;
@@ -774,7 +771,6 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
             continue;
         }
         if (r.status != REP_NONE) {
-            if (busy) busy[w] = 0;
             hb_release(x, w);
             progress_end(x, pg, w, &r);
         }
@@ -785,13 +781,11 @@ static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progre
             progress_start(x, pg, w, &items[next]);
             hb_assign(x, w, items[next].task, items[next].point);
             next++;
-            if (busy) busy[w] = 1;
         } else {
             active--;
         }
         MPI_Send(assign, 2, MPI_INT, w, TAG_ASSIGN, MPI_COMM_WORLD);
     }
-    free(busy);
     return next;
 }
 
@@ -852,7 +846,7 @@ static int run_rank0(run_ctx *x) {
     work_item *items = work_list(x, &pg, &n_items);
     pg.items = items;
     pg.n_items = items ? n_items : 0;
-    pg.running = calloc((size_t)(x->size > 1 ? x->size : 1), sizeof *pg.running);
+    pg.running = calloc((size_t)n_slots(x), sizeof *pg.running);
     /* the heartbeat: --heartbeat S, else a tenth of a mean trial's expected
      * time (the cost model at --gflops), between 1 and 10 minutes */
     struct heartbeat hb = {0};
@@ -862,7 +856,7 @@ static int run_rank0(run_ctx *x) {
         hb.every = mean / 10 < 60 ? 60 : mean / 10 > 600 ? 600 : mean / 10;
     }
     hb.last = mimod_now();
-    hb.slot = calloc((size_t)(x->size > 1 ? x->size : 1), sizeof *hb.slot);
+    hb.slot = calloc((size_t)n_slots(x), sizeof *hb.slot);
     if (hb.slot && hb.every > 0) {
         x->hb = &hb;
         char every[32];
