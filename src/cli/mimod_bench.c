@@ -72,6 +72,22 @@ static double minimum(const double *v, int n) {
     return m;
 }
 
+/* `warmup` untimed calls of step(t), then n timed ones, their seconds into
+ * out. 1 (said why, naming the step "<what> i<after>") if one failed. */
+static int time_steps(trial *t, int (*step)(trial *, mimod_err *), int warmup, int n, double *out,
+                      const char *tname, const char *what, const char *after) {
+    mimod_err err = {0};
+    for (int i = 0; i < warmup + n; i++) {
+        double t0 = mimod_now();
+        if (step(t, &err)) {
+            fprintf(stderr, "mimod-bench: [%s] %s %d%s: %s\n", tname, what, i, after, err.msg);
+            return 1;
+        }
+        if (i >= warmup) out[i - warmup] = mimod_now() - t0;
+    }
+    return 0;
+}
+
 static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_mm, int warmup,
                       int threads, int n_sets, char **sets) {
     mimod_err err = {0};
@@ -125,25 +141,10 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     /* SM steps as a run of training steps makes them (trial_do_sm_step: the
      * next step's batch prefetched from 2 threads on); the warm-up step also
      * makes the first batch itself. */
-    for (int i = 0; i < warmup + n_sm; i++) {
-        double t0 = mimod_now();
-        rc = trial_do_sm_step(t, &err);
-        if (rc) {
-            fprintf(stderr, "mimod-bench: [%s] SM step %d in a run: %s\n", tname, i, err.msg);
-            trial_free(t);
-            return 1;
-        }
-        if (i >= warmup) run_s[i - warmup] = mimod_now() - t0;
-    }
-    for (int i = 0; i < warmup + n_mm; i++) {
-        double t0 = mimod_now();
-        rc = trial_do_mm_step(t, &err);
-        if (rc) {
-            fprintf(stderr, "mimod-bench: [%s] MM step %d: %s\n", tname, i, err.msg);
-            trial_free(t);
-            return 1;
-        }
-        if (i >= warmup) mm_s[i - warmup] = mimod_now() - t0;
+    if (time_steps(t, trial_do_sm_step, warmup, n_sm, run_s, tname, "SM step", " in a run") ||
+        time_steps(t, trial_do_mm_step, warmup, n_mm, mm_s, tname, "MM step", "")) {
+        trial_free(t);
+        return 1;
     }
     /* before the SGEMM reference, whose own matrices would inflate it */
     long trial_rss = peak_rss_mb();
