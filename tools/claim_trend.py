@@ -33,34 +33,33 @@ from calibration import read_task  # noqa: E402  (sets HDF5_USE_FILE_LOCKING)
 import numpy as np  # noqa: E402
 
 
-def solve_log(steps, y, target):
-    """Fit y = a + b·log2(step); the step where the fit reaches target (from
-    the side of the last value), or inf if the fit moves away from it. A step
-    before the run's end means the fitted line is already there while the last
-    value is not: the last value is below the trend (noise)."""
-    b, a = np.polyfit(np.log2(steps), y, 1)
-    up = target > y[-1]
+def solve_line(x, y, target, to_step, last_step):
+    """Fit y = a + b·x; (b, the step to_step(x) at which the line reaches
+    target from the side of the last value), the step inf if the line moves
+    away from it. A step before the run's end means the fitted line is
+    already there while the last value is not (it lies off the trend)."""
+    b, a = np.polyfit(x, y, 1)
     if target == y[-1]:
-        return a, b, float(steps[-1])
+        return b, last_step
+    up = target > y[-1]
     if (b <= 0) if up else (b >= 0):
-        return a, b, math.inf
-    e = (target - a) / b
-    return a, b, 2.0 ** e if e < 1000 else math.inf
+        return b, math.inf
+    return b, to_step((target - a) / b)
+
+
+def solve_log(steps, y, target):
+    """The log model y = a + b·log2(step): (b, step reaching target)."""
+    return solve_line(np.log2(steps), y, target,
+                      lambda e: 2.0 ** e if e < 1000 else math.inf, float(steps[-1]))
 
 
 def solve_power(steps, y, target):
-    """Fit log y = log c + k·log step; the step where it reaches target, or
-    None where a value is ≤ 0."""
+    """The power model log y = log c + k·log step: (k, step reaching target),
+    or (None, None) where a value is ≤ 0."""
     if np.any(y <= 0) or target <= 0:
-        return None, None, None
-    k, logc = np.polyfit(np.log(steps), np.log(y), 1)
-    up = target > y[-1]
-    if target == y[-1]:
-        return math.exp(logc), k, float(steps[-1])
-    if (k <= 0) if up else (k >= 0):
-        return math.exp(logc), k, math.inf
-    e = (math.log(target) - logc) / k
-    return math.exp(logc), k, math.exp(e) if e < 700 else math.inf
+        return None, None
+    return solve_line(np.log(steps), np.log(y), math.log(target),
+                      lambda e: math.exp(e) if e < 700 else math.inf, float(steps[-1]))
 
 
 def percentile(values, q):
@@ -125,13 +124,13 @@ def main():
     st, tck = steps[keep], tc[:, keep]
     stat = {"mean": np.mean, "min": np.min, "max": np.max}[a.stat]
     curve = stat(tck, axis=0)
-    _, b, s_log = solve_log(st, curve, a.target)
-    _, k, s_pow = solve_power(st, curve, a.target)
+    b, s_log = solve_log(st, curve, a.target)
+    k, s_pow = solve_power(st, curve, a.target)
     rng = np.random.default_rng(12345)
     boot = []
     for _ in range(a.bootstrap if n > 1 else 0):
         m = stat(tck[rng.integers(0, n, n)], axis=0)
-        boot.append(solve_log(st, m, a.target)[2])
+        boot.append(solve_log(st, m, a.target)[1])
     lo = hi = None
     if boot:
         lo, hi = percentile(boot, 10), percentile(boot, 90)
