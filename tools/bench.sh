@@ -12,11 +12,16 @@ cd "$(dirname "$0")/.."
 usage() {
     cat <<'EOF'
 usage: tools/bench.sh [--task wm|sep|both] [--preset paper|quick|tiny|medium] [--threads N]
-                      [--no-torch] [--no-sweep] [--torch-steps SM,MM]
+                      [--isa native|avx2] [--no-torch] [--no-sweep] [--torch-steps SM,MM]
 
   --task T          which task(s) to time (default both)
   --preset P        configuration preset (default paper, the sizes of SPEC §2-§4)
   --threads N       OpenBLAS (and PyTorch) threads for both implementations (default 1)
+  --isa avx2        time the AVX2 code path on a CPU that has AVX-512: mimod is
+                    built in build-avx2 for x86-64-v3 (AVX2 + FMA, no SIMD clones)
+                    and both sides run OpenBLAS's Haswell kernel. A stand-in for
+                    an AVX2-only machine (same core, caches and clock), not one.
+                    Default native: build/, the kernel mimod selects.
   --no-torch        skip the PyTorch reference
   --no-sweep        skip the sweep-scaling check
   --torch-steps S,M timed SM and MM steps of the reference after one warm-up
@@ -34,12 +39,13 @@ threads the next batch is made during the update, docs/threads.md).
 EOF
 }
 
-tasks=both preset=paper threads=1 torch=1 sweep=1 torch_steps=3,3
+tasks=both preset=paper threads=1 torch=1 sweep=1 torch_steps=3,3 isa=native
 while [ $# -gt 0 ]; do
     case "$1" in
     --task) tasks=${2:?--task needs a value}; shift 2 ;;
     --preset) preset=${2:?--preset needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
+    --isa) isa=${2:?--isa needs a value}; shift 2 ;;
     --no-torch) torch=0; shift ;;
     --no-sweep) sweep=0; shift ;;
     --torch-steps) torch_steps=${2:?--torch-steps needs SM,MM}; shift 2 ;;
@@ -55,18 +61,30 @@ case "$torch_steps" in [1-9]*,[1-9]*) ;;
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
 PYTHON=${PYTHON:-/usr/bin/python3}
-[ -f build/build.ninja ] || meson setup build --buildtype=release >/dev/null
-ninja -C build >/dev/null
+case "$isa" in
+native) B=build ;;
+avx2)
+    grep -qw avx2 /proc/cpuinfo || { echo "bench.sh: --isa avx2 needs a CPU with AVX2" >&2; exit 2; }
+    B=build-avx2
+    [ -f $B/build.ninja ] || meson setup $B --buildtype=release \
+        -Dc_args='-march=x86-64-v3 -DMIMOD_NO_SIMD_CLONES' >/dev/null
+    # mimod keeps a kernel the environment pins; torch_ref.py is given the same one
+    export OPENBLAS_CORETYPE=Haswell ;;
+*) echo "bench.sh: --isa must be native or avx2, not '$isa'" >&2; exit 2 ;;
+esac
+[ -f $B/build.ninja ] || meson setup $B --buildtype=release >/dev/null
+ninja -C $B >/dev/null
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
 cpu=$(awk -F': ' '/^model name/ {m=$2} /^cpu family/ {f=$2} /^model\t/ {n=$2}
                   END {printf "%s (family %s model %s)", m, f, n}' /proc/cpuinfo)
 echo "bench.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(hostname), CPU: $cpu, $(getconf _NPROCESSORS_ONLN) cores online"
+[ "$isa" = avx2 ] && echo "ISA: AVX2 stand-in ($B built for x86-64-v3, OpenBLAS kernel Haswell on both sides)"
 
 for task in $list; do
-    build/src/cli/mimod-bench --task "$task" --preset "$preset" --threads "$threads" | tee "$W/mimod_$task.txt"
+    $B/src/cli/mimod-bench --task "$task" --preset "$preset" --threads "$threads" | tee "$W/mimod_$task.txt"
     [ "$torch" = 1 ] || continue
-    build/src/cli/mimod-train --set task="$task" --set preset="$preset" --print-config >"$W/$task.yaml"
+    $B/src/cli/mimod-train --set task="$task" --set preset="$preset" --print-config >"$W/$task.yaml"
     kernel=$(sed -n 's/^RESULT .* kernel=\([^ ]*\).*/\1/p' "$W/mimod_$task.txt")
     rc=0
     "$PYTHON" tools/torch_ref.py --config "$W/$task.yaml" --threads "$threads" --kernel "$kernel" \
@@ -133,7 +151,7 @@ grid:
 YAML
 for workers in 1 2; do
     t0=$(date +%s.%N)
-    mpirun --oversubscribe -n $((workers + 1)) build/src/io/mimod-sweep "$W/scale.yaml" \
+    mpirun --oversubscribe -n $((workers + 1)) $B/src/io/mimod-sweep "$W/scale.yaml" \
         --new-output "$W/scale$workers.h5" >/dev/null
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" -v w=$workers 'BEGIN{printf "sweep of 8 trials, %d worker(s): %.1f s\n", w, b-a}'
