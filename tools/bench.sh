@@ -99,7 +99,8 @@ for task in $list; do
     fi
     # the same-run table: mimod and PyTorch medians (mins), ratio PyTorch / mimod
     grep -h '^RESULT' "$W/mimod_$task.txt" "$W/torch_$task.txt" | awk -v task="$task" '
-        { impl = ""; for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+        { impl = ""; split("", v)  # each RESULT line its own keys: a key only mimod prints (sm_run_*) must not carry over to PyTorch
+          for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
           impl = v["impl"]; for (k in v) r[impl, k] = v[k] }
         function row(name, key) {
             printf "  %-34s %9.3f s (%.3f)  %9.3f s (%.3f)  %6.1fx (%.1fx)\n", name,
