@@ -5,6 +5,9 @@
  * both: speed is only ever compared within one run on one machine (SPEC §8). */
 #include <cblas.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +32,12 @@ static const char *usage =
     "tools/torch_ref.py. Then the same number of SM steps as training runs them, one\n"
     "after the other (\"SM step in a run\"): from 2 threads the next step's batch is\n"
     "made on a second thread during the update (docs/threads.md), so this is what a\n"
-    "trial's SM steps cost. Defaults: both tasks, paper preset, 5 SM and 3 MM steps\n"
-    "(SEP: 3 and 2) after 1 warm-up SM step and 1 warm-up MM step, 1 thread.\n";
+    "trial's SM steps cost. With --threads N > 1 also: N threads running independent\n"
+    "single-threaded SGEMMs of the layer's shape at once, against one thread, in the\n"
+    "same run: what the machine gives N threads at that moment (on a shared VM it\n"
+    "varies), the yardstick for the thread speed-up. Defaults: both tasks, paper\n"
+    "preset, 5 SM and 3 MM steps (SEP: 3 and 2) after 1 warm-up SM step and 1\n"
+    "warm-up MM step, 1 thread.\n";
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -58,6 +65,72 @@ static double sgemm_rate(int m, int n, int k) {
     free(b);
     free(c);
     return best;
+}
+
+/* What this machine gives `threads` threads at once: each runs `reps`
+ * independent single-threaded SGEMMs C[m][n] = A[m][k] · B[n][k]ᵀ on its own
+ * matrices, all started together; the aggregate GFLOP/s over the slowest
+ * thread's time. Against the same measured with one thread it tells how much
+ * of a second core a split product can hope for right now: on a shared VM the
+ * answer has ranged from 1.84× to 0.97× within minutes (docs/threads.md), and
+ * a thread speed-up of the trial only means something beside it. */
+typedef struct {
+    int m, n, k, reps;
+    atomic_int *go; /* 0: wait, 1: run, -1: give up (a thread could not start) */
+    double secs;
+    int ok;
+} sgemm_job;
+
+static void *sgemm_thread(void *p) {
+    sgemm_job *j = p;
+    float *a = malloc(sizeof(float) * (size_t)j->m * j->k), *b = malloc(sizeof(float) * (size_t)j->n * j->k),
+          *c = malloc(sizeof(float) * (size_t)j->m * j->n);
+    j->ok = a && b && c;
+    if (j->ok) {
+        for (size_t i = 0; i < (size_t)j->m * j->k; i++) a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
+        for (size_t i = 0; i < (size_t)j->n * j->k; i++) b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
+        /* one untimed product: first touch of c, the library's buffers */
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->m, j->n, j->k, 1.0f, a, j->k, b, j->k,
+                    0.0f, c, j->n);
+    }
+    int go;
+    while ((go = atomic_load(j->go)) == 0) sched_yield();
+    if (go < 0) j->ok = 0;
+    double t0 = mimod_now();
+    for (int r = 0; j->ok && r < j->reps; r++)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->m, j->n, j->k, 1.0f, a, j->k, b, j->k,
+                    0.0f, c, j->n);
+    j->secs = mimod_now() - t0;
+    free(a);
+    free(b);
+    free(c);
+    return NULL;
+}
+
+/* Aggregate GFLOP/s of `threads` threads (see sgemm_job), 0 if they could
+ * not all be started. Each runs about 1e10 FLOP (at least 20 products). */
+static double sgemm_rate_together(int m, int n, int k, int threads) {
+    enum { MAX_T = 64 };
+    if (threads < 1 || threads > MAX_T) return 0;
+    double per = 2.0 * m * n * k;
+    int reps = per * 20 >= 1e10 ? 20 : (1e10 / per > 10000 ? 10000 : (int)(1e10 / per));
+    atomic_int go = 0;
+    pthread_t th[MAX_T];
+    sgemm_job job[MAX_T];
+    int started = 0;
+    for (; started < threads; started++) {
+        job[started] = (sgemm_job){m, n, k, reps, &go, 0, 0};
+        if (pthread_create(&th[started], NULL, sgemm_thread, &job[started])) break;
+    }
+    atomic_store(&go, started == threads ? 1 : -1);
+    double slowest = 0;
+    int ok = started == threads;
+    for (int i = 0; i < started; i++) {
+        pthread_join(th[i], NULL);
+        if (job[i].secs > slowest) slowest = job[i].secs;
+        ok &= job[i].ok;
+    }
+    return ok && slowest > 0 ? per * (double)reps * threads / slowest / 1e9 : 0;
 }
 
 static long peak_rss_mb(void) {
@@ -162,6 +235,18 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
            med_upd, min_upd, gf, flops);
     printf("  SGEMM reference %dx%dx%d: %.1f GFLOP/s, %dx%dx%d: %.1f GFLOP/s -> ratio %.0f %%\n",
            2 * chunk, H, H, ref_layer, (int)(n < 40000 ? n : 40000), H, H, ref_big, 100.0 * gf / ref);
+    if (threads > 1) {
+        /* the same shape, 1 thread then `threads` at once, same run */
+        double one = sgemm_rate_together(2 * chunk, H, H, 1);
+        double all = sgemm_rate_together(2 * chunk, H, H, threads);
+        if (one > 0 && all > 0)
+            printf("  SGEMM %dx%dx%d on %d threads at once (independent products): %.1f GFLOP/s, "
+               "%.2fx one thread's %.1f (what the machine gives %d threads now)\n",
+               2 * chunk, H, H, threads, all, all / one, one, threads);
+        else
+            printf("  SGEMM on %d threads at once: not measured (could not start the threads)\n",
+                   threads);
+    }
     printf("  SM data (MM pass making the batch): %8.3f s (min %.3f, %.0f %% of the SM step)\n", med_data,
            min_data, 100.0 * med_data / (med_data + med_upd));
     printf("  SM step total: %8.3f s (min %.3f)   MM step: %8.3f s (min %.3f)\n", med_sm, min_sm, med_mm,
