@@ -36,16 +36,18 @@ run() { # run NAME NP [ARGS]: prints seconds
     $MPIRUN -n "$np" "$SWEEP" "$name.yaml" --log-dir logs-$name "$@" >"$name.out" 2>&1 ||
         { echo "mpirun -n $np $name failed:" >&2; tail -5 "$name.out" >&2; exit 1; }
     t1=$(date +%s.%N)
-    echo "$t1 - $t0" | bc -l
+    awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f\n", b - a }'
 }
+# awk, not bc: Debian 12 does not install bc by default
+div() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.4f\n", a / b }'; }
 echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //'), $(nproc) cores"
 echo "trial: $TASK, preset $PRESET, $(echo "$SETS" | tr -s ' \n' ' ')"
 t1=$(run one 2)
 printf 'one trial, 1 worker:                   %7.1f s\n' "$t1"
 t3=$(run three 3)
-printf '3 trials, 2 workers, lending on:       %7.1f s  ratio %.2f\n' "$t3" "$(echo "$t3 / $t1" | bc -l)"
+printf '3 trials, 2 workers, lending on:       %7.1f s  ratio %.3f\n' "$t3" "$(div "$t3" "$t1")"
 grep -h "idle: lends\|pool:" logs-three/rank-*.log | sed 's/^/  log: /'
 if [ "${NOLEND:-0}" = 1 ]; then
     t3n=$(run three 3 --no-lend)
-    printf '3 trials, 2 workers, --no-lend:        %7.1f s  ratio %.2f\n' "$t3n" "$(echo "$t3n / $t1" | bc -l)"
+    printf '3 trials, 2 workers, --no-lend:        %7.1f s  ratio %.3f\n' "$t3n" "$(div "$t3n" "$t1")"
 fi
