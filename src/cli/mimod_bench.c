@@ -48,22 +48,51 @@ static double median(double *v, int n) {
     return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
-/* Best-of-5 single-precision GEMM rate on C[m][n] = A[m][k] · B[n][k]ᵀ. */
+/* The operands of C[m][n] = A[m][k] · B[n][k]ᵀ, A and B filled with fixed
+ * values in [-0.5, 0.5): what both SGEMM references multiply. */
+typedef struct {
+    int m, n, k;
+    float *a, *b, *c;
+} sgemm_operands;
+
+static void sgemm_operands_free(sgemm_operands *o) {
+    free(o->a);
+    free(o->b);
+    free(o->c);
+    o->a = o->b = o->c = NULL;
+}
+
+/* 0 if out of memory (nothing left allocated). */
+static int sgemm_operands_alloc(sgemm_operands *o, int m, int n, int k) {
+    *o = (sgemm_operands){m, n, k, malloc(sizeof(float) * (size_t)m * k),
+                          malloc(sizeof(float) * (size_t)n * k), malloc(sizeof(float) * (size_t)m * n)};
+    if (!o->a || !o->b || !o->c) {
+        sgemm_operands_free(o);
+        return 0;
+    }
+    for (size_t i = 0; i < (size_t)m * k; i++) o->a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
+    for (size_t i = 0; i < (size_t)n * k; i++) o->b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
+    return 1;
+}
+
+static void sgemm_once(const sgemm_operands *o) {
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, o->m, o->n, o->k, 1.0f, o->a, o->k, o->b,
+                o->k, 0.0f, o->c, o->n);
+}
+
+/* Best-of-10 single-precision GEMM rate on C[m][n] = A[m][k] · B[n][k]ᵀ
+ * (0 if out of memory). */
 static double sgemm_rate(int m, int n, int k) {
-    float *a = malloc(sizeof(float) * (size_t)m * k), *b = malloc(sizeof(float) * (size_t)n * k),
-          *c = malloc(sizeof(float) * (size_t)m * n);
-    for (size_t i = 0; i < (size_t)m * k; i++) a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
-    for (size_t i = 0; i < (size_t)n * k; i++) b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
+    sgemm_operands o;
+    if (!sgemm_operands_alloc(&o, m, n, k)) return 0;
     double best = 0;
     for (int rep = 0; rep < 10; rep++) {
         double t0 = mimod_now();
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, m, n, k, 1.0f, a, k, b, k, 0.0f, c, n);
+        sgemm_once(&o);
         double dt = mimod_now() - t0, rate = 2.0 * m * n * k / dt / 1e9;
         if (rate > best) best = rate;
     }
-    free(a);
-    free(b);
-    free(c);
+    sgemm_operands_free(&o);
     return best;
 }
 
@@ -83,27 +112,16 @@ typedef struct {
 
 static void *sgemm_thread(void *p) {
     sgemm_job *j = p;
-    float *a = malloc(sizeof(float) * (size_t)j->m * j->k), *b = malloc(sizeof(float) * (size_t)j->n * j->k),
-          *c = malloc(sizeof(float) * (size_t)j->m * j->n);
-    j->ok = a && b && c;
-    if (j->ok) {
-        for (size_t i = 0; i < (size_t)j->m * j->k; i++) a[i] = (float)((i * 7919) % 1000) * 1e-3f - 0.5f;
-        for (size_t i = 0; i < (size_t)j->n * j->k; i++) b[i] = (float)((i * 104729) % 1000) * 1e-3f - 0.5f;
-        /* one untimed product: first touch of c, the library's buffers */
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->m, j->n, j->k, 1.0f, a, j->k, b, j->k,
-                    0.0f, c, j->n);
-    }
+    sgemm_operands o;
+    j->ok = sgemm_operands_alloc(&o, j->m, j->n, j->k);
+    if (j->ok) sgemm_once(&o); /* untimed: first touch of c, the library's buffers */
     int go;
     while ((go = atomic_load(j->go)) == 0) sched_yield();
     if (go < 0) j->ok = 0;
     double t0 = mimod_now();
-    for (int r = 0; j->ok && r < j->reps; r++)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, j->m, j->n, j->k, 1.0f, a, j->k, b, j->k,
-                    0.0f, c, j->n);
+    for (int r = 0; j->ok && r < j->reps; r++) sgemm_once(&o);
     j->secs = mimod_now() - t0;
-    free(a);
-    free(b);
-    free(c);
+    sgemm_operands_free(&o);
     return NULL;
 }
 
