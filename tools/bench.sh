@@ -62,17 +62,15 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 export OPENBLAS_NUM_THREADS=$threads OMP_NUM_THREADS=$threads
 PYTHON=${PYTHON:-/usr/bin/python3}
 case "$isa" in
-native) B=build ;;
+native) B=build c_args= ;;
 avx2)
     grep -qw avx2 /proc/cpuinfo || { echo "bench.sh: --isa avx2 needs a CPU with AVX2" >&2; exit 2; }
-    B=build-avx2
-    [ -f $B/build.ninja ] || meson setup $B --buildtype=release \
-        -Dc_args='-march=x86-64-v3 -DMIMOD_NO_SIMD_CLONES' >/dev/null
+    B=build-avx2 c_args='-march=x86-64-v3 -DMIMOD_NO_SIMD_CLONES'
     # mimod keeps a kernel the environment pins; torch_ref.py is given the same one
     export OPENBLAS_CORETYPE=Haswell ;;
 *) echo "bench.sh: --isa must be native or avx2, not '$isa'" >&2; exit 2 ;;
 esac
-[ -f $B/build.ninja ] || meson setup $B --buildtype=release >/dev/null
+[ -f $B/build.ninja ] || meson setup $B --buildtype=release ${c_args:+"-Dc_args=$c_args"} >/dev/null
 ninja -C $B >/dev/null
 W=$(mktemp -d); trap 'rm -rf "$W"' EXIT
 
