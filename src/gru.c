@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mimod/init.h"
+#include "mimod/gru_step.h"
 #include "models_math.h"
 
 /* Steps per block in the backward pass: the gate gradients of this many steps
@@ -61,9 +62,19 @@ size_t gru_cache_size(const gru_dims *d, int B, int T) {
     return (size_t)3 * (size_t)T * (size_t)B * (size_t)d->n_units;
 }
 
+/* The step kernel's part of the forward scratch (reset before): W_x and U
+ * packed transposed for the z|r block (2N columns) and the h̃ block (N), and
+ * the pre-activations of both blocks, each with rows padded by gru_step_padded. */
+static size_t forward_packed_size(const gru_dims *d, int B) {
+    size_t p2 = (size_t)gru_step_padded(2 * d->n_units), p1 = (size_t)gru_step_padded(d->n_units);
+    return ((size_t)d->n_in + (size_t)d->n_units + (size_t)B) * (p2 + p1);
+}
+
 size_t gru_scratch_size(const gru_dims *d, int B) {
     size_t BN = (size_t)B * (size_t)d->n_units;
-    size_t fwd = 6 * BN;                              /* gates [B][3N] + rec [B][3N] */
+    /* gates [B][3N] + rec [B][3N], then the reset-before step kernel's packed
+     * weights and pre-activations (forward_packed_size) */
+    size_t fwd = 6 * BN + forward_packed_size(d, B);
     size_t bwd = (size_t)GRU_GRAD_CHUNK * 4 * BN + 3 * BN; /* da, aux; dh, dprev, tmp */
     return fwd > bwd ? fwd : bwd;
 }
@@ -72,24 +83,28 @@ size_t gru_scratch_size(const gru_dims *d, int B) {
  * Separate functions with restrict parameters because GCC only trusts
  * restrict on parameters, and needs it to vectorise these loops. */
 
-/* reset before: z = σ(a_z + b_z), r = σ(a_r + b_r) in place; s = r ⊙ h_{t-1} */
-static MIMOD_ALWAYS_INLINE void gru_row_zr(int N, real *restrict gz, real *restrict gr,
+/* reset before: z = σ(a_z + b_z), r = σ(a_r + b_r) from the pre-activations
+ * pz, pr into gz, gr; s = r ⊙ h_{t-1} */
+static MIMOD_ALWAYS_INLINE void gru_row_zr(int N, const real *restrict pz, const real *restrict pr,
+                                           real *restrict gz, real *restrict gr,
                                            real *restrict s, const real *restrict h_prev,
                                            const real *restrict b_z, const real *restrict b_r) {
     for (int i = 0; i < N; i++) {
-        gz[i] = mm_sigmoid(gz[i] + b_z[i]);
-        real ri = mm_sigmoid(gr[i] + b_r[i]);
+        gz[i] = mm_sigmoid(pz[i] + b_z[i]);
+        real ri = mm_sigmoid(pr[i] + b_r[i]);
         gr[i] = ri;
         s[i] = ri * h_prev[i];
     }
 }
 
-/* reset before: h̃ = tanh(a_h + b_h) in place; h_t = (1-z) h_{t-1} + z h̃ */
-static MIMOD_ALWAYS_INLINE void gru_row_candidate(int N, const real *restrict z, real *restrict gh,
+/* reset before: h̃ = tanh(a_h + b_h) from the pre-activation ph into gh;
+ * h_t = (1-z) h_{t-1} + z h̃ */
+static MIMOD_ALWAYS_INLINE void gru_row_candidate(int N, const real *restrict ph,
+                                                  const real *restrict z, real *restrict gh,
                                                   const real *restrict h_prev, real *restrict h_t,
                                                   const real *restrict b_h) {
     for (int i = 0; i < N; i++) {
-        real cand = mm_tanh(gh[i] + b_h[i]);
+        real cand = mm_tanh(ph[i] + b_h[i]);
         gh[i] = cand;
         h_t[i] = (1 - z[i]) * h_prev[i] + z[i] * cand;
     }
@@ -118,19 +133,23 @@ static MIMOD_ALWAYS_INLINE void gru_row_reset_after(int N, real *restrict gz, re
  * rec [B][3N] or [B][N] as in gru_forward. One function per step (not per
  * row) so the SIMD clone is chosen once per step. */
 MIMOD_SIMD_CLONES
-static void gru_rows_zr(int B, int N, real *gates, real *rec, const real *h_prev, const real *b_z,
-                        const real *b_r) {
-    for (int b = 0; b < B; b++)
-        gru_row_zr(N, gates + (size_t)b * 3 * N, gates + (size_t)b * 3 * N + N, rec + (size_t)b * N,
-                   h_prev + (size_t)b * N, b_z, b_r);
+static void gru_rows_zr(int B, int N, int ld_pre, const real *pre, real *gates, real *s,
+                        const real *h_prev, const real *b_z, const real *b_r) {
+    for (int b = 0; b < B; b++) {
+        const real *p = pre + (size_t)b * ld_pre;
+        real *g = gates + (size_t)b * 3 * N;
+        gru_row_zr(N, p, p + N, g, g + N, s + (size_t)b * N, h_prev + (size_t)b * N, b_z, b_r);
+    }
 }
 
 MIMOD_SIMD_CLONES
-static void gru_rows_candidate(int B, int N, real *gates, const real *h_prev, real *h_t,
-                               const real *b_h) {
-    for (int b = 0; b < B; b++)
-        gru_row_candidate(N, gates + (size_t)b * 3 * N, gates + (size_t)b * 3 * N + 2 * N,
-                          h_prev + (size_t)b * N, h_t + (size_t)b * N, b_h);
+static void gru_rows_candidate(int B, int N, int ld_pre, const real *pre, real *gates,
+                               const real *h_prev, real *h_t, const real *b_h) {
+    for (int b = 0; b < B; b++) {
+        real *g = gates + (size_t)b * 3 * N;
+        gru_row_candidate(N, pre + (size_t)b * ld_pre, g, g + 2 * N, h_prev + (size_t)b * N,
+                          h_t + (size_t)b * N, b_h);
+    }
 }
 
 MIMOD_SIMD_CLONES
@@ -144,19 +163,52 @@ static void gru_rows_reset_after(int B, int N, real *gates, const real *rec, con
     }
 }
 
+/* Reset before, one step after another: per step the z|r pre-activations
+ * x_t W_zrᵀ + h_{t-1} U_zrᵀ and, once r is known, x_t W_hᵀ + (r ⊙ h_{t-1}) U_hᵀ,
+ * each by the step kernel (gru_step.c) on weights packed once per call. */
+static void forward_reset_before(const gru_params *p, const gru_dims *d, int B, int T,
+                                 const real *x, const real *h0, real *h, real *cache,
+                                 real *scratch) {
+    const int N = d->n_units, n_in = d->n_in;
+    const int p2 = gru_step_padded(2 * N), p1 = gru_step_padded(N);
+    const size_t BN = (size_t)B * N, BN3 = 3 * BN;
+    const real *b_z = p->b, *b_r = p->b + N, *b_h = p->b + 2 * N;
+    real *gates_buf = scratch, *s = scratch + BN3;
+    real *wt_zr = scratch + 2 * BN3, *ut_zr = wt_zr + (size_t)n_in * p2;
+    real *wt_h = ut_zr + (size_t)N * p2, *ut_h = wt_h + (size_t)n_in * p1;
+    real *pre_zr = ut_h + (size_t)N * p1, *pre_h = pre_zr + (size_t)B * p2;
+    gru_step_pack(wt_zr, p->w_x, 0, 2 * N, n_in);
+    gru_step_pack(ut_zr, p->u, 0, 2 * N, N);
+    gru_step_pack(wt_h, p->w_x, 2 * N, N, n_in);
+    gru_step_pack(ut_h, p->u, 2 * N, N, N);
+    for (int t = 0; t < T; t++) {
+        const real *h_prev = t ? h + (size_t)(t - 1) * BN : h0;
+        const real *x_t = x + (size_t)t * B * n_in;
+        real *h_t = h + (size_t)t * BN;
+        real *gates = cache ? cache + (size_t)t * BN3 : gates_buf;
+        gru_step_product(B, n_in, N, 2 * N, x_t, wt_zr, h_prev, ut_zr, pre_zr);
+        gru_rows_zr(B, N, p2, pre_zr, gates, s, h_prev, b_z, b_r);
+        gru_step_product(B, n_in, N, N, x_t, wt_h, s, ut_h, pre_h);
+        gru_rows_candidate(B, N, p1, pre_h, gates, h_prev, h_t, b_h);
+    }
+}
+
 /* x [T][B][n_in], h0 [B][N] -> h [T][B][N]; cache [T][B][3N] = (z, r, h̃) or NULL.
- * scratch: gates [B][3N] (only used without cache), rec [B][3N]. */
+ * scratch: gru_scratch_size reals. */
 void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
                  const real *x, const real *h0, real *h, real *cache, real *scratch) {
     int N = d->n_units, n_in = d->n_in, N3 = 3 * N;
     size_t BN = (size_t)B * N, BN3 = 3 * BN;
-    const real *u_h = p->u + (size_t)2 * N * N;
-    const real *b_z = p->b, *b_r = p->b + N, *b_h = p->b + 2 * N;
     real *gates_buf = scratch, *rec = scratch + BN3;
     if (T <= 0) return;
+    if (!d->reset_after) {
+        forward_reset_before(p, d, B, T, x, h0, h, cache, scratch);
+        return;
+    }
 
-    /* with a cache, the input products of all T steps are one GEMM written
-     * straight into the cache rows, which the step then overwrites with z, r, h̃ */
+    /* Reset after (not the paper's model) keeps the BLAS products. With a
+     * cache, the input products of all T steps are one GEMM written straight
+     * into the cache rows, which the step then overwrites with z, r, h̃. */
     if (cache) mm_gemm(0, 1, T * B, N3, n_in, 1, x, n_in, p->w_x, n_in, 0, cache, N3);
 
     for (int t = 0; t < T; t++) {
@@ -167,18 +219,9 @@ void gru_forward(const gru_params *p, const gru_dims *d, int B, int T,
         if (!cache)
             mm_gemm(0, 1, B, N3, n_in, 1, x + (size_t)t * B * n_in, n_in, p->w_x, n_in, 0,
                     gates, N3);
-        if (!d->reset_after) {
-            /* z, r blocks += h_{t-1} · U_zrᵀ: [B][N]·[N][2N] */
-            mm_gemm(0, 1, B, 2 * N, N, 1, h_prev, N, p->u, N, 1, gates, N3);
-            gru_rows_zr(B, N, gates, rec, h_prev, b_z, b_r);
-            /* h̃ block += (r ⊙ h_{t-1}) · U_hᵀ */
-            mm_gemm(0, 1, B, N, N, 1, rec, N, u_h, N, 1, gates + 2 * N, N3);
-            gru_rows_candidate(B, N, gates, h_prev, h_t, b_h);
-        } else {
-            /* rec [B][3N] = h_{t-1} · Uᵀ: all three recurrent products in one GEMM */
-            mm_gemm(0, 1, B, N3, N, 1, h_prev, N, p->u, N, 0, rec, N3);
-            gru_rows_reset_after(B, N, gates, rec, h_prev, h_t, p->b);
-        }
+        /* rec [B][3N] = h_{t-1} · Uᵀ: all three recurrent products in one GEMM */
+        mm_gemm(0, 1, B, N3, N, 1, h_prev, N, p->u, N, 0, rec, N3);
+        gru_rows_reset_after(B, N, gates, rec, h_prev, h_t, p->b);
     }
 }
 

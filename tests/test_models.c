@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "mimod/gru_step.h"
 #include "mimod/models.h"
 
 /* float keeps ~7 digits; results below are O(1) */
@@ -285,6 +286,62 @@ static void test_gru_reference(void) {
     }
 }
 
+/* ---------- GRU step kernel: every kernel this CPU runs, bit for bit ----------
+ * The step products (gru_step.c) must give the same bits whichever vector
+ * kernel runs: each against the portable one on shapes that use the row
+ * blocks and the single-row tail (B = 12 = 2·5 + 2), a 32-column block and
+ * the 16-column tail (cols 37 → 48) and padding (cols 74 → 80), plus the
+ * portable one against a double-precision sum of the same terms. */
+static void test_gru_step_kernels(void) {
+    enum { B = 12, NIN = 3, N = 37 };
+    mimod_rng rng;
+    rng_init(&rng, 13, RNG_STREAM_TEST, 3);
+    real w[2 * N * NIN], u[2 * N * N], x[B * NIN], a[B * N];
+    rng_fill_normal(&rng, w, 2 * N * NIN, 0, 1);
+    rng_fill_normal(&rng, u, 2 * N * N, 0, 0.3);
+    rng_fill_normal(&rng, x, B * NIN, 0, 1);
+    rng_fill_normal(&rng, a, B * N, 0, 1);
+    static const char *const kernels[] = {"avx512", "avx2"};
+    for (int cols = N; cols <= 2 * N; cols += N) {
+        const int ld = gru_step_padded(cols);
+        CHECK(ld % GRU_STEP_PAD == 0 && ld >= cols && ld < cols + GRU_STEP_PAD, "padding %d", ld);
+        real *wt = malloc((size_t)NIN * ld * sizeof(real)), *ut = malloc((size_t)N * ld * sizeof(real));
+        real *ref = malloc((size_t)B * ld * sizeof(real)), *got = malloc((size_t)B * ld * sizeof(real));
+        gru_step_pack(wt, w, 0, cols, NIN);
+        gru_step_pack(ut, u, 0, cols, N);
+        CHECK(wt[ld + 1] == w[1 * NIN + 1] && ut[2 * ld + 3] == u[3 * N + 2], "pack transposes");
+        CHECK(ut[ld - 1] == 0 || ld == cols, "pad columns are zero");
+        CHECK(gru_step_product_using("scalar", B, NIN, N, cols, x, wt, a, ut, ref) == 0,
+              "portable kernel runs");
+        double max_err = 0;
+        for (int b = 0; b < B; b++)
+            for (int j = 0; j < cols; j++) {
+                double s = 0;
+                for (int k = 0; k < NIN; k++) s += (double)x[b * NIN + k] * w[j * NIN + k];
+                for (int k = 0; k < N; k++) s += (double)a[b * N + k] * u[j * N + k];
+                max_err = fmax(max_err, fabs(s - ref[(size_t)b * ld + j]));
+            }
+        CHECK(max_err < 20 * TOL, "step product vs double sum (cols %d): max err %g", cols, max_err);
+        int ran = 0;
+        for (int k = 0; k < 2; k++) {
+            memset(got, 0xff, (size_t)B * ld * sizeof(real));
+            if (gru_step_product_using(kernels[k], B, NIN, N, cols, x, wt, a, ut, got) != 0) continue;
+            ran++;
+            CHECK(memcmp(got, ref, (size_t)B * ld * sizeof(real)) == 0,
+                  "%s step kernel gives the portable kernel's bits (cols %d)", kernels[k], cols);
+        }
+        if (cols == N) printf("gru step kernels: %d vector kernel(s) compared; in use: %s\n", ran,
+                              gru_step_kernel());
+        free(wt);
+        free(ut);
+        free(ref);
+        free(got);
+    }
+    real dummy = 0;
+    CHECK(gru_step_product_using("none", 1, 1, 1, 1, &dummy, &dummy, &dummy, &dummy, &dummy) == -1,
+          "unknown kernel refused");
+}
+
 /* ---------- readout, by hand ---------- */
 static void test_readout(void) {
     const real w[6] = {1, 2, -1, 0.5, 0, 3}, bo[2] = {0.1, -0.2};
@@ -489,6 +546,7 @@ int main(void) {
     test_gru_hand();
     test_gru_gate_accuracy();
     test_gru_reference();
+    test_gru_step_kernels();
     test_readout();
     test_layouts();
     test_init();
