@@ -22,9 +22,18 @@
 #include <math.h>
 #include <string.h>
 
+/* Which vector kernels this build contains: with SIMD clones (the default
+ * build) both, chosen at run time; a build without them
+ * (-DMIMOD_NO_SIMD_CLONES, e.g. -march=x86-64-v3) only what its -march
+ * allows, so that it holds no instruction its target lacks. */
 #if defined(__x86_64__) && !defined(MIMOD_DOUBLE)
 #include <immintrin.h>
-#define GRU_STEP_X86 1
+#if !defined(MIMOD_NO_SIMD_CLONES) || (defined(__AVX512F__) && defined(__FMA__))
+#define GRU_STEP_AVX512 1
+#endif
+#if !defined(MIMOD_NO_SIMD_CLONES) || (defined(__AVX2__) && defined(__FMA__))
+#define GRU_STEP_AVX2 1
+#endif
 #endif
 
 void gru_step_pack(real *wt, const real *w, int row0, int cols, int k) {
@@ -59,11 +68,14 @@ static void product_portable(int B, int n_in, int N, int ld, const real *x, cons
     }
 }
 
-#ifdef GRU_STEP_X86
+#if defined(GRU_STEP_AVX512) || defined(GRU_STEP_AVX2)
 /* Rows per register block: 5 divides SEP's batch of 50. With two vectors of
  * columns per row that is 10 accumulators, enough independent chains to hide
  * the FMA latency, and few enough for AVX2's 16 registers. */
 enum { RB = 5 };
+#endif
+
+#ifdef GRU_STEP_AVX512
 
 /* AVX-512: blocks of rb rows × 32 columns (two vectors), then a last block
  * of 16 columns when ld is an odd multiple of 16. rb is a constant after
@@ -115,7 +127,7 @@ rows_avx512(int rb, int n_in, int N, int ld, const float *x, const float *wt, co
     }
 }
 
-__attribute__((target("avx512f,fma"), unused)) static void
+__attribute__((target("avx512f,fma"))) static void
 product_avx512(int B, int n_in, int N, int ld, const float *x, const float *wt, const float *a,
                const float *ut, float *out) {
     int b = 0;
@@ -127,6 +139,9 @@ product_avx512(int B, int n_in, int N, int ld, const float *x, const float *wt, 
                     out + (size_t)b * ld);
 }
 
+#endif
+
+#ifdef GRU_STEP_AVX2
 /* AVX2: blocks of rb rows × 16 columns (two vectors); ld is a multiple of 16. */
 __attribute__((target("avx2,fma"), always_inline)) static inline void
 rows_avx2(int rb, int n_in, int N, int ld, const float *x, const float *wt, const float *a,
@@ -159,7 +174,7 @@ rows_avx2(int rb, int n_in, int N, int ld, const float *x, const float *wt, cons
     }
 }
 
-__attribute__((target("avx2,fma"), unused)) static void
+__attribute__((target("avx2,fma"))) static void
 product_avx2(int B, int n_in, int N, int ld, const float *x, const float *wt, const float *a,
              const float *ut, float *out) {
     int b = 0;
@@ -170,34 +185,26 @@ product_avx2(int B, int n_in, int N, int ld, const float *x, const float *wt, co
         rows_avx2(1, n_in, N, ld, x + (size_t)b * n_in, wt, a + (size_t)b * N, ut,
                   out + (size_t)b * ld);
 }
-#endif /* GRU_STEP_X86 */
+#endif
 
 typedef void product_fn(int B, int n_in, int N, int ld, const real *x, const real *wt,
                         const real *a, const real *ut, real *out);
 
-/* The widest kernel this CPU runs. A build without SIMD clones (-DMIMOD_NO_SIMD_CLONES)
- * uses only what it was compiled for, as its other loops do. */
+/* The widest kernel this build contains and this CPU runs. */
 static product_fn *pick(const char **name) {
-#ifdef GRU_STEP_X86
-#ifdef MIMOD_NO_SIMD_CLONES
-#if defined(__AVX512F__) && defined(__FMA__)
-    *name = "avx512";
-    return product_avx512;
-#elif defined(__AVX2__) && defined(__FMA__)
-    *name = "avx2";
-    return product_avx2;
-#endif
-#else
+#ifdef GRU_STEP_AVX512
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) {
         *name = "avx512";
         return product_avx512;
     }
+#endif
+#ifdef GRU_STEP_AVX2
+    __builtin_cpu_init();
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         *name = "avx2";
         return product_avx2;
     }
-#endif
 #endif
     *name = "scalar";
     return product_portable;
@@ -219,11 +226,14 @@ int gru_step_product_using(const char *kernel, int B, int n_in, int N, int cols,
                            const real *wt, const real *a, const real *ut, real *out) {
     product_fn *f = NULL;
     if (strcmp(kernel, "scalar") == 0) f = product_portable;
-#ifdef GRU_STEP_X86
+#ifdef GRU_STEP_AVX512
     __builtin_cpu_init();
     if (strcmp(kernel, "avx512") == 0 && __builtin_cpu_supports("avx512f") &&
         __builtin_cpu_supports("fma"))
         f = product_avx512;
+#endif
+#ifdef GRU_STEP_AVX2
+    __builtin_cpu_init();
     if (strcmp(kernel, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
         __builtin_cpu_supports("fma"))
         f = product_avx2;
