@@ -18,6 +18,7 @@
 #include "mimod/config.h"
 #include "mimod/cost.h"
 #include "mimod/gemm_pool.h"
+#include "mimod/gru_step.h"
 
 static const char *usage =
     "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
@@ -210,6 +211,8 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     double *run_s = calloc((size_t)n_sm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
            n, H);
+    if (task == TASK_SEP) /* the GRU step's products (gru_step.c), outside OpenBLAS */
+        printf("  GRU step kernel: %s\n", gru_step_kernel());
     fflush(stdout);
     /* The warm-up steps first touch the trial's buffers (page faults) and let
      * the SM optimiser's moments become non-zero; they are not timed. */
