@@ -59,11 +59,27 @@ done
 [ -n "$signalled" ] && ok || bad "the first run never reported a finished trial (or scancel failed)"
 
 state=
+# state and restarts from one snapshot of the job
+job_now() {
+    local info
+    info=$(scontrol show job "$jobid" 2>/dev/null)
+    state=$(grep -o 'JobState=[A-Z_]*' <<<"$info" | cut -d= -f2)
+    restarts=$(grep -o 'Restarts=[0-9]*' <<<"$info" | cut -d= -f2)
+}
 for _ in $(seq 1 540); do
     sleep 1
-    state=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'JobState=[A-Z_]*' | cut -d= -f2)
-    restarts=$(scontrol show job "$jobid" 2>/dev/null | grep -o 'Restarts=[0-9]*' | cut -d= -f2)
-    case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
+    job_now
+    case "$state" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY)
+        # The job script runs `scontrol requeue` and then exits 3: SLURM may
+        # record the exit (FAILED) a moment before it processes the requeue,
+        # which then sends the job back to PENDING. Only a state that is still
+        # final a few seconds later, with no new restart, is the end.
+        seen=$state seen_restarts=${restarts:-0}
+        sleep 3
+        job_now
+        [ "$state" = "$seen" ] && [ "${restarts:-0}" = "$seen_restarts" ] && break
+        ;;
+    esac
     # SLURM holds a requeued job for ~2 minutes before it may start again;
     # release it now so the test does not wait (the requeue itself is the job's).
     if [ "$state" = PENDING ] && [ "${restarts:-0}" -ge 1 ] && [ "${released:-0}" != "$restarts" ]; then
