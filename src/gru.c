@@ -64,10 +64,11 @@ size_t gru_cache_size(const gru_dims *d, int B, int T) {
 
 /* The step kernel's part of the forward scratch (reset before): W_x and U
  * packed transposed for the z|r block (2N columns) and the h̃ block (N), and
- * the pre-activations of both blocks, each with rows padded by gru_step_padded. */
+ * the pre-activations of both blocks and the biases b_z|b_r and b_h, each
+ * with rows padded by gru_step_padded (the pad columns zero). */
 static size_t forward_packed_size(const gru_dims *d, int B) {
     size_t p2 = (size_t)gru_step_padded(2 * d->n_units), p1 = (size_t)gru_step_padded(d->n_units);
-    return ((size_t)d->n_in + (size_t)d->n_units + (size_t)B) * (p2 + p1);
+    return ((size_t)d->n_in + (size_t)d->n_units + (size_t)B + 1) * (p2 + p1);
 }
 
 size_t gru_scratch_size(const gru_dims *d, int B) {
@@ -83,28 +84,28 @@ size_t gru_scratch_size(const gru_dims *d, int B) {
  * Separate functions with restrict parameters because GCC only trusts
  * restrict on parameters, and needs it to vectorise these loops. */
 
-/* reset before: z = σ(a_z + b_z), r = σ(a_r + b_r) from the pre-activations
- * pz, pr into gz, gr; s = r ⊙ h_{t-1} */
-static MIMOD_ALWAYS_INLINE void gru_row_zr(int N, const real *restrict pz, const real *restrict pr,
-                                           real *restrict gz, real *restrict gr,
-                                           real *restrict s, const real *restrict h_prev,
-                                           const real *restrict b_z, const real *restrict b_r) {
-    for (int i = 0; i < N; i++) {
-        gz[i] = mm_sigmoid(pz[i] + b_z[i]);
-        real ri = mm_sigmoid(pr[i] + b_r[i]);
-        gr[i] = ri;
-        s[i] = ri * h_prev[i];
-    }
+/* reset before, in place over a whole padded row of pre-activations
+ * (z | r | pad, with the biases padded alike): the padded length is a whole
+ * number of vectors, where N alone (100 in SEP) would leave a scalar tail of
+ * sigmoids in every row. Then z and r into the gate row; s = r ⊙ h_{t-1}. */
+static MIMOD_ALWAYS_INLINE void gru_row_zr(int N, int ld_pre, real *restrict pre,
+                                           const real *restrict b_zr, real *restrict gzr,
+                                           real *restrict s, const real *restrict h_prev) {
+    for (int j = 0; j < ld_pre; j++) pre[j] = mm_sigmoid(pre[j] + b_zr[j]);
+    for (int i = 0; i < 2 * N; i++) gzr[i] = pre[i];
+    for (int i = 0; i < N; i++) s[i] = pre[N + i] * h_prev[i];
 }
 
-/* reset before: h̃ = tanh(a_h + b_h) from the pre-activation ph into gh;
- * h_t = (1-z) h_{t-1} + z h̃ */
-static MIMOD_ALWAYS_INLINE void gru_row_candidate(int N, const real *restrict ph,
+/* reset before: h̃ = tanh(a_h + b_h) in place over the padded row, then into
+ * the gate row; h_t = (1-z) h_{t-1} + z h̃ */
+static MIMOD_ALWAYS_INLINE void gru_row_candidate(int N, int ld_pre, real *restrict pre,
+                                                  const real *restrict b_h,
                                                   const real *restrict z, real *restrict gh,
-                                                  const real *restrict h_prev, real *restrict h_t,
-                                                  const real *restrict b_h) {
+                                                  const real *restrict h_prev,
+                                                  real *restrict h_t) {
+    for (int j = 0; j < ld_pre; j++) pre[j] = mm_tanh(pre[j] + b_h[j]);
     for (int i = 0; i < N; i++) {
-        real cand = mm_tanh(ph[i] + b_h[i]);
+        real cand = pre[i];
         gh[i] = cand;
         h_t[i] = (1 - z[i]) * h_prev[i] + z[i] * cand;
     }
@@ -133,22 +134,20 @@ static MIMOD_ALWAYS_INLINE void gru_row_reset_after(int N, real *restrict gz, re
  * rec [B][3N] or [B][N] as in gru_forward. One function per step (not per
  * row) so the SIMD clone is chosen once per step. */
 MIMOD_SIMD_CLONES
-static void gru_rows_zr(int B, int N, int ld_pre, const real *pre, real *gates, real *s,
-                        const real *h_prev, const real *b_z, const real *b_r) {
-    for (int b = 0; b < B; b++) {
-        const real *p = pre + (size_t)b * ld_pre;
-        real *g = gates + (size_t)b * 3 * N;
-        gru_row_zr(N, p, p + N, g, g + N, s + (size_t)b * N, h_prev + (size_t)b * N, b_z, b_r);
-    }
+static void gru_rows_zr(int B, int N, int ld_pre, real *pre, const real *b_zr, real *gates,
+                        real *s, const real *h_prev) {
+    for (int b = 0; b < B; b++)
+        gru_row_zr(N, ld_pre, pre + (size_t)b * ld_pre, b_zr, gates + (size_t)b * 3 * N,
+                   s + (size_t)b * N, h_prev + (size_t)b * N);
 }
 
 MIMOD_SIMD_CLONES
-static void gru_rows_candidate(int B, int N, int ld_pre, const real *pre, real *gates,
-                               const real *h_prev, real *h_t, const real *b_h) {
+static void gru_rows_candidate(int B, int N, int ld_pre, real *pre, const real *b_h,
+                               real *gates, const real *h_prev, real *h_t) {
     for (int b = 0; b < B; b++) {
         real *g = gates + (size_t)b * 3 * N;
-        gru_row_candidate(N, pre + (size_t)b * ld_pre, g, g + 2 * N, h_prev + (size_t)b * N,
-                          h_t + (size_t)b * N, b_h);
+        gru_row_candidate(N, ld_pre, pre + (size_t)b * ld_pre, b_h, g, g + 2 * N,
+                          h_prev + (size_t)b * N, h_t + (size_t)b * N);
     }
 }
 
@@ -172,11 +171,13 @@ static void forward_reset_before(const gru_params *p, const gru_dims *d, int B, 
     const int N = d->n_units, n_in = d->n_in;
     const int p2 = gru_step_padded(2 * N), p1 = gru_step_padded(N);
     const size_t BN = (size_t)B * N, BN3 = 3 * BN;
-    const real *b_z = p->b, *b_r = p->b + N, *b_h = p->b + 2 * N;
     real *gates_buf = scratch, *s = scratch + BN3;
     real *wt_zr = scratch + 2 * BN3, *ut_zr = wt_zr + (size_t)n_in * p2;
     real *wt_h = ut_zr + (size_t)N * p2, *ut_h = wt_h + (size_t)n_in * p1;
     real *pre_zr = ut_h + (size_t)N * p1, *pre_h = pre_zr + (size_t)B * p2;
+    real *b_zr = pre_h + (size_t)B * p1, *b_h = b_zr + p2;
+    for (int j = 0; j < p2; j++) b_zr[j] = j < 2 * N ? p->b[j] : 0;
+    for (int j = 0; j < p1; j++) b_h[j] = j < N ? p->b[2 * N + j] : 0;
     gru_step_pack(wt_zr, p->w_x, 0, 2 * N, n_in);
     gru_step_pack(ut_zr, p->u, 0, 2 * N, N);
     gru_step_pack(wt_h, p->w_x, 2 * N, N, n_in);
@@ -187,9 +188,9 @@ static void forward_reset_before(const gru_params *p, const gru_dims *d, int B, 
         real *h_t = h + (size_t)t * BN;
         real *gates = cache ? cache + (size_t)t * BN3 : gates_buf;
         gru_step_product(B, n_in, N, 2 * N, x_t, wt_zr, h_prev, ut_zr, pre_zr);
-        gru_rows_zr(B, N, p2, pre_zr, gates, s, h_prev, b_z, b_r);
+        gru_rows_zr(B, N, p2, pre_zr, b_zr, gates, s, h_prev);
         gru_step_product(B, n_in, N, N, x_t, wt_h, s, ut_h, pre_h);
-        gru_rows_candidate(B, N, p1, pre_h, gates, h_prev, h_t, b_h);
+        gru_rows_candidate(B, N, p1, pre_h, b_h, gates, h_prev, h_t);
     }
 }
 
