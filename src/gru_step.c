@@ -76,55 +76,42 @@ enum { RB = 5 };
 #endif
 
 #ifdef GRU_STEP_AVX512
+/* c[r][v] += Σ_{k<K} src[r][k] · w[k][j + 16v], k in order, for rb rows and nv
+ * vectors: the input terms (src x, w wt) and then the recurrent ones (a, ut). */
+__attribute__((target("avx512f,fma"), always_inline)) static inline void
+terms_avx512(int rb, int nv, int K, const float *src, const float *w, int ld, int j,
+             __m512 c[RB][2]) {
+    for (int k = 0; k < K; k++) {
+        __m512 wv[2];
+        for (int v = 0; v < nv; v++) wv[v] = _mm512_loadu_ps(w + (size_t)k * ld + j + 16 * v);
+        for (int r = 0; r < rb; r++) {
+            const __m512 s = _mm512_set1_ps(src[(size_t)r * K + k]);
+            for (int v = 0; v < nv; v++) c[r][v] = _mm512_fmadd_ps(s, wv[v], c[r][v]);
+        }
+    }
+}
 
-/* AVX-512: blocks of rb rows × 32 columns (two vectors), then a last block
- * of 16 columns when ld is an odd multiple of 16. rb is a constant after
- * inlining, so the accumulator arrays live in registers. */
+/* One block: rb rows × nv vectors (16 columns each) from column j. rb and nv
+ * are constants after inlining, so the accumulators live in registers. */
+__attribute__((target("avx512f,fma"), always_inline)) static inline void
+block_avx512(int rb, int nv, int n_in, int N, int ld, int j, const float *x, const float *wt,
+             const float *a, const float *ut, float *out) {
+    __m512 c[RB][2];
+    for (int r = 0; r < rb; r++)
+        for (int v = 0; v < nv; v++) c[r][v] = _mm512_setzero_ps();
+    terms_avx512(rb, nv, n_in, x, wt, ld, j, c);
+    terms_avx512(rb, nv, N, a, ut, ld, j, c);
+    for (int r = 0; r < rb; r++)
+        for (int v = 0; v < nv; v++) _mm512_storeu_ps(out + (size_t)r * ld + j + 16 * v, c[r][v]);
+}
+
+/* rb rows: blocks of 32 columns, then one of 16 when ld is an odd multiple of 16. */
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
 rows_avx512(int rb, int n_in, int N, int ld, const float *x, const float *wt, const float *a,
             const float *ut, float *out) {
     int j = 0;
-    for (; j + 32 <= ld; j += 32) {
-        __m512 c0[RB], c1[RB];
-        for (int r = 0; r < rb; r++) c0[r] = c1[r] = _mm512_setzero_ps();
-        for (int k = 0; k < n_in; k++) {
-            const __m512 w0 = _mm512_loadu_ps(wt + (size_t)k * ld + j);
-            const __m512 w1 = _mm512_loadu_ps(wt + (size_t)k * ld + j + 16);
-            for (int r = 0; r < rb; r++) {
-                const __m512 v = _mm512_set1_ps(x[(size_t)r * n_in + k]);
-                c0[r] = _mm512_fmadd_ps(v, w0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(v, w1, c1[r]);
-            }
-        }
-        for (int k = 0; k < N; k++) {
-            const __m512 u0 = _mm512_loadu_ps(ut + (size_t)k * ld + j);
-            const __m512 u1 = _mm512_loadu_ps(ut + (size_t)k * ld + j + 16);
-            for (int r = 0; r < rb; r++) {
-                const __m512 v = _mm512_set1_ps(a[(size_t)r * N + k]);
-                c0[r] = _mm512_fmadd_ps(v, u0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(v, u1, c1[r]);
-            }
-        }
-        for (int r = 0; r < rb; r++) {
-            _mm512_storeu_ps(out + (size_t)r * ld + j, c0[r]);
-            _mm512_storeu_ps(out + (size_t)r * ld + j + 16, c1[r]);
-        }
-    }
-    if (j < ld) { /* ld is a multiple of 16: one vector left */
-        __m512 c0[RB];
-        for (int r = 0; r < rb; r++) c0[r] = _mm512_setzero_ps();
-        for (int k = 0; k < n_in; k++) {
-            const __m512 w0 = _mm512_loadu_ps(wt + (size_t)k * ld + j);
-            for (int r = 0; r < rb; r++)
-                c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(x[(size_t)r * n_in + k]), w0, c0[r]);
-        }
-        for (int k = 0; k < N; k++) {
-            const __m512 u0 = _mm512_loadu_ps(ut + (size_t)k * ld + j);
-            for (int r = 0; r < rb; r++)
-                c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[(size_t)r * N + k]), u0, c0[r]);
-        }
-        for (int r = 0; r < rb; r++) _mm512_storeu_ps(out + (size_t)r * ld + j, c0[r]);
-    }
+    for (; j + 32 <= ld; j += 32) block_avx512(rb, 2, n_in, N, ld, j, x, wt, a, ut, out);
+    if (j < ld) block_avx512(rb, 1, n_in, N, ld, j, x, wt, a, ut, out);
 }
 
 __attribute__((target("avx512f,fma"))) static void
@@ -142,34 +129,32 @@ product_avx512(int B, int n_in, int N, int ld, const float *x, const float *wt, 
 #endif
 
 #ifdef GRU_STEP_AVX2
-/* AVX2: blocks of rb rows × 16 columns (two vectors); ld is a multiple of 16. */
+/* AVX2, as terms_avx512 with vectors of 8 columns, two per block. */
+__attribute__((target("avx2,fma"), always_inline)) static inline void
+terms_avx2(int rb, int K, const float *src, const float *w, int ld, int j, __m256 c[RB][2]) {
+    for (int k = 0; k < K; k++) {
+        const __m256 w0 = _mm256_loadu_ps(w + (size_t)k * ld + j);
+        const __m256 w1 = _mm256_loadu_ps(w + (size_t)k * ld + j + 8);
+        for (int r = 0; r < rb; r++) {
+            const __m256 s = _mm256_set1_ps(src[(size_t)r * K + k]);
+            c[r][0] = _mm256_fmadd_ps(s, w0, c[r][0]);
+            c[r][1] = _mm256_fmadd_ps(s, w1, c[r][1]);
+        }
+    }
+}
+
+/* AVX2: blocks of rb rows × 16 columns; ld is a multiple of 16. */
 __attribute__((target("avx2,fma"), always_inline)) static inline void
 rows_avx2(int rb, int n_in, int N, int ld, const float *x, const float *wt, const float *a,
           const float *ut, float *out) {
     for (int j = 0; j < ld; j += 16) {
-        __m256 c0[RB], c1[RB];
-        for (int r = 0; r < rb; r++) c0[r] = c1[r] = _mm256_setzero_ps();
-        for (int k = 0; k < n_in; k++) {
-            const __m256 w0 = _mm256_loadu_ps(wt + (size_t)k * ld + j);
-            const __m256 w1 = _mm256_loadu_ps(wt + (size_t)k * ld + j + 8);
-            for (int r = 0; r < rb; r++) {
-                const __m256 v = _mm256_set1_ps(x[(size_t)r * n_in + k]);
-                c0[r] = _mm256_fmadd_ps(v, w0, c0[r]);
-                c1[r] = _mm256_fmadd_ps(v, w1, c1[r]);
-            }
-        }
-        for (int k = 0; k < N; k++) {
-            const __m256 u0 = _mm256_loadu_ps(ut + (size_t)k * ld + j);
-            const __m256 u1 = _mm256_loadu_ps(ut + (size_t)k * ld + j + 8);
-            for (int r = 0; r < rb; r++) {
-                const __m256 v = _mm256_set1_ps(a[(size_t)r * N + k]);
-                c0[r] = _mm256_fmadd_ps(v, u0, c0[r]);
-                c1[r] = _mm256_fmadd_ps(v, u1, c1[r]);
-            }
-        }
+        __m256 c[RB][2];
+        for (int r = 0; r < rb; r++) c[r][0] = c[r][1] = _mm256_setzero_ps();
+        terms_avx2(rb, n_in, x, wt, ld, j, c);
+        terms_avx2(rb, N, a, ut, ld, j, c);
         for (int r = 0; r < rb; r++) {
-            _mm256_storeu_ps(out + (size_t)r * ld + j, c0[r]);
-            _mm256_storeu_ps(out + (size_t)r * ld + j + 8, c1[r]);
+            _mm256_storeu_ps(out + (size_t)r * ld + j, c[r][0]);
+            _mm256_storeu_ps(out + (size_t)r * ld + j + 8, c[r][1]);
         }
     }
 }
@@ -190,55 +175,58 @@ product_avx2(int B, int n_in, int N, int ld, const float *x, const float *wt, co
 typedef void product_fn(int B, int n_in, int N, int ld, const real *x, const real *wt,
                         const real *a, const real *ut, real *out);
 
-/* The widest kernel this build contains and this CPU runs. */
-static product_fn *pick(const char **name) {
 #ifdef GRU_STEP_AVX512
+static int cpu_runs_avx512(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma")) {
-        *name = "avx512";
-        return product_avx512;
-    }
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+}
 #endif
 #ifdef GRU_STEP_AVX2
+static int cpu_runs_avx2(void) {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
-        *name = "avx2";
-        return product_avx2;
-    }
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
 #endif
-    *name = "scalar";
-    return product_portable;
+
+/* The kernels this build contains, widest first; the portable one (no CPU
+ * test) last, so some kernel always runs. */
+static const struct {
+    const char *name;
+    product_fn *fn;
+    int (*cpu_runs)(void);
+} kernels[] = {
+#ifdef GRU_STEP_AVX512
+    {"avx512", product_avx512, cpu_runs_avx512},
+#endif
+#ifdef GRU_STEP_AVX2
+    {"avx2", product_avx2, cpu_runs_avx2},
+#endif
+    {"scalar", product_portable, NULL},
+};
+enum { N_KERNELS = sizeof kernels / sizeof kernels[0] };
+
+static int kernel_runs(int i) { return !kernels[i].cpu_runs || kernels[i].cpu_runs(); }
+
+/* The widest kernel this build contains and this CPU runs. */
+static int pick(void) {
+    int i = 0;
+    while (!kernel_runs(i)) i++;
+    return i;
 }
 
 void gru_step_product(int B, int n_in, int N, int cols, const real *x, const real *wt,
                       const real *a, const real *ut, real *out) {
-    const char *name;
-    pick(&name)(B, n_in, N, gru_step_padded(cols), x, wt, a, ut, out);
+    kernels[pick()].fn(B, n_in, N, gru_step_padded(cols), x, wt, a, ut, out);
 }
 
-const char *gru_step_kernel(void) {
-    const char *name;
-    pick(&name);
-    return name;
-}
+const char *gru_step_kernel(void) { return kernels[pick()].name; }
 
 int gru_step_product_using(const char *kernel, int B, int n_in, int N, int cols, const real *x,
                            const real *wt, const real *a, const real *ut, real *out) {
-    product_fn *f = NULL;
-    if (strcmp(kernel, "scalar") == 0) f = product_portable;
-#ifdef GRU_STEP_AVX512
-    __builtin_cpu_init();
-    if (strcmp(kernel, "avx512") == 0 && __builtin_cpu_supports("avx512f") &&
-        __builtin_cpu_supports("fma"))
-        f = product_avx512;
-#endif
-#ifdef GRU_STEP_AVX2
-    __builtin_cpu_init();
-    if (strcmp(kernel, "avx2") == 0 && __builtin_cpu_supports("avx2") &&
-        __builtin_cpu_supports("fma"))
-        f = product_avx2;
-#endif
-    if (!f) return -1;
-    f(B, n_in, N, gru_step_padded(cols), x, wt, a, ut, out);
-    return 0;
+    for (int i = 0; i < N_KERNELS; i++)
+        if (strcmp(kernel, kernels[i].name) == 0 && kernel_runs(i)) {
+            kernels[i].fn(B, n_in, N, gru_step_padded(cols), x, wt, a, ut, out);
+            return 0;
+        }
+    return -1;
 }
