@@ -6,14 +6,10 @@
 # python3-h5py / python3-matplotlib are missing (tools/setup-debian.sh installs them).
 set -uo pipefail
 sweep_bin=$1; src=$2
-py=/usr/bin/python3
-if ! "$py" -c 'import h5py, numpy, matplotlib' 2>/dev/null; then
-    echo "SKIP: $py lacks h5py/numpy/matplotlib (apt-get install python3-h5py python3-matplotlib)"
-    exit 77
-fi
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+need_python h5py numpy matplotlib
 export OPENBLAS_NUM_THREADS=1
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 "$sweep_bin" "$src/sweeps/tiny.yaml" --new-output "$tmp/tiny.h5" >"$tmp/sweep.log" 2>&1
 check '[ $? -eq 0 ]' "tiny sweep ran"

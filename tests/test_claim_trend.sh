@@ -9,12 +9,9 @@
 # Skipped (77) without /usr/bin/python3's h5py and numpy.
 set -uo pipefail
 src=$1
-py=/usr/bin/python3
-if ! "$py" -c 'import h5py, numpy' 2>/dev/null; then
-    echo "SKIP: $py lacks h5py/numpy (apt-get install python3-h5py)"; exit 77
-fi
-tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+need_python h5py numpy
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 "$py" - "$tmp/law.h5" <<'PY'
 import sys, h5py, numpy as np
