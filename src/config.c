@@ -51,7 +51,7 @@ typedef struct {
 } config_key;
 
 static const char *const task_names[] = {"wm", "sep", NULL};
-static const char *const preset_names[] = {"paper", "quick", "tiny", "medium", NULL};
+static const char *const preset_names[] = {"paper", "quick", "tiny", "medium", "paper_single_run", NULL};
 static const char *const opt_names[] = {"rmsprop", "adam", NULL};
 static const char *const act_names[] = {"relu", "leaky_relu", NULL};
 static const char *const pairing_names[] = {"pairs", "one_vs_rest", NULL};
@@ -258,12 +258,16 @@ static void preset_paper_sep(mimod_config *c) {
     c->rossler_tmax = 700.0;
     c->loss_skip = 200;
     c->test_batch = 50;
-    c->n_mm_steps = 2000;
+    /* The authors' 20-trial runner (run_multipule_trials.py), the source of
+     * the paper's means over 20 trials: 200 epochs of 20 MM steps, Keras
+     * l2(1e-4) on the GRU's kernels and on the output layer (λ_reg 0.0002 in
+     * the ½Σw² convention, the same on W_out). */
+    c->n_mm_steps = 4000;
     c->n_sm_pre = 100;
     c->n_sm_per_mm = 20;
     c->lambda_I = 0.005;
-    c->lambda_reg = 0.002;
-    c->out_l2_factor = 0.1;
+    c->lambda_reg = 0.0002;
+    c->out_l2_factor = 1.0;
     c->mm_opt = (opt_settings){.kind = OPT_ADAM, .lr = 0.001, .rho = 0.9, .beta1 = 0.9,
                                .beta2 = 0.999, .eps = 1e-7, .clipnorm = 0.0, .clipvalue = 0.0};
     c->sm_hidden = 100;
@@ -296,7 +300,8 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
     for (int i = 0; preset_names[i]; i++)
         if (strcmp(preset, preset_names[i]) == 0) which = i;
     if (which < 0)
-        return mimod_errf(err, MIMOD_EINVAL, "unknown preset '%s' (paper, quick, tiny, medium)", preset);
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "unknown preset '%s' (paper, quick, tiny, medium, paper_single_run)", preset);
 
     memset(c, 0, sizeof *c); /* padding too, so two equal configs compare equal bytewise */
     if (task == TASK_WM) preset_paper_wm(c);
@@ -361,6 +366,16 @@ int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mim
          * trials in 6 core-hours. */
         c->n_units = 100;
         c->n_mm_steps = 1000;
+    }
+    if (which == 4 && task == TASK_SEP) {
+        /* paper_single_run: the authors' single-run script (gru_training.py),
+         * which SPEC used before 2026-12-02: Keras l2(1e-3) on the GRU and
+         * l2(1e-4) on the output layer, 100 epochs of 20 MM steps. Kept to
+         * compare with; the paper's table comes from the runner (`paper`).
+         * WM has one script: paper_single_run is the paper preset there. */
+        c->lambda_reg = 0.002;
+        c->out_l2_factor = 0.1;
+        c->n_mm_steps = 2000;
     }
     set_preset_name(c, preset_names[which]);
     return MIMOD_OK;

@@ -180,7 +180,7 @@ static int write_file(const char *path, const fake_task *a, const fake_task *b) 
 }
 
 static const char *const WM_CONFIG = "task: wm\npreset: test\nlambda_I: 0.1\nlambda_reg: 0.02\n";
-static const char *const SEP_CONFIG = "task: sep\npreset: test\nlambda_I: 0.005\nlambda_reg: 0.002\n";
+static const char *const SEP_CONFIG = "task: sep\npreset: test\nlambda_I: 0.005\nlambda_reg: 0.0002\n";
 
 /* claims_a.h5: see the head of the file. Finished trials (MI p0–p2 / no MI p4–p6): */
 static void make_file_a_with(const char *path, const char *config) {
@@ -238,7 +238,7 @@ static void make_file_b(const char *path) {
 }
 
 /* claims_c.h5: /sep, λ_I ∈ {0.005 (p0–p5, p5 pending), 0 (p6, p7)}, λ_reg
- * 0.002 from config_yaml; time courses at MM steps 0, 25, 50, 75, 100.
+ * 0.0002 from config_yaml; time courses at MM steps 0, 25, 50, 75, 100.
  *   trial   q_cor            t½   q_str              t½   d_cor t½  d_out t½  final mi
  *   p0      0 .5 1 1 1       25   0 .25 .5 .75 1     50   25        50        5
  *   p1      0 1 1 1 1        25   0 0 0 1 1          75   25        50        4

@@ -111,10 +111,11 @@ static void test_presets(void) {
     CHECK(c.sep_n_samples == 14000 && c.sep_n_drop == 4000 && c.lorenz_tmax == 100.0 &&
               c.rossler_tmax == 700.0 && c.sep_substeps == 8,
           "SEP data");
-    CHECK(c.loss_skip == 200 && c.test_batch == 50 && c.n_mm_steps == 2000 && c.n_sm_pre == 100 &&
+    CHECK(c.loss_skip == 200 && c.test_batch == 50 && c.n_mm_steps == 4000 && c.n_sm_pre == 100 &&
               c.n_sm_per_mm == 20,
-          "SEP schedule");
-    CHECK(c.lambda_I == 0.005 && c.lambda_reg == 0.002 && c.out_l2_factor == 0.1, "SEP lambdas");
+          "SEP schedule (the 20-trial runner's 200 epochs of 20 MM steps)");
+    CHECK(c.lambda_I == 0.005 && c.lambda_reg == 0.0002 && c.out_l2_factor == 1.0,
+          "SEP lambdas (the 20-trial runner's l2(1e-4) on the GRU and the output)");
     CHECK(c.mm_opt.kind == OPT_ADAM && c.mm_opt.lr == 0.001 && c.mm_opt.beta1 == 0.9 &&
               c.mm_opt.beta2 == 0.999 && c.mm_opt.eps == 1e-7 && c.mm_opt.clipnorm == 0.0 &&
               c.mm_opt.clipvalue == 0.0,
@@ -129,8 +130,26 @@ static void test_presets(void) {
     CHECK(config_n_in(&c) == 3 && config_n_out(&c) == 6 && config_learned_len(&c) == 10000 &&
               c.seq_len == 10000,
           "SEP dims");
-    CHECK(config_n_records(&c) == 101, "SEP records %d", config_n_records(&c));
+    CHECK(config_n_records(&c) == 201, "SEP records %d", config_n_records(&c));
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
+
+    /* paper_single_run: the single-run script's L2 and length, everything
+     * else the paper preset's; for WM it is the paper preset. */
+    mimod_config paper_sep = c;
+    CHECK(config_preset(&c, "paper_single_run", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(strcmp(c.preset, "paper_single_run") == 0 && c.lambda_reg == 0.002 &&
+              c.out_l2_factor == 0.1 && c.n_mm_steps == 2000,
+          "paper_single_run SEP");
+    c.lambda_reg = paper_sep.lambda_reg;
+    c.out_l2_factor = paper_sep.out_l2_factor;
+    c.n_mm_steps = paper_sep.n_mm_steps;
+    memcpy(c.preset, paper_sep.preset, sizeof c.preset);
+    CHECK(memcmp(&c, &paper_sep, sizeof c) == 0, "paper_single_run SEP differs from paper only there");
+    mimod_config paper_wm;
+    config_preset(&paper_wm, "paper", TASK_WM, NULL);
+    CHECK(config_preset(&c, "paper_single_run", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    memcpy(c.preset, paper_wm.preset, sizeof c.preset);
+    CHECK(memcmp(&c, &paper_wm, sizeof c) == 0, "paper_single_run WM = paper WM");
 
     /* quick = SPEC §9 calibration size. */
     CHECK(config_preset(&c, "quick", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
@@ -235,7 +254,7 @@ static void test_set_get(void) {
     expect_set_error("mm_optimizer", "sgd", "one of rmsprop, adam");
     expect_set_error("sm_activation", "tanh", "relu, leaky_relu");
     expect_set_error("task", "WM", "one of wm, sep");
-    expect_set_error("preset", "fast", "paper, quick, tiny, medium");
+    expect_set_error("preset", "fast", "paper, quick, tiny, medium, paper_single_run");
     expect_set_error("seed", "-1", "non-negative");
     expect_set_error("seed", "12x", "non-negative");
     expect_set_error("alpha", "abc", "number");
@@ -441,8 +460,8 @@ static void check_round_trip(const mimod_config *c, const char *what) {
 }
 
 static void test_round_trip(void) {
-    const char *presets[] = {"paper", "quick", "tiny", "medium"};
-    for (int p = 0; p < 4; p++)
+    const char *presets[] = {"paper", "quick", "tiny", "medium", "paper_single_run"};
+    for (int p = 0; p < 5; p++)
         for (int t = 0; t < 2; t++) {
             mimod_config c;
             char what[64];

@@ -102,14 +102,14 @@ static int status_of(int p) {
 }
 
 /* A small /sep group beside /wm: λ_I ∈ {0.005, 0} × seeds 1..3, λ_reg only in
- * config_yaml (0.002), N = 4 GRU units, 6 outputs; every point finished. */
+ * config_yaml (0.0002), N = 4 GRU units, 6 outputs; every point finished. */
 #define SP 6
 #define SR 3
 #define SN 4
 #define SO 6
 static void write_sep(hid_t f) {
     hid_t g = H5Gcreate2(f, "sep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    attr_str(g, "config_yaml", "task: sep\npreset: paper\nlambda_I: 0.005\nlambda_reg: 0.002\n", 0);
+    attr_str(g, "config_yaml", "task: sep\npreset: paper\nlambda_I: 0.005\nlambda_reg: 0.0002\n", 0);
     attr_str(g, "axes", "lambda_I,seed", 0);
     attr_i64(g, "n_points", H5T_STD_I64LE, SP);
     attr_i64(g, "n_records", H5T_STD_I64LE, SR);
@@ -141,7 +141,7 @@ static void write_sep(hid_t f) {
                                   "d_cor", "d_out", "d_in", "i_n", "mi"};
     for (int q = 0; q < SQ_COUNT; q++) {
         for (int p = 0; p < SP; p++) {
-            fin[p] = q == SQ_ACCURACY || q == SQ_D_IN ? NAN : final_value(q, p, li[p], 0.002);
+            fin[p] = q == SQ_ACCURACY || q == SQ_D_IN ? NAN : final_value(q, p, li[p], 0.0002);
             for (int r = 0; r < SR; r++) tc[p * SR + r] = fin[p] * r / (SR - 1.0);
         }
         char path[64];
@@ -391,7 +391,7 @@ static void test_sep(int64_t file) {
     summary_options_default(&o);
     summary_analysis a;
     CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(t.n_axes == 2 && t.base_lambda_reg == 0.002, "sep axes / base λ_reg");
+    CHECK(t.n_axes == 2 && t.base_lambda_reg == 0.0002, "sep axes / base λ_reg");
     CHECK(a.n_conditions == 2 && a.n_tests == 8, "sep: %d conditions, %d tests", a.n_conditions,
           a.n_tests);
     if (a.n_conditions == 2) {

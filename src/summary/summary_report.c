@@ -69,7 +69,8 @@ static int same_value(double a, double b) {
 /* The paper's conditions (SPEC §2/§4/§6): WM λ_I 0.1 (MI) or 0 (no MI), both
  * with the preset λ_reg 0.02 (a WM run with another λ_reg is not the paper's
  * condition; an unknown λ_reg, NaN, is not held against the match); SEP λ_I
- * 0.005 with λ_reg 0.002 (MI + L2) or 0 (MI, no L2), and λ_I 0 (no MI). */
+ * 0.005 with λ_reg 0.0002 (MI + L2: the 20-trial runner's l2(1e-4), SPEC §3)
+ * or 0 (MI, no L2), and λ_I 0 (no MI). */
 static int paper_column_of(int is_wm, double lambda_I, double lambda_reg) {
     if (is_wm) {
         if (!isnan(lambda_reg) && !same_value(lambda_reg, 0.02)) return -1;
@@ -79,7 +80,7 @@ static int paper_column_of(int is_wm, double lambda_I, double lambda_reg) {
     }
     if (same_value(lambda_I, 0.0)) return PAPER_SEP_NOMI;
     if (same_value(lambda_I, 0.005)) {
-        if (same_value(lambda_reg, 0.002)) return PAPER_SEP_MI_L2;
+        if (same_value(lambda_reg, 0.0002)) return PAPER_SEP_MI_L2;
         if (same_value(lambda_reg, 0.0)) return PAPER_SEP_MI_NOL2;
     }
     return -1;
