@@ -328,7 +328,10 @@ static int check_one(const loaded *l, const char *fields, summary_claim_result *
 }
 
 static const char *vname(summary_verdict v) {
-    return v == SUMMARY_HOLDS ? "holds" : v == SUMMARY_FAILS ? "fails" : "not testable";
+    return v == SUMMARY_HOLDS          ? "holds"
+           : v == SUMMARY_FAILS        ? "fails"
+           : v == SUMMARY_INCONCLUSIVE ? "inconclusive"
+                                       : "not testable";
 }
 
 #define EXPECT(r, v, fields)                                                                \
@@ -390,15 +393,31 @@ static void test_two_sample(const loaded *l) {
     CHECK_CLOSE(r.p, p_df4(5.0 / sqrt(13.0 / 3.0)), 0, 1e-9, "Student p, unequal variances");
     CHECK(strcmp(r.note, "not significant: p ≥ 0.05") == 0, "note '%s'", r.note);
 
-    /* task_loss {1,2,3} in both: t = 0, p = 1 */
-    f = "task: wm, kind: no_difference, quantity: task_loss, a: {mi: true}, b: {mi: false}";
+    /* task_loss {1,2,3} in both: t = 0, p = 1; se √(2/3), df 4. Equivalence
+     * (TOST) within ±3: the one-sided t's are ±3/√(2/3) = ±t_ref, so the TOST
+     * p is p_ref/2; the 90 % CI is 0 ± t(0.95, 4)·√(2/3) = ±1.7406 (SciPy). */
+    f = "task: wm, kind: no_difference, quantity: task_loss, a: {mi: true}, b: {mi: false}, "
+        "margin: 3";
     check_one(l, f, &r);
     EXPECT(r, SUMMARY_HOLDS, f);
     CHECK(r.statistic == 0.0 && r.p == 1.0, "no_difference: t %g p %g", r.statistic, r.p);
-    f = "task: wm, kind: no_difference, quantity: q_cor, a: {mi: true}, b: {mi: false}";
+    CHECK_CLOSE(r.p_equiv, p_ref / 2.0, 0, 1e-9, "TOST p = p_ref/2");
+    CHECK_CLOSE(r.p_equiv, 0.010655820564378363, 0, 1e-9, "TOST p (SciPy)");
+    CHECK_CLOSE(r.ci_hi, 1.7406456080228583, 0, 1e-8, "90 %% CI upper end (SciPy; GSL's inverse t is good to ~1e-9)");
+    CHECK(r.ci_lo == -r.ci_hi && r.margin == 3.0, "CI symmetric about 0, margin %g", r.margin);
+    CHECK(strstr(r.test, "; TOST ±3: p = 0.011") != NULL, "test '%s'", r.test);
+    CHECK(strcmp(r.note, "equivalent within ±3: 90 % CI [-1.74, 1.74]") == 0, "note '%s'", r.note);
+    /* the same data, margin 1: no difference found, none ruled out: inconclusive */
+    f = "task: wm, kind: no_difference, quantity: task_loss, a: {mi: true}, b: {mi: false}, "
+        "margin: 1";
+    check_one(l, f, &r);
+    EXPECT(r, SUMMARY_INCONCLUSIVE, f);
+    CHECK(strstr(r.note, "n too small") != NULL, "note '%s'", r.note);
+    f = "task: wm, kind: no_difference, quantity: q_cor, a: {mi: true}, b: {mi: false}, margin: 1";
     check_one(l, f, &r);
     EXPECT(r, SUMMARY_FAILS, f);
     CHECK_CLOSE(r.p, p_ref, 0, 1e-9, "no_difference: p");
+    CHECK(strstr(r.note, "significant difference: p < 0.05") == r.note, "note '%s'", r.note);
 
     /* edge cases */
     f = "task: wm, kind: greater, quantity: d_out, a: {mi: true}, b: {mi: false}";
@@ -429,12 +448,26 @@ static void test_value_rate_corr(const loaded *l) {
     const char *f = "task: wm, kind: value, quantity: q_str, condition: {mi: true}, "
                     "paper_mean: 2.5, paper_sd: 1, paper_n: 3";
     check_one(l, f, &r);
-    EXPECT(r, SUMMARY_HOLDS, f);
+    /* p = 0.57 is no evidence of agreement: the 90 % CI of the difference,
+     * −0.5 ± 1.74, is far wider than the default margin (the paper's sd, 1) */
+    EXPECT(r, SUMMARY_INCONCLUSIVE, f);
     double t = -0.5 / sqrt(2.0 / 3.0);
     CHECK_CLOSE(r.statistic, t, 0, 1e-12, "value: t");
     CHECK_CLOSE(r.df, 4.0, 0, 1e-12, "value: Welch df");
     CHECK_CLOSE(r.p, p_df4(t), 0, 1e-9, "value: p (0.5734)");
     CHECK(strcmp(r.ours, "2 ± 1 (n=3)") == 0, "ours '%s'", r.ours);
+    CHECK(r.margin == 1.0, "value: margin defaults to the paper's sd (%g)", r.margin);
+    CHECK_CLOSE(r.p_equiv, 0.28669612691267776, 0, 1e-9, "value: TOST p (SciPy)");
+    CHECK_CLOSE(r.ci_lo, -0.5 - 1.7406456080228583, 0, 1e-8, "value: CI low");
+    CHECK(strcmp(r.note, "n too small: no significant difference, but the 90 % CI [-2.24, 1.24] "
+                         "is not inside ±1") == 0,
+          "note '%s'", r.note);
+    /* with a margin of 3 the interval fits: equivalent */
+    f = "task: wm, kind: value, quantity: q_str, condition: {mi: true}, "
+        "paper_mean: 2.5, paper_sd: 1, paper_n: 3, margin: 3";
+    check_one(l, f, &r);
+    EXPECT(r, SUMMARY_HOLDS, f);
+    CHECK_CLOSE(r.p_equiv, 0.01879505575557323, 0, 1e-9, "value: TOST p, margin 3 (SciPy)");
     f = "task: wm, kind: value, quantity: q_str, condition: {mi: true}, "
         "paper_mean: 5, paper_sd: 1, paper_n: 3";
     check_one(l, f, &r);
@@ -444,15 +477,17 @@ static void test_value_rate_corr(const loaded *l) {
     f = "task: wm, kind: value, quantity: q_str, condition: {mi: true}, "
         "paper_mean: 2.2, paper_sd: 0.5";
     check_one(l, f, &r);
-    EXPECT(r, SUMMARY_HOLDS, f);
+    EXPECT(r, SUMMARY_INCONCLUSIVE, f);
     CHECK(r.n_b == 20, "paper_n default %d", r.n_b);
     CHECK_CLOSE(r.statistic, -0.34009212075908174, 0, 1e-12, "Welch t");
     CHECK_CLOSE(r.df, 2.1524938742620336, 0, 1e-12, "Welch df");
     CHECK_CLOSE(r.p, 0.764135904322674, 0, 1e-8, "Welch p");
-    CHECK(strcmp(r.test, "Welch (paper n=20) t(2.152) = -0.34, p = 0.76") == 0, "test '%s'",
-          r.test);
-    /* zero variance: noMI d_out {1,1,1} vs a paper sd of 0 */
-    f = "task: wm, kind: value, quantity: d_out, condition: {mi: false}, paper_mean: 1, paper_sd: 0";
+    CHECK(strncmp(r.test, "Welch (paper n=20) t(2.152) = -0.34, p = 0.76; TOST ±0.5: p = ",
+                  strlen("Welch (paper n=20) t(2.152) = -0.34, p = 0.76; TOST ±0.5: p = ")) == 0,
+          "test '%s'", r.test);
+    /* zero variance: noMI d_out {1,1,1} vs a paper sd of 0 (the margin given) */
+    f = "task: wm, kind: value, quantity: d_out, condition: {mi: false}, paper_mean: 1, paper_sd: 0, "
+        "margin: 0.1";
     check_one(l, f, &r);
     EXPECT_NT(r, "our sd and the paper's are both zero: t undefined", f);
 
@@ -478,19 +513,20 @@ static void test_value_rate_corr(const loaded *l) {
 
     /* uncorrelated: mi {1,3,2} vs task_loss {1,2,3}: Sxy = 1, Sxx = Syy = 2 →
      * r = 0.5, t = 0.5·√(1/0.75) = 1/√3, df 1 → p = 1 − (2/π)·(π/6) = 2/3 */
-    f = "task: wm, kind: uncorrelated, x: mi, y: task_loss, condition: {mi: true}";
+    f = "task: wm, kind: uncorrelated, x: mi, y: task_loss, condition: {mi: true}, margin: 0.5";
     check_one(l, f, &r);
-    EXPECT(r, SUMMARY_HOLDS, f);
+    /* n = 3: no interval for ρ (Fisher's z needs n ≥ 4): not significant, not shown small */
+    EXPECT(r, SUMMARY_INCONCLUSIVE, f);
     CHECK_CLOSE(r.statistic, 0.5, 0, 1e-14, "r");
     CHECK_CLOSE(r.p, 2.0 / 3.0, 0, 1e-9, "p(r)");
     CHECK_CLOSE(r.p, p_df1(1.0 / sqrt(3.0)), 0, 1e-9, "p(r) closed form");
     CHECK(r.df == 1.0, "df %g", r.df);
     /* exactly linear: q_cor {4,5,6} vs q_str {1,2,3} → r = 1, p = 0 */
-    f = "task: wm, kind: uncorrelated, x: q_cor, y: q_str, condition: {mi: true}";
+    f = "task: wm, kind: uncorrelated, x: q_cor, y: q_str, condition: {mi: true}, margin: 0.5";
     check_one(l, f, &r);
     EXPECT(r, SUMMARY_FAILS, f);
     CHECK(r.statistic == 1.0 && r.p == 0.0, "linear: r %g p %g", r.statistic, r.p);
-    f = "task: wm, kind: uncorrelated, x: q_str, y: d_out, condition: {mi: true}";
+    f = "task: wm, kind: uncorrelated, x: q_str, y: d_out, condition: {mi: true}, margin: 0.5";
     check_one(l, f, &r);
     EXPECT_NT(r, "d_out is constant over the 3 trials: r undefined", f);
 }
@@ -558,8 +594,22 @@ static void test_conditions(const loaded *l) {
     check_one(l, f, &r);
     EXPECT_NT(r, "a: 2 conditions match {l2: true}: lambda_I=0.1, lambda_reg=0.02; lambda_I=0, "
                  "lambda_reg=0.02", f);
+    /* an exact λ_reg picks one of them */
+    f = "task: wm, kind: rate, quantity: q_cor, condition: {mi: false, lambda_reg: 0.02}, above: 0, "
+        "min_fraction: 1";
+    check_one(l, f, &r);
+    EXPECT(r, SUMMARY_HOLDS, f);
+    CHECK(r.n_a == 3 && r.k == 3, "lambda_reg 0.02 selects (0, 0.02): %d/%d", r.k, r.n_a);
+    f = "task: wm, kind: rate, quantity: q_cor, condition: {mi: false, lambda_reg: 0}, above: 0, "
+        "min_fraction: 1";
+    check_one(l, f, &r);
+    CHECK(r.n_a == 2, "lambda_reg 0 selects (0, 0): n %d", r.n_a);
+    f = "task: wm, kind: rate, quantity: q_cor, condition: {lambda_reg: 0.002}, above: 0, "
+        "min_fraction: 1";
+    check_one(l, f, &r);
+    EXPECT_NT(r, "no condition with lambda_reg = 0.002 in this file's grid", f);
     /* Pearson needs 3 pairs; (0, 0) has 2 finished (+1 pending with 999) */
-    f = "task: wm, kind: uncorrelated, x: mi, y: q_cor, condition: {mi: false, l2: false}";
+    f = "task: wm, kind: uncorrelated, x: mi, y: q_cor, condition: {mi: false, l2: false}, margin: 0.5";
     check_one(l, f, &r);
     EXPECT_NT(r, "the condition needs ≥ 3 finished trials, has 2", f);
     /* the same condition with a 2-trial rate is too few as well */
@@ -706,6 +756,31 @@ static void test_file_errors(void) {
                  "unknown kind 'grater' (did you mean 'greater'?)");
     expect_error("missing.yaml", HEAD "    kind: greater\n    quantity: q_cor\n    a: {mi: true}\n",
                  "missing.yaml:2:5: ", "claim 'X1': missing key 'b' (kind greater takes:");
+    /* equivalence margins: required where there is no default, and in range */
+    expect_error("no_margin.yaml",
+                 HEAD "    kind: no_difference\n    quantity: q_cor\n    a: {mi: true}\n    b: {mi: false}\n",
+                 "no_margin.yaml:2:5: ", "claim 'X1': missing key 'margin' (kind no_difference takes:");
+    expect_error("zero_sd.yaml",
+                 HEAD "    kind: value\n    quantity: q_cor\n    condition: {mi: true}\n"
+                      "    paper_mean: 0.3\n    paper_sd: 0\n",
+                 "zero_sd.yaml:10:15: ", "paper_sd: is 0, so it cannot be the equivalence margin");
+    expect_error("bad_margin.yaml",
+                 HEAD "    kind: value\n    quantity: q_cor\n    condition: {mi: true}\n"
+                      "    paper_mean: 0.3\n    paper_sd: 0.1\n    margin: -1\n",
+                 "bad_margin.yaml:11:13: ", "margin: must be > 0, got -1");
+    expect_error("r_margin.yaml",
+                 HEAD "    kind: uncorrelated\n    x: mi\n    y: q_cor\n    condition: {mi: true}\n"
+                      "    margin: 1\n",
+                 "r_margin.yaml:10:13: ", "margin: must be in (0, 1) (a bound on |r|), got 1");
+    expect_error("margin_kind.yaml",
+                 HEAD "    kind: greater\n    quantity: q_cor\n    a: {mi: true}\n    b: {mi: false}\n"
+                      "    margin: 0.1\n",
+                 "margin_kind.yaml:10:5: ", "key 'margin' does not apply to kind greater");
+    /* an exact λ_reg in a selector must agree with its l2 */
+    expect_error("lambda_sel.yaml",
+                 HEAD "    kind: greater\n    quantity: q_cor\n    a: {mi: true, l2: false, lambda_reg: 0.02}\n"
+                      "    b: {mi: false}\n",
+                 "lambda_sel.yaml:8:42: ", "a: lambda_reg: 0.02 contradicts l2: false");
     expect_error("missing_id.yaml",
                  "claims:\n  - task: wm\n    text: t\n    paper: p\n    kind: rate\n",
                  "missing_id.yaml:2:5: ", "claim 1: missing key 'id'");
@@ -858,7 +933,7 @@ static void test_cli(const char *file_a) {
     char *argv1[] = {"mimod-summary", (char *)file_a, "--claims", "cli_claims.yaml", NULL};
     int rc = run(4, argv1, &out, &err);
     CHECK(rc == 0, "--claims: exit %d (%s)", rc, err);
-    CHECK(strstr(out, "claims: 1 hold, 1 fail, 2 not testable\n") != NULL, "count line in:\n%s", out);
+    CHECK(strstr(out, "claims: 1 hold, 1 fail, 0 inconclusive, 2 not testable\n") != NULL, "count line in:\n%s", out);
     CHECK(strstr(out, "C1 [wm, greater q_cor] Q_cor, with MI > without\n") != NULL,
           "head line in:\n%s", out);
     CHECK(strstr(out, "    test     t(4) = 3.67, p = 0.021\n") != NULL, "test line in:\n%s", out);
@@ -882,13 +957,14 @@ static void test_cli(const char *file_a) {
                         "--format", "csv", NULL};
     rc = run(6, argv_csv, &out, &err);
     CHECK(rc == 0, "csv: exit %d", rc);
-    const char *header = "id,task,kind,quantity,text,paper,ours,test,statistic,df,p,alpha,verdict,note\n";
+    const char *header = "id,task,kind,quantity,text,paper,ours,test,statistic,df,p,alpha,margin,"
+                         "ci_lo,ci_hi,p_equiv,verdict,note\n";
     CHECK(strncmp(out, header, strlen(header)) == 0, "csv header:\n%s", out);
     CHECK(count_lines(out) == 5, "csv: header + 4 rows, got %d lines", count_lines(out));
     CHECK(strstr(out, "C1,wm,greater,q_cor,\"Q_cor, with MI > without\",") != NULL,
           "csv quoting:\n%s", out);
-    CHECK(strstr(out, ",4,0.02131164113,0.05,holds,\n") != NULL, "csv numbers:\n%s", out);
-    CHECK(strstr(err, "claims: 1 hold, 1 fail, 2 not testable") != NULL,
+    CHECK(strstr(out, ",4,0.02131164113,0.05,,,,,holds,\n") != NULL, "csv numbers:\n%s", out);
+    CHECK(strstr(err, "claims: 1 hold, 1 fail, 0 inconclusive, 2 not testable") != NULL,
           "csv: count line on stderr: %s", err);
     free(out);
     free(err);
@@ -901,7 +977,7 @@ static void test_cli(const char *file_a) {
           "markdown table:\n%s", out);
     CHECK(strstr(out, "| C4 | sep |") != NULL && strstr(out, "| C1 |") == NULL,
           "--task sep keeps only C4:\n%s", out);
-    CHECK(strstr(out, "claims: 0 hold, 0 fail, 1 not testable") != NULL, "md count:\n%s", out);
+    CHECK(strstr(out, "claims: 0 hold, 0 fail, 0 inconclusive, 1 not testable") != NULL, "md count:\n%s", out);
     free(out);
     free(err);
 

@@ -353,6 +353,41 @@ static void test_stats_by_hand(void) {
     CHECK(summary_t_two_sided_p(0.0, 7.0) == 1.0, "p(t=0) = 1");
     CHECK_CLOSE(summary_t_two_sided_p(-2.5, 10.0), summary_t_two_sided_p(2.5, 10.0), 0, 1e-15,
                 "p symmetric in t");
+    CHECK_CLOSE(res.se, sqrt(2.0 / 3.0), 0, 1e-15, "se by hand");
+
+    /* TOST (Schuirmann): Δ̂ 0.1, se 0.05, df 10, δ 0.2: the one-sided t's are
+     * 6 and −2, so p = max(Q(6), P(−2)) = P_t10(−2); the 90 % CI is 0.1 ±
+     * t(0.95, 10)·0.05. References from SciPy 1.10 (stats.t). */
+    summary_tost_result e;
+    CHECK(summary_tost_t(0.1, 0.05, 10.0, 0.2, 0.05, &e, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK_CLOSE(e.p, 0.036694017385370196, 0, 1e-9, "TOST p = P_t10(-2) (SciPy)");
+    CHECK_CLOSE(e.ci_lo, 0.009376943859463333, 0, 1e-8, "TOST CI low (SciPy)");
+    CHECK_CLOSE(e.ci_hi, 0.19062305614053668, 0, 1e-8, "TOST CI high (SciPy)");
+    CHECK(e.equivalent && e.margin == 0.2, "equivalent within 0.2");
+    /* the interval and the test agree: a margin just inside the CI's end is not enough */
+    CHECK(summary_tost_t(0.1, 0.05, 10.0, 0.19, 0.05, &e, NULL) == MIMOD_OK && !e.equivalent &&
+              e.p > 0.05,
+          "not equivalent within 0.19 (CI reaches 0.1906): p %g", e.p);
+    /* symmetric in the sign of the difference */
+    summary_tost_result e2;
+    summary_tost_t(-0.1, 0.05, 10.0, 0.2, 0.05, &e2, NULL);
+    CHECK_CLOSE(e2.p, 0.036694017385370196, 0, 1e-9, "TOST p of −Δ̂ equals that of Δ̂");
+    CHECK_CLOSE(e2.ci_hi, -0.009376943859463333, 0, 1e-8, "mirrored CI");
+    CHECK(summary_tost_t(0.1, 0.0, 10.0, 0.2, 0.05, &e, NULL) == MIMOD_EINVAL && isnan(e.p),
+          "se 0 is an error");
+    CHECK(summary_tost_t(0.1, 0.05, 10.0, 0.0, 0.05, &e, NULL) == MIMOD_EINVAL, "margin 0");
+    CHECK(summary_tost_t(0.1, 0.05, 10.0, 0.2, 0.5, &e, NULL) == MIMOD_EINVAL, "alpha 0.5");
+    /* Pearson: r 0.1, n 30, |ρ| < 0.5: Fisher z = atanh(0.1), se 1/√27 (SciPy norm) */
+    CHECK(summary_tost_pearson(0.1, 30, 0.5, 0.05, &e, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK_CLOSE(e.p, 0.009826154061368381, 0, 1e-9, "Pearson TOST p (SciPy)");
+    CHECK_CLOSE(e.ci_lo, -0.21290935605377187, 0, 1e-9, "Pearson CI low (SciPy)");
+    CHECK_CLOSE(e.ci_hi, 0.3943051471491742, 0, 1e-9, "Pearson CI high (SciPy)");
+    CHECK(e.equivalent, "|ρ| < 0.5 shown at n = 30");
+    CHECK(summary_tost_pearson(0.1, 10, 0.5, 0.05, &e, NULL) == MIMOD_OK && !e.equivalent,
+          "not shown at n = 10 (p %g)", e.p);
+    CHECK(summary_tost_pearson(0.1, 3, 0.5, 0.05, &e, NULL) == MIMOD_EINVAL, "n = 3");
+    CHECK(summary_tost_pearson(1.0, 30, 0.5, 0.05, &e, NULL) == MIMOD_EINVAL, "|r| = 1");
+
     /* too few values / zero variance are errors, not numbers */
     CHECK(summary_ttest(a, 1, bb, 3, 0, &res, NULL) == MIMOD_EINVAL && isnan(res.p), "n = 1");
     const double c3[3] = {2, 2, 2}, d3[3] = {3, 3, 3};

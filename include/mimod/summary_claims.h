@@ -17,20 +17,24 @@
 typedef enum {
     SUMMARY_CLAIM_GREATER,        /* quantity in a > in b (Student two-sample t, p < alpha) */
     SUMMARY_CLAIM_LESS,           /* quantity in a < in b */
-    SUMMARY_CLAIM_NO_DIFFERENCE,  /* same test, holds if p ≥ alpha */
-    SUMMARY_CLAIM_VALUE,          /* Welch t vs the paper's mean ± sd (n), holds if p ≥ alpha */
+    SUMMARY_CLAIM_NO_DIFFERENCE,  /* |mean a − mean b| < margin, by TOST on the same t */
+    SUMMARY_CLAIM_VALUE,          /* |ours − the paper's mean| < margin (default the paper's
+                                     sd), by TOST on Welch's t vs the paper's mean ± sd (n) */
     SUMMARY_CLAIM_RATE,           /* fraction of trials with quantity > above ≥ min_fraction */
-    SUMMARY_CLAIM_UNCORRELATED,   /* Pearson r(x, y) over trials, holds if p ≥ alpha */
+    SUMMARY_CLAIM_UNCORRELATED,   /* |ρ(x, y)| < margin over trials, by TOST on Fisher's z */
     SUMMARY_CLAIM_PAIRED_GREATER, /* a_quantity > b_quantity in the same trials (paired t) */
     SUMMARY_CLAIM_EARLIER,        /* `first` reaches half its rise before `then` (paired t) */
     SUMMARY_CLAIM_N_KINDS
 } summary_claim_kind;
 extern const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS];
 
-/* A condition selector {mi: true|false, l2: true|false}: each −1 (any),
- * 0 (λ == 0) or 1 (λ > 0), on the condition's effective λ_I / λ_reg. */
+/* A condition selector {mi: true|false, l2: true|false, lambda_reg: X}: mi and
+ * l2 each −1 (any), 0 (λ == 0) or 1 (λ > 0), on the condition's effective λ_I /
+ * λ_reg; lambda_reg an exact value (NaN: any), for a grid with several L2
+ * strengths. */
 typedef struct {
     int mi, l2;
+    double lambda_reg;
 } summary_selector;
 
 #define SUMMARY_CLAIM_ID_LEN 32
@@ -51,6 +55,8 @@ typedef struct {
     summary_selector a, b;             /* greater, less, no_difference */
     summary_selector condition;        /* the other kinds */
     double paper_mean, paper_sd;       /* value */
+    double margin;                     /* value, no_difference, uncorrelated: the equivalence
+                                          bound (value: default paper_sd; NaN: not given) */
     int paper_n;                       /* value, default 20 */
     double above, min_fraction;        /* rate */
     int x, y;                          /* uncorrelated */
@@ -73,7 +79,15 @@ int summary_claims_load(const char *path, summary_claims *cs, mimod_err *err);
 int summary_claims_parse(const char *name, const char *text, summary_claims *cs, mimod_err *err);
 void summary_claims_free(summary_claims *cs);
 
-typedef enum { SUMMARY_HOLDS, SUMMARY_FAILS, SUMMARY_NOT_TESTABLE } summary_verdict;
+/* INCONCLUSIVE: an equivalence claim (value, no_difference, uncorrelated) whose
+ * difference is neither significant nor shown to lie within its margin — at
+ * small n, absence of evidence, not agreement. */
+typedef enum {
+    SUMMARY_HOLDS,
+    SUMMARY_FAILS,
+    SUMMARY_NOT_TESTABLE,
+    SUMMARY_INCONCLUSIVE
+} summary_verdict;
 
 typedef struct {
     summary_verdict verdict;
@@ -87,6 +101,9 @@ typedef struct {
     double mean_a, sd_a, mean_b, sd_b; /* two-sample sides; value: ours (a); paired and
                                           earlier: a_quantity / first (a), then (b) */
     double mean_d, sd_d;   /* paired_greater, earlier: the differences */
+    double margin;         /* equivalence kinds: δ; the (1 − 2α) interval of the difference */
+    double ci_lo, ci_hi;   /* (uncorrelated: of ρ) and the TOST p (NaN elsewhere) */
+    double p_equiv;
     int k;                 /* rate: trials above */
     int n_excluded;        /* earlier: trials without a rise */
     int n_where;           /* earlier with where: trials passing it (before exclusion) */
@@ -104,7 +121,7 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
 void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
                           const summary_claim_result *res, summary_format fmt);
 
-/* "claims: H hold, F fail, N not testable" into buf. */
+/* "claims: H hold, F fail, I inconclusive, N not testable" into buf. */
 void summary_claims_count_line(char *buf, size_t size, int n, const summary_claim_result *res);
 
 #endif

@@ -68,6 +68,11 @@ typedef enum { SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV } summary_format;
 const char *summary_paper_value(int paper_column, int quantity);
 const char *summary_paper_column_name(int paper_column);
 
+/* 1 if a and b are equal up to a relative 1e-9 (grid values read back from a
+ * file: 0.0002 written and read is 0.0002, but a computed λ may differ in its
+ * last bits). */
+int summary_same_value(double a, double b);
+
 /* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break,
  * quotes doubled), then "," or, for the last field of a row, a newline. Used by
  * every CSV table of mimod-summary. */

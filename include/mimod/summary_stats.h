@@ -17,7 +17,8 @@ typedef struct {
     int n_a, n_b;         /* finite values used from each sample */
     double mean_a, mean_b;
     double sd_a, sd_b;
-    double t;             /* (mean_a − mean_b) / standard error */
+    double se;            /* standard error of mean_a − mean_b (NaN when undefined) */
+    double t;             /* (mean_a − mean_b) / se */
     double df;            /* n_a + n_b − 2 (Student) or Welch–Satterthwaite */
     double p;             /* two-sided */
 } summary_ttest_result;
@@ -44,6 +45,32 @@ int summary_ttest_one_sample(const double *d, int n, summary_ttest_result *out, 
 
 /* Two-sided p value of a t statistic with df degrees of freedom (GSL CDFs). */
 double summary_t_two_sided_p(double t, double df);
+
+/* Equivalence (TOST, Schuirmann 1987): is a difference within ±margin? Two
+ * one-sided tests at level alpha, H0: Δ ≤ −margin and H0: Δ ≥ margin; the
+ * difference is shown equivalent to 0 when both are rejected, i.e. when the
+ * (1 − 2·alpha) confidence interval of Δ lies inside (−margin, margin). A
+ * "no significant difference" at small n is not this: it is absence of
+ * evidence, and the interval shows how wide the ignorance is. */
+typedef struct {
+    double margin;        /* the equivalence bound δ > 0 */
+    double ci_lo, ci_hi;  /* the (1 − 2α) confidence interval of Δ */
+    double p;             /* max of the two one-sided p values */
+    int equivalent;       /* p < alpha */
+} summary_tost_result;
+
+/* TOST for a t-distributed estimate: Δ̂ = diff with standard error se and df
+ * degrees of freedom (Student pooled, Welch, paired: as the caller's t-test).
+ * MIMOD_EINVAL (fields NaN) unless diff finite, se > 0, df > 0, margin > 0
+ * and alpha in (0, 0.5). */
+int summary_tost_t(double diff, double se, double df, double margin, double alpha,
+                   summary_tost_result *out, mimod_err *err);
+
+/* TOST for a Pearson correlation: is |ρ| < margin? Fisher's z = atanh(r) with
+ * standard error 1/√(n − 3) and normal tails; the interval is given back in r.
+ * MIMOD_EINVAL unless n ≥ 4, |r| < 1 and margin in (0, 1). */
+int summary_tost_pearson(double r, int n, double margin, double alpha, summary_tost_result *out,
+                         mimod_err *err);
 
 /* Pearson correlation of the pairs (x[i], y[i]) where both are finite, and its
  * two-sided p (t = r·√((n−2)/(1−r²)), df = n−2). MIMOD_EINVAL if fewer than 3

@@ -39,7 +39,8 @@ const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
 enum {
     KEY_ID, KEY_TASK, KEY_TEXT, KEY_KIND, KEY_PAPER, KEY_ALPHA, KEY_QUANTITY, KEY_A, KEY_B,
     KEY_CONDITION, KEY_PAPER_MEAN, KEY_PAPER_SD, KEY_PAPER_N, KEY_ABOVE, KEY_MIN_FRACTION, KEY_X,
-    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, KEY_GROUPS, N_KEYS
+    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, KEY_GROUPS, KEY_MARGIN,
+    N_KEYS
 };
 
 /* Every key of a claim: the kinds it belongs to and the kinds that need it. */
@@ -70,6 +71,9 @@ static const struct {
     [KEY_THEN] = {"then", K_EARLIER, K_EARLIER},
     [KEY_WHERE] = {"where", K_EARLIER, 0},
     [KEY_GROUPS] = {"groups", K_ALL, 0},
+    /* an equivalence claim needs its margin; value's defaults to the paper's sd */
+    [KEY_MARGIN] = {"margin", K_VALUE | K_UNCORR | KB(SUMMARY_CLAIM_NO_DIFFERENCE),
+                    K_UNCORR | KB(SUMMARY_CLAIM_NO_DIFFERENCE)},
 };
 
 typedef struct {
@@ -214,18 +218,28 @@ static int get_tc_quantity(const ctx *x, const yaml_node_t *v, const char *key, 
 }
 
 static int get_selector(const ctx *x, const yaml_node_t *v, const char *key, summary_selector *s) {
-    static const char *const names[2] = {"mi", "l2"};
+    static const char *const names[3] = {"mi", "l2", "lambda_reg"};
     if (v->type != YAML_MAPPING_NODE)
         return fail_at(x, v, "%s: expected a condition like {mi: true, l2: false}, got %s", key,
                        type_name(v));
-    yaml_node_t *vals[2], *keys[2];
+    yaml_node_t *vals[3], *keys[3];
     char what[48];
     snprintf(what, sizeof what, "%s", key);
-    int rc = read_mapping(x, v, names, 2, vals, keys, what);
+    int rc = read_mapping(x, v, names, 3, vals, keys, what);
     if (rc) return rc;
     s->mi = s->l2 = -1;
+    s->lambda_reg = NAN;
     if (vals[0] && (rc = get_bool(x, vals[0], "mi", &s->mi))) return rc;
     if (vals[1] && (rc = get_bool(x, vals[1], "l2", &s->l2))) return rc;
+    if (vals[2]) {
+        snprintf(what, sizeof what, "%s: lambda_reg", key);
+        if ((rc = get_number(x, vals[2], what, &s->lambda_reg))) return rc;
+        if (s->lambda_reg < 0.0)
+            return fail_at(x, vals[2], "%s: must be ≥ 0, got %g", what, s->lambda_reg);
+        if (s->l2 >= 0 && s->l2 != (s->lambda_reg > 0.0))
+            return fail_at(x, vals[2], "%s: %g contradicts l2: %s", what, s->lambda_reg,
+                           s->l2 ? "true" : "false");
+    }
     return MIMOD_OK;
 }
 
@@ -333,6 +347,18 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     }
     if (v[KEY_PAPER_N] && (rc = get_count(x, v[KEY_PAPER_N], "paper_n", &c->paper_n)))
         return rc;
+    c->margin = c->kind == SUMMARY_CLAIM_VALUE ? c->paper_sd : NAN;
+    if (v[KEY_MARGIN]) {
+        if ((rc = get_number(x, v[KEY_MARGIN], "margin", &c->margin))) return rc;
+        if (!(c->margin > 0.0) || (c->kind == SUMMARY_CLAIM_UNCORRELATED && !(c->margin < 1.0)))
+            return fail_at(x, v[KEY_MARGIN], "margin: must be %s, got %g",
+                           c->kind == SUMMARY_CLAIM_UNCORRELATED ? "in (0, 1) (a bound on |r|)"
+                                                                  : "> 0",
+                           c->margin);
+    } else if (c->kind == SUMMARY_CLAIM_VALUE && !(c->margin > 0.0)) {
+        return fail_at(x, v[KEY_PAPER_SD],
+                       "paper_sd: is 0, so it cannot be the equivalence margin: give 'margin'");
+    }
     if (v[KEY_ABOVE] && (rc = get_number(x, v[KEY_ABOVE], "above", &c->above))) return rc;
     if (v[KEY_MIN_FRACTION]) {
         if ((rc = get_number(x, v[KEY_MIN_FRACTION], "min_fraction", &c->min_fraction))) return rc;
@@ -461,19 +487,48 @@ static double tc_of(const summary_task *t, int q, int p, int r) {
                          (size_t)r];
 }
 
+/* Appends to buf[n] at *used (never past its end). */
+static void append(char *buf, size_t n, size_t *used, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t n, size_t *used, const char *fmt, ...) {
+    if (*used + 1 >= n) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int w = vsnprintf(buf + *used, n - *used, fmt, ap);
+    va_end(ap);
+    if (w > 0) *used = *used + (size_t)w < n ? *used + (size_t)w : n - 1;
+}
+
 static void selector_yaml(const summary_selector *s, char *buf, size_t n) {
-    if (s->mi < 0 && s->l2 < 0) snprintf(buf, n, "{}");
-    else if (s->l2 < 0) snprintf(buf, n, "{mi: %s}", s->mi ? "true" : "false");
-    else if (s->mi < 0) snprintf(buf, n, "{l2: %s}", s->l2 ? "true" : "false");
-    else snprintf(buf, n, "{mi: %s, l2: %s}", s->mi ? "true" : "false", s->l2 ? "true" : "false");
+    size_t used = 0;
+    if (n == 0) return;
+    buf[0] = '\0';
+    append(buf, n, &used, "{");
+    const char *sep = "";
+    if (s->mi >= 0) {
+        append(buf, n, &used, "mi: %s", s->mi ? "true" : "false");
+        sep = ", ";
+    }
+    if (s->l2 >= 0) {
+        append(buf, n, &used, "%sl2: %s", sep, s->l2 ? "true" : "false");
+        sep = ", ";
+    }
+    if (!isnan(s->lambda_reg)) append(buf, n, &used, "%slambda_reg: %g", sep, s->lambda_reg);
+    append(buf, n, &used, "}");
 }
 
 static void selector_words(const summary_selector *s, char *buf, size_t n) {
     const char *mi = s->mi < 0 ? NULL : s->mi ? "MI" : "no MI";
     const char *l2 = s->l2 < 0 ? NULL : s->l2 ? "L2" : "no L2";
-    if (mi && l2) snprintf(buf, n, "%s and %s", mi, l2);
-    else if (mi || l2) snprintf(buf, n, "%s", mi ? mi : l2);
-    else snprintf(buf, n, "any lambda");
+    char reg[48] = "";
+    if (!isnan(s->lambda_reg)) snprintf(reg, sizeof reg, "lambda_reg = %g", s->lambda_reg);
+    const char *parts[3] = {mi, l2, reg[0] ? reg : NULL};
+    size_t used = 0;
+    buf[0] = '\0';
+    int k = 0;
+    for (int i = 0; i < 3; i++)
+        if (parts[i]) append(buf, n, &used, "%s%s", k++ ? " and " : "", parts[i]);
+    if (!k) append(buf, n, &used, "any lambda");
 }
 
 /* 1 if λ (NaN: unknown) satisfies a selector field (−1 any, 0: λ == 0, 1: λ > 0). */
@@ -486,7 +541,8 @@ static int lambda_matches(int want, double lambda) {
 /* 1 if condition C is of K groups and its λ satisfy s. */
 static int condition_matches(const summary_condition *C, const summary_selector *s, int K) {
     return C->n_groups == K && lambda_matches(s->mi, C->lambda_I) &&
-           lambda_matches(s->l2, C->lambda_reg);
+           lambda_matches(s->l2, C->lambda_reg) &&
+           (isnan(s->lambda_reg) || summary_same_value(C->lambda_reg, s->lambda_reg));
 }
 
 /* The one condition of K groups matching s, or −1 with the reason in buf. */
@@ -539,6 +595,7 @@ static void result_init(summary_claim_result *r) {
     r->verdict = SUMMARY_NOT_TESTABLE;
     r->statistic = r->df = r->p = NAN;
     r->mean_a = r->sd_a = r->mean_b = r->sd_b = r->mean_d = r->sd_d = NAN;
+    r->margin = r->ci_lo = r->ci_hi = r->p_equiv = NAN;
     snprintf(r->ours, sizeof r->ours, "—");
     snprintf(r->test, sizeof r->test, "—");
 }
@@ -612,6 +669,39 @@ static void decide_greater(summary_claim_result *r, double diff, double alpha) {
     }
 }
 
+/* The verdict of an equivalence claim (value, no_difference, uncorrelated),
+ * from the difference test's two-sided p and the TOST result (docs/summary.md,
+ * "Equivalence"): holds when the (1 − 2α) interval of the difference lies
+ * inside ±margin; fails when the difference is significant and not within the
+ * margin; otherwise inconclusive — the data neither show a difference nor
+ * rule out one as large as the margin. Appends "; TOST ±δ: p = …" to the test
+ * column. */
+static void equivalence_verdict(const summary_claim *c, summary_claim_result *r,
+                                const summary_tost_result *e, const char *differs) {
+    r->margin = e->margin;
+    r->ci_lo = e->ci_lo;
+    r->ci_hi = e->ci_hi;
+    r->p_equiv = e->p;
+    char p_s[32];
+    fmt_p(p_s, sizeof p_s, e->p);
+    size_t used = strlen(r->test);
+    snprintf(r->test + used, sizeof r->test - used, "; TOST ±%.3g: p = %s", e->margin, p_s);
+    int level = (int)lround(100.0 * (1.0 - 2.0 * c->alpha));
+    if (e->equivalent) {
+        r->verdict = SUMMARY_HOLDS;
+        note(r, "equivalent within ±%.3g: %d %% CI [%.3g, %.3g]", e->margin, level, e->ci_lo,
+             e->ci_hi);
+    } else if (r->p < c->alpha) {
+        r->verdict = SUMMARY_FAILS;
+        note(r, "%s: p < %g; %d %% CI [%.3g, %.3g] not inside ±%.3g", differs, c->alpha, level,
+             e->ci_lo, e->ci_hi, e->margin);
+    } else {
+        r->verdict = SUMMARY_INCONCLUSIVE;
+        note(r, "n too small: no significant difference, but the %d %% CI [%.3g, %.3g] is not "
+             "inside ±%.3g", level, e->ci_lo, e->ci_hi, e->margin);
+    }
+}
+
 static void check_two_sample(const summary_claim *c, const summary_analysis *a,
                              summary_claim_result *r, double *bufa, double *bufb) {
     const summary_task *t = a->task;
@@ -670,11 +760,13 @@ static void check_two_sample(const summary_claim *c, const summary_analysis *a,
         decide_greater(r, diff, c->alpha);
     } else if (c->kind == SUMMARY_CLAIM_LESS) {
         decide_greater(r, -diff, c->alpha);
-    } else if (res.p >= c->alpha) {
-        r->verdict = SUMMARY_HOLDS;
     } else {
-        r->verdict = SUMMARY_FAILS;
-        note(r, "significant difference: p < %g", c->alpha);
+        summary_tost_result e;
+        if (summary_tost_t(diff, res.se, res.df, c->margin, c->alpha, &e, NULL) != MIMOD_OK) {
+            note(r, "equivalence test undefined (se %g, margin %g)", res.se, c->margin);
+            return;
+        }
+        equivalence_verdict(c, r, &e, "significant difference");
     }
 }
 
@@ -708,12 +800,14 @@ static void check_value(const summary_claim *c, const summary_analysis *a, int c
     char n_s[32];
     snprintf(n_s, sizeof n_s, "Welch (paper n=%d) ", c->paper_n);
     fmt_t(r, n_s, c->alpha);
-    if (res.p >= c->alpha) {
-        r->verdict = SUMMARY_HOLDS;
-    } else {
-        r->verdict = SUMMARY_FAILS;
-        note(r, "differs from the paper: p < %g", c->alpha);
+    summary_tost_result e;
+    if (summary_tost_t(mean - c->paper_mean, res.se, res.df, c->margin, c->alpha, &e, NULL) !=
+        MIMOD_OK) {
+        note(r, "equivalence test undefined (se %g, margin %g)", res.se, c->margin);
+        r->verdict = SUMMARY_NOT_TESTABLE;
+        return;
     }
+    equivalence_verdict(c, r, &e, "differs from the paper");
 }
 
 static void check_rate(const summary_claim *c, const summary_analysis *a, int cond,
@@ -784,12 +878,15 @@ static void check_uncorrelated(const summary_claim *c, const summary_analysis *a
     else
         snprintf(r->test, sizeof r->test, "Pearson t(%d) = %.3g, p = %s%s", n - 2,
                  rr * sqrt((n - 2) / (1.0 - rr * rr)), p_s, a_s);
-    if (p >= c->alpha) {
-        r->verdict = SUMMARY_HOLDS;
-    } else {
-        r->verdict = SUMMARY_FAILS;
-        note(r, "significant correlation: p < %g", c->alpha);
+    summary_tost_result e;
+    if (fabs(rr) >= 1.0 || summary_tost_pearson(rr, n, c->margin, c->alpha, &e, NULL) != MIMOD_OK) {
+        /* |r| = 1, or n = 3: no interval for ρ; only a significant r can decide */
+        r->verdict = p < c->alpha ? SUMMARY_FAILS : SUMMARY_INCONCLUSIVE;
+        note(r, p < c->alpha ? "significant correlation: p < %g" : "n too small for the "
+             "equivalence test (needs n ≥ 4 and |r| < 1; α %g)", c->alpha);
+        return;
     }
+    equivalence_verdict(c, r, &e, "significant correlation");
 }
 
 /* The paired test on d[n] (> 0 claimed): t-test, or the all-equal rule. */
@@ -987,7 +1084,12 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
 /* ---------------------------------------------------------------- printing */
 
 static const char *verdict_word(summary_verdict v) {
-    return v == SUMMARY_HOLDS ? "holds" : v == SUMMARY_FAILS ? "fails" : "not testable";
+    switch (v) {
+    case SUMMARY_HOLDS: return "holds";
+    case SUMMARY_FAILS: return "fails";
+    case SUMMARY_INCONCLUSIVE: return "inconclusive";
+    default: return "not testable";
+    }
 }
 
 /* "holds", "fails (why)", "not testable: why" */
@@ -1069,10 +1171,10 @@ static void csv_number(char *buf, size_t n, double x) {
     else snprintf(buf, n, "%.10g", x);
 }
 
-#define CSV_N 14
+#define CSV_N 18
 static const char *const csv_header[CSV_N] = {
     "id", "task", "kind", "quantity", "text", "paper", "ours", "test", "statistic", "df", "p",
-    "alpha", "verdict", "note",
+    "alpha", "margin", "ci_lo", "ci_hi", "p_equiv", "verdict", "note",
 };
 
 void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
@@ -1082,16 +1184,20 @@ void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
         for (int i = 0; i < n; i++) {
             const summary_claim *c = claims[i];
             const summary_claim_result *r = &res[i];
-            char q[64], st[32], df[32], p[32], al[32];
+            char q[64], st[32], df[32], p[32], al[32], mg[32], lo[32], hi[32], pe[32];
             claim_quantity(c, q, sizeof q);
             csv_number(st, sizeof st, r->statistic);
             csv_number(df, sizeof df, r->df);
             csv_number(p, sizeof p, r->p);
             if (c->kind == SUMMARY_CLAIM_RATE) al[0] = '\0';
             else csv_number(al, sizeof al, c->alpha);
+            csv_number(mg, sizeof mg, r->margin);
+            csv_number(lo, sizeof lo, r->ci_lo);
+            csv_number(hi, sizeof hi, r->ci_hi);
+            csv_number(pe, sizeof pe, r->p_equiv);
             const char *f[CSV_N] = {c->id, c->task, summary_claim_kind_names[c->kind], q,
                                     c->text, c->paper, r->ours, r->test, st, df, p, al,
-                                    verdict_word(r->verdict), r->note};
+                                    mg, lo, hi, pe, verdict_word(r->verdict), r->note};
             for (int k = 0; k < CSV_N; k++) summary_csv_field(out, f[k], k == CSV_N - 1);
         }
         return;
@@ -1136,11 +1242,13 @@ void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
 }
 
 void summary_claims_count_line(char *buf, size_t size, int n, const summary_claim_result *res) {
-    int h = 0, f = 0, nt = 0;
+    int h = 0, f = 0, inc = 0, nt = 0;
     for (int i = 0; i < n; i++) {
         if (res[i].verdict == SUMMARY_HOLDS) h++;
         else if (res[i].verdict == SUMMARY_FAILS) f++;
+        else if (res[i].verdict == SUMMARY_INCONCLUSIVE) inc++;
         else nt++;
     }
-    snprintf(buf, size, "claims: %d hold, %d fail, %d not testable", h, f, nt);
+    snprintf(buf, size, "claims: %d hold, %d fail, %d inconclusive, %d not testable", h, f, inc,
+             nt);
 }

@@ -34,7 +34,9 @@ static void usage(FILE *out) {
           "                         final q_cor in the first condition with lambda_I > 0)\n"
           "  --claims FILE          instead of the summary, check the claims in FILE (e.g.\n"
           "                         sweeps/paper_claims.yaml): one row per claim with ours,\n"
-          "                         the test and the verdict holds / fails / not testable\n"
+          "                         the test and the verdict holds / fails / inconclusive /\n"
+          "                         not testable (claims of sameness hold only by an\n"
+          "                         equivalence test: docs/summary.md, \"Equivalence\")\n"
           "See docs/summary.md.\n",
           out);
 }

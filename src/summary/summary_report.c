@@ -62,7 +62,7 @@ const char *summary_paper_column_name(int paper_column) {
                                                                : "";
 }
 
-static int same_value(double a, double b) {
+int summary_same_value(double a, double b) {
     return fabs(a - b) <= 1e-9 * (fabs(a) > fabs(b) ? fabs(a) : fabs(b)) + 1e-15;
 }
 
@@ -73,15 +73,15 @@ static int same_value(double a, double b) {
  * or 0 (MI, no L2), and λ_I 0 (no MI). */
 static int paper_column_of(int is_wm, double lambda_I, double lambda_reg) {
     if (is_wm) {
-        if (!isnan(lambda_reg) && !same_value(lambda_reg, 0.02)) return -1;
-        if (same_value(lambda_I, 0.1)) return PAPER_WM_MI;
-        if (same_value(lambda_I, 0.0)) return PAPER_WM_NOMI;
+        if (!isnan(lambda_reg) && !summary_same_value(lambda_reg, 0.02)) return -1;
+        if (summary_same_value(lambda_I, 0.1)) return PAPER_WM_MI;
+        if (summary_same_value(lambda_I, 0.0)) return PAPER_WM_NOMI;
         return -1;
     }
-    if (same_value(lambda_I, 0.0)) return PAPER_SEP_NOMI;
-    if (same_value(lambda_I, 0.005)) {
-        if (same_value(lambda_reg, 0.0002)) return PAPER_SEP_MI_L2;
-        if (same_value(lambda_reg, 0.0)) return PAPER_SEP_MI_NOL2;
+    if (summary_same_value(lambda_I, 0.0)) return PAPER_SEP_NOMI;
+    if (summary_same_value(lambda_I, 0.005)) {
+        if (summary_same_value(lambda_reg, 0.0002)) return PAPER_SEP_MI_L2;
+        if (summary_same_value(lambda_reg, 0.0)) return PAPER_SEP_MI_NOL2;
     }
     return -1;
 }
@@ -102,7 +102,7 @@ static double coord(const summary_task *t, int axis, int point) {
 static int same_except(const summary_task *t, int p, int q, int skip, int seed_axis) {
     for (int i = 0; i < t->n_axes; i++) {
         if (i == skip || i == seed_axis) continue;
-        if (!same_value(coord(t, i, p), coord(t, i, q))) return 0;
+        if (!summary_same_value(coord(t, i, p), coord(t, i, q))) return 0;
     }
     return 1;
 }

@@ -1,7 +1,7 @@
 /* summary_stats.c — sample statistics across seeds (SPEC §6): mean ± sample sd,
  * two-sample t-tests (Student pooled / Welch, also Welch from summary statistics),
  * the one-sample t-test (the paired test on differences), Pearson r, all with two-sided p
- * values from GSL's Student-t CDFs. Everything in double, two-pass formulas
+ * values from GSL's Student-t CDFs; equivalence by two one-sided tests (TOST). Everything in double, two-pass formulas
  * (a one-pass Σx² − n·mean² loses every digit when sd ≪ |mean|, which is the
  * normal case for accuracies near 1). */
 #include "mimod/summary_stats.h"
@@ -54,6 +54,7 @@ int summary_ttest(const double *a, int n_a, const double *b, int n_b, int welch,
                   summary_ttest_result *out, mimod_err *err) {
     summary_mean_sd(a, n_a, &out->n_a, &out->mean_a, &out->sd_a);
     summary_mean_sd(b, n_b, &out->n_b, &out->mean_b, &out->sd_b);
+    out->se = NAN;
     out->t = NAN;
     out->df = NAN;
     out->p = NAN;
@@ -78,9 +79,57 @@ int summary_ttest(const double *a, int n_a, const double *b, int n_b, int welch,
     if (!(se > 0.0))
         return mimod_errf(err, MIMOD_EINVAL,
                           "summary_ttest: both samples have zero variance; t is undefined");
+    out->se = se;
     out->t = diff / se;
     out->df = df;
     out->p = summary_t_two_sided_p(out->t, df);
+    return MIMOD_OK;
+}
+
+static void tost_clear(summary_tost_result *out, double margin) {
+    out->margin = margin;
+    out->ci_lo = out->ci_hi = out->p = NAN;
+    out->equivalent = 0;
+}
+
+int summary_tost_t(double diff, double se, double df, double margin, double alpha,
+                   summary_tost_result *out, mimod_err *err) {
+    tost_clear(out, margin);
+    if (!isfinite(diff) || !(se > 0.0) || !isfinite(se) || !(df > 0.0) || !(margin > 0.0) ||
+        !isfinite(margin) || !(alpha > 0.0 && alpha < 0.5))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_tost_t: need a finite difference, se > 0, df > 0, margin > 0 "
+                          "and alpha in (0, 0.5) (got %g, %g, %g, %g, %g)",
+                          diff, se, df, margin, alpha);
+    /* H0 Δ ≤ −δ is rejected for large (Δ̂ + δ)/se: upper tail; H0 Δ ≥ δ for
+     * small (Δ̂ − δ)/se: lower tail. */
+    double p_low = gsl_cdf_tdist_Q((diff + margin) / se, df);
+    double p_high = gsl_cdf_tdist_P((diff - margin) / se, df);
+    double half = gsl_cdf_tdist_Qinv(alpha, df) * se;
+    out->ci_lo = diff - half;
+    out->ci_hi = diff + half;
+    out->p = p_low > p_high ? p_low : p_high;
+    out->equivalent = out->p < alpha;
+    return MIMOD_OK;
+}
+
+int summary_tost_pearson(double r, int n, double margin, double alpha, summary_tost_result *out,
+                         mimod_err *err) {
+    tost_clear(out, margin);
+    if (n < 4 || !(fabs(r) < 1.0) || !(margin > 0.0 && margin < 1.0) ||
+        !(alpha > 0.0 && alpha < 0.5))
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "summary_tost_pearson: need n ≥ 4, |r| < 1, margin in (0, 1) and alpha "
+                          "in (0, 0.5) (got n = %d, r = %g, margin %g, alpha %g)",
+                          n, r, margin, alpha);
+    double z = atanh(r), z0 = atanh(margin), se = 1.0 / sqrt((double)(n - 3));
+    double p_low = gsl_cdf_ugaussian_Q((z + z0) / se);
+    double p_high = gsl_cdf_ugaussian_P((z - z0) / se);
+    double half = gsl_cdf_ugaussian_Qinv(alpha) * se;
+    out->ci_lo = tanh(z - half);
+    out->ci_hi = tanh(z + half);
+    out->p = p_low > p_high ? p_low : p_high;
+    out->equivalent = out->p < alpha;
     return MIMOD_OK;
 }
 
@@ -134,6 +183,7 @@ int summary_welch_from_stats(int n_a, double mean_a, double sd_a, int n_b, doubl
     out->mean_b = mean_b;
     out->sd_a = sd_a;
     out->sd_b = sd_b;
+    out->se = NAN;
     out->t = NAN;
     out->df = NAN;
     out->p = NAN;
@@ -150,6 +200,7 @@ int summary_welch_from_stats(int n_a, double mean_a, double sd_a, int n_b, doubl
     if (!(se > 0.0))
         return mimod_errf(err, MIMOD_EINVAL,
                           "summary_welch_from_stats: both sds are zero; t is undefined");
+    out->se = se;
     out->t = (mean_a - mean_b) / se;
     out->df = (ea + eb) * (ea + eb) / (ea * ea / (n_a - 1) + eb * eb / (n_b - 1));
     out->p = summary_t_two_sided_p(out->t, out->df);
@@ -161,6 +212,7 @@ int summary_ttest_one_sample(const double *d, int n, summary_ttest_result *out, 
     out->n_b = 0;
     out->mean_b = 0.0;
     out->sd_b = NAN;
+    out->se = NAN;
     out->t = NAN;
     out->df = NAN;
     out->p = NAN;
@@ -172,6 +224,7 @@ int summary_ttest_one_sample(const double *d, int n, summary_ttest_result *out, 
     if (!(se > 0.0))
         return mimod_errf(err, MIMOD_EINVAL,
                           "summary_ttest_one_sample: zero variance; t is undefined");
+    out->se = se;
     out->t = out->mean_a / se;
     out->df = (double)(m - 1);
     out->p = summary_t_two_sided_p(out->t, out->df);
