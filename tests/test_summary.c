@@ -31,6 +31,7 @@
  *   df_W = (va/na+vb/nb)²/((va/na)²/(na−1)+(vb/nb)²/(nb−1)), r → t = r√((n−2)/(1−r²)). */
 #include "check.h"
 #include "mimod/summary.h"
+#include "mimod/summary_carried.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_report.h"
 
@@ -641,9 +642,69 @@ static void test_tool(const char *path) {
     CHECK(summary_main(2, argv_missing) != 0, "missing file");
 }
 
+/* What each group carries, on matrices whose answer is known by hand. */
+static void test_carried(void) {
+    /* The split of issue 23's medium SEP trial, 4 units (g1 = units 0–1, g2 =
+     * 2–3), outputs Lx Ly Lz Rx Ry Rz: g1 carries Rössler x (0.88) and z
+     * (0.45), g2 Rössler y (0.69), both Lorenz — split within Rössler. */
+    const double within[4 * 6] = {
+        0.50, 0.40, 0.30, 0.90, 0.10, 0.50, /* unit 0 */
+        0.30, 0.20, 0.10, 0.86, 0.05, 0.40, /* unit 1 */
+        0.45, 0.35, 0.25, 0.10, 0.70, 0.20, /* unit 2 */
+        0.35, 0.25, 0.15, 0.06, 0.68, 0.10, /* unit 3 */
+    };
+    summary_carried c;
+    mimod_err err = {0};
+    CHECK(summary_carried_of(within, 4, 6, 2, 3, &c, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.n_targets == 2 && c.n_groups == 2, "targets %d groups %d", c.n_targets, c.n_groups);
+    CHECK_CLOSE(c.mean_abs[0][3], 0.88, 0, 1e-15, "g1 Rx = (0.90 + 0.86)/2");
+    CHECK_CLOSE(c.mean_abs[1][4], 0.69, 0, 1e-15, "g2 Ry = (0.70 + 0.68)/2");
+    CHECK_CLOSE(c.mean_abs[0][0], 0.40, 0, 1e-15, "g1 Lx");
+    CHECK_CLOSE(c.mean_abs[1][0], 0.40, 0, 1e-15, "g2 Lx (a tie goes to the first group)");
+    const int want_within[6] = {0, 0, 0, 0, 1, 0};
+    for (int k = 0; k < 6; k++)
+        CHECK(c.carrier[k] == want_within[k], "carrier of output %d: g%d", k, c.carrier[k] + 1);
+    CHECK(!c.by_target, "not split by target");
+    static const char *const names[2] = {"Lorenz", "Rössler"};
+    char v[96];
+    summary_carried_verdict(&c, names, v, sizeof v);
+    CHECK(strcmp(v, "split within Rössler") == 0, "verdict '%s'", v);
+
+    /* separated by source, group 2 Lorenz and group 1 Rössler; signs do not matter */
+    const double by[4 * 6] = {
+        0.1, -0.1, 0.1, 0.8, -0.7, 0.6,
+        0.1, 0.1, -0.1, 0.8, 0.7, 0.6,
+        -0.9, 0.8, 0.7, 0.1, 0.1, -0.1,
+        0.9, 0.8, 0.7, 0.1, -0.1, 0.1,
+    };
+    CHECK(summary_carried_of(by, 4, 6, 2, 3, &c, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.by_target, "split by target");
+    summary_carried_verdict(&c, names, v, sizeof v);
+    CHECK(strcmp(v, "by target: g2 Lorenz, g1 Rössler") == 0, "verdict '%s'", v);
+
+    /* one group carries both targets */
+    const double both[4 * 6] = {
+        0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9,
+        0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1, 0.1,
+    };
+    CHECK(summary_carried_of(both, 4, 6, 2, 3, &c, &err) == MIMOD_OK, "%s", err.msg);
+    summary_carried_verdict(&c, names, v, sizeof v);
+    CHECK(!c.by_target && strcmp(v, "one group carries two targets") == 0, "verdict '%s'", v);
+
+    /* WM (one output per bit), K = 3 groups of 1 unit: bit 1 in g3, bit 2 in g1 */
+    const double wm[3 * 2] = {0.2, 0.9, 0.1, 0.1, 0.8, 0.3};
+    CHECK(summary_carried_of(wm, 3, 2, 3, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.carrier[0] == 2 && c.carrier[1] == 0 && c.by_target, "WM K = 3: g%d g%d",
+          c.carrier[0] + 1, c.carrier[1] + 1);
+    /* sizes out of range are errors */
+    CHECK(summary_carried_of(wm, 3, 2, 2, 1, &c, NULL) == MIMOD_EINVAL, "3 units in 2 groups");
+    CHECK(summary_carried_of(wm, 3, 2, 3, 4, &c, NULL) == MIMOD_EINVAL, "2 outputs in targets of 4");
+}
+
 int main(void) {
     const char *path = "test_summary.h5";
     test_stats_by_hand();
+    test_carried();
     CHECK(write_file(path) == 0, "write %s", path);
     test_file(path);
     test_tool(path);

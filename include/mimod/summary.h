@@ -8,13 +8,14 @@
  *    (serial HDF5, read only).
  *  - summary_report.c / summary_plot.c: groups points into conditions, runs the
  *    tests, prints text/markdown/csv tables, draws the figures with PLplot;
- *    summary_claims.c checks the paper's claims.
+ *    summary_claims.c checks the paper's claims; summary_carried.c says which
+ *    unit group carries which output.
  * summary_main() is the whole command line tool; the executable only calls it. */
 #ifndef MIMOD_SUMMARY_H
 #define MIMOD_SUMMARY_H
 
 /* The parts, one header per file: summary_stats.h, summary_read.h,
- * summary_report.h, summary_plot.h, summary_claims.h. This one is
+ * summary_report.h, summary_plot.h, summary_claims.h, summary_carried.h. This one is
  * summary_cli.c's. */
 
 /* The whole tool (argument parsing included); returns the process exit status. */

@@ -62,6 +62,19 @@ void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t
 
 typedef enum { SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV } summary_format;
 
+/* A table of text cells (the first row is the header), printed aligned as text
+ * or as a markdown pipe table. Start from (summary_table){.n_cols = K}. */
+#define SUMMARY_TABLE_MAX_COLS 10
+#define SUMMARY_TABLE_CELL 64
+typedef struct {
+    int n_cols, n_rows, cap;
+    char (*cells)[SUMMARY_TABLE_MAX_COLS][SUMMARY_TABLE_CELL];
+} summary_table;
+/* Adds a row of n_cols cells (NULL: empty); a row that cannot be stored is dropped. */
+void summary_table_row(summary_table *tb, const char *const *cols);
+/* Prints the table (SUMMARY_TEXT or SUMMARY_MARKDOWN) and frees its cells. */
+void summary_table_print(FILE *out, const summary_table *tb, summary_format fmt);
+
 /* The paper's value (SPEC §6) for a quantity in a paper column, or NULL.
  * quantity = SUMMARY_PAPER_PEARSON asks for the paper's r(final Î, task loss). */
 #define SUMMARY_PAPER_PEARSON SQ_COUNT

@@ -1,5 +1,6 @@
 /* summary_cli.c — the mimod-summary command line (summary_main). */
 #include "mimod/summary.h"
+#include "mimod/summary_carried.h"
 #include "mimod/summary_claims.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_status.h"
@@ -318,6 +319,10 @@ int summary_main(int argc, char **argv) {
                     path);
         summary_print(stdout, &a, &opt, fmt, csv_header);
         csv_header = 0;
+        if (summary_print_carried(stdout, file, &a, fmt, &err)) {
+            fprintf(stderr, "mimod-summary: %s\n", err.msg);
+            status = 1;
+        }
         if (figures) {
             fprintf(fig_log, "Figures of /%s in %s:\n", tasks[k], figures);
             if (summary_figures(&a, file, figures, trial, fig_log, &err)) {

@@ -275,16 +275,12 @@ void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t
 
 /* ---------------------------------------------------------------- printing */
 
-/* One table written three ways: cells are collected per row, then printed as an
- * aligned text table or a markdown pipe table. */
-#define MAX_COLS 10
-#define CELL 64
-typedef struct {
-    int n_cols, n_rows, cap;
-    char (*cells)[MAX_COLS][CELL];
-} table;
+/* One table written three ways (summary_report.h): cells are collected per row,
+ * then printed as an aligned text table or a markdown pipe table. */
+#define MAX_COLS SUMMARY_TABLE_MAX_COLS
+#define CELL SUMMARY_TABLE_CELL
 
-static void table_row(table *tb, const char *const *cols) {
+void summary_table_row(summary_table *tb, const char *const *cols) {
     if (tb->n_rows == tb->cap) {
         int cap = tb->cap ? 2 * tb->cap : 16;
         void *grown = realloc(tb->cells, sizeof *tb->cells * (size_t)cap);
@@ -305,7 +301,7 @@ static int utf8_width(const char *s) {
     return w;
 }
 
-static void table_print(FILE *out, const table *tb, summary_format fmt) {
+void summary_table_print(FILE *out, const summary_table *tb, summary_format fmt) {
     int width[MAX_COLS] = {0};
     for (int r = 0; r < tb->n_rows; r++)
         for (int i = 0; i < tb->n_cols; i++) {
@@ -503,9 +499,9 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         if (C->paper_column >= 0)
             fprintf(out, " (paper: %s)", summary_paper_column_name(C->paper_column));
         fputs(md ? "\n\n" : "\n", out);
-        table tb = {.n_cols = paper ? 4 : 3};
+        summary_table tb = {.n_cols = paper ? 4 : 3};
         const char *head[4] = {"quantity", "n", "mean ± sd", "paper"};
-        table_row(&tb, head);
+        summary_table_row(&tb, head);
         for (int q = 0; q < SQ_COUNT; q++) {
             if (!summary_quantity_in_task(q, t->is_wm)) continue;
             char n_s[16], ms[CELL];
@@ -513,9 +509,9 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
             const char *pv = summary_paper_value(C->paper_column, q);
             const char *row[4] = {summary_quantity_name(q), n_s, ms, pv ? pv : ""};
-            table_row(&tb, row);
+            summary_table_row(&tb, row);
         }
-        table_print(out, &tb, fmt);
+        summary_table_print(out, &tb, fmt);
         if (md) fputs("\n", out);
         const char *bullet = md ? "- " : "  ";
         fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet, t->is_wm ? "accuracy" : "r2_mean",
@@ -540,14 +536,14 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
                  "of lambda_I / lambda_reg\n\n",
             md ? "### " : "", o->welch ? "Welch's" : "Student's pooled-variance");
     int current_a = -1, current_b = -1;
-    table tb = {.n_cols = 6};
+    summary_table tb = {.n_cols = 6};
     for (int i = 0; i < a->n_tests; i++) {
         const summary_test *s = &a->tests[i];
         if (s->cond_a != current_a || s->cond_b != current_b) {
             if (tb.n_rows) {
-                table_print(out, &tb, fmt);
+                summary_table_print(out, &tb, fmt);
                 fputs("\n", out);
-                tb = (table){.n_cols = 6};
+                tb = (summary_table){.n_cols = 6};
             }
             current_a = s->cond_a;
             current_b = s->cond_b;
@@ -556,7 +552,7 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
                     coord(t, s->axis, a->conditions[s->cond_a].first_point),
                     coord(t, s->axis, a->conditions[s->cond_b].first_point), md ? "**\n\n" : "\n");
             const char *head[6] = {"quantity", "mean ± sd (a)", "mean ± sd (b)", "t", "df", "p"};
-            table_row(&tb, head);
+            summary_table_row(&tb, head);
         }
         char ma[CELL], mb[CELL], t_s[32], df_s[32], p_s[32];
         fmt_mean_sd(ma, sizeof ma, s->res.mean_a, s->res.sd_a);
@@ -571,10 +567,10 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             snprintf(p_s, sizeof p_s, "—");
         }
         const char *row[6] = {summary_quantity_name(s->quantity), ma, mb, t_s, df_s, p_s};
-        table_row(&tb, row);
+        summary_table_row(&tb, row);
     }
     if (tb.n_rows) {
-        table_print(out, &tb, fmt);
+        summary_table_print(out, &tb, fmt);
         fputs("\n", out);
     }
 }
