@@ -662,12 +662,14 @@ static int record(trial *t, int j, mimod_err *err) {
         r->tc[TC_D_IN][j] = t->K == 2 ? d_in_index(t->leaky_p.w_in, N, groups)
                                        : d_in_index_k(t->leaky_p.w_in, N, groups, t->K);
     } else {
-        /* per sequence, skipping the first loss_skip steps, |·| averaged over the batch [code] */
-        corr_abs_per_sequence(states, t->L, B, N, (int)skip, t->corr_a);
+        /* The authors' separation/utils.py: Q_cor's matrix (calM) per sequence
+         * over every step, |·| averaged over the batch; D_cor's correlations
+         * with the outputs (calS) per sequence skipping the first loss_skip
+         * steps; R² (r2_score) pooled over the batch and every step. */
+        corr_abs_per_sequence(states, t->L, B, N, 0, t->corr_a);
         memcpy(t->corr_c, t->corr_a, (size_t)N * N * sizeof(double));
         cross_corr_abs_per_sequence(states, corr_with, t->L, B, N, K, (int)skip, t->unit_out);
-        /* R² pooled over the test batch and the steps after loss_skip */
-        r2_per_output(t->y + skip * B * K, target + skip * B * K, n - skip * B, K, r->r2 + (size_t)j * K);
+        r2_per_output(t->y, target, n, K, r->r2 + (size_t)j * K);
         double m = 0;
         for (int k = 0; k < K; k++) m += r->r2[(size_t)j * K + k];
         r->tc[TC_R2_MEAN][j] = m / K;

@@ -8,6 +8,7 @@
 #include "../src/trial_internal.h"
 #include "check.h"
 #include "mimod/config.h"
+#include "mimod/metrics.h"
 
 static mimod_config tiny(mimod_task_kind task) {
     mimod_config c;
@@ -371,6 +372,42 @@ static void k2_is_one_network(mimod_task_kind task, const char *what) {
     trial_free(t);
 }
 
+/* SEP's analysis windows, as the authors' separation/utils.py: Q_cor's matrix
+ * (and CNM's) per sequence over every step, D_cor's unit–output correlations
+ * skipping the first loss_skip steps, R² over every step. Recomputed from the
+ * final evaluation's states and outputs, which the trial leaves in its buffers. */
+static void sep_analysis_windows(void) {
+    mimod_config c = tiny(TASK_SEP);
+    trial *t = NULL;
+    CHECK(c.loss_skip > 0, "tiny SEP skips %d steps in its loss", c.loss_skip);
+    if (run_full(&c, &t) != 0 || !t) {
+        CHECK(0, "sep analysis windows: trial failed");
+        trial_free(t);
+        return;
+    }
+    int N = t->N, B = t->B_eval, L = t->L, K = t->n_out, j = t->res.n_done - 1;
+    double *all = malloc(sizeof(double) * (size_t)N * N);
+    double *skipped = malloc(sizeof(double) * (size_t)N * N);
+    double *uo = malloc(sizeof(double) * (size_t)N * K), r2[16];
+    corr_abs_per_sequence(t->h, L, B, N, 0, all);
+    corr_abs_per_sequence(t->h, L, B, N, c.loss_skip, skipped);
+    cross_corr_abs_per_sequence(t->h, t->y, L, B, N, K, c.loss_skip, uo);
+    r2_per_output(t->y, t->test_target, (size_t)L * B, K, r2);
+    CHECK(memcmp(all, t->res.corr, sizeof(double) * (size_t)N * N) == 0,
+          "final/corr is over every step");
+    CHECK(memcmp(skipped, t->res.corr, sizeof(double) * (size_t)N * N) != 0,
+          "(skipping loss_skip steps would give another matrix: the check can fail)");
+    CHECK(t->res.tc[TC_Q_COR][j] == modularity_q(all, N, t->groups), "Q_cor from that matrix");
+    CHECK(memcmp(uo, t->res.unit_out_corr, sizeof(double) * (size_t)N * K) == 0,
+          "unit_out_corr skips loss_skip steps");
+    CHECK(memcmp(r2, t->res.r2 + (size_t)j * K, sizeof(double) * (size_t)K) == 0,
+          "R² per output over every step");
+    free(all);
+    free(skipped);
+    free(uo);
+    trial_free(t);
+}
+
 int main(void) {
     if (sizeof(real) == sizeof(double)) {
         gradcheck_mm(tiny(TASK_WM), "wm");
@@ -399,6 +436,7 @@ int main(void) {
     k2_is_one_network(TASK_WM, "wm K=2");
     k2_is_one_network(TASK_SEP, "sep K=2");
     checkpoint_across_k();
+    sep_analysis_windows();
     divergence();
     return check_report("test_trial");
 }
