@@ -174,6 +174,23 @@ static void test_presets(void) {
     CHECK(c.lambda_I == 0.005 && c.sm_opt.kind == OPT_ADAM, "SEP quick keeps the paper's values");
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
+    /* medium (docs/reproduction.md §1): WM the quick sizes with the paper's
+     * transient and length; SEP the paper's N and length, the quick data and
+     * statistics network, half the quick batch, the paper's L2. */
+    CHECK(config_preset(&c, "medium", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.n_units == 40 && c.batch == 20 && c.transient == 1000 && c.seq_len == 500 &&
+              c.sm_hidden == 128 && c.n_sm_per_mm == 5 && c.n_mm_steps == 1000 &&
+              c.record_every == 25 && c.test_batch == 50 && c.lambda_reg == 0.02,
+          "WM medium");
+    CHECK(config_preset(&c, "medium", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.n_units == 100 && c.batch == 5 && c.sep_n_samples == 3000 && c.sep_n_drop == 1000 &&
+              c.loss_skip == 100 && c.test_batch == 10 && c.sm_hidden == 64 &&
+              c.n_sm_per_mm == 5 && c.n_mm_steps == 4000 && c.record_every == 20,
+          "SEP medium");
+    CHECK(c.lambda_I == 0.005 && c.lambda_reg == 0.0002 && c.out_l2_factor == 1.0,
+          "SEP medium keeps the paper's λ");
+    CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
+
     CHECK(config_preset(&c, "tiny", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 8 && c.batch == 4 && c.transient == 20 && c.seq_len == 60 &&
               c.sm_hidden == 16 && c.n_sm_pre == 5 && c.n_sm_per_mm == 2 && c.n_mm_steps == 6 &&
