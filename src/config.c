@@ -1,11 +1,11 @@
-/* config.c — the trial configuration: one key table drives parsing
- * (config_set), printing (config_get, config_to_yaml), iteration and range
- * checks (config_validate); presets fill the struct from SPEC §2–§4 and §9;
- * YAML files are read with libyaml's event parser so every key and value keeps
- * its line and column for messages. */
+/* config.c — the trial configuration: the key table (config_keys.c) drives
+ * parsing (config_set), printing (config_get, config_to_yaml) and range
+ * checks (config_validate); presets (each task's, tasks.h) fill the struct
+ * through config_set; YAML files are read with libyaml's event parser so
+ * every key and value keeps its line and column for messages. */
 #include "mimod/config.h"
+#include "mimod/tasks.h"
 #include "mimod/text.h"
-#include "mimod/mine.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -18,375 +18,114 @@
 #include <string.h>
 #include <yaml.h>
 
-/* The table stores enum-valued fields through int pointers. */
-_Static_assert(sizeof(mimod_task_kind) == sizeof(int), "mimod_task_kind must be int-sized");
-_Static_assert(sizeof(opt_kind) == sizeof(int), "opt_kind must be int-sized");
-
-/* ------------------------------------------------------------------ */
-/* The key table                                                       */
-/* ------------------------------------------------------------------ */
-
-typedef enum {
-    KT_INT,     /* int field, integer text, range [min, max] (optionally even) */
-    KT_U64,     /* uint64_t field, non-negative decimal integer text */
-    KT_DOUBLE,  /* double field, finite number, range with open/closed ends */
-    KT_BOOL,    /* int field holding 0/1, text "true" / "false" only */
-    KT_ENUM,    /* int field holding an index into enum_names */
-    KT_STRENUM, /* char[32] field holding one of enum_names (the preset name) */
-} key_type;
-
-enum { FOR_WM = 1, FOR_SEP = 2, FOR_BOTH = 3 };
-
-typedef struct {
-    const char *name;
-    key_type type;
-    size_t offset;
-    double min, max;     /* KT_INT / KT_DOUBLE; max = HUGE_VAL means unbounded */
-    int min_open;        /* KT_DOUBLE: min excluded */
-    int max_open;        /* KT_DOUBLE: max excluded */
-    int even;            /* KT_INT: value must be even */
-    const char *const *enum_names; /* KT_ENUM / KT_STRENUM, NULL-terminated */
-    int applies;         /* FOR_WM / FOR_SEP / FOR_BOTH (documentation) */
-    const char *doc;
-} config_key;
-
-static const char *const task_names[] = {"wm", "sep", NULL};
-static const char *const preset_names[] = {"paper", "quick", "tiny", "medium", "paper_single_run", NULL};
-static const char *const opt_names[] = {"rmsprop", "adam", NULL};
-static const char *const act_names[] = {"relu", "leaky_relu", NULL};
-static const char *const pairing_names[] = {"pairs", "one_vs_rest", NULL};
-
-#define OFF(field) offsetof(mimod_config, field)
-#define BIG 1e9 /* upper bound for counts: keeps every product of two of them in int64 */
-#define INT_KEY(nm, fld, lo, hi, app, doc) {nm, KT_INT, OFF(fld), lo, hi, 0, 0, 0, NULL, app, doc}
-#define EVEN_KEY(nm, fld, lo, hi, app, doc) {nm, KT_INT, OFF(fld), lo, hi, 0, 0, 1, NULL, app, doc}
-#define DBL_KEY(nm, fld, lo, lo_open, hi, hi_open, app, doc) \
-    {nm, KT_DOUBLE, OFF(fld), lo, hi, lo_open, hi_open, 0, NULL, app, doc}
-#define BOOL_KEY(nm, fld, app, doc) {nm, KT_BOOL, OFF(fld), 0, 1, 0, 0, 0, NULL, app, doc}
-#define ENUM_KEY(nm, fld, names, app, doc) {nm, KT_ENUM, OFF(fld), 0, 0, 0, 0, 0, names, app, doc}
-
-/* Canonical order: the order of config_key_name, config_to_yaml and the doc. */
-static const config_key keys[] = {
-    /* identity */
-    ENUM_KEY("task", task, task_names, FOR_BOTH,
-             "Task: `wm` (2-bit working memory, leaky RNN) or `sep` (chaotic signal separation, GRU)."),
-    {"preset", KT_STRENUM, OFF(preset), 0, 0, 0, 0, 0, preset_names, FOR_BOTH,
-     "Preset applied for `task` before every other key when loading (default `paper`)."},
-    {"seed", KT_U64, OFF(seed), 0, 0, 0, 0, 0, NULL, FOR_BOTH,
-     "Trial seed; every random stream of the trial is split from it."},
-    /* main model */
-    EVEN_KEY("n_units", n_units, 2, 65536, FOR_BOTH,
-             "N recurrent units; group g1 = units 0..N/2−1, g2 = N/2..N−1 (K = 2)."),
-    INT_KEY("n_groups", n_groups, 2, MIMOD_MAX_GROUPS, FOR_BOTH,
-            "K fixed groups of units: K equal contiguous blocks, unit i in group ⌊i·K/N⌋ "
-            "(n_units must be divisible by K). The MI objective and the analysis use them "
-            "(docs/mine.md, docs/analysis.md)."),
-    DBL_KEY("alpha", alpha, 0, 1, 1, 0, FOR_WM, "Leak rate α of the leaky-integrator RNN."),
-    DBL_KEY("noise_std", noise_std, 0, 0, HUGE_VAL, 0, FOR_WM,
-            "Std of the state noise ξ, per unit and step."),
-    BOOL_KEY("noise_inside_alpha", noise_inside, FOR_WM,
-             "`true`: ξ inside α(…) (paper Eq. 1); `false`: added outside (authors' code, default)."),
-    DBL_KEY("w_rec_init_scale", w_rec_scale, 0, 0, HUGE_VAL, 0, FOR_WM,
-            "W_rec is initialised N(0, (scale/√N)²)."),
-    BOOL_KEY("gru_reset_after", gru_reset_after, FOR_SEP,
-             "`true`: Keras reset-after GRU (r ⊙ (U h)); `false`: paper Eq. 3, U (r ⊙ h) (default)."),
-    /* data */
-    INT_KEY("batch", batch, 1, 1 << 20, FOR_BOTH, "B sequences per SM step and per MM step."),
-    INT_KEY("transient", transient, 0, BIG, FOR_WM,
-            "Steps run before the learned segment, without loss or gradient."),
-    INT_KEY("seq_len", seq_len, 1, BIG, FOR_WM,
-            "Learned steps L per sequence. SEP ignores it: L = sep_n_samples − sep_n_drop "
-            "(loading keeps seq_len equal to that)."),
-    DBL_KEY("pulse_prob", pulse_prob, 0, 0, 1, 0, FOR_WM,
-            "Probability that a pulse starts in a given input channel at a given step."),
-    INT_KEY("pulse_len", pulse_len, 1, BIG, FOR_WM, "Length of an input pulse in steps."),
-    DBL_KEY("ramp_step", ramp_step, 0, 1, HUGE_VAL, 0, FOR_WM,
-            "Target ramp increment per step (the target reaches ±1 in 1/ramp_step steps)."),
-    INT_KEY("sep_n_samples", sep_n_samples, 2, BIG, FOR_SEP,
-            "Samples per trajectory, equally spaced on [0, tmax] including both ends."),
-    INT_KEY("sep_n_drop", sep_n_drop, 0, BIG, FOR_SEP,
-            "Leading samples dropped after min–max scaling."),
-    DBL_KEY("lorenz_tmax", lorenz_tmax, 0, 1, HUGE_VAL, 0, FOR_SEP,
-            "Lorenz trajectory time span [0, tmax]."),
-    DBL_KEY("rossler_tmax", rossler_tmax, 0, 1, HUGE_VAL, 0, FOR_SEP,
-            "Rössler trajectory time span [0, tmax]."),
-    INT_KEY("sep_rk4_substeps", sep_substeps, 1, 1 << 20, FOR_SEP,
-            "Fixed RK4 steps per sampling interval."),
-    INT_KEY("loss_skip", loss_skip, 0, BIG, FOR_BOTH,
-            "Leading learned steps left out of L_task (and of SEP's correlations)."),
-    INT_KEY("test_batch", test_batch, 1, 1 << 20, FOR_BOTH,
-            "Evaluation batch size (SEP: the trial's fixed test batch)."),
-    /* training */
-    INT_KEY("n_mm_steps", n_mm_steps, 1, BIG, FOR_BOTH, "Main-model (MM) training steps."),
-    INT_KEY("n_sm_pre", n_sm_pre, 0, BIG, FOR_BOTH, "Sub-model (SM) steps before the first MM step."),
-    INT_KEY("n_sm_per_mm", n_sm_per_mm, 0, 1 << 20, FOR_BOTH,
-            "SM steps before each MM step, each on a fresh batch."),
-    DBL_KEY("lambda_I", lambda_I, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Weight λ_I of the MI estimate Î in the MM loss (0: SM still trained, no MI gradient)."),
-    DBL_KEY("lambda_reg", lambda_reg, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Weight λ_reg of L_reg = ½Σw² over the MM's weight matrices."),
-    DBL_KEY("out_l2_factor", out_l2_factor, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "W_out's L2 weight relative to λ_reg."),
-    ENUM_KEY("mm_optimizer", mm_opt.kind, opt_names, FOR_BOTH, "MM optimiser: `rmsprop` or `adam`."),
-    DBL_KEY("mm_lr", mm_opt.lr, 0, 1, HUGE_VAL, 0, FOR_BOTH, "MM learning rate."),
-    DBL_KEY("mm_rho", mm_opt.rho, 0, 0, 1, 1, FOR_BOTH, "MM RMSprop decay ρ."),
-    DBL_KEY("mm_beta1", mm_opt.beta1, 0, 0, 1, 1, FOR_BOTH, "MM Adam β1."),
-    DBL_KEY("mm_beta2", mm_opt.beta2, 0, 0, 1, 1, FOR_BOTH, "MM Adam β2."),
-    DBL_KEY("mm_eps", mm_opt.eps, 0, 1, HUGE_VAL, 0, FOR_BOTH, "MM optimiser ε."),
-    DBL_KEY("mm_clipnorm", mm_opt.clipnorm, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Clip each MM gradient tensor to this L2 norm (0 = off)."),
-    DBL_KEY("mm_clipvalue", mm_opt.clipvalue, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Clip each MM gradient element to [−v, v] (0 = off)."),
-    /* statistics network */
-    INT_KEY("sm_hidden", sm_hidden, 1, 1 << 16, FOR_BOTH, "Hidden width H of the statistics network T."),
-    ENUM_KEY("sm_activation", sm_act, act_names, FOR_BOTH, "φ of T: `relu` or `leaky_relu`."),
-    DBL_KEY("sm_leaky_slope", sm_leaky_slope, 0, 0, 1, 0, FOR_BOTH,
-            "Negative-side slope of `leaky_relu`."),
-    BOOL_KEY("sm_out_bias", sm_out_bias, FOR_BOTH, "Whether T has the output bias b3."),
-    DBL_KEY("sm_noise_std", sm_noise_std, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Std of the Gaussian noise added to both groups' activities before T."),
-    ENUM_KEY("mi_pairing", mi_pairing, pairing_names, FOR_BOTH,
-             "K > 2: `pairs` (Σ over the K(K−1)/2 pairs of groups of Î(g_a; g_b), one statistics "
-             "network each) or `one_vs_rest` (Σ over the K groups of Î(g_a; the other groups), "
-             "K networks). K = 2 with `pairs` is the paper's single network."),
-    ENUM_KEY("sm_optimizer", sm_opt.kind, opt_names, FOR_BOTH, "SM optimiser: `rmsprop` or `adam`."),
-    DBL_KEY("sm_lr", sm_opt.lr, 0, 1, HUGE_VAL, 0, FOR_BOTH, "SM learning rate."),
-    DBL_KEY("sm_rho", sm_opt.rho, 0, 0, 1, 1, FOR_BOTH, "SM RMSprop decay ρ."),
-    DBL_KEY("sm_beta1", sm_opt.beta1, 0, 0, 1, 1, FOR_BOTH, "SM Adam β1."),
-    DBL_KEY("sm_beta2", sm_opt.beta2, 0, 0, 1, 1, FOR_BOTH, "SM Adam β2."),
-    DBL_KEY("sm_eps", sm_opt.eps, 0, 1, HUGE_VAL, 0, FOR_BOTH, "SM optimiser ε."),
-    DBL_KEY("sm_clipnorm", sm_opt.clipnorm, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Clip each SM gradient tensor to this L2 norm (0 = off)."),
-    DBL_KEY("sm_clipvalue", sm_opt.clipvalue, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Clip each SM gradient element to [−v, v] (0 = off)."),
-    INT_KEY("sm_chunk_rows", sm_chunk, 0, 1 << 30, FOR_BOTH,
-            "Samples per chunk in the statistics network (0 = automatic, from sm_hidden); changes results only in the last bits (summation order)."),
-    /* analysis */
-    INT_KEY("record_every", record_every, 1, BIG, FOR_BOTH,
-            "Record the analysis every K MM steps (plus before training and at the end)."),
-    BOOL_KEY("dcor_use_targets", dcor_use_targets, FOR_BOTH,
-             "D_cor from correlations with the targets instead of the outputs (SPEC §7)."),
-    DBL_KEY("success_accuracy", success_threshold, 0, 0, 1, 0, FOR_WM,
-            "A WM trial succeeds if its final accuracy exceeds this."),
-    /* run control */
-    DBL_KEY("checkpoint_minutes", checkpoint_minutes, 0, 0, HUGE_VAL, 0, FOR_BOTH,
-            "Minutes of training between checkpoints (run control; no effect on results)."),
-};
-#define N_KEYS ((int)(sizeof keys / sizeof keys[0]))
-
-static const config_key *find_key(const char *name) {
-    for (int i = 0; i < N_KEYS; i++)
-        if (strcmp(keys[i].name, name) == 0) return &keys[i];
-    return NULL;
-}
-
-int config_n_keys(void) { return N_KEYS; }
-
-const char *config_key_name(int i) { return (i >= 0 && i < N_KEYS) ? keys[i].name : NULL; }
-
-int config_has_key(const char *key) { return key && find_key(key) != NULL; }
-
 /* ------------------------------------------------------------------ */
 /* Presets                                                             */
 /* ------------------------------------------------------------------ */
 
-static void set_preset_name(mimod_config *c, const char *name) {
-    memset(c->preset, 0, sizeof c->preset);
-    snprintf(c->preset, sizeof c->preset, "%s", name);
-}
-
-/* SPEC §2 and §4, authors' code where marked there. Keys of the other task are
- * filled too, so a dump is complete and switching task by hand stays sane. */
-static void preset_paper_wm(mimod_config *c) {
-    c->task = TASK_WM;
-    c->seed = 0;
-    c->n_units = 40;
-    c->n_groups = 2;
-    c->alpha = 0.1;
-    c->noise_std = 0.1;
-    c->noise_inside = 0;
-    c->w_rec_scale = 1.0;
-    c->gru_reset_after = 0;
-    c->batch = 20;
-    c->transient = 1000;
-    c->seq_len = 2000;
-    c->pulse_prob = 0.002;
-    c->pulse_len = 40;
-    c->ramp_step = 0.1;
-    c->sep_n_samples = 14000;
-    c->sep_n_drop = 4000;
-    c->lorenz_tmax = 100.0;
-    c->rossler_tmax = 700.0;
-    c->sep_substeps = 8;
-    c->loss_skip = 0;
-    c->test_batch = 20;
-    c->n_mm_steps = 1000;
-    c->n_sm_pre = 100;
-    c->n_sm_per_mm = 10;
-    c->lambda_I = 0.1;
-    c->lambda_reg = 0.02;
-    c->out_l2_factor = 1.0;
-    c->mm_opt = (opt_settings){.kind = OPT_RMSPROP, .lr = 0.002, .rho = 0.9, .beta1 = 0.9,
-                               .beta2 = 0.999, .eps = 1e-7, .clipnorm = 4.0, .clipvalue = 0.0};
-    c->sm_hidden = 512;
-    c->sm_act = MINE_RELU;
-    c->sm_leaky_slope = 0.25;
-    c->sm_out_bias = 1;
-    c->sm_noise_std = 0.1;
-    c->mi_pairing = MI_PAIRS;
-    c->sm_opt = (opt_settings){.kind = OPT_RMSPROP, .lr = 0.003, .rho = 0.9, .beta1 = 0.9,
-                               .beta2 = 0.999, .eps = 1e-7, .clipnorm = 4.0, .clipvalue = 0.0};
-    c->sm_chunk = 0;
-    c->record_every = 25;
-    c->dcor_use_targets = 0;
-    c->success_threshold = 0.9;
-    c->checkpoint_minutes = 10.0;
-}
-
-/* SPEC §3 and §4, starting from the WM values for the keys SEP ignores. */
-static void preset_paper_sep(mimod_config *c) {
-    preset_paper_wm(c);
-    c->task = TASK_SEP;
-    c->n_units = 100;
-    c->gru_reset_after = 0;
-    c->batch = 50;
-    c->transient = 0;
-    c->sep_n_samples = 14000;
-    c->sep_n_drop = 4000;
-    c->seq_len = c->sep_n_samples - c->sep_n_drop;
-    c->lorenz_tmax = 100.0;
-    c->rossler_tmax = 700.0;
-    c->loss_skip = 200;
-    c->test_batch = 50;
-    /* The authors' 20-trial runner (run_multipule_trials.py), the source of
-     * the paper's means over 20 trials: 200 epochs of 20 MM steps, Keras
-     * l2(1e-4) on the GRU's kernels and on the output layer (λ_reg 0.0002 in
-     * the ½Σw² convention, the same on W_out). */
-    c->n_mm_steps = 4000;
-    c->n_sm_pre = 100;
-    c->n_sm_per_mm = 20;
-    c->lambda_I = 0.005;
-    c->lambda_reg = 0.0002;
-    c->out_l2_factor = 1.0;
-    c->mm_opt = (opt_settings){.kind = OPT_ADAM, .lr = 0.001, .rho = 0.9, .beta1 = 0.9,
-                               .beta2 = 0.999, .eps = 1e-7, .clipnorm = 0.0, .clipvalue = 0.0};
-    c->sm_hidden = 100;
-    c->sm_act = MINE_LEAKY_RELU;
-    c->sm_leaky_slope = 0.25;
-    c->sm_out_bias = 0;
-    c->sm_noise_std = 0.05;
-    c->sm_opt = (opt_settings){.kind = OPT_ADAM, .lr = 0.01, .rho = 0.9, .beta1 = 0.9,
-                               .beta2 = 0.999, .eps = 1e-7, .clipnorm = 0.0, .clipvalue = 1.0};
-    c->record_every = 20;
-}
-
-/* Shorter SEP trajectories keep the paper's sampling step: samples are
- * equally spaced on [0, tmax] including both ends, so the step is
- * tmax/(n_samples − 1). */
-static void sep_shorten(mimod_config *c, int n_samples, int n_drop) {
-    double scale = (double)(n_samples - 1) / (double)(c->sep_n_samples - 1);
-    c->lorenz_tmax *= scale;
-    c->rossler_tmax *= scale;
-    c->sep_n_samples = n_samples;
-    c->sep_n_drop = n_drop;
-    c->seq_len = n_samples - n_drop;
-}
-
-int config_preset(mimod_config *c, const char *preset, mimod_task_kind task, mimod_err *err) {
-    if (!c || !preset) return mimod_errf(err, MIMOD_EINVAL, "config_preset: NULL argument");
-    if (task != TASK_WM && task != TASK_SEP)
-        return mimod_errf(err, MIMOD_EINVAL, "config_preset: unknown task %d", (int)task);
-    int which = -1;
-    for (int i = 0; preset_names[i]; i++)
-        if (strcmp(preset, preset_names[i]) == 0) which = i;
-    if (which < 0)
-        return mimod_errf(err, MIMOD_EINVAL,
-                          "unknown preset '%s' (paper, quick, tiny, medium, paper_single_run)", preset);
-
-    memset(c, 0, sizeof *c); /* padding too, so two equal configs compare equal bytewise */
-    if (task == TASK_WM) preset_paper_wm(c);
-    else preset_paper_sep(c);
-
-    const int quick_sizes = which == 1 || which == 3; /* medium starts from quick's sizes */
-    if (quick_sizes && task == TASK_WM) { /* SPEC §9 calibration size */
-        c->n_units = 40;
-        c->batch = 20;
-        c->transient = 200;
-        c->seq_len = 500;
-        c->sm_hidden = 128;
-        c->n_sm_per_mm = 5;
-        c->n_sm_pre = 100;
-        c->n_mm_steps = 400;
-        c->record_every = 20;
-    } else if (quick_sizes) {
-        c->n_units = 40;
-        c->batch = 10;
-        sep_shorten(c, 3000, 1000);
-        c->loss_skip = 100;
-        c->sm_hidden = 64;
-        c->n_sm_per_mm = 5;
-        c->n_mm_steps = 300;
-        c->record_every = 20;
-        c->test_batch = 10;
-    } else if (which == 2 && task == TASK_WM) { /* seconds per trial, for tests */
-        c->n_units = 8;
-        c->batch = 4;
-        c->transient = 20;
-        c->seq_len = 60;
-        c->sm_hidden = 16;
-        c->n_sm_pre = 5;
-        c->n_sm_per_mm = 2;
-        c->n_mm_steps = 6;
-        c->record_every = 3;
-        c->test_batch = 4; /* WM evaluates on a batch of B */
-    } else if (which == 2) {
-        c->n_units = 8;
-        c->batch = 3;
-        sep_shorten(c, 400, 100);
-        c->loss_skip = 20;
-        c->sm_hidden = 16;
-        c->n_sm_pre = 5;
-        c->n_sm_per_mm = 2;
-        c->n_mm_steps = 6;
-        c->record_every = 3;
-        c->test_batch = 3;
+/* Bytes of a key's field. */
+static size_t field_size(const config_key *k) {
+    switch (k->type) {
+    case KT_U64: return sizeof(uint64_t);
+    case KT_DOUBLE: return sizeof(double);
+    case KT_TASK: return sizeof(const mimod_task *);
+    case KT_PRESET: return sizeof(((mimod_config *)0)->preset);
+    default: return sizeof(int);
     }
-    if (which == 3 && task == TASK_WM) {
-        /* medium (docs/reproduction.md, calibrated on seeds 900–901): the
-         * quick sizes with the paper's transient, MM step count and record
-         * interval, and a larger evaluation batch. */
-        c->transient = 1000;
-        c->n_mm_steps = 1000;
-        c->record_every = 25;
-        c->test_batch = 50;
-    } else if (which == 3) {
-        /* medium (docs/reproduction.md §1, recalibrated for issue 23 on seed
-         * 900 with the 20-trial runner's L2): the paper's N, the runner's 4000
-         * MM steps (Q_str, D_out and R² still rise at 2000), the quick data
-         * and statistics-network sizes, and half the quick batch (5 sequences
-         * of 2000 steps per step), which keeps the time courses of batch 10
-         * and fits 40 trials in about 10 core-hours. */
-        c->n_units = 100;
-        c->batch = 5;
-        c->n_mm_steps = 4000;
+}
+
+/* A preset's chain, parents first: its values through config_set (so a
+ * preset is checked as a user's file is), marking every key set. */
+static int apply_preset(mimod_config *c, const mimod_task *task, const task_preset *p, int depth,
+                        unsigned char *set, mimod_err *err) {
+    if (depth > 8)
+        return mimod_errf(err, MIMOD_EINVAL, "task %s: preset '%s': its parents form a loop",
+                          task->name, p->name);
+    if (p->parent) {
+        const task_preset *parent = mimod_task_preset(task, p->parent);
+        if (!parent)
+            return mimod_errf(err, MIMOD_EINVAL, "task %s: preset '%s': no parent preset '%s'",
+                              task->name, p->name, p->parent);
+        int rc = apply_preset(c, task, parent, depth + 1, set, err);
+        if (rc) return rc;
     }
-    if (which == 4 && task == TASK_SEP) {
-        /* paper_single_run: the authors' single-run script (gru_training.py),
-         * which SPEC used before 2026-12-02: Keras l2(1e-3) on the GRU and
-         * l2(1e-4) on the output layer, 100 epochs of 20 MM steps. Kept to
-         * compare with; the paper's table comes from the runner (`paper`).
-         * WM has one script: paper_single_run is the paper preset there. */
-        c->lambda_reg = 0.002;
-        c->out_l2_factor = 0.1;
-        c->n_mm_steps = 2000;
+    char where[96];
+    snprintf(where, sizeof where, "task %s, preset %s", task->name, p->name);
+    for (const task_setting *v = p->values; v && v->key; v++) {
+        int rc = config_set(c, v->key, v->value, where, err);
+        if (rc) return rc;
+        for (int i = 0; i < config_n_keys(); i++)
+            if (strcmp(config_key_name(i), v->key) == 0) set[i] = 1;
     }
-    set_preset_name(c, preset_names[which]);
+    return MIMOD_OK;
+}
+
+int config_preset(mimod_config *c, const char *preset, const mimod_task *task, mimod_err *err) {
+    if (!c || !preset || !task) return mimod_errf(err, MIMOD_EINVAL, "config_preset: NULL argument");
+    const task_preset *p = mimod_task_preset(task, preset);
+    if (!p) {
+        char names[256];
+        size_t used = 0;
+        names[0] = '\0';
+        for (const task_preset *q = task->presets; q->name && used < sizeof names; q++)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                     q == task->presets ? "" : ", ", q->name);
+        return mimod_errf(err, MIMOD_EINVAL, "unknown preset '%s' for task %s (%s)", preset,
+                          task->name, names);
+    }
+    mimod_config cfg;
+    memset(&cfg, 0, sizeof cfg); /* padding too, so two equal configs compare equal bytewise */
+    const int n = config_n_keys();
+    unsigned char set[n];
+    memset(set, 0, sizeof set);
+    cfg.task = task;
+    int rc = MIMOD_OK;
+    for (int i = 0; i < n && !rc; i++) {
+        const config_key *k = config_key_at(i);
+        if (!k->def) continue;
+        rc = config_set(&cfg, k->name, k->def, "the key table's default", err);
+        set[i] = 1;
+    }
+    if (!rc) rc = apply_preset(&cfg, task, p, 0, set, err);
+    if (rc) return rc;
+    if (task->derive) {
+        /* a key the task derives is given too */
+        mimod_config before = cfg;
+        task->derive(&cfg);
+        for (int i = 0; i < n; i++) {
+            const config_key *k = config_key_at(i);
+            if (memcmp((const char *)&before + k->offset, (const char *)&cfg + k->offset,
+                       field_size(k)) != 0)
+                set[i] = 1;
+        }
+    }
+    rc = config_set(&cfg, "preset", p->name, "config_preset", err);
+    if (rc) return rc;
+    /* every key without a default is the task's to give */
+    for (int i = 0; i < n; i++) {
+        const config_key *k = config_key_at(i);
+        if (!set[i] && k->type != KT_TASK && k->type != KT_PRESET)
+            return mimod_errf(err, MIMOD_EINVAL, "task %s, preset %s: key '%s' has no value (the "
+                              "key table gives it none; the task's presets must)",
+                              task->name, p->name, k->name);
+    }
+    *c = cfg;
     return MIMOD_OK;
 }
 
 /* ------------------------------------------------------------------ */
 /* Value text <-> field                                                */
 /* ------------------------------------------------------------------ */
+
+/* The i-th name an enumerated key accepts, or NULL past the last: the
+ * table's names, the tasks' names, or every task's preset names. */
+static const char *enum_name(const config_key *k, int i) {
+    if (k->type == KT_TASK) {
+        const mimod_task *t = mimod_task_at(i);
+        return t ? t->name : NULL;
+    }
+    if (k->type == KT_PRESET) return mimod_preset_name_at(i);
+    return k->enum_names[i];
+}
 
 /* What a key accepts, for messages: "an even integer ≥ 2", "a number in [0, 1)".
  * Integer upper bounds are sanity limits, named only when a value exceeds one
@@ -409,10 +148,14 @@ static void describe_key(const config_key *k, int above_max, char *buf, size_t n
         break;
     case KT_BOOL: snprintf(buf, n, "true or false"); break;
     case KT_ENUM:
-    case KT_STRENUM: {
+    case KT_TASK:
+    case KT_PRESET: {
         size_t used = (size_t)snprintf(buf, n, "one of");
-        for (int i = 0; k->enum_names[i] && used < n; i++)
-            used += (size_t)snprintf(buf + used, n - used, "%s %s", i ? "," : "", k->enum_names[i]);
+        for (int i = 0; used < n; i++) {
+            const char *name = enum_name(k, i);
+            if (!name) break;
+            used += (size_t)snprintf(buf + used, n - used, "%s %s", i ? "," : "", name);
+        }
         break;
     }
     }
@@ -451,10 +194,11 @@ static int in_range(const config_key *k, double v) {
 
 /* "did you mean": the one rule of text.h, over every key name. */
 static int unknown_key_error(const char *where, const char *key, mimod_err *err) {
-    static const char *names[N_KEYS];
-    for (int i = 0; i < N_KEYS; i++) names[i] = keys[i].name;
+    int n = config_n_keys();
+    const char *names[n];
+    for (int i = 0; i < n; i++) names[i] = config_key_name(i);
     char hint[96];
-    mimod_suggest(key, names, N_KEYS, hint, sizeof hint);
+    mimod_suggest(key, names, n, hint, sizeof hint);
     if (hint[0]) return mimod_errf(err, MIMOD_EINVAL, "%s: unknown key '%s'%s", where, key, hint);
     return mimod_errf(err, MIMOD_EINVAL, "%s: unknown key '%s' (see docs/configuration.md)", where,
                       key);
@@ -464,7 +208,7 @@ int config_set(mimod_config *c, const char *key, const char *value, const char *
                mimod_err *err) {
     if (!where) where = "config";
     if (!c || !key) return mimod_errf(err, MIMOD_EINVAL, "%s: config_set: NULL argument", where);
-    const config_key *k = find_key(key);
+    const config_key *k = config_key_find(key);
     if (!k) return unknown_key_error(where, key, err);
     if (!value || value[0] == '\0') {
         char want[128];
@@ -515,12 +259,18 @@ int config_set(mimod_config *c, const char *key, const char *value, const char *
                 return MIMOD_OK;
             }
         return value_error(k, where, quoted, err);
-    case KT_STRENUM:
-        for (int i = 0; k->enum_names[i]; i++)
-            if (strcmp(value, k->enum_names[i]) == 0) {
+    case KT_TASK: {
+        const mimod_task *t = mimod_task_find(value);
+        if (!t) return value_error(k, where, quoted, err);
+        c->task = t;
+        return MIMOD_OK;
+    }
+    case KT_PRESET:
+        for (int i = 0; enum_name(k, i); i++)
+            if (strcmp(value, enum_name(k, i)) == 0) {
                 char *s = field;
                 memset(s, 0, sizeof c->preset);
-                snprintf(s, sizeof c->preset, "%s", k->enum_names[i]);
+                snprintf(s, sizeof c->preset, "%s", enum_name(k, i));
                 return MIMOD_OK;
             }
         return value_error(k, where, quoted, err);
@@ -564,11 +314,14 @@ static int format_value(const mimod_config *c, const config_key *k, char *buf, s
         snprintf(buf, n, "%s", k->enum_names[v]);
         return 1;
     }
-    case KT_STRENUM: {
+    case KT_TASK:
+        snprintf(buf, n, "%s", c->task ? c->task->name : "(none)");
+        return c->task && mimod_task_find(c->task->name) == c->task;
+    case KT_PRESET: {
         const char *s = field;
         snprintf(buf, n, "%.*s", (int)sizeof c->preset, s);
-        for (int i = 0; k->enum_names[i]; i++)
-            if (strcmp(buf, k->enum_names[i]) == 0) return 1;
+        for (int i = 0; enum_name(k, i); i++)
+            if (strcmp(buf, enum_name(k, i)) == 0) return 1;
         return 0;
     }
     }
@@ -578,7 +331,7 @@ static int format_value(const mimod_config *c, const config_key *k, char *buf, s
 int config_get(const mimod_config *c, const char *key, char *buf, size_t n, mimod_err *err) {
     if (!c || !key || !buf || n == 0)
         return mimod_errf(err, MIMOD_EINVAL, "config_get: NULL argument");
-    const config_key *k = find_key(key);
+    const config_key *k = config_key_find(key);
     if (!k) return unknown_key_error("config_get", key, err);
     char text[64];
     format_value(c, k, text, sizeof text);
@@ -593,15 +346,16 @@ int config_to_yaml(const mimod_config *c, char **out, mimod_err *err) {
     if (!c || !out) return mimod_errf(err, MIMOD_EINVAL, "config_to_yaml: NULL argument");
     *out = NULL;
     static const char header[] = "# mimod configuration: every key (docs/configuration.md)\n";
-    size_t cap = sizeof header + (size_t)N_KEYS * 96, len = 0;
+    const int n_keys = config_n_keys();
+    size_t cap = sizeof header + (size_t)n_keys * 96, len = 0;
     char *text = malloc(cap);
     if (!text) return mimod_errf(err, MIMOD_ENOMEM, "config_to_yaml: out of memory");
     len += (size_t)snprintf(text, cap, "%s", header);
-    for (int i = 0; i < N_KEYS; i++) {
+    for (int i = 0; i < n_keys; i++) {
         char value[64];
-        format_value(c, &keys[i], value, sizeof value);
+        format_value(c, config_key_at(i), value, sizeof value);
         /* 96 bytes per key: names ≤ 20 chars, values ≤ 63 chars. */
-        len += (size_t)snprintf(text + len, cap - len, "%s: %s\n", keys[i].name, value);
+        len += (size_t)snprintf(text + len, cap - len, "%s: %s\n", config_key_name(i), value);
     }
     *out = text;
     return MIMOD_OK;
@@ -614,8 +368,8 @@ int config_to_yaml(const mimod_config *c, char **out, mimod_err *err) {
 int config_validate(const mimod_config *c, mimod_err *err) {
     if (!c) return mimod_errf(err, MIMOD_EINVAL, "config_validate: NULL config");
     /* Every key's own domain, in case the struct was written directly. */
-    for (int i = 0; i < N_KEYS; i++) {
-        const config_key *k = &keys[i];
+    for (int i = 0; i < config_n_keys(); i++) {
+        const config_key *k = config_key_at(i);
         const void *field = (const char *)c + k->offset;
         char text[64];
         int ok = format_value(c, k, text, sizeof text);
@@ -623,18 +377,9 @@ int config_validate(const mimod_config *c, mimod_err *err) {
         if (ok && k->type == KT_DOUBLE) ok = in_range(k, *(const double *)field);
         if (!ok) return value_error(k, "config", text, err);
     }
-    /* Cross-key checks. */
-    if (c->task == TASK_WM && c->seq_len <= c->loss_skip)
-        return mimod_errf(err, MIMOD_EINVAL,
-                          "keys 'seq_len', 'loss_skip': seq_len (%d) must be greater than "
-                          "loss_skip (%d)",
-                          c->seq_len, c->loss_skip);
-    if (c->task == TASK_SEP &&
-        (long long)c->sep_n_samples <= (long long)c->sep_n_drop + c->loss_skip)
-        return mimod_errf(err, MIMOD_EINVAL,
-                          "keys 'sep_n_samples', 'sep_n_drop', 'loss_skip': sep_n_samples (%d) must "
-                          "be greater than sep_n_drop + loss_skip (%d + %d)",
-                          c->sep_n_samples, c->sep_n_drop, c->loss_skip);
+    /* Cross-key checks: the task's, then every task's. */
+    int rc = c->task->validate ? c->task->validate(c, err) : MIMOD_OK;
+    if (rc) return rc;
     if (c->n_units % c->n_groups != 0)
         return mimod_errf(err, MIMOD_EINVAL,
                           "keys 'n_units', 'n_groups': n_units (%d) must be divisible by n_groups "
@@ -649,9 +394,6 @@ int config_validate(const mimod_config *c, mimod_err *err) {
                           "keys 'batch', 'test_batch', 'seq_len': batch × learned length "
                           "(%d × %lld) exceeds %d samples",
                           big_batch, len, INT_MAX);
-    if (c->task == TASK_WM && (long long)c->transient + c->seq_len > INT_MAX)
-        return mimod_errf(err, MIMOD_EINVAL,
-                          "keys 'transient', 'seq_len': transient + seq_len exceeds %d", INT_MAX);
     return MIMOD_OK;
 }
 
@@ -872,7 +614,7 @@ static int load_config(mimod_config *out, const char *text, size_t text_len, con
 
     /* 1. The task and the preset: last --set, else the file, else defaults.
      * Every given value is checked (on a scratch struct), even if overridden. */
-    const char *task_text = "wm", *preset_text = "paper";
+    const char *task_text = mimod_task_at(0)->name, *preset_text = NULL;
     for (int i = 0; i < entries.n; i++) {
         yaml_entry *e = &entries.items[i];
         int is_task = strcmp(e->key, "task") == 0, is_preset = strcmp(e->key, "preset") == 0;
@@ -895,8 +637,9 @@ static int load_config(mimod_config *out, const char *text, size_t text_len, con
     rc = config_set(&scratch, "task", task_text, "config", err);
     if (rc != MIMOD_OK) goto done;
 
-    /* 2. The preset for that task. */
-    rc = config_preset(&cfg, preset_text, scratch.task, err);
+    /* 2. The preset for that task (its first: "paper", unless one is given). */
+    rc = config_preset(&cfg, preset_text ? preset_text : scratch.task->presets[0].name, scratch.task,
+                       err);
     if (rc != MIMOD_OK) goto done;
 
     /* 3. The file's other keys, in file order. */
@@ -921,9 +664,8 @@ static int load_config(mimod_config *out, const char *text, size_t text_len, con
         if (rc != MIMOD_OK) goto done;
     }
 
-    /* 5. SEP derives its learned length; keep seq_len showing it. */
-    if (cfg.task == TASK_SEP && cfg.sep_n_samples - cfg.sep_n_drop >= 1)
-        cfg.seq_len = cfg.sep_n_samples - cfg.sep_n_drop;
+    /* 5. The keys the task derives (SEP: seq_len shows its learned length). */
+    if (cfg.task->derive) cfg.task->derive(&cfg);
 
     /* 6. Cross-key checks. */
     rc = config_validate(&cfg, err);
@@ -971,13 +713,11 @@ int config_load_string(mimod_config *c, const char *text, const char *name, mimo
 /* Derived sizes                                                       */
 /* ------------------------------------------------------------------ */
 
-int config_n_in(const mimod_config *c) { return c->task == TASK_WM ? 4 : 3; }
+int config_n_in(const mimod_config *c) { return c->task->n_in(c); }
 
-int config_n_out(const mimod_config *c) { return c->task == TASK_WM ? 2 : 6; }
+int config_n_out(const mimod_config *c) { return c->task->n_out(c); }
 
-int config_learned_len(const mimod_config *c) {
-    return c->task == TASK_WM ? c->seq_len : c->sep_n_samples - c->sep_n_drop;
-}
+int config_learned_len(const mimod_config *c) { return c->task->learned_len(c); }
 
 int config_n_records(const mimod_config *c) {
     return 1 + (c->n_mm_steps + c->record_every - 1) / c->record_every;

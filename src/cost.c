@@ -10,12 +10,7 @@ double cost_sm_update_flops(const mimod_config *c) {
     return (double)config_n_mi_nets(c) * (12.0 * n * H * H + 6.0 * n * d * H);
 }
 
-double cost_mm_forward_flops(const mimod_config *c) {
-    double B = c->batch, L = config_learned_len(c), N = c->n_units;
-    double steps = L + (c->task == TASK_WM ? c->transient : 0);
-    return c->task == TASK_WM ? 2.0 * B * N * (N + config_n_in(c)) * steps
-                              : 2.0 * B * 3.0 * N * (config_n_in(c) + N) * steps;
-}
+double cost_mm_forward_flops(const mimod_config *c) { return c->task->mm_forward_flops(c); }
 
 double cost_trial_flops(const mimod_config *c) {
     double mine = cost_sm_update_flops(c), mm_fwd = cost_mm_forward_flops(c);

@@ -5,28 +5,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-double makespan_speedup2(mimod_task_kind task) {
-    /* Measured at 2 threads on the 2-core development machine (Xeon family 6
-     * model 207, SkylakeX kernels, the machine otherwise idle; docs/threads.md),
-     * paper-size trials projected from mimod-bench's step times:
-     *  - SEP ×1.76 (21.97 h → 12.50 h): from 2 threads the next SM step's batch
-     *    is made during the update, which hides the data pass (45 % of a serial
-     *    SM step);
-     *  - WM ×1.36 at best (3.26 h → 2.40 h; 1.07 in a second pair of runs): on
-     *    these 2 vCPUs two SGEMM threads deliver little more than one core's
-     *    rate, below Amdahl's bound of ×1.75 from WM's parallel share (0.86). */
-    return task == TASK_SEP ? 1.76 : 1.36;
-}
-
-double makespan_speedup_cap(mimod_task_kind task) {
-    /* SEP: beyond 2 threads only the update's split products gain, and the
-     * data pass (0.77 s of a 1.81 s serial step at paper size) stays serial on
-     * its thread, so an SM step is never shorter than it: ×1.81/0.77 ≈ 2.3.
-     * WM: its statistics network splits into tiles (parallel share 0.86); no
-     * cap beyond Amdahl's law. */
-    return task == TASK_SEP ? 2.3 : 0;
-}
-
 double makespan_speedup(double s2, int threads) {
     if (threads <= 1 || !(s2 > 1)) return 1;
     if (s2 > 2) s2 = 2;
@@ -34,8 +12,8 @@ double makespan_speedup(double s2, int threads) {
     return 1 / ((1 - p) + p / threads);
 }
 
-makespan_trial makespan_trial_of(mimod_task_kind task, double secs) {
-    return (makespan_trial){secs, makespan_speedup2(task), makespan_speedup_cap(task)};
+makespan_trial makespan_trial_of(const mimod_task *task, double secs) {
+    return (makespan_trial){secs, task->speedup2, task->speedup_cap};
 }
 
 /* s(t) of a trial: Amdahl from its s2, at most its cap (≤ 0: none) */

@@ -1,6 +1,8 @@
-/* task_sep.c — data of the chaotic signal separation task (SPEC §3).
+/* task_sep.c — the chaotic signal separation task (SPEC §3) as one
+ * descriptor (task.h): its presets, its data, its model (the GRU of gru.h),
+ * its part of a record point, its cost.
  *
- * Each sequence is a Lorenz and a Rössler trajectory integrated by fixed-step
+ * The data: each sequence is a Lorenz and a Rössler trajectory integrated by fixed-step
  * RK4 in double, each variable min–max scaled over all n_samples samples, the
  * first n_drop samples dropped; input = lorenz + rössler, target = both.
  *
@@ -10,7 +12,14 @@
  * vector type: one instruction moves all lanes, and the Lorenz and Rössler
  * chains overlap. Nothing is allocated; see sep_generate for where the raw
  * samples live until they are scaled. */
-#include "mimod/tasks.h"
+#include "mimod/task_sep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mimod/gru.h"
+#include "mimod/metrics.h"
 
 /* Lorenz (σ 10, ρ 28, β 8/3) and Rössler (a 0.2, b 0.2, c 5.7) parameters. */
 #define LZ_SIGMA 10.0
@@ -229,3 +238,250 @@ void sep_generate(const sep_task *t, int B, const mimod_rng *rng, real *x, real 
     }
     if (deferred) scale_sequences(target, x, L, B, 0, B, lo_all, hi_all);
 }
+
+/* ------------------------------------------------------------ presets */
+
+/* SPEC §3 and §4; the SEP keys come from the table's defaults (the paper's
+ * trajectories: 14000 samples, 4000 dropped, t_max 100 and 700). The
+ * authors' 20-trial runner (run_multipule_trials.py), the source of the
+ * paper's means over 20 trials: 200 epochs of 20 MM steps, Keras l2(1e-4)
+ * on the GRU's kernels and on the output layer (λ_reg 0.0002 in the ½Σw²
+ * convention, the same on W_out: out_l2_factor 1, the table's default). */
+static const task_setting paper[] = {
+    {"n_units", "100"},     {"batch", "50"},         {"transient", "0"},
+    {"loss_skip", "200"},   {"test_batch", "50"},    {"n_mm_steps", "4000"},
+    {"n_sm_per_mm", "20"},  {"lambda_I", "0.005"},   {"lambda_reg", "0.0002"},
+    {"mm_optimizer", "adam"}, {"mm_lr", "0.001"},    {"mm_clipnorm", "0"},
+    {"sm_hidden", "100"},   {"sm_activation", "leaky_relu"}, {"sm_out_bias", "false"},
+    {"sm_noise_std", "0.05"}, {"sm_optimizer", "adam"}, {"sm_lr", "0.01"},
+    {"sm_clipnorm", "0"},   {"sm_clipvalue", "1"},   {"record_every", "20"},
+    {NULL, NULL},
+};
+/* Shorter trajectories keep the paper's sampling step: samples are equally
+ * spaced on [0, tmax] including both ends, so the step is tmax/(n − 1) and a
+ * shortened tmax is the paper's times (n − 1)/13999 — written here as the
+ * exact double that product gives (test_config checks it). */
+static const task_setting quick[] = {
+    {"n_units", "40"},     {"batch", "10"},        {"sep_n_samples", "3000"},
+    {"sep_n_drop", "1000"}, {"lorenz_tmax", "21.4229587827702"},
+    {"rossler_tmax", "149.9607114793914"},         {"loss_skip", "100"},
+    {"sm_hidden", "64"},   {"n_sm_per_mm", "5"},   {"n_mm_steps", "300"},
+    {"record_every", "20"}, {"test_batch", "10"},  {NULL, NULL},
+};
+/* seconds per trial, for tests */
+static const task_setting tiny[] = {
+    {"n_units", "8"},      {"batch", "3"},         {"sep_n_samples", "400"},
+    {"sep_n_drop", "100"}, {"lorenz_tmax", "2.8502035859704264"},
+    {"rossler_tmax", "19.951425101792985"},        {"loss_skip", "20"},
+    {"sm_hidden", "16"},   {"n_sm_pre", "5"},      {"n_sm_per_mm", "2"},
+    {"n_mm_steps", "6"},   {"record_every", "3"},  {"test_batch", "3"},
+    {NULL, NULL},
+};
+/* docs/reproduction.md §1, recalibrated for issue 23 on seed 900 with the
+ * 20-trial runner's L2: the paper's N, the runner's 4000 MM steps (Q_str,
+ * D_out and R² still rise at 2000), the quick data and statistics-network
+ * sizes, and half the quick batch (5 sequences of 2000 steps per step), which
+ * keeps the time courses of batch 10 and fits 40 trials in about 10
+ * core-hours */
+static const task_setting medium[] = {
+    {"n_units", "100"}, {"batch", "5"}, {"n_mm_steps", "4000"}, {NULL, NULL},
+};
+/* The authors' single-run script (gru_training.py), which SPEC used before
+ * 2026-12-02: Keras l2(1e-3) on the GRU and l2(1e-4) on the output layer,
+ * 100 epochs of 20 MM steps. Kept to compare with; the paper's table comes
+ * from the runner (`paper`). */
+static const task_setting paper_single_run[] = {
+    {"lambda_reg", "0.002"}, {"out_l2_factor", "0.1"}, {"n_mm_steps", "2000"}, {NULL, NULL},
+};
+
+static const task_preset presets[] = {
+    {"paper", NULL, paper},   {"quick", "paper", quick},   {"tiny", "paper", tiny},
+    {"medium", "quick", medium}, {"paper_single_run", "paper", paper_single_run},
+    {NULL, NULL, NULL},
+};
+
+/* ------------------------------------------------------ configuration */
+
+/* Lorenz + Rössler (3) in, both (6) out; the two systems are the D indices'
+ * targets, three outputs each. No transient: the learned segment is the
+ * trajectories after their first n_drop samples. */
+static int sep_n_in(const mimod_config *c) { (void)c; return 3; }
+static int sep_n_out(const mimod_config *c) { (void)c; return 6; }
+static int sep_transient(const mimod_config *c) { (void)c; return 0; }
+static int sep_learned_len(const mimod_config *c) { return c->sep_n_samples - c->sep_n_drop; }
+static int sep_n_targets(int n_out) { return n_out / 3; }
+static void sep_output_name(int n_out, int k, char *buf, size_t n) {
+    (void)n_out;
+    snprintf(buf, n, "%c%c", k / 3 == 0 ? 'L' : 'R', "xyz"[k % 3]);
+}
+static void sep_target_name(int n_out, int j, char *buf, size_t n) {
+    (void)n_out;
+    snprintf(buf, n, "%s", j == 0 ? "Lorenz" : "Rössler");
+}
+
+/* seq_len shows the derived learned length. */
+static void sep_derive(mimod_config *c) {
+    if (c->sep_n_samples - c->sep_n_drop >= 1) c->seq_len = c->sep_n_samples - c->sep_n_drop;
+}
+
+static int sep_validate(const mimod_config *c, mimod_err *err) {
+    if ((long long)c->sep_n_samples <= (long long)c->sep_n_drop + c->loss_skip)
+        return mimod_errf(err, MIMOD_EINVAL,
+                          "keys 'sep_n_samples', 'sep_n_drop', 'loss_skip': sep_n_samples (%d) must "
+                          "be greater than sep_n_drop + loss_skip (%d + %d)",
+                          c->sep_n_samples, c->sep_n_drop, c->loss_skip);
+    return MIMOD_OK;
+}
+
+/* -------------------------------------------------------------- model */
+
+/* The state of one trial: the GRU's dimensions and weight views, the data's
+ * settings, the backward's cache for a training batch, scratch for B_max
+ * sequences, and the generator's work (6·n_samples doubles). */
+typedef struct {
+    task_dims d;
+    gru_dims gd;
+    gru_params p;
+    sep_task data;
+    real *cache, *scratch;
+    double *work;
+} sep_state;
+
+static gru_dims gru_dims_of(const mimod_config *c) {
+    return (gru_dims){c->n_units, sep_n_in(c), sep_n_out(c), c->gru_reset_after};
+}
+
+static void sep_layout(const mimod_config *c, mimod_layout *l) {
+    gru_dims d = gru_dims_of(c);
+    gru_layout(&d, c->out_l2_factor, l);
+}
+
+static void sep_destroy(void *state) {
+    sep_state *s = state;
+    if (!s) return;
+    mimod_free(s->cache);
+    mimod_free(s->scratch);
+    mimod_free(s->work);
+    free(s);
+}
+
+static void *sep_create(const mimod_config *c, const task_dims *d) {
+    sep_state *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    s->d = *d;
+    s->gd = gru_dims_of(c);
+    s->data = (sep_task){c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
+                         c->sep_substeps};
+    s->cache = mimod_calloc(gru_cache_size(&s->gd, d->B, d->L), sizeof(real));
+    s->scratch = mimod_calloc(gru_scratch_size(&s->gd, d->B_max), sizeof(real));
+    s->work = mimod_calloc(6 * (size_t)c->sep_n_samples, sizeof(double));
+    if (!s->cache || !s->scratch || !s->work) {
+        sep_destroy(s);
+        return NULL;
+    }
+    return s;
+}
+
+static void sep_bind(void *state, const mimod_layout *l, real *params) {
+    gru_bind(&((sep_state *)state)->p, l, params);
+}
+
+static void sep_init(void *state, mimod_rng *rng) {
+    sep_state *s = state;
+    gru_init(&s->p, &s->gd, rng);
+}
+
+static void sep_batch_data(void *state, const task_batch *b, const mimod_rng *rng) {
+    sep_state *s = state;
+    sep_generate(&s->data, b->B, rng, b->x, b->target, s->work);
+}
+
+static void sep_forward(void *state, const task_batch *b, const mimod_rng *noise, int keep_grad) {
+    (void)noise; /* the GRU has no noise of its own */
+    sep_state *s = state;
+    gru_forward(&s->p, &s->gd, b->B, s->d.L, b->x, b->h0, b->h, keep_grad ? s->cache : NULL,
+                s->scratch);
+}
+
+/* The activity is the state h. */
+static const real *sep_activity(const void *state, const task_batch *b) {
+    const sep_state *s = state;
+    return b->h + (size_t)s->d.T_trans * b->B * s->d.N;
+}
+
+static void sep_backward(void *state, const task_batch *b, const mimod_layout *l, const real *d_act,
+                         real *grad) {
+    sep_state *s = state;
+    gru_params g;
+    gru_bind(&g, l, grad);
+    gru_backward(&s->p, &g, &s->gd, b->B, s->d.L, b->x, b->h0, b->h, s->cache, d_act, s->scratch);
+}
+
+/* ------------------------------------------------------------- record */
+
+/* The authors' separation/utils.py: Q_cor's matrix (calM) per sequence over
+ * every step, |·| averaged over the batch; D_cor's correlations with the
+ * outputs (calS) per sequence skipping the first loss_skip steps; R²
+ * (r2_score) pooled over the batch and every step. */
+static void sep_record(task_record *r) {
+    const int N = r->d->N, K = r->d->n_out, B = r->B, L = r->d->L;
+    const size_t skip = (size_t)r->cfg->loss_skip, n = (size_t)L * B;
+    corr_abs_per_sequence(r->states, L, B, N, 0, r->corr_a);
+    memcpy(r->corr_c, r->corr_a, (size_t)N * N * sizeof(double));
+    cross_corr_abs_per_sequence(r->states, r->dcor_with, L, B, N, K, (int)skip, r->unit_out);
+    r2_per_output(r->y, r->target, n, K, r->r2);
+    double m = 0;
+    for (int k = 0; k < K; k++) m += r->r2[k];
+    r->tc[TC_R2_MEAN] = m / K;
+}
+
+/* --------------------------------------------------------------- cost */
+
+/* One batch: three gates' N×(n_in + N) products per step. */
+static double sep_mm_forward_flops(const mimod_config *c) {
+    double B = c->batch, L = sep_learned_len(c), N = c->n_units;
+    double steps = L + 0;
+    return 2.0 * B * 3.0 * N * (sep_n_in(c) + N) * steps;
+}
+
+const mimod_task mimod_task_sep = {
+    .name = "sep",
+    .title = "chaotic signal separation (GRU)",
+    .presets = presets,
+    .n_in = sep_n_in,
+    .n_out = sep_n_out,
+    .transient = sep_transient,
+    .learned_len = sep_learned_len,
+    .n_targets = sep_n_targets,
+    .output_name = sep_output_name,
+    .target_name = sep_target_name,
+    .derive = sep_derive,
+    .validate = sep_validate,
+    .quantities = SCHEMA_BIT(TC_R2_MEAN),
+    .success_quantity = TC_R2_MEAN,
+    .records_r2 = 1,
+    .layout = sep_layout,
+    .structural_tensor = "u",
+    .structural_block = 2,
+    .structural_symbol = "U_h",
+    .structural_note = "candidate-state recurrent weights",
+    .fixed_test_set = 1,
+    .create = sep_create,
+    .destroy = sep_destroy,
+    .bind = sep_bind,
+    .init = sep_init,
+    .generate = sep_batch_data,
+    .forward = sep_forward,
+    .activity = sep_activity,
+    .backward = sep_backward,
+    .record = sep_record,
+    .mm_forward_flops = sep_mm_forward_flops,
+    /* Measured at 2 threads on the 2-core development machine (docs/
+     * threads.md): ×1.76 (21.97 h → 12.50 h): from 2 threads the next SM
+     * step's batch is made during the update, which hides the data pass
+     * (45 % of a serial SM step). Beyond 2 threads only the update's split
+     * products gain, and the data pass (0.77 s of a 1.81 s serial step at
+     * paper size) stays serial on its thread: ×1.81/0.77 ≈ 2.3 at most. */
+    .speedup2 = 1.76,
+    .speedup_cap = 2.3,
+};

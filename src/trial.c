@@ -16,6 +16,7 @@
 
 #include "mimod/gemm_pool.h"
 #include "mimod/metrics.h"
+#include "mimod/readout.h"
 
 int64_t trial_sm_target(const trial *t, int64_t mm_step) {
     return (int64_t)t->cfg.n_sm_pre + (mm_step + 1) * (int64_t)t->cfg.n_sm_per_mm;
@@ -31,25 +32,9 @@ void trial_step_rngs(const trial *t, uint64_t stream, uint64_t index, step_rngs 
     rng_split(&s->perm, &base, 5);
 }
 
-static int is_wm(const trial *t) { return t->cfg.task == TASK_WM; }
-
-/* The main model's dimensions of a configuration. */
-static leaky_dims leaky_dims_of(const mimod_config *c) {
-    return (leaky_dims){c->n_units, config_n_in(c), config_n_out(c), c->alpha, c->noise_inside};
-}
-
-static gru_dims gru_dims_of(const mimod_config *c) {
-    return (gru_dims){c->n_units, config_n_in(c), config_n_out(c), c->gru_reset_after};
-}
-
 void trial_mm_layout_of(const mimod_config *c, mimod_layout *out) {
-    if (c->task == TASK_WM) {
-        leaky_dims d = leaky_dims_of(c);
-        leaky_layout(&d, c->out_l2_factor, out);
-    } else {
-        gru_dims d = gru_dims_of(c);
-        gru_layout(&d, c->out_l2_factor, out);
-    }
+    memset(out, 0, sizeof *out);
+    c->task->layout(c, out);
 }
 
 /* ------------------------------------------------------------ the buffers */
@@ -105,16 +90,10 @@ int trial_buffers(trial *t, trial_buffer *b) {
     own(b, &k, "target", &t->target, TB * O * sizeof(real), 0);
     own(b, &k, "h0", &t->h0, (size_t)Bmax * N * sizeof(real), 0);
     own(b, &k, "h", &t->h, TB * N * sizeof(real), 0);
-    if (is_wm(t)) {
-        own(b, &k, "xi", &t->xi, TB * N * sizeof(real), 0);
-        own(b, &k, "r", &t->r, TB * N * sizeof(real), 0);
-        own(b, &k, "scratch", &t->scratch, leaky_scratch_size(&t->leaky, Bmax, t->L) * sizeof(real), 0);
-    } else {
-        own(b, &k, "gru_cache", &t->gru_cache, gru_cache_size(&t->gru, t->B, t->L) * sizeof(real), 0);
-        own(b, &k, "sep_work", &t->sep_work, 6 * (size_t)t->cfg.sep_n_samples * sizeof(double), 0);
-        own(b, &k, "test_x", &t->test_x, (size_t)t->L * t->B_eval * I * sizeof(real), 0);
-        own(b, &k, "test_target", &t->test_target, (size_t)t->L * t->B_eval * O * sizeof(real), 0);
-        own(b, &k, "scratch", &t->scratch, gru_scratch_size(&t->gru, Bmax) * sizeof(real), 0);
+    if (t->task->fixed_test_set) {
+        size_t TE = (size_t)t->T_total * t->B_eval;
+        own(b, &k, "test_x", &t->test_x, TE * I * sizeof(real), 0);
+        own(b, &k, "test_target", &t->test_target, TE * O * sizeof(real), 0);
     }
     own(b, &k, "y", &t->y, LB * O * sizeof(real), 0);
     own(b, &k, "d_y", &t->d_y, LB * O * sizeof(real), 0);
@@ -147,6 +126,7 @@ void trial_free(trial *t) {
     int n = trial_buffers(t, b);
     for (int i = 0; i < n; i++)
         if (b[i].flags & TRIAL_BUF_OWNED) mimod_free(b[i].p);
+    if (t->task) t->task->destroy(t->ts);
     optim_free(&t->mm_opt);
     optim_free(&t->sm_opt);
     mine_workspace_free(t->sm_ws);
@@ -177,25 +157,25 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     trial *t = calloc(1, sizeof *t);
     if (!t) return mimod_errf(err, MIMOD_ENOMEM, "trial_create: out of memory");
     t->cfg = *c;
-    t->N = c->n_units;
+    t->task = c->task;
+    task_dims_of(c, &t->d);
+    t->N = t->d.N;
     t->K = c->n_groups;
     t->gsize = c->n_units / c->n_groups;
-    t->n_in = config_n_in(c);
-    t->n_out = config_n_out(c);
-    t->B = c->batch;
-    t->B_eval = c->test_batch;
-    t->L = config_learned_len(c);
-    t->T_trans = is_wm(t) ? c->transient : 0;
-    t->T_total = t->T_trans + t->L;
-    int Bmax = t->B > t->B_eval ? t->B : t->B_eval;
+    t->n_in = t->d.n_in;
+    t->n_out = t->d.n_out;
+    t->B = t->d.B;
+    t->B_eval = t->d.B_eval;
+    t->L = t->d.L;
+    t->T_trans = t->d.T_trans;
+    t->T_total = t->d.T;
+    int Bmax = t->d.B_max;
     t->n_samples_max = (size_t)t->L * (size_t)Bmax;
     t->fail_step = -1;
     t->res.n_records = config_n_records(c);
 
     /* shapes: the main model and the statistics network */
     trial_mm_layout_of(c, &t->mm_layout);
-    if (is_wm(t)) t->leaky = leaky_dims_of(c);
-    else t->gru = gru_dims_of(c);
     /* the networks of the MI objective (docs/mine.md): pairs (a, b), a < b, in
      * order (0,1), (0,2), …, (K−2,K−1); or each group against the others */
     int ovr = c->mi_pairing == MI_ONE_VS_REST;
@@ -222,19 +202,14 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
         }
     t->data_index = -1;
     if (allocate_buffers(t, 0)) goto oom;
+    t->ts = t->task->create(c, &t->d);
+    if (!t->ts) goto oom;
 
     /* main model */
     mimod_rng rng;
     rng_init(&rng, c->seed, RNG_STREAM_MM_INIT, 0);
-    if (is_wm(t)) {
-        leaky_bind(&t->leaky_p, &t->mm_layout, t->mm_params);
-        leaky_bind(&t->leaky_g, &t->mm_layout, t->mm_grad);
-        leaky_init(&t->leaky_p, &t->leaky, c->w_rec_scale, &rng);
-    } else {
-        gru_bind(&t->gru_p, &t->mm_layout, t->mm_params);
-        gru_bind(&t->gru_g, &t->mm_layout, t->mm_grad);
-        gru_init(&t->gru_p, &t->gru, &rng);
-    }
+    t->task->bind(t->ts, &t->mm_layout, t->mm_params);
+    t->task->init(t->ts, &rng);
     rc = optim_init(&t->mm_opt, &c->mm_opt, t->mm_layout.n_params, err);
     if (rc) goto fail;
 
@@ -261,13 +236,12 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     for (int j = 0; j < c->n_mm_steps; j++) r->train_loss[j] = r->train_mi[j] = NAN;
     r->i_n = NAN;
 
-    if (!is_wm(t)) {
-        /* the SEP fixed test batch (SPEC §3), drawn once from its own stream */
+    if (t->task->fixed_test_set) {
+        /* the fixed test batch (SEP: SPEC §3), drawn once from its own stream */
         mimod_rng trng;
         rng_init(&trng, c->seed, RNG_STREAM_TEST_SET, 0);
-        sep_task st = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
-                       c->sep_substeps};
-        sep_generate(&st, t->B_eval, &trng, t->test_x, t->test_target, t->sep_work);
+        task_batch tb = {t->B_eval, t->test_x, t->test_target, t->h0, t->h};
+        t->task->generate(t->ts, &tb, &trng);
     }
     *out = t;
     return MIMOD_OK;
@@ -282,46 +256,31 @@ fail:
 
 /* ---------------------------------------------------------------- batches */
 
+/* A batch of B sequences in the trial's buffers. */
+static task_batch batch_of(const trial *t, int B) {
+    return (task_batch){B, t->x, t->target, t->h0, t->h};
+}
+
 int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int keep_cache,
                      mimod_err *err) {
     (void)err;
-    const mimod_config *c = &t->cfg;
     int N = t->N;
-    mimod_rng rng;
     if (random_h0) {
-        rng = s->h0;
+        mimod_rng rng = s->h0;
         rng_fill_normal(&rng, t->h0, (size_t)B * N, 0.0, 1.0);
     } else {
         memset(t->h0, 0, (size_t)B * N * sizeof(real));
     }
-    if (is_wm(t)) {
-        wm_task wt = {c->pulse_prob, c->pulse_len, c->ramp_step};
-        wm_generate(&wt, B, t->T_total, &s->data, t->x, t->target);
-        rng = s->xi;
-        rng_fill_normal(&rng, t->xi, (size_t)t->T_total * B * N, 0.0, c->noise_std);
-        /* transient without gradient, then the learned segment from its last state */
-        const real *h_start = t->h0;
-        if (t->T_trans > 0) {
-            leaky_forward(&t->leaky_p, &t->leaky, B, t->T_trans, t->x, t->h0, t->xi, t->h, t->r);
-            h_start = t->h + (size_t)(t->T_trans - 1) * B * N;
-        }
-        size_t off = (size_t)t->T_trans * B;
-        leaky_forward(&t->leaky_p, &t->leaky, B, t->L, t->x + off * t->n_in, h_start,
-                      t->xi + off * N, t->h + off * N, t->r + off * N);
-    } else {
-        sep_task st = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
-                       c->sep_substeps};
-        sep_generate(&st, B, &s->data, t->x, t->target, t->sep_work);
-        gru_forward(&t->gru_p, &t->gru, B, t->L, t->x, t->h0, t->h,
-                    keep_cache ? t->gru_cache : NULL, t->scratch);
-    }
+    task_batch b = batch_of(t, B);
+    t->task->generate(t->ts, &b, &s->data);
+    t->task->forward(t->ts, &b, &s->xi, keep_cache);
     return MIMOD_OK;
 }
 
-/* Activity of the learned segment: [L][B][N] rows, r for the leaky RNN, h for the GRU. */
+/* Activity of the learned segment: [L][B][N] rows (the task's model says which). */
 static const real *learned_activity(const trial *t, int B) {
-    size_t off = (size_t)t->T_trans * B * t->N;
-    return is_wm(t) ? t->r + off : t->h + off;
+    task_batch b = batch_of(t, B);
+    return t->task->activity(t->ts, &b);
 }
 
 static const real *learned_target(const trial *t, int B) {
@@ -539,12 +498,14 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
     step_rngs s;
     trial_step_rngs(t, RNG_STREAM_MM_BATCH, index, &s);
     int B = t->B, N = t->N;
-    int rc = trial_make_batch(t, &s, B, is_wm(t), grad != NULL, err);
+    int rc = trial_make_batch(t, &s, B, t->task->random_h0, grad != NULL, err);
     if (rc) return rc;
     size_t n = (size_t)t->L * B;
     const real *act = learned_activity(t, B);
-    readout_forward(is_wm(t) ? t->leaky_p.w_out : t->gru_p.w_out,
-                    is_wm(t) ? t->leaky_p.b_out : t->gru_p.b_out, t->n_out, N, n, act, t->y);
+    const mimod_layout *ml = &t->mm_layout;
+    const size_t w_out = ml->t[layout_find(ml, "w_out")].offset;
+    const size_t b_out = ml->t[layout_find(ml, "b_out")].offset;
+    readout_forward(t->mm_params + w_out, t->mm_params + b_out, t->n_out, N, n, act, t->y);
     double task = task_mse(t, B, t->y, learned_target(t, B), grad ? t->d_y : NULL);
     if (grad) memset(grad, 0, t->mm_layout.n_params * sizeof(real));
     double reg = l2_penalty(&t->mm_layout, t->mm_params, grad, (real)c->lambda_reg);
@@ -567,24 +528,11 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
     }
 
     if (grad) {
-        /* the readout is shared by both models; its tensors have the same names */
-        const mimod_layout *ml = &t->mm_layout;
-        readout_backward(t->mm_params + ml->t[layout_find(ml, "w_out")].offset, t->n_out, N, n, act,
-                         t->d_y, grad + ml->t[layout_find(ml, "w_out")].offset,
-                         grad + ml->t[layout_find(ml, "b_out")].offset, t->d_act);
-        if (is_wm(t)) {
-            leaky_params g;
-            leaky_bind(&g, &t->mm_layout, grad);
-            size_t off = (size_t)t->T_trans * B;
-            const real *h_start = t->T_trans > 0 ? t->h + (off - B) * N : t->h0;
-            leaky_backward(&t->leaky_p, &g, &t->leaky, B, t->L, t->x + off * t->n_in, h_start,
-                           t->h + off * N, t->r + off * N, t->d_act, t->scratch);
-        } else {
-            gru_params g;
-            gru_bind(&g, &t->mm_layout, grad);
-            gru_backward(&t->gru_p, &g, &t->gru, B, t->L, t->x, t->h0, t->h, t->gru_cache, t->d_act,
-                         t->scratch);
-        }
+        /* every model's readout is the tensors w_out, b_out */
+        readout_backward(t->mm_params + w_out, t->n_out, N, n, act, t->d_y, grad + w_out,
+                         grad + b_out, t->d_act);
+        task_batch b = batch_of(t, B);
+        t->task->backward(t->ts, &b, ml, t->d_act, grad);
     }
     if (task_out) *task_out = task;
     if (reg_out) *reg_out = reg;
@@ -615,25 +563,31 @@ int trial_do_mm_step(trial *t, mimod_err *err) {
 
 /* ---------------------------------------------------------------- analysis */
 
-/* Evaluation at record point j: a fresh batch (SEP: the fixed test batch) with
- * the current weights; fills res.tc[*][j] and the final matrices. */
+/* Evaluation at record point j: a fresh batch (or the task's fixed test
+ * batch) with the current weights; fills res.tc[*][j] and the final
+ * matrices. The task's part (task_record) gives its own quantities and the
+ * unit correlations; the rest is every task's. */
 static int record(trial *t, int j, mimod_err *err) {
     const mimod_config *c = &t->cfg;
+    const mimod_task *task = t->task;
     int B = t->B_eval, N = t->N, K = t->n_out;
     step_rngs s;
     trial_step_rngs(t, RNG_STREAM_EVAL, (uint64_t)j, &s);
     int rc;
-    if (is_wm(t)) {
-        rc = trial_make_batch(t, &s, B, 1, 0, err);
-        if (rc) return rc;
-    } else {
+    task_batch b = batch_of(t, B);
+    if (task->fixed_test_set) {
         memset(t->h0, 0, (size_t)B * N * sizeof(real));
-        gru_forward(&t->gru_p, &t->gru, B, t->L, t->test_x, t->h0, t->h, NULL, t->scratch);
+        b.x = t->test_x;
+        b.target = t->test_target;
+        task->forward(t->ts, &b, &s.xi, 0);
+    } else {
+        rc = trial_make_batch(t, &s, B, task->random_h0, 0, err);
+        if (rc) return rc;
     }
     size_t n = (size_t)t->L * B;
-    const real *act = learned_activity(t, B);
+    const real *act = task->activity(t->ts, &b);
     const real *states = t->h + (size_t)t->T_trans * B * N;
-    const real *target = is_wm(t) ? learned_target(t, B) : t->test_target;
+    const real *target = b.target + (size_t)t->T_trans * B * K;
     const mimod_tensor *wo = &t->mm_layout.t[layout_find(&t->mm_layout, "w_out")];
     const mimod_tensor *bo = &t->mm_layout.t[layout_find(&t->mm_layout, "b_out")];
     const real *w_out = t->mm_params + wo->offset;
@@ -649,47 +603,31 @@ static int record(trial *t, int j, mimod_err *err) {
     if (rc) return rc;
     r->tc[TC_MI][j] = mi;
 
+    /* the task's part: its quantities, the unit correlations */
     const int *groups = t->groups;
-    const real *corr_with = c->dcor_use_targets ? target : t->y;
-    size_t skip = (size_t)c->loss_skip;
-    if (is_wm(t)) {
-        /* pooled over (batch × step) samples [code] */
-        r->tc[TC_ACCURACY][j] = sign_accuracy(t->y, target, n * K);
-        corr_matrix(states, n, N, N, t->corr_c);
-        cross_corr(states, n, N, N, corr_with, K, K, t->unit_out);
-        for (size_t i = 0; i < (size_t)N * K; i++) t->unit_out[i] = fabs(t->unit_out[i]);
-        abs_zero_diag(t->corr_c, N, t->corr_a);
-        r->tc[TC_D_IN][j] = t->K == 2 ? d_in_index(t->leaky_p.w_in, N, groups)
-                                       : d_in_index_k(t->leaky_p.w_in, N, groups, t->K);
-    } else {
-        /* The authors' separation/utils.py: Q_cor's matrix (calM) per sequence
-         * over every step, |·| averaged over the batch; D_cor's correlations
-         * with the outputs (calS) per sequence skipping the first loss_skip
-         * steps; R² (r2_score) pooled over the batch and every step. */
-        corr_abs_per_sequence(states, t->L, B, N, 0, t->corr_a);
-        memcpy(t->corr_c, t->corr_a, (size_t)N * N * sizeof(double));
-        cross_corr_abs_per_sequence(states, corr_with, t->L, B, N, K, (int)skip, t->unit_out);
-        r2_per_output(t->y, target, n, K, r->r2 + (size_t)j * K);
-        double m = 0;
-        for (int k = 0; k < K; k++) m += r->r2[(size_t)j * K + k];
-        r->tc[TC_R2_MEAN][j] = m / K;
-    }
+    task_record tr = {.cfg = c, .d = &t->d, .state = t->ts, .B = B, .states = states, .y = t->y,
+                      .target = target, .dcor_with = c->dcor_use_targets ? target : t->y,
+                      .groups = groups, .K = t->K, .r2 = r->r2 + (size_t)j * K,
+                      .corr_c = t->corr_c, .corr_a = t->corr_a, .unit_out = t->unit_out};
+    task->record(&tr);
+    for (int q = 0; q < TC_COUNT; q++)
+        if (task->quantities & SCHEMA_BIT(q)) r->tc[q][j] = tr.tc[q];
+
+    /* every task's: modularity of the fixed groups, D indices */
     r->tc[TC_Q_COR][j] = modularity_q(t->corr_a, N, groups);
-    const real *w_rec;
-    if (is_wm(t)) {
-        w_rec = t->leaky_p.w_rec;
-    } else {
-        w_rec = t->gru_p.u + (size_t)2 * N * N; /* U_h: rows 2N..3N−1 of u */
-    }
+    const mimod_tensor *ws = &t->mm_layout.t[layout_find(&t->mm_layout, task->structural_tensor)];
+    const real *w_rec = t->mm_params + ws->offset + (size_t)task->structural_block * N * N;
     sym_abs_matrix(w_rec, N, N, t->str_a);
     r->tc[TC_Q_STR][j] = modularity_q(t->str_a, N, groups);
-    /* K = 2 keeps the paper's formula as written (D_K equals it to rounding) */
+    /* each target's outputs are consecutive; K = 2 groups keeps the paper's
+     * formula as written (D_K equals it to rounding) */
+    const int k_per_target = K / task->n_targets(K);
     if (t->K == 2) {
-        r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, K / 2, groups);
-        r->tc[TC_D_OUT][j] = d_out_index(w_out, K / 2, N, groups);
+        r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, k_per_target, groups);
+        r->tc[TC_D_OUT][j] = d_out_index(w_out, k_per_target, N, groups);
     } else {
-        r->tc[TC_D_COR][j] = d_cor_index_k(t->unit_out, N, K / 2, groups, t->K);
-        r->tc[TC_D_OUT][j] = d_out_index_k(w_out, K / 2, N, groups, t->K);
+        r->tc[TC_D_COR][j] = d_cor_index_k(t->unit_out, N, k_per_target, groups, t->K);
+        r->tc[TC_D_OUT][j] = d_out_index_k(w_out, k_per_target, N, groups, t->K);
     }
     r->n_done = j + 1;
     return MIMOD_OK;

@@ -4,10 +4,9 @@
 #define MIMOD_TRIAL_INTERNAL_H
 
 #include "mimod/mine.h"
-#include "mimod/models.h"
 #include "mimod/optim.h"
 #include "mimod/prefetch.h"
-#include "mimod/tasks.h"
+#include "mimod/task.h"
 #include "mimod/trial.h"
 
 /* Statistics networks at most: K(K−1)/2 pairs at the largest K. */
@@ -15,19 +14,19 @@
 
 struct trial {
     mimod_config cfg;
+    const mimod_task *task;    /* cfg.task: what the trial asks instead of which task it is */
+    void *ts;                  /* the task's state (its model, its generator's work) */
+    task_dims d;               /* the sizes below, as the task sees them */
     int N, n_in, n_out;
     int K, gsize;              /* K fixed groups of gsize = N/K contiguous units */
     int B, B_eval;             /* training batch, evaluation batch */
     int T_trans, L, T_total;   /* transient, learned, total steps of a sequence */
     size_t n_samples_max;      /* L · max(B, B_eval): rows handed to MINE */
 
-    /* main model: params, grads, optimiser over one flat buffer each */
+    /* main model: params, grads, optimiser over one flat buffer each (the
+     * task's state holds its views into mm_params) */
     mimod_layout mm_layout;
     real *mm_params, *mm_grad;
-    leaky_dims leaky;
-    leaky_params leaky_p, leaky_g;
-    gru_dims gru;
-    gru_params gru_p, gru_g;
     optimizer mm_opt;
 
     /* statistics networks: n_nets copies of one network's layout (sm_layout1)
@@ -44,15 +43,12 @@ struct trial {
     optimizer sm_opt;
     mine_workspace *sm_ws;
 
-    /* batch buffers, time-major, sized for max(B, B_eval) */
+    /* batch buffers, time-major, sized for max(B, B_eval) (the model's own
+     * buffers — noise, rates, caches — are in the task's state) */
     real *x;        /* [T_total][B][n_in]  */
     real *target;   /* [T_total][B][n_out] */
     real *h0;       /* [B][N] */
-    real *xi;       /* [T_total][B][N] leaky-RNN noise */
     real *h;        /* [T_total][B][N] states */
-    real *r;        /* [T_total][B][N] leaky rates (NULL for GRU) */
-    real *gru_cache;
-    real *scratch;  /* model scratch (forward/backward) */
     real *y;        /* [L][B][n_out] outputs of the learned segment */
     real *d_y;      /* [L][B][n_out] */
     real *d_act;    /* [L][B][N] dL/da from readout and MINE */
@@ -67,8 +63,7 @@ struct trial {
      * while the update reads the set above, then the two are swapped. */
     real *act_noisy2, *act_wide2;
     uint32_t *perm2;
-    double *sep_work;
-    /* SEP fixed test batch */
+    /* the fixed test batch (tasks with fixed_test_set) */
     real *test_x, *test_target;
 
     /* analysis buffers */
@@ -99,7 +94,7 @@ struct trial {
  * (zeroed), trial_free frees them, and checkpoint.c saves and restores the
  * SAVED ones (owned buffers, counters, optimiser moments) in table order —
  * the checkpoint file's order. Only the buffers this configuration uses are
- * listed (the GRU's for SEP, the leaky RNN's for WM). */
+ * listed. */
 enum { TRIAL_BUF_OWNED = 1, TRIAL_BUF_SAVED = 2, TRIAL_BUF_LAZY = 4 };
 typedef struct {
     const char *name;

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/config.h"
 #include "mimod/trial.h"
 
-static int run(FILE *out, mimod_task_kind task, const char *const *sets, int n_sets) {
+static int run(FILE *out, const mimod_task *task, const char *const *sets, int n_sets) {
     mimod_config c;
     mimod_err err = {0};
     trial *t = NULL;
@@ -50,8 +52,8 @@ int main(int argc, char **argv) {
                                              "gru_reset_after", "false"};
     static const char *const sep_after[] = {"n_mm_steps", "20", "lambda_I", "0.5",
                                             "gru_reset_after", "true", "sm_activation", "relu"};
-    int rc = run(out, TASK_WM, wm, 4) || run(out, TASK_SEP, sep_before, 6) ||
-             run(out, TASK_SEP, sep_after, 8);
+    int rc = run(out, &mimod_task_wm, wm, 4) || run(out, &mimod_task_sep, sep_before, 6) ||
+             run(out, &mimod_task_sep, sep_after, 8);
     if (fclose(out) != 0) rc = 1;
     return rc;
 }

@@ -22,6 +22,8 @@
  *   df = 2.1524938742620336, p = 0.764135904322674.
  * Every other reference is worked out beside its check. */
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/summary.h"
 #include "mimod/summary_claims.h"
 
@@ -845,7 +847,7 @@ static void test_file_errors(void) {
           "good file: %s", err.msg);
     if (cs.n == 2) {
         const summary_claim *a = &cs.claims[0], *b = &cs.claims[1];
-        CHECK(a->kind == SUMMARY_CLAIM_VALUE && a->quantity == SQ_R2_MEAN && !a->is_wm, "claim A");
+        CHECK(a->kind == SUMMARY_CLAIM_VALUE && a->quantity == SQ_R2_MEAN && a->task_def == &mimod_task_sep, "claim A");
         CHECK(a->alpha == 0.05 && a->paper_n == 20 && a->line == 3, "defaults (line %d)", a->line);
         CHECK(a->condition.mi == -1 && a->condition.l2 == -1, "empty selector");
         CHECK(strcmp(a->text, "x, y") == 0, "text '%s'", a->text);
@@ -1028,10 +1030,10 @@ static void test_paper_claims(const loaded *sep, const loaded *wm) {
     for (int i = 0; i < cs.n; i++) {
         const summary_claim *c = &cs.claims[i];
         seen[c->kind]++;
-        seen_wm |= c->is_wm;
-        seen_sep |= !c->is_wm;
+        seen_wm |= c->task_def == &mimod_task_wm;
+        seen_sep |= c->task_def == &mimod_task_sep;
         summary_claim_result r;
-        summary_claim_check(c, c->is_wm ? &wm->a : &sep->a, &r);
+        summary_claim_check(c, c->task_def == &mimod_task_wm ? &wm->a : &sep->a, &r);
         CHECK(r.verdict != SUMMARY_NOT_TESTABLE || r.note[0], "%s: not testable without a reason",
               c->id);
     }

@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
+#include "mimod/tasks.h"
 #include "mimod/config.h"
 #include "mimod/mine.h"
 
@@ -56,7 +59,7 @@ static void expect_load_error(const char *text, const char *n1, const char *n2, 
 static void expect_set_error(const char *key, const char *value, const char *needle) {
     mimod_config c, before;
     mimod_err err = {0};
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     before = c;
     int rc = config_set(&c, key, value, "here:1:2", &err);
     CHECK(rc == MIMOD_EINVAL, "set %s=%s returned %d", key, value, rc);
@@ -80,8 +83,8 @@ static void test_presets(void) {
     mimod_config c;
     mimod_err err = {0};
 
-    CHECK(config_preset(&c, "paper", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.task == TASK_WM && strcmp(c.preset, "paper") == 0 && c.seed == 0, "identity");
+    CHECK(config_preset(&c, "paper", &mimod_task_wm, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.task == &mimod_task_wm && strcmp(c.preset, "paper") == 0 && c.seed == 0, "identity");
     CHECK(c.n_units == 40 && c.alpha == 0.1 && c.noise_std == 0.1 && !c.noise_inside, "WM model");
     CHECK(c.w_rec_scale == 1.0 && c.batch == 20 && c.transient == 1000 && c.seq_len == 2000,
           "WM sizes");
@@ -104,8 +107,8 @@ static void test_presets(void) {
     CHECK(config_n_records(&c) == 41, "WM records %d", config_n_records(&c));
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
-    CHECK(config_preset(&c, "paper", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.task == TASK_SEP && c.n_units == 100 && !c.gru_reset_after && c.batch == 50 &&
+    CHECK(config_preset(&c, "paper", &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(c.task == &mimod_task_sep && c.n_units == 100 && !c.gru_reset_after && c.batch == 50 &&
               c.transient == 0,
           "SEP model");
     CHECK(c.sep_n_samples == 14000 && c.sep_n_drop == 4000 && c.lorenz_tmax == 100.0 &&
@@ -136,7 +139,7 @@ static void test_presets(void) {
     /* paper_single_run: the single-run script's L2 and length, everything
      * else the paper preset's; for WM it is the paper preset. */
     mimod_config paper_sep = c;
-    CHECK(config_preset(&c, "paper_single_run", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "paper_single_run", &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(strcmp(c.preset, "paper_single_run") == 0 && c.lambda_reg == 0.002 &&
               c.out_l2_factor == 0.1 && c.n_mm_steps == 2000,
           "paper_single_run SEP");
@@ -146,13 +149,13 @@ static void test_presets(void) {
     memcpy(c.preset, paper_sep.preset, sizeof c.preset);
     CHECK(memcmp(&c, &paper_sep, sizeof c) == 0, "paper_single_run SEP differs from paper only there");
     mimod_config paper_wm;
-    config_preset(&paper_wm, "paper", TASK_WM, NULL);
-    CHECK(config_preset(&c, "paper_single_run", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    config_preset(&paper_wm, "paper", &mimod_task_wm, NULL);
+    CHECK(config_preset(&c, "paper_single_run", &mimod_task_wm, &err) == MIMOD_OK, "%s", err.msg);
     memcpy(c.preset, paper_wm.preset, sizeof c.preset);
     CHECK(memcmp(&c, &paper_wm, sizeof c) == 0, "paper_single_run WM = paper WM");
 
     /* quick = SPEC §9 calibration size. */
-    CHECK(config_preset(&c, "quick", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "quick", &mimod_task_wm, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(strcmp(c.preset, "quick") == 0 && c.n_units == 40 && c.batch == 20 &&
               c.transient == 200 && c.seq_len == 500 && c.sm_hidden == 128 &&
               c.n_sm_per_mm == 5 && c.n_sm_pre == 100 && c.n_mm_steps == 400 &&
@@ -162,7 +165,7 @@ static void test_presets(void) {
           "WM quick keeps the paper's other values");
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
-    CHECK(config_preset(&c, "quick", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "quick", &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 40 && c.batch == 10 && c.sep_n_samples == 3000 && c.sep_n_drop == 1000 &&
               c.loss_skip == 100 && c.sm_hidden == 64 && c.n_sm_per_mm == 5 &&
               c.n_mm_steps == 300 && c.record_every == 20 && c.test_batch == 10,
@@ -177,12 +180,12 @@ static void test_presets(void) {
     /* medium (docs/reproduction.md §1): WM the quick sizes with the paper's
      * transient and length; SEP the paper's N and length, the quick data and
      * statistics network, half the quick batch, the paper's L2. */
-    CHECK(config_preset(&c, "medium", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "medium", &mimod_task_wm, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 40 && c.batch == 20 && c.transient == 1000 && c.seq_len == 500 &&
               c.sm_hidden == 128 && c.n_sm_per_mm == 5 && c.n_mm_steps == 1000 &&
               c.record_every == 25 && c.test_batch == 50 && c.lambda_reg == 0.02,
           "WM medium");
-    CHECK(config_preset(&c, "medium", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "medium", &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 100 && c.batch == 5 && c.sep_n_samples == 3000 && c.sep_n_drop == 1000 &&
               c.loss_skip == 100 && c.test_batch == 10 && c.sm_hidden == 64 &&
               c.n_sm_per_mm == 5 && c.n_mm_steps == 4000 && c.record_every == 20,
@@ -191,7 +194,7 @@ static void test_presets(void) {
           "SEP medium keeps the paper's λ");
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
-    CHECK(config_preset(&c, "tiny", TASK_WM, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "tiny", &mimod_task_wm, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 8 && c.batch == 4 && c.transient == 20 && c.seq_len == 60 &&
               c.sm_hidden == 16 && c.n_sm_pre == 5 && c.n_sm_per_mm == 2 && c.n_mm_steps == 6 &&
               c.record_every == 3,
@@ -199,7 +202,7 @@ static void test_presets(void) {
     CHECK(config_n_records(&c) == 3, "tiny records %d", config_n_records(&c));
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
-    CHECK(config_preset(&c, "tiny", TASK_SEP, &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(config_preset(&c, "tiny", &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.n_units == 8 && c.batch == 3 && c.sep_n_samples == 400 && c.sep_n_drop == 100 &&
               c.loss_skip == 20 && c.sm_hidden == 16 && c.n_sm_pre == 5 && c.n_sm_per_mm == 2 &&
               c.n_mm_steps == 6 && c.record_every == 3 && c.test_batch == 3,
@@ -207,16 +210,16 @@ static void test_presets(void) {
     CHECK_CLOSE(c.lorenz_tmax, 100.0 * 399.0 / 13999.0, 0, 1e-14, "tiny Lorenz tmax");
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
-    CHECK(config_preset(&c, "huge", TASK_WM, &err) == MIMOD_EINVAL && contains(err.msg, "huge"),
+    CHECK(config_preset(&c, "huge", &mimod_task_wm, &err) == MIMOD_EINVAL && contains(err.msg, "huge"),
           "unknown preset: %s", err.msg);
-    CHECK(config_preset(&c, "paper", (mimod_task_kind)7, &err) == MIMOD_EINVAL, "unknown task");
+    CHECK(config_preset(&c, "paper", NULL, &err) == MIMOD_EINVAL, "no task");
 }
 
 static void test_set_get(void) {
     mimod_config c;
     mimod_err err = {0};
     char buf[64];
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
 
     CHECK(config_set(&c, "n_units", "42", "x", &err) == MIMOD_OK && c.n_units == 42, "n_units");
     CHECK(config_set(&c, "mm_lr", "2.5e-4", "x", &err) == MIMOD_OK && c.mm_opt.lr == 2.5e-4, "mm_lr");
@@ -232,7 +235,7 @@ static void test_set_get(void) {
           "seed max");
     CHECK(config_set(&c, "lambda_I", "0", "x", &err) == MIMOD_OK && c.lambda_I == 0.0, "λ_I = 0");
     /* task and preset only record their value */
-    CHECK(config_set(&c, "task", "sep", "x", &err) == MIMOD_OK && c.task == TASK_SEP &&
+    CHECK(config_set(&c, "task", "sep", "x", &err) == MIMOD_OK && c.task == &mimod_task_sep &&
               c.n_units == 42 && c.sm_hidden == 512,
           "set task records only");
     CHECK(config_set(&c, "preset", "tiny", "x", &err) == MIMOD_OK && strcmp(c.preset, "tiny") == 0 &&
@@ -372,7 +375,7 @@ static void test_load_errors(void) {
     /* a failed load leaves the struct alone */
     mimod_config c, before;
     mimod_err err = {0};
-    config_preset(&c, "tiny", TASK_SEP, NULL);
+    config_preset(&c, "tiny", &mimod_task_sep, NULL);
     before = c;
     CHECK(config_load_string(&c, "task: wm\nbatch: 0\n", "r.yaml", &err) == MIMOD_EINVAL &&
               memcmp(&c, &before, sizeof c) == 0,
@@ -380,7 +383,7 @@ static void test_load_errors(void) {
 
     /* an empty or comment-only file is the paper preset for WM */
     mimod_config paper;
-    config_preset(&paper, "paper", TASK_WM, NULL);
+    config_preset(&paper, "paper", &mimod_task_wm, NULL);
     CHECK(config_load_string(&c, "", "empty.yaml", &err) == MIMOD_OK &&
               memcmp(&c, &paper, sizeof c) == 0,
           "empty: %s", err.msg);
@@ -392,38 +395,38 @@ static void test_load_errors(void) {
 static void test_validate(void) {
     mimod_config c;
     mimod_err err = {0};
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.n_units = 41; /* written directly, bypassing config_set */
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "key 'n_units'") &&
               contains(err.msg, "got 41"),
           "validate odd N: %s", err.msg);
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.mm_opt.kind = (opt_kind)5;
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "mm_optimizer"),
           "validate enum: %s", err.msg);
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.sm_opt.beta2 = 1.0;
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "sm_beta2"),
           "validate β2: %s", err.msg);
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.preset[0] = 'x';
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "preset"),
           "validate preset: %s", err.msg);
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.loss_skip = 2000;
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "seq_len") &&
               contains(err.msg, "loss_skip"),
           "validate seq_len > loss_skip: %s", err.msg);
     c.loss_skip = 1999;
     CHECK(config_validate(&c, &err) == MIMOD_OK, "loss_skip = seq_len − 1 is fine: %s", err.msg);
-    config_preset(&c, "paper", TASK_SEP, NULL);
+    config_preset(&c, "paper", &mimod_task_sep, NULL);
     c.sep_n_drop = 13800;
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "sep_n_samples"),
           "validate SEP lengths: %s", err.msg);
     c.sep_n_drop = 13799;
     CHECK(config_validate(&c, &err) == MIMOD_OK, "one SEP step left is fine: %s", err.msg);
     /* K groups: N must be divisible by K, and the message names both keys */
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     CHECK(c.n_groups == 2 && c.mi_pairing == MI_PAIRS && config_n_mi_nets(&c) == 1,
           "default: K = 2, one network");
     c.n_groups = 3; /* N = 40 */
@@ -449,7 +452,7 @@ static void test_validate(void) {
     expect_set_error("n_groups", "1", "must be an integer ≥ 2, got 1");
     expect_set_error("n_groups", "9", "must be an integer ≤ 8, got 9");
     expect_set_error("mi_pairing", "all", "must be one of pairs, one_vs_rest");
-    config_preset(&c, "paper", TASK_WM, NULL);
+    config_preset(&c, "paper", &mimod_task_wm, NULL);
     c.batch = 1 << 20;
     c.seq_len = 1 << 20;
     CHECK(config_validate(&c, &err) == MIMOD_EINVAL && contains(err.msg, "batch"),
@@ -479,16 +482,16 @@ static void check_round_trip(const mimod_config *c, const char *what) {
 static void test_round_trip(void) {
     const char *presets[] = {"paper", "quick", "tiny", "medium", "paper_single_run"};
     for (int p = 0; p < 5; p++)
-        for (int t = 0; t < 2; t++) {
+        for (int t = 0; t < mimod_task_count(); t++) {
             mimod_config c;
             char what[64];
-            config_preset(&c, presets[p], (mimod_task_kind)t, NULL);
-            snprintf(what, sizeof what, "%s/%s", presets[p], t ? "sep" : "wm");
+            config_preset(&c, presets[p], mimod_task_at(t), NULL);
+            snprintf(what, sizeof what, "%s/%s", presets[p], mimod_task_at(t)->name);
             check_round_trip(&c, what);
         }
     /* awkward values: doubles without a short decimal form, extremes */
     mimod_config c;
-    config_preset(&c, "quick", TASK_WM, NULL);
+    config_preset(&c, "quick", &mimod_task_wm, NULL);
     c.seed = UINT64_MAX;
     c.alpha = 0.1 + 0.2;
     c.noise_std = 1.0 / 3.0;
@@ -520,26 +523,26 @@ static void test_overrides(void) {
     fprintf(f, "# a SEP run\nbatch: 7\nseed: 12\ntask: sep\npreset: quick\nsm_hidden: 32\n");
     fclose(f);
     CHECK(config_load_file(&c, path, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.task == TASK_SEP && strcmp(c.preset, "quick") == 0 && c.batch == 7 && c.seed == 12 &&
+    CHECK(c.task == &mimod_task_sep && strcmp(c.preset, "quick") == 0 && c.batch == 7 && c.seed == 12 &&
               c.sm_hidden == 32 && c.n_units == 40 && c.sep_n_samples == 3000,
           "file keys after the preset");
 
     /* --set after the file, in order; the last one wins */
     char *sets1[] = {"batch=9", " sm_hidden = 48 ", "batch=11"};
     CHECK(config_load_with_overrides(&c, path, 3, sets1, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.batch == 11 && c.sm_hidden == 48 && c.seed == 12 && c.task == TASK_SEP, "set order");
+    CHECK(c.batch == 11 && c.sm_hidden == 48 && c.seed == 12 && c.task == &mimod_task_sep, "set order");
 
     /* --set task/preset choose the preset before the file's keys apply */
     char *sets2[] = {"n_units=6", "task=wm", "preset=tiny"};
     CHECK(config_load_with_overrides(&c, path, 3, sets2, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.task == TASK_WM && strcmp(c.preset, "tiny") == 0 && c.seq_len == 60 &&
+    CHECK(c.task == &mimod_task_wm && strcmp(c.preset, "tiny") == 0 && c.seq_len == 60 &&
               c.transient == 20 && c.batch == 7 && c.sm_hidden == 32 && c.n_units == 6,
           "set task/preset");
 
     /* no file: defaults (wm, paper) then the sets */
     char *sets3[] = {"lambda_I=0", "preset=quick"};
     CHECK(config_load_with_overrides(&c, NULL, 2, sets3, &err) == MIMOD_OK, "%s", err.msg);
-    CHECK(c.task == TASK_WM && strcmp(c.preset, "quick") == 0 && c.lambda_I == 0.0 &&
+    CHECK(c.task == &mimod_task_wm && strcmp(c.preset, "quick") == 0 && c.lambda_I == 0.0 &&
               c.seq_len == 500,
           "sets without a file");
 

@@ -2,6 +2,8 @@
  * length is worked out by hand: the `--dry-run` estimate and the running
  * sweep's ETA both come from it. */
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/makespan.h"
 
 /* trials of the given seconds, each with s2 = 1.5 and no cap */
@@ -65,13 +67,13 @@ int main(void) {
     CHECK_CLOSE(makespan_estimate(one_cap18, 1, 4, 1, 0, 1), 100.0 / 1.8, 1e-9, 0, "4 threads, cap 1.8");
     CHECK_CLOSE(makespan_estimate(one_cap0, 1, 4, 1, 0, 1), 50.0, 1e-9, 0, "cap 0 is none");
     /* a trial of a task carries that task's measured speed-up and cap */
-    const makespan_trial sep = makespan_trial_of(TASK_SEP, 7.0);
-    CHECK(sep.secs == 7.0 && sep.s2 == makespan_speedup2(TASK_SEP) &&
-          sep.cap == makespan_speedup_cap(TASK_SEP), "makespan_trial_of(SEP)");
+    const makespan_trial sep = makespan_trial_of(&mimod_task_sep, 7.0);
+    CHECK(sep.secs == 7.0 && sep.s2 == mimod_task_sep.speedup2 &&
+          sep.cap == mimod_task_sep.speedup_cap, "makespan_trial_of(SEP)");
     /* the measured speed-ups and caps the model uses are sane */
-    CHECK(makespan_speedup2(TASK_WM) >= 1 && makespan_speedup2(TASK_WM) <= 2, "WM s2 in [1, 2]");
-    CHECK(makespan_speedup2(TASK_SEP) >= 1 && makespan_speedup2(TASK_SEP) <= 2, "SEP s2 in [1, 2]");
-    CHECK(makespan_speedup_cap(TASK_SEP) >= makespan_speedup2(TASK_SEP), "SEP cap ≥ its s2");
+    CHECK(mimod_task_wm.speedup2 >= 1 && mimod_task_wm.speedup2 <= 2, "WM s2 in [1, 2]");
+    CHECK(mimod_task_sep.speedup2 >= 1 && mimod_task_sep.speedup2 <= 2, "SEP s2 in [1, 2]");
+    CHECK(mimod_task_sep.speedup_cap >= mimod_task_sep.speedup2, "SEP cap ≥ its s2");
 
     /* edge cases */
     CHECK_CLOSE(makespan_estimate(NULL, 0, 4, 1, 0, 1), 0.0, 0, 0, "no trials");

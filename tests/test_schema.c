@@ -59,7 +59,6 @@ static void finished_trial(const char *task, const char *seed) {
     int rc = summary_read_task(file, task, &s, &err);
     CHECK(rc == MIMOD_OK, "%s: read: %s", task, err.msg);
     if (rc == MIMOD_OK) {
-        int is_wm = strcmp(task, "wm") == 0;
         CHECK(s.n_points == 1 && s.n_records == r->n_records, "%s: sizes", task);
         CHECK(s.seeds && s.seeds[0] == strtoull(seed, NULL, 10), "%s: summary reads seed %s exactly",
               task, seed);
@@ -76,7 +75,7 @@ static void finished_trial(const char *task, const char *seed) {
                   "%s: table quantity %d is a schema quantity", task, q);
             double fin = s.final_values[(size_t)q];
             double want = sq == Q_I_N ? r->i_n : r->tc[sq][last];
-            if (summary_quantity_in_task(q, is_wm)) {
+            if (summary_quantity_in_task(q, s.task)) {
                 CHECK(same_bits(fin, want) && isfinite(fin), "%s: final/%s %g vs %g", task, name, fin, want);
             } else {
                 CHECK(isnan(fin), "%s: final/%s NaN where the task lacks it", task, name);
@@ -136,7 +135,8 @@ static void finished_trial(const char *task, const char *seed) {
 
 int main(void) {
     for (int q = 0; q < Q_COUNT; q++)
-        CHECK(schema_quantities[q].name && schema_quantities[q].tasks, "schema quantity %d named", q);
+        CHECK(schema_quantities[q].name && schema_quantities[q].label && schema_quantities[q].unit,
+              "schema quantity %d named", q);
     finished_trial("wm", "18446744073709551615"); /* 2^64 − 1 */
     finished_trial("sep", "9007199254740993");    /* 2^53 + 1 */
     return check_report("test_schema");

@@ -32,6 +32,7 @@
 #include "check.h"
 #include "mimod/summary.h"
 #include "mimod/summary_carried.h"
+#include "mimod/summary_claims.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_report.h"
 
@@ -427,13 +428,18 @@ static void test_sep(int64_t file) {
     summary_options_default(&o);
     summary_analysis a;
     CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    summary_claims_paper_columns(summary_paper_claims(NULL), &a);
     CHECK(t.n_axes == 2 && t.base_lambda_reg == 0.0002, "sep axes / base λ_reg");
     CHECK(a.n_conditions == 2 && a.n_tests == 8, "sep: %d conditions, %d tests", a.n_conditions,
           a.n_tests);
     if (a.n_conditions == 2) {
         const summary_condition *c0 = &a.conditions[0], *c1 = &a.conditions[1];
-        CHECK(strcmp(summary_paper_column_name(c0->paper_column), "MI + L2") == 0, "MI + L2");
-        CHECK(strcmp(summary_paper_column_name(c1->paper_column), "no MI") == 0, "SEP no MI");
+        CHECK(strcmp(c0->paper_name, "MI + L2") == 0, "MI + L2: %s", c0->paper_name);
+        CHECK(strcmp(c1->paper_name, "no MI") == 0, "SEP no MI: %s", c1->paper_name);
+        /* the paper's values come from sweeps/paper_claims.yaml (built in) */
+        CHECK(strcmp(c0->paper[SQ_R2_MEAN], "0.973 ± 0.013") == 0, "paper R² MI + L2");
+        CHECK(strcmp(c1->paper[SQ_I_N], "0.018 ± 0.014") == 0, "paper I_n no MI");
+        CHECK(!c1->paper[SQ_R2_MEAN][0], "no paper R² without MI");
         CHECK_CLOSE(c0->mean[SQ_R2_MEAN], 0.8878882973369537, 0, 1e-12, "sep r2_mean mean");
         CHECK_CLOSE(c0->sd[SQ_R2_MEAN], 0.0703937528274744, 0, 1e-9, "sep r2_mean sd");
         CHECK_CLOSE(c1->sd[SQ_R2_MEAN], 0.07345939950450976, 0, 1e-9, "sep r2_mean sd (no MI)");
@@ -484,6 +490,7 @@ static void test_file(const char *path) {
     summary_options_default(&o);
     summary_analysis a;
     CHECK(summary_analyze(&t, &o, &a, &err) == MIMOD_OK, "%s", err.msg);
+    summary_claims_paper_columns(summary_paper_claims(NULL), &a);
     CHECK(a.n_finished == 17 && a.n_running == 1 && a.n_failed == 1 && a.n_pending == 1,
           "status counts %d %d %d %d", a.n_finished, a.n_running, a.n_failed, a.n_pending);
     CHECK(a.n_conditions == 4, "conditions %d", a.n_conditions);
@@ -496,15 +503,18 @@ static void test_file(const char *path) {
               "n per condition");
         CHECK(c0->lambda_I == 0.1 && c0->lambda_reg == 0.02 && c2->lambda_I == 0.0, "labels");
         /* paper columns (SPEC §6): WM λ_I 0.1 → "MI", λ_I 0 → "no MI" */
-        CHECK(strcmp(summary_paper_column_name(c0->paper_column), "MI") == 0, "paper MI");
-        const char *pv = summary_paper_value(c0->paper_column, SQ_Q_COR);
-        CHECK(pv && strcmp(pv, "0.299 ± 0.153") == 0, "paper Q_cor MI");
-        CHECK(strcmp(summary_paper_column_name(c2->paper_column), "no MI") == 0, "paper no MI");
+        CHECK(strcmp(c0->paper_name, "MI") == 0, "paper MI: %s", c0->paper_name);
+        CHECK(strcmp(c0->paper[SQ_Q_COR], "0.299 ± 0.153") == 0, "paper Q_cor MI");
+        /* a rate claim beside the value, or alone */
+        CHECK(strcmp(c0->paper[SQ_Q_STR], "0.114 ± 0.049 (10/20 above 0.1)") == 0, "paper Q_str: %s",
+              c0->paper[SQ_Q_STR]);
+        CHECK(strcmp(c0->paper[SQ_ACCURACY], "20/20 succeed") == 0, "paper accuracy");
+        CHECK(strcmp(c2->paper_name, "no MI") == 0, "paper no MI");
         /* WM paper conditions have λ_reg = 0.02: λ_reg = 0 matches no paper column */
-        CHECK(c1->paper_column < 0 && c3->paper_column < 0, "λ_reg 0 is not the paper's WM");
-        pv = summary_paper_value(c0->paper_column, SUMMARY_PAPER_PEARSON);
-        CHECK(pv && strstr(pv, "0.0046"), "paper r(Î, loss)");
-        CHECK(summary_paper_value(c0->paper_column, SQ_MI) == NULL, "no paper mean for Î");
+        CHECK(!c1->paper_name[0] && !c3->paper_name[0] && !c1->paper[SQ_Q_COR][0],
+              "λ_reg 0 is not the paper's WM");
+        CHECK(strstr(c0->paper[SUMMARY_PAPER_PEARSON], "0.0046"), "paper r(Î, loss)");
+        CHECK(!c0->paper[SQ_MI][0], "no paper mean for Î");
         /* python reference (see the head of this file) */
         CHECK_CLOSE(c0->mean[SQ_TASK_LOSS], 0.7980443401004508, 0, 1e-12, "c1 task_loss mean");
         CHECK_CLOSE(c0->sd[SQ_TASK_LOSS], 0.06178940429367268, 0, 1e-9, "c1 task_loss sd");

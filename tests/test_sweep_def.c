@@ -9,6 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/cost.h"
 #include "mimod/sweep.h"
 
@@ -63,7 +65,7 @@ int main(void) {
         CHECK(sweep_point_config(&s, 0, 3, &c, &err) == MIMOD_OK && c.seed == 4 && c.lambda_I == 0.1 &&
               c.n_mm_steps == 4, "point config");
         CHECK(sweep_point_config(&s, 1, 2, &c, &err) == MIMOD_OK && c.seed == 5 &&
-              c.lambda_I == 0.005 && c.lambda_reg == 0.001 && c.task == TASK_SEP, "sep point config");
+              c.lambda_I == 0.005 && c.lambda_reg == 0.001 && c.task == &mimod_task_sep, "sep point config");
         char label[256];
         sweep_point_label(&s, 0, 3, label, sizeof label);
         CHECK(strcmp(label, "seed=4 lambda_I=0.1") == 0, "label '%s'", label);
@@ -119,23 +121,24 @@ int main(void) {
 
     /* a `task` axis instead of `tasks:` */
     rc = load_text("output: o.h5\npreset: tiny\ngrid:\n  task: [sep]\n  seed: [0, 1]\n", &s, &err);
-    CHECK(rc == MIMOD_OK && s.n_tasks == 1 && s.task[0].kind == TASK_SEP && s.task[0].n_axes == 1 &&
+    CHECK(rc == MIMOD_OK && s.n_tasks == 1 && s.task[0].kind == &mimod_task_sep && s.task[0].n_axes == 1 &&
           s.task[0].n_points == 2, "task axis: %s", err.msg);
     if (!rc) sweep_free(&s);
 
     /* cost model: SPEC §8 — WM paper ≈ 1.3e11 per SM step, ~11 000 SM steps */
     mimod_config c;
-    config_preset(&c, "paper", TASK_WM, &err);
+    config_preset(&c, "paper", &mimod_task_wm, &err);
     double per_sm = 12.0 * 40000 * 512 * 512 + 6.0 * 40000 * 40 * 512;
     double wm = cost_trial_flops(&c);
     CHECK(wm > 11100 * per_sm && wm < 11100 * per_sm * 1.4, "WM paper trial %.3g FLOP", wm);
-    config_preset(&c, "paper", TASK_SEP, &err);
+    config_preset(&c, "paper", &mimod_task_sep, &err);
     double sep = cost_trial_flops(&c);
-    CHECK(sep > 40100 * 1.1e11 && sep < 40100 * 1.5e11, "SEP paper trial %.3g FLOP", sep);
+    /* 100 + 4000 × 20 SM steps (the 20-trial runner's 4000 MM steps) */
+    CHECK(sep > 80100 * 1.1e11 && sep < 80100 * 1.5e11, "SEP paper trial %.3g FLOP", sep);
     CHECK(sep > wm, "SEP trials come first");
 
     /* K groups (issue 16): n_nets statistics networks, each on its groups' units */
-    config_preset(&c, "paper", TASK_WM, &err);
+    config_preset(&c, "paper", &mimod_task_wm, &err);
     double sm2 = cost_sm_update_flops(&c);
     CHECK(sm2 == per_sm, "K = 2: one network on N inputs (%.6g)", sm2);
     c.n_groups = 4; /* 6 pairs of 10 + 10 units */
@@ -147,17 +150,23 @@ int main(void) {
 
     /* The hash of a K = 2 sweep is what it was before n_groups and mi_pairing
      * existed (value from main at 9da2fe9), so its files still resume; K = 4
-     * and one_vs_rest are other sweeps. */
-    const char *legacy = "output: t.h5\npreset: tiny\ntasks: [wm, sep]\ngrid:\n  seed: [1, 2]\n";
+     * and one_vs_rest are other sweeps. The SEP presets' λ_reg and W_out
+     * factor changed since (458c1e5): the task overrides give their old
+     * values, so the definition is the one hashed then. */
+    const char *legacy = "output: t.h5\npreset: tiny\ntasks: [wm, sep]\n"
+                         "task_overrides: {sep: {lambda_reg: 0.002, out_l2_factor: 0.1}}\n"
+                         "grid:\n  seed: [1, 2]\n";
     rc = load_text(legacy, &s, &err);
     CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") == 0,
           "K = 2 hash unchanged: %s", rc ? err.msg : s.hash);
     if (!rc) sweep_free(&s);
-    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {n_groups: 4}\ngrid:\n"
-                   "  seed: [1, 2]\n", &s, &err);
+    rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {n_groups: 4}\n"
+                   "task_overrides: {sep: {lambda_reg: 0.002, out_l2_factor: 0.1}}\n"
+                   "grid:\n  seed: [1, 2]\n", &s, &err);
     CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0, "K = 4: another hash");
     if (!rc) sweep_free(&s);
     rc = load_text("output: t.h5\npreset: tiny\ntasks: [wm, sep]\noverrides: {mi_pairing: one_vs_rest}\n"
+                   "task_overrides: {sep: {lambda_reg: 0.002, out_l2_factor: 0.1}}\n"
                    "grid:\n  seed: [1, 2]\n", &s, &err);
     CHECK(rc == MIMOD_OK && strcmp(s.hash, "f6a5020437004866d0ced7ac3ac02035") != 0,
           "one_vs_rest: another hash");

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/config.h"
 #include "mimod/results_h5.h"
 
@@ -202,7 +204,7 @@ int main(void) {
         unlink(one);
         mimod_config c;
         trial *t = NULL;
-        rc = config_preset(&c, "tiny", TASK_WM, &err);
+        rc = config_preset(&c, "tiny", &mimod_task_wm, &err);
         if (!rc) rc = trial_create(&c, &t, &err);
         if (!rc) rc = trial_run(t, NULL, &err);
         CHECK(rc == MIMOD_OK, "tiny trial: %s", err.msg);

@@ -9,8 +9,9 @@
  * of sep_generate with sep_integrate, determinism, and the time of one
  * paper-size batch (printed, not checked). */
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/config.h"
-#include "mimod/tasks.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -411,7 +412,7 @@ int main(void) {
 
     mimod_config cfg;
     mimod_err err = {0};
-    CHECK(config_preset(&cfg, "paper", TASK_SEP, &err) == MIMOD_OK, "SEP paper preset: %s", err.msg);
+    CHECK(config_preset(&cfg, "paper", &mimod_task_sep, &err) == MIMOD_OK, "SEP paper preset: %s", err.msg);
     const sep_task paper = {.n_samples = cfg.sep_n_samples, .n_drop = cfg.sep_n_drop,
                             .lorenz_tmax = cfg.lorenz_tmax, .rossler_tmax = cfg.rossler_tmax,
                             .substeps = cfg.sep_substeps};

@@ -7,10 +7,12 @@
 
 #include "../src/trial_internal.h"
 #include "check.h"
+#include "mimod/task_sep.h"
+#include "mimod/task_wm.h"
 #include "mimod/config.h"
 #include "mimod/metrics.h"
 
-static mimod_config tiny(mimod_task_kind task) {
+static mimod_config tiny(const mimod_task *task) {
     mimod_config c;
     mimod_err err = {0};
     if (config_preset(&c, "tiny", task, &err)) {
@@ -124,7 +126,7 @@ static int save_to_path(void *u, const trial *t, mimod_err *err) {
 }
 
 static void determinism_and_resume(mimod_config c, const char *what) {
-    mimod_task_kind task = c.task;
+    const mimod_task *task = c.task;
     trial *a = NULL, *b = NULL;
     CHECK(run_full(&c, &a) == 0, "%s: first run", what);
     CHECK(run_full(&c, &b) == 0, "%s: second run", what);
@@ -135,8 +137,7 @@ static void determinism_and_resume(mimod_config c, const char *what) {
     CHECK(a->res.n_done == config_n_records(&c), "%s: all %d records filled", what, a->res.n_done);
     CHECK(a->res.step[a->res.n_done - 1] == c.n_mm_steps, "%s: last record at the end", what);
     for (int q = 0; q < TC_COUNT; q++) {
-        int applies = !((task == TASK_WM && q == TC_R2_MEAN) ||
-                        (task == TASK_SEP && (q == TC_ACCURACY || q == TC_D_IN)));
+        int applies = task_records(task, q);
         int finite = 1;
         for (int j = 0; j < a->res.n_done; j++) finite &= isfinite(a->res.tc[q][j]) != 0;
         CHECK(!applies || finite, "%s: time course %s finite", what, schema_quantities[q].name);
@@ -211,7 +212,7 @@ static void determinism_and_resume(mimod_config c, const char *what) {
 }
 
 static void divergence(void) {
-    mimod_config c = tiny(TASK_WM);
+    mimod_config c = tiny(&mimod_task_wm);
     mimod_err err = {0};
     CHECK(config_set(&c, "mm_lr", "1e300", "test", &err) == 0, "set lr: %s", err.msg);
     c.mm_opt.clipnorm = 0;
@@ -281,7 +282,7 @@ static void gradcheck_sm(mimod_config c, const char *what) {
 static void k_groups_layout(void) {
     mimod_err err = {0};
     trial *t = NULL;
-    mimod_config c = with_groups(tiny(TASK_WM), 4, MI_PAIRS); /* N = 8: groups of 2 */
+    mimod_config c = with_groups(tiny(&mimod_task_wm), 4, MI_PAIRS); /* N = 8: groups of 2 */
     CHECK(trial_create(&c, &t, &err) == 0, "K=4: %s", err.msg);
     if (!t) return;
     static const int want_x[] = {0, 0, 0, 1, 1, 2}, want_y[] = {1, 2, 3, 2, 3, 3};
@@ -294,7 +295,7 @@ static void k_groups_layout(void) {
     for (int i = 0; i < 8; i++) CHECK(t->groups[i] == i / 2, "unit %d in group %d", i, t->groups[i]);
     /* network 0 has K = 2's initial stream, the others their own */
     trial *t2 = NULL;
-    mimod_config c2 = tiny(TASK_WM);
+    mimod_config c2 = tiny(&mimod_task_wm);
     c2.n_units = 4; /* K = 2 on 2+2 units: the same first-network shape */
     trial_create(&c2, &t2, &err);
     size_t n1 = t->sm_layout1.n_params;
@@ -304,7 +305,7 @@ static void k_groups_layout(void) {
           "network 1 starts from its own stream");
     trial_free(t2);
     trial_free(t);
-    c = with_groups(tiny(TASK_WM), 4, MI_ONE_VS_REST);
+    c = with_groups(tiny(&mimod_task_wm), 4, MI_ONE_VS_REST);
     trial_create(&c, &t, &err);
     CHECK(t && t->n_nets == 4 && t->sm_dims.dx == 2 && t->sm_dims.dy == 6 && t->act_wide,
           "K=4 one_vs_rest: 4 networks on 2+6 units");
@@ -317,7 +318,7 @@ static void checkpoint_across_k(void) {
     char path[] = "/tmp/mimod-test-ckptk-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    mimod_config c = tiny(TASK_WM);
+    mimod_config c = tiny(&mimod_task_wm);
     trial *a = NULL, *b = NULL, *d = NULL;
     trial_create(&c, &a, &err);
     CHECK(trial_save_checkpoint(a, path, &err) == 0, "save: %s", err.msg);
@@ -337,7 +338,7 @@ static void checkpoint_across_k(void) {
  * batch and its parameter gradient, and Î of an MM step, equal bit for bit a
  * direct mine_estimate on the two halves of the noisy activity (the call the
  * trial made before K groups existed). */
-static void k2_is_one_network(mimod_task_kind task, const char *what) {
+static void k2_is_one_network(const mimod_task *task, const char *what) {
     mimod_err err = {0};
     trial *t = NULL;
     mimod_config c = tiny(task);
@@ -377,7 +378,7 @@ static void k2_is_one_network(mimod_task_kind task, const char *what) {
  * skipping the first loss_skip steps, R² over every step. Recomputed from the
  * final evaluation's states and outputs, which the trial leaves in its buffers. */
 static void sep_analysis_windows(void) {
-    mimod_config c = tiny(TASK_SEP);
+    mimod_config c = tiny(&mimod_task_sep);
     trial *t = NULL;
     CHECK(c.loss_skip > 0, "tiny SEP skips %d steps in its loss", c.loss_skip);
     if (run_full(&c, &t) != 0 || !t) {
@@ -410,31 +411,31 @@ static void sep_analysis_windows(void) {
 
 int main(void) {
     if (sizeof(real) == sizeof(double)) {
-        gradcheck_mm(tiny(TASK_WM), "wm");
-        mimod_config c = tiny(TASK_WM);
+        gradcheck_mm(tiny(&mimod_task_wm), "wm");
+        mimod_config c = tiny(&mimod_task_wm);
         c.noise_inside = 1;
         gradcheck_mm(c, "wm noise-inside");
-        gradcheck_mm(tiny(TASK_SEP), "sep");
-        c = tiny(TASK_SEP);
+        gradcheck_mm(tiny(&mimod_task_sep), "sep");
+        c = tiny(&mimod_task_sep);
         c.gru_reset_after = 1;
         gradcheck_mm(c, "sep reset-after");
         /* K groups: every network's dÎ/dx, dÎ/dy must land on its own units */
-        gradcheck_mm(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
-        gradcheck_mm(with_groups(tiny(TASK_WM), 4, MI_ONE_VS_REST), "wm K=4 one_vs_rest");
-        gradcheck_mm(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
-        gradcheck_sm(tiny(TASK_WM), "wm K=2");
-        gradcheck_sm(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
-        gradcheck_sm(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
+        gradcheck_mm(with_groups(tiny(&mimod_task_wm), 4, MI_PAIRS), "wm K=4 pairs");
+        gradcheck_mm(with_groups(tiny(&mimod_task_wm), 4, MI_ONE_VS_REST), "wm K=4 one_vs_rest");
+        gradcheck_mm(with_groups(tiny(&mimod_task_sep), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
+        gradcheck_sm(tiny(&mimod_task_wm), "wm K=2");
+        gradcheck_sm(with_groups(tiny(&mimod_task_wm), 4, MI_PAIRS), "wm K=4 pairs");
+        gradcheck_sm(with_groups(tiny(&mimod_task_sep), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
     } else {
         printf("MM loss gradient checks need the double build (skipped here)\n");
     }
-    determinism_and_resume(tiny(TASK_WM), "wm");
-    determinism_and_resume(tiny(TASK_SEP), "sep");
-    determinism_and_resume(with_groups(tiny(TASK_WM), 4, MI_PAIRS), "wm K=4 pairs");
-    determinism_and_resume(with_groups(tiny(TASK_SEP), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
+    determinism_and_resume(tiny(&mimod_task_wm), "wm");
+    determinism_and_resume(tiny(&mimod_task_sep), "sep");
+    determinism_and_resume(with_groups(tiny(&mimod_task_wm), 4, MI_PAIRS), "wm K=4 pairs");
+    determinism_and_resume(with_groups(tiny(&mimod_task_sep), 4, MI_ONE_VS_REST), "sep K=4 one_vs_rest");
     k_groups_layout();
-    k2_is_one_network(TASK_WM, "wm K=2");
-    k2_is_one_network(TASK_SEP, "sep K=2");
+    k2_is_one_network(&mimod_task_wm, "wm K=2");
+    k2_is_one_network(&mimod_task_sep, "sep K=2");
     checkpoint_across_k();
     sep_analysis_windows();
     divergence();

@@ -13,7 +13,8 @@
  * K = 2 pairs: one network, d = N (SPEC §8). */
 double cost_sm_update_flops(const mimod_config *c);
 
-/* The MM forward pass that makes one batch (transient included for WM). */
+/* The MM forward pass that makes one batch (the task's cost term: its
+ * model over every step of a sequence, transient included). */
 double cost_mm_forward_flops(const mimod_config *c);
 
 /* A whole trial: every SM step (update + forward) and every MM step (~3

@@ -22,7 +22,7 @@ typedef struct {
     real *w_x;   /* [3N][n_in] rows: z, r, h blocks     l2 factor 1 */
     real *u;     /* [3N][N]    rows: U_z, U_r, U_h      l2 factor 1 */
     real *b;     /* [3N]       no l2                               */
-    real *w_out; /* [n_out][N] l2 factor out_l2_factor (SEP 0.1)   */
+    real *w_out; /* [n_out][N] l2 factor out_l2_factor              */
     real *b_out; /* [n_out]    no l2                               */
 } gru_params;
 

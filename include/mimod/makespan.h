@@ -11,21 +11,12 @@
  * Per-thread speed-up: Amdahl's law s(t) = 1 / ((1 − p) + p / t), with p
  * from the measured speed-up at 2 threads (docs/threads.md): p = 2 (1 − 1/s(2)),
  * capped per task where a part stays serial however many threads there are
- * (makespan_speedup_cap). Beyond 2 threads this is a model, not a measurement:
+ * (the task's measured speedup2 and speedup_cap, task.h). Beyond 2 threads this is a model, not a measurement:
  * the development machine has 2 cores. */
 #ifndef MIMOD_MAKESPAN_H
 #define MIMOD_MAKESPAN_H
 
-#include "mimod/config.h"
-
-/* Speed-up of a paper-size trial at 2 threads over 1, per task, as measured
- * (docs/threads.md). */
-double makespan_speedup2(mimod_task_kind task);
-
-/* The most a trial of this task can gain from more threads (0: no cap
- * beyond Amdahl's law): SEP's data pass runs on one thread however many
- * there are. */
-double makespan_speedup_cap(mimod_task_kind task);
+#include "mimod/task.h"
 
 /* s(t) for a trial whose speed-up at 2 threads is s2 (≥ 1). */
 double makespan_speedup(double s2, int threads);
@@ -38,7 +29,7 @@ typedef struct {
 
 /* A trial of `task` expected to take `secs` at one thread, with the task's
  * measured speed-up and cap. */
-makespan_trial makespan_trial_of(mimod_task_kind task, double secs);
+makespan_trial makespan_trial_of(const mimod_task *task, double secs);
 
 /* Seconds until the last of n trials ends; the trials are taken in the order
  * given (the scheduler's: longest first). `workers` training ranks of

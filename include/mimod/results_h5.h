@@ -29,9 +29,10 @@
 /* Format version, status codes, the fail_reason length and the quantities'
  * dataset names are those of schema.h. */
 
-/* One task group (/wm or /sep): its shapes and its grid. */
+/* One task group (/wm, /sep, …: one per task of the sweep): its shapes and
+ * its grid. */
 typedef struct {
-    const char *name;              /* "wm" | "sep": the group name */
+    const char *name;              /* the task's name: the group name */
     const char *config_yaml;       /* full base configuration (every key) before grid values */
     const char *preset;            /* preset name, informational */
     int n_points;                  /* P */

@@ -1,6 +1,6 @@
 /* schema.h — the one definition of the result file (docs/hdf5-layout.md):
- * format version, point status codes, string lengths, task groups and the
- * quantities (name, tasks, unit). The trial fills the quantities in this
+ * format version, point status codes, string lengths and the quantities
+ * (name, label, unit). A task group is named by its task (task.h). The trial fills the quantities in this
  * order, the writer (src/io/results_h5.c) names its datasets from this table
  * and the summary reader (src/summary/summary_read.c) reads by it. No HDF5
  * here: the engine uses it too. */
@@ -19,11 +19,6 @@
 /* status[p] of a grid point. */
 enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
 
-/* Task groups: bit masks for schema_quantity.tasks, and the group names. */
-enum { SCHEMA_WM = 1, SCHEMA_SEP = 2 };
-#define SCHEMA_N_TASKS 2
-extern const char *const schema_task_names[SCHEMA_N_TASKS]; /* "wm", "sep" (bit 1 << i) */
-
 /* Quantities. The first TC_COUNT have a time course (timecourse/<name> [P][R],
  * trial_results.tc[q][record]) and a final value (final/<name> [P]); the rest
  * only a final value. */
@@ -31,8 +26,8 @@ enum {
     TC_TASK_LOSS = 0, /* L_task on the evaluation batch */
     TC_REG_LOSS,      /* L_reg (without λ_reg) */
     TC_MI,            /* Î: the SM's estimate on the evaluation batch */
-    TC_ACCURACY,      /* WM sign accuracy */
-    TC_R2_MEAN,       /* SEP mean R² over the 6 outputs */
+    TC_ACCURACY,      /* sign accuracy (WM) */
+    TC_R2_MEAN,       /* mean R² over the outputs (SEP) */
     TC_Q_COR,
     TC_Q_STR,
     TC_D_COR,
@@ -43,15 +38,21 @@ enum {
     Q_COUNT
 };
 
+/* Which task records which quantity: every trial records these (trial.c's
+ * record and final analysis); the others only the tasks whose descriptors
+ * say so (mimod_task.quantities, task.h). A quantity a task does not record
+ * is NaN in its group. */
+#define SCHEMA_BIT(q) (1u << (q))
+#define SCHEMA_COMMON                                                                              \
+    (SCHEMA_BIT(TC_TASK_LOSS) | SCHEMA_BIT(TC_REG_LOSS) | SCHEMA_BIT(TC_MI) | SCHEMA_BIT(TC_Q_COR) | \
+     SCHEMA_BIT(TC_Q_STR) | SCHEMA_BIT(TC_D_COR) | SCHEMA_BIT(TC_D_OUT) | SCHEMA_BIT(Q_I_N))
+
 typedef struct {
     const char *name;   /* dataset name under timecourse/ and final/ */
-    unsigned tasks;     /* SCHEMA_WM | SCHEMA_SEP: where it applies (elsewhere NaN) */
+    const char *label;  /* short name in progress lines ("acc", "Q_cor") */
     const char *unit;   /* what a value is, for documentation and tables */
 } schema_quantity;
 extern const schema_quantity schema_quantities[Q_COUNT];
-
-/* 1 if quantity q (0 ≤ q < Q_COUNT) applies to the task (is_wm: 1 WM, 0 SEP). */
-int schema_quantity_in_task(int q, int is_wm);
 /* 1 if quantity q has a time course (q < TC_COUNT). */
 int schema_quantity_has_timecourse(int q);
 

@@ -42,8 +42,8 @@ typedef struct {
 
 typedef struct {
     char id[SUMMARY_CLAIM_ID_LEN];
-    char task[8];                      /* "wm" or "sep" */
-    int is_wm;
+    char task[SUMMARY_NAME_LEN];       /* the task's name */
+    const mimod_task *task_def;        /* that task (tasks.h) */
     int line;                          /* 1-based line of the claim in the file */
     char text[SUMMARY_CLAIM_TEXT_LEN];
     char paper[SUMMARY_CLAIM_TEXT_LEN];
@@ -120,6 +120,21 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
  * see summary_claims_count_line. */
 void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
                           const summary_claim_result *res, summary_format fmt);
+
+/* The paper's claims (sweeps/paper_claims.yaml, built into the program:
+ * summary_paper_claims_yaml), parsed at the first call; NULL with err set if
+ * they do not parse. */
+extern const char summary_paper_claims_yaml[];
+const summary_claims *summary_paper_claims(mimod_err *err);
+
+/* The paper column of an analysis (summary_condition.paper_name, .paper):
+ * a condition is one of the paper's when its task's preset is "paper", it has
+ * the claims' groups and its λ_I and λ_reg are each the paper preset's value
+ * or 0; then the claims of one condition whose selector it meets give its
+ * values — a value claim's `paper` text per quantity (a rate claim's after it
+ * in parentheses), an uncorrelated claim of mi and task_loss the paper's r. A
+ * selector that leaves l2 open means the paper's λ_reg. cs NULL: no column. */
+void summary_claims_paper_columns(const summary_claims *cs, summary_analysis *a);
 
 /* "claims: H hold, F fail, I inconclusive, N not testable" into buf. */
 void summary_claims_count_line(char *buf, size_t size, int n, const summary_claim_result *res);

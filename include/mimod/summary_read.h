@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include "mimod/common.h"
 #include "mimod/schema.h"
+#include "mimod/task.h"
 
 /* -------------------------------------------------------------- file reading */
 
@@ -13,8 +14,8 @@
 #define SUMMARY_NAME_LEN 64
 
 /* The final quantities the summary reports, in table order: a view of the
- * result schema's quantities (schema.h), which define their names and tasks.
- * WM has all but r2_mean, SEP all but accuracy and d_in. */
+ * result schema's quantities (schema.h), which define their names; which a
+ * task records its descriptor says (task.h). */
 enum {
     SQ_TASK_LOSS, SQ_ACCURACY, SQ_R2_MEAN, SQ_Q_COR, SQ_Q_STR, SQ_D_COR, SQ_D_OUT,
     SQ_D_IN, SQ_I_N, SQ_MI, SQ_COUNT
@@ -22,14 +23,16 @@ enum {
 /* The schema quantity (TC_* or Q_I_N) of table quantity q; its name. */
 int summary_quantity_schema(int q);
 const char *summary_quantity_name(int q);
-/* 1 if quantity q belongs to the task (is_wm = 1 for WM, 0 for SEP). */
-int summary_quantity_in_task(int q, int is_wm);
+/* The table quantity of schema quantity q, or −1 (reg_loss is not shown). */
+int summary_quantity_of_schema(int q);
+/* 1 if the task records quantity q. */
+int summary_quantity_in_task(int q, const mimod_task *task);
 
 /* Point status codes are the schema's RESULTS_PENDING … RESULTS_FAILED. */
 
 typedef struct {
-    char name[8];                 /* "wm" or "sep" */
-    int is_wm;
+    char name[SUMMARY_NAME_LEN];  /* the group's name: its task's */
+    const mimod_task *task;       /* that task (tasks.h) */
     char preset[SUMMARY_NAME_LEN];
     int64_t n_points, n_records, n_units, n_in, n_out, n_mm_steps;
     int n_axes;
@@ -61,7 +64,7 @@ typedef struct {
 int summary_open(const char *path, int64_t *file, mimod_err *err);
 void summary_close(int64_t file);
 
-/* 1 if the file has a group for the task ("wm" or "sep"). */
+/* 1 if the file has a group for the task (its name). */
 int summary_has_task(int64_t file, const char *task);
 
 /* Read a task group into t (zeroed first; free with summary_task_free). */

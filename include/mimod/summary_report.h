@@ -9,17 +9,28 @@
 
 /* ------------------------------------------------------------------ analysis */
 
+/* The paper column: a value per quantity, and the paper's r(final Î, task
+ * loss) at index SUMMARY_PAPER_PEARSON. */
+#define SUMMARY_PAPER_PEARSON SQ_COUNT
+#define SUMMARY_PAPER_LEN 64
+
 typedef struct {
     int n_points;                 /* finished points of the condition */
     int *points;                  /* their indices in the file */
     int first_point;              /* a point (finished or not) carrying the axis values */
     double lambda_I, lambda_reg;  /* effective values (axis or base config) */
     int n_groups;                 /* K fixed unit groups (axis or base config; 2 in old files) */
-    int paper_column;             /* index into the paper table's columns, or −1 */
+    /* The paper's condition it is ("MI + L2"; "" if none) and the paper's value
+     * of each quantity there, and at SUMMARY_PAPER_PEARSON its r(final Î,
+     * task loss) ("" where the paper gives none): from the paper's claims
+     * (summary_claims_paper_columns, sweeps/paper_claims.yaml). */
+    char paper_name[32];
+    char paper[SUMMARY_PAPER_PEARSON + 1][SUMMARY_PAPER_LEN];
     /* per quantity over the finished points */
     int n[SQ_COUNT];
     double mean[SQ_COUNT], sd[SQ_COUNT];
-    int n_success, n_success_known;   /* final accuracy (WM) / r2_mean (SEP) > threshold */
+    int n_success, n_success_known;   /* final success quantity of the task (WM accuracy,
+                                         SEP r2_mean) > threshold */
     int n_struct, n_struct_known;     /* q_str > 0.1 */
     int pearson_n;
     double pearson_r, pearson_p;      /* r(final mi, final task_loss); NaN if undefined */
@@ -74,12 +85,6 @@ typedef struct {
 void summary_table_row(summary_table *tb, const char *const *cols);
 /* Prints the table (SUMMARY_TEXT or SUMMARY_MARKDOWN) and frees its cells. */
 void summary_table_print(FILE *out, const summary_table *tb, summary_format fmt);
-
-/* The paper's value (SPEC §6) for a quantity in a paper column, or NULL.
- * quantity = SUMMARY_PAPER_PEARSON asks for the paper's r(final Î, task loss). */
-#define SUMMARY_PAPER_PEARSON SQ_COUNT
-const char *summary_paper_value(int paper_column, int quantity);
-const char *summary_paper_column_name(int paper_column);
 
 /* 1 if a and b are equal up to a relative 1e-9 (grid values read back from a
  * file: 0.0002 written and read is 0.0002, but a computed λ may differ in its

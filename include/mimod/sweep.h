@@ -1,4 +1,5 @@
-/* sweep.h — a sweep definition (docs/sweep.md): which tasks, their base
+/* sweep.h — a sweep definition (docs/sweep.md): which tasks (any of the task
+ * table's, tasks.h), their base
  * configurations, the grid axes, and the Cartesian product of grid points per
  * task (the cost model used for ordering and estimates is cost.h).
  * Every error names file:line:column and the key. */
@@ -24,8 +25,8 @@ typedef struct {
 } sweep_axis;
 
 typedef struct {
-    mimod_task_kind kind;
-    const char *name;        /* "wm" | "sep" */
+    const mimod_task *kind;  /* the task */
+    const char *name;        /* its name: the result group */
     mimod_config base;       /* preset, then global overrides, then task overrides */
     int n_axes;
     sweep_axis axes[SWEEP_MAX_AXES];
@@ -41,7 +42,7 @@ typedef struct {
     char *text;              /* its text (root attribute sweep_yaml) */
     char output[PATH_MAX];   /* result file */
     int n_tasks;
-    sweep_task task[2];      /* in file order */
+    sweep_task *task;        /* [n_tasks] in file order: whatever tasks the file names */
     char hash[33];           /* hash of the normalised, expanded definition */
 } sweep_def;
 

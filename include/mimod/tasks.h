@@ -1,49 +1,31 @@
-/* tasks.h — data generators of the two tasks (SPEC §2 and §3).
- * Output is time-major: x[t][b][k], target[t][b][j]. */
+/* tasks.h — the tasks this build knows (src/tasks.c): the built-in ones, one
+ * line each there, and any a program registers before it loads a
+ * configuration (the test of tests/task_copy.c). The configuration's `task`
+ * key, a sweep's `tasks:`, the result file's groups, the summary and the
+ * programs find tasks here by name. */
 #ifndef MIMOD_TASKS_H
 #define MIMOD_TASKS_H
 
+#include <stddef.h>
 #include "mimod/common.h"
-#include "mimod/rng.h"
+#include "mimod/task.h"
 
-/* ---- WM: 2-bit working memory ----
- * 4 channels [ON1, OFF1, ON2, OFF2]; a pulse starts in a channel at a step with
- * probability pulse_prob, independently, and is 1.0 for pulse_len steps
- * (overlaps stay 1.0). Bit j: s_j(t) = +1 if ON_j starts at t, else −1 if OFF_j
- * starts at t, else s_j(t−1); s_j(−1) = −1. Target y*_j(t) = clip(y*_j(t−1) +
- * ramp_step · s_j(t), −1, 1), y*_j(−1) = 0. */
-typedef struct {
-    double pulse_prob; /* 0.002 */
-    int pulse_len;     /* 40 */
-    double ramp_step;  /* 0.1 */
-} wm_task;
+/* Tasks in table order (the built-in ones first). */
+int mimod_task_count(void);
+const mimod_task *mimod_task_at(int i);
+/* The task of this name, or NULL. */
+const mimod_task *mimod_task_find(const char *name);
+/* "wm or sep" (a, b or c) into buf: for messages. */
+void mimod_task_names(char *buf, size_t n);
+/* Add a task to the table (its name must be new; at most MIMOD_MAX_TASKS in
+ * all). Not thread-safe: call it at the start of a program. */
+#define MIMOD_MAX_TASKS 16
+int mimod_task_register(const mimod_task *t, mimod_err *err);
 
-/* Generates B independent sequences of T steps (transient + learned) into
- * x [T][B][4] and target [T][B][2]. Consumes rng sequentially: sequence b uses
- * rng_split(rng, b) so results do not depend on B's other sequences. */
-void wm_generate(const wm_task *t, int B, int T, const mimod_rng *rng, real *x, real *target);
-
-/* ---- SEP: chaotic signal separation ----
- * Lorenz (σ 10, ρ 28, β 8/3) sampled at n_samples equally spaced times on
- * [0, lorenz_tmax]; Rössler (a 0.2, b 0.2, c 5.7) on [0, rossler_tmax];
- * initial conditions uniform in [0,1)³; each variable min–max scaled to [0,1]
- * over its n_samples samples; the first n_drop samples dropped. Input =
- * lorenz + rössler (3), target = (lorenz, rössler) (6). Integrated by fixed-step
- * RK4 with `substeps` steps per sample interval, in double. */
-typedef struct {
-    int n_samples;       /* 14000 */
-    int n_drop;          /* 4000 -> L = 10000 */
-    double lorenz_tmax;  /* 100 */
-    double rossler_tmax; /* 700 */
-    int substeps;        /* RK4 steps per sample interval */
-} sep_task;
-
-/* Raw (unscaled) trajectory of one system from ic, n samples at spacing dt_sample,
- * RK4 with `substeps` per interval: out [n][3], double. system: 0 Lorenz, 1 Rössler. */
-void sep_integrate(int system, const double ic[3], int n, double dt_sample, int substeps, double *out);
-
-/* B sequences, L = n_samples − n_drop steps: x [L][B][3], target [L][B][6].
- * Sequence b uses rng_split(rng, b). work: 6·n_samples doubles. */
-void sep_generate(const sep_task *t, int B, const mimod_rng *rng, real *x, real *target, double *work);
+/* A task's preset of this name, or NULL. */
+const task_preset *mimod_task_preset(const mimod_task *t, const char *name);
+/* Preset names over every task, each once, in the order the tasks list
+ * them: i = 0, 1, … until NULL. */
+const char *mimod_preset_name_at(int i);
 
 #endif

@@ -19,9 +19,10 @@
 #include "mimod/cost.h"
 #include "mimod/gemm_pool.h"
 #include "mimod/gru_step.h"
+#include "mimod/tasks.h"
 
 static const char *usage =
-    "usage: mimod-bench [--task wm|sep|both] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
+    "usage: mimod-bench [--task NAME|all] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
     "                   [--mm-steps K] [--warmup K] [--threads N] [--set KEY=VALUE]...\n"
     "\n"
     "For each task: seconds per SM step, split into the MM pass that makes the batch\n"
@@ -36,9 +37,9 @@ static const char *usage =
     "trial's SM steps cost. With --threads N > 1 also: N threads running independent\n"
     "single-threaded SGEMMs of the layer's shape at once, against one thread, in the\n"
     "same run: what the machine gives N threads at that moment (on a shared VM it\n"
-    "varies), the yardstick for the thread speed-up. Defaults: both tasks, paper\n"
-    "preset, 5 SM and 3 MM steps (SEP: 3 and 2) after 1 warm-up SM step and 1\n"
-    "warm-up MM step, 1 thread.\n";
+    "varies), the yardstick for the thread speed-up. Defaults: every task (wm, sep),\n"
+    "paper preset, 3 SM and 2 MM steps after 1 warm-up SM step and 1 warm-up MM\n"
+    "step, 1 thread.\n";
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -180,11 +181,11 @@ static int time_steps(trial *t, int (*step)(trial *, mimod_err *), int warmup, i
     return 0;
 }
 
-static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_mm, int warmup,
+static int bench_task(const mimod_task *task, const char *preset, int n_sm, int n_mm, int warmup,
                       int threads, int n_sets, char **sets) {
     mimod_err err = {0};
     mimod_config c;
-    const char *tname = task == TASK_WM ? "wm" : "sep";
+    const char *tname = task->name;
     char task_set[32], preset_set[64];
     snprintf(task_set, sizeof task_set, "task=%s", tname);
     snprintf(preset_set, sizeof preset_set, "preset=%s", preset);
@@ -211,8 +212,6 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
     double *run_s = calloc((size_t)n_sm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
            n, H);
-    if (task == TASK_SEP) /* the GRU step's products (gru_step.c), outside OpenBLAS */
-        printf("  GRU step kernel: %s\n", gru_step_kernel());
     fflush(stdout);
     /* The warm-up steps first touch the trial's buffers (page faults) and let
      * the SM optimiser's moments become non-zero; they are not timed. */
@@ -297,7 +296,7 @@ static int bench_task(mimod_task_kind task, const char *preset, int n_sm, int n_
 }
 
 int main(int argc, char **argv) {
-    const char *task = "both", *preset = "paper";
+    const char *task = "all", *preset = "paper";
     int n_sm = -1, n_mm = -1, warmup = 1, threads = 1, n_sets = 0;
     char **sets = calloc((size_t)argc, sizeof *sets);
     static const struct option opts[] = {{"task", required_argument, 0, 'k'},
@@ -323,8 +322,12 @@ int main(int argc, char **argv) {
         default: fputs(usage, stderr); free(sets); return 1;
         }
     }
-    if (strcmp(task, "wm") && strcmp(task, "sep") && strcmp(task, "both")) {
-        fprintf(stderr, "mimod-bench: --task must be wm, sep or both\n");
+    /* "both": the word before tasks were a table */
+    const int every = !strcmp(task, "all") || !strcmp(task, "both");
+    if (!every && !mimod_task_find(task)) {
+        char names[256];
+        mimod_task_names(names, sizeof names);
+        fprintf(stderr, "mimod-bench: --task must be %s, or all\n", names);
         free(sets);
         return 1;
     }
@@ -334,15 +337,16 @@ int main(int argc, char **argv) {
         return 1;
     }
     mimod_blas_setup(argc, argv, threads);
-    printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s\n", MIMOD_VERSION,
-           MIMOD_REAL_NAME, threads, mimod_blas_summary());
+    /* the GRU step's products (gru_step.c) run outside OpenBLAS */
+    printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s, GRU step kernel %s\n",
+           MIMOD_VERSION, MIMOD_REAL_NAME, threads, mimod_blas_summary(), gru_step_kernel());
     int rc = 0;
-    if (!strcmp(task, "wm") || !strcmp(task, "both"))
-        rc |= bench_task(TASK_WM, preset, n_sm > 0 ? n_sm : 5, n_mm > 0 ? n_mm : 3, warmup, threads,
-                         n_sets, sets);
-    if (!strcmp(task, "sep") || !strcmp(task, "both"))
-        rc |= bench_task(TASK_SEP, preset, n_sm > 0 ? n_sm : 3, n_mm > 0 ? n_mm : 2, warmup, threads,
-                         n_sets, sets);
+    for (int i = 0; i < mimod_task_count(); i++) {
+        const mimod_task *k = mimod_task_at(i);
+        if (every || !strcmp(task, k->name))
+            rc |= bench_task(k, preset, n_sm > 0 ? n_sm : 3, n_mm > 0 ? n_mm : 2, warmup, threads,
+                             n_sets, sets);
+    }
     free(sets);
     return rc;
 }

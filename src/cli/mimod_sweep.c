@@ -47,18 +47,19 @@ static const char usage[] =
 
 /* The result file's size (every dataset is allocated when it is created). */
 static double file_bytes(const sweep_def *s) {
-    results_desc_store store[2];
-    results_task_desc desc[2];
-    memset(store, 0, sizeof store);
+    results_desc_store *store = calloc((size_t)s->n_tasks, sizeof *store);
+    results_task_desc *desc = calloc((size_t)s->n_tasks, sizeof *desc);
     double bytes = -1;
-    int ok = 1;
+    int ok = store && desc;
     for (int i = 0; i < s->n_tasks && ok; i++) {
         ok = results_desc_from_config(&s->task[i].base, &desc[i], &store[i], NULL) == MIMOD_OK;
         desc[i].n_points = s->task[i].n_points;
         desc[i].n_axes = s->task[i].n_axes;
     }
     if (ok) bytes = results_file_bytes(s->n_tasks, desc, strlen(s->text));
-    for (int i = 0; i < s->n_tasks; i++) results_desc_free(&store[i]);
+    for (int i = 0; store && i < s->n_tasks; i++) results_desc_free(&store[i]);
+    free(store);
+    free(desc);
     return bytes;
 }
 
@@ -141,9 +142,13 @@ static void dry_run(const sweep_def *s, const char *output, double gflops, int r
     }
     printf("total: %d points, %.3g FLOP, %.3g core-hours at %g GFLOP/s per core (--gflops)\n",
            n_total, total, total / (gflops * 1e9) / 3600.0, gflops);
-    printf("speed-up of a trial at 2 threads (measured, docs/threads.md): WM x%.2f, SEP x%.2f "
-           "(SEP at most x%.1f with more)\n",
-           makespan_speedup2(TASK_WM), makespan_speedup2(TASK_SEP), makespan_speedup_cap(TASK_SEP));
+    printf("speed-up of a trial at 2 threads (measured, docs/threads.md):");
+    for (int i = 0; i < s->n_tasks; i++) {
+        const mimod_task *k = s->task[i].kind;
+        printf("%s %s x%.2f", i ? "," : "", k->name, k->speedup2);
+        if (k->speedup_cap > 0) printf(" (at most x%.1f with more)", k->speedup_cap);
+    }
+    printf("\n");
     if (ranks > 0) {
         print_makespan(s, gflops, ranks, threads, per_node);
     } else {

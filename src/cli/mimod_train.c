@@ -97,8 +97,9 @@ static void on_record(void *user, const trial *t, int j) {
     double total = (double)c->n_sm_pre + (double)c->n_mm_steps * (1.0 + c->n_sm_per_mm);
     double done = (double)trial_sm_step(t) + (double)trial_mm_step(t);
     double eta = done > 0 ? el * (total - done) / done : 0;
-    const char *fig = c->task == TASK_WM ? "acc" : "R2";
-    double figv = c->task == TASK_WM ? r->tc[TC_ACCURACY][j] : r->tc[TC_R2_MEAN][j];
+    const int sq = c->task->success_quantity; /* the task's figure of merit */
+    const char *fig = schema_quantities[sq].label;
+    double figv = r->tc[sq][j];
     printf("MM step %5lld/%d  loss %.4f  %s %.3f  MI %.3f  Q_cor %+.3f  Q_str %+.3f  "
            "D_cor %.3f  elapsed %.0fs  ETA %.0fs\n",
            (long long)step, c->n_mm_steps, r->tc[TC_TASK_LOSS][j], fig, figv, r->tc[TC_MI][j],
@@ -176,7 +177,7 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
     if (!quiet)
         printf("mimod-train: task %s, preset %s, seed %llu, N=%d, %d MM steps, lambda_I=%g, "
                "lambda_reg=%g (%s build)\n",
-               c->task == TASK_WM ? "wm" : "sep", c->preset, (unsigned long long)c->seed,
+               c->task->name, c->preset, (unsigned long long)c->seed,
                c->n_units, c->n_mm_steps, c->lambda_I, c->lambda_reg, MIMOD_REAL_NAME);
     if (!quiet && (c->n_groups != 2 || c->mi_pairing != MI_PAIRS))
         printf("mimod-train: K = %d groups of %d units, %d statistics networks (%s)\n", c->n_groups,

@@ -505,6 +505,30 @@ int results_create(const char *path, MPI_Comm comm, const results_meta *meta, in
     return results_open_existing(path, comm, meta, n_tasks, tasks, out, err);
 }
 
+/* H5Literate's visitor over the root: a group no task of the sweep names. */
+typedef struct {
+    int n_tasks;
+    const results_task_desc *tasks;
+    char *msg;
+    size_t cap;
+    int shown;
+} extra_groups;
+
+static herr_t note_extra_group(hid_t root, const char *name, const H5L_info_t *info, void *data) {
+    (void)info;
+    extra_groups *e = data;
+    hid_t obj = H5Oopen(root, name, H5P_DEFAULT);
+    if (obj < 0) return 0;
+    int group = H5Iget_type(obj) == H5I_GROUP;
+    H5Oclose(obj);
+    if (!group) return 0;
+    for (int i = 0; i < e->n_tasks; i++)
+        if (strcmp(e->tasks[i].name, name) == 0) return 0;
+    snprintf(e->msg + strlen(e->msg), e->cap - strlen(e->msg),
+             "; task '%s' is in the file but not in the sweep", name);
+    return 0;
+}
+
 /* Append "what differs" between the file and the sweep to msg. */
 static void describe_difference(hid_t file, int n_tasks, const results_task_desc *tasks, char *msg,
                                 size_t cap) {
@@ -600,14 +624,9 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
         free(cfg);
         H5Gclose(g);
     }
-    /* groups in the file that the sweep lacks */
-    const char *known[] = {"wm", "sep"};
-    for (int k = 0; k < 2; k++) {
-        int in_sweep = 0;
-        for (int i = 0; i < n_tasks; i++) in_sweep |= strcmp(tasks[i].name, known[k]) == 0;
-        if (!in_sweep && H5Lexists(file, known[k], H5P_DEFAULT) > 0)
-            ADD("; task '%s' is in the file but not in the sweep", known[k]);
-    }
+    /* groups in the file that the sweep lacks (whatever tasks it names) */
+    extra_groups eg = {n_tasks, tasks, msg, cap, 0};
+    H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, NULL, note_extra_group, &eg);
 #undef ADD
 }
 

@@ -26,7 +26,7 @@ int results_desc_from_config(const mimod_config *c, results_task_desc *d, result
         store->record_step[r] = s < c->n_mm_steps ? s : c->n_mm_steps;
     }
     trial_mm_layout_of(c, &store->layout);
-    d->name = schema_task_names[c->task == TASK_WM ? 0 : 1];
+    d->name = c->task->name;
     d->config_yaml = store->config_yaml;
     d->preset = c->preset;
     d->n_records = R;

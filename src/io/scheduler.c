@@ -117,8 +117,8 @@ typedef struct {
     FILE *log; /* worker log or NULL */
     int remote_stop;
     sweep_lock *lock; /* rank 0 */
-    results_desc_store store[SCHEMA_N_TASKS];
-    results_task_desc desc[SCHEMA_N_TASKS];
+    results_desc_store *store; /* [n_tasks] */
+    results_task_desc *desc;   /* [n_tasks] */
     /* worker: the progress message in flight (MPI_Isend) */
     report_msg pmsg;
     MPI_Request preq;
@@ -416,7 +416,7 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
             tr[n].secs *= (1 - running_done_share(x, first + w)) / rate;
         }
         for (int k = pg->next; k < pg->n_items; k++, n++)
-            tr[n] = makespan_trial_of(x->s->task[pg->items[k].task].base.task, pg->items[k].flops / rate);
+            tr[n] = makespan_trial_of(x->s->task[pg->items[k].task].kind, pg->items[k].flops / rate);
         const int threads = x->o->threads > 0 ? x->o->threads : 1;
         const int nodes = x->lend ? lending_n_nodes(x->lend) : 1;
         const int per_node = (workers + nodes - 1) / nodes;
@@ -523,7 +523,7 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
     pg->n_left--;
     pg->next++;
     if (pg->running)
-        pg->running[slot] = makespan_trial_of(x->s->task[it->task].base.task, it->flops);
+        pg->running[slot] = makespan_trial_of(x->s->task[it->task].kind, it->flops);
     pg->n_running++;
     mimod_err err = {0};
     if (results_mark(x->f, it->task, it->point, RESULTS_RUNNING, -1, NULL, &err)) {
@@ -601,6 +601,9 @@ static int open_results(run_ctx *x) {
     const sweep_def *s = x->s;
     mimod_err err = {0};
     int rc = MIMOD_OK;
+    x->store = calloc((size_t)s->n_tasks, sizeof *x->store);
+    x->desc = calloc((size_t)s->n_tasks, sizeof *x->desc);
+    if (!x->store || !x->desc) rc = mimod_errf(&err, MIMOD_ENOMEM, "out of memory");
     for (int i = 0; i < s->n_tasks && !rc; i++) {
         results_task_desc *d = &x->desc[i];
         rc = results_desc_from_config(&s->task[i].base, d, &x->store[i], &err);
@@ -917,7 +920,11 @@ static void release(run_ctx *x) {
         sweep_lock_release(x->lock);
         x->lock = NULL;
     }
-    for (int i = 0; i < x->s->n_tasks; i++) results_desc_free(&x->store[i]);
+    for (int i = 0; x->store && i < x->s->n_tasks; i++) results_desc_free(&x->store[i]);
+    free(x->store);
+    free(x->desc);
+    x->store = NULL;
+    x->desc = NULL;
 }
 
 int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
@@ -926,10 +933,6 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
     x.o = o;
     MPI_Comm_rank(MPI_COMM_WORLD, &x.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &x.size);
-    if (s->n_tasks > SCHEMA_N_TASKS) {
-        if (x.rank == 0) fprintf(stderr, "mimod-sweep: %d tasks; at most %d\n", s->n_tasks, SCHEMA_N_TASKS);
-        return SWEEP_EXIT_ERROR;
-    }
     if (open_results(&x)) {
         release(&x);
         return SWEEP_EXIT_ERROR;

@@ -16,22 +16,18 @@
 #include <unistd.h>
 #include <yaml.h>
 #include "mimod/results_h5.h"
+#include "mimod/tasks.h"
 #include "mimod/text.h"
-#include "mimod/trial.h"
 
 static const char *const top_keys[] = {"description", "output", "preset", "tasks", "overrides",
                                        "task_overrides", "grid", "task_grid"};
 #define N_TOP_KEYS (int)(sizeof top_keys / sizeof top_keys[0])
 
-/* Keys whose value changes a dataset's shape: not allowed as axes. */
-static const char *const shape_keys[] = {"n_units", "n_mm_steps", "record_every", "seq_len",
-                                         "batch", "sep_n_samples", "sep_n_drop"};
-
 typedef struct {
     const char *file;
     yaml_document_t *doc;
     mimod_err *err;
-    const yaml_node_t *grid_of[2]; /* per task: the node its axes come from (for messages) */
+    const yaml_node_t **grid_of; /* [n_tasks]: the node each task's axes come from (messages) */
 } ctx;
 
 static void where_of(const ctx *x, const yaml_node_t *n, char *buf, size_t cap) {
@@ -68,11 +64,13 @@ static void suggest(const char *key, int top, char *buf, size_t cap) {
     mimod_suggest(key, names, n + (top ? N_TOP_KEYS : 0), buf, cap);
 }
 
-static int parse_task_name(const ctx *x, const yaml_node_t *n, mimod_task_kind *k) {
+/* A task of the table by its name. */
+static int parse_task_name(const ctx *x, const yaml_node_t *n, const mimod_task **k) {
     const char *v = scalar(n);
-    if (v && strcmp(v, "wm") == 0) { *k = TASK_WM; return MIMOD_OK; }
-    if (v && strcmp(v, "sep") == 0) { *k = TASK_SEP; return MIMOD_OK; }
-    return fail_at(x, n, "task: expected wm or sep, got %s", v ? v : type_name(n));
+    if (v && (*k = mimod_task_find(v))) return MIMOD_OK;
+    char names[256];
+    mimod_task_names(names, sizeof names);
+    return fail_at(x, n, "task: expected %s, got %s", names, v ? v : type_name(n));
 }
 
 /* Apply a mapping {key: value} of config keys to c. */
@@ -260,10 +258,9 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
         suggest(key, 0, hint, sizeof hint);
         return fail_at(x, k, "grid: unknown key '%s'%s", key, hint);
     }
-    for (size_t i = 0; i < sizeof shape_keys / sizeof shape_keys[0]; i++)
-        if (strcmp(key, shape_keys[i]) == 0)
-            return fail_at(x, k, "grid: key '%s' changes the shape of the result datasets and "
-                           "cannot be an axis; write one sweep file per value", key);
+    if (config_key_changes_shape(key))
+        return fail_at(x, k, "grid: key '%s' changes the shape of the result datasets and "
+                       "cannot be an axis; write one sweep file per value", key);
     int rc;
     if (v->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
@@ -348,11 +345,12 @@ static int parse_grid(const ctx *x, const yaml_node_t *g, sweep_task *t, const c
 }
 
 void sweep_free(sweep_def *s) {
-    for (int i = 0; i < s->n_tasks; i++) {
+    for (int i = 0; s->task && i < s->n_tasks; i++) {
         for (int a = 0; a < s->task[i].n_axes; a++) axis_free(&s->task[i].axes[a]);
         free(s->task[i].coords);
         free(s->task[i].seeds);
     }
+    free(s->task);
     free(s->text);
     memset(s, 0, sizeof *s);
 }
@@ -447,9 +445,9 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
         for (char *line = yaml; line && *line;) {
             char *nl = strchr(line, '\n');
             if (nl) *nl = '\0';
-            /* legacy defaults (n_groups: 2, …) left out: hashes of sweeps made
-             * before those keys existed stay the same */
-            if (!trial_config_line_is_run_control(line) && !trial_config_line_is_legacy_default(line)) {
+            /* run control and legacy defaults (n_groups: 2, …) left out:
+             * hashes of sweeps made before those keys existed stay the same */
+            if (!config_line_left_out(line)) {
                 sb_add(&b, line);
                 sb_add(&b, "\n");
             }
@@ -682,7 +680,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         sweep_free(s);
         return MIMOD_EINVAL;
     }
-    ctx x = {path, &doc, err, {NULL, NULL}};
+    ctx x = {path, &doc, err, NULL};
     int rc = MIMOD_OK;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     yaml_node_t *tasks = NULL, *overrides = NULL, *task_ov = NULL, *grid = NULL, *task_grid = NULL,
@@ -737,14 +735,21 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
     /* the task list: `tasks:` or a `task` axis, not both */
     yaml_node_t *tl = tasks ? tasks : task_axis;
     if (tasks && task_axis) { rc = fail_at(&x, task_axis, "give the tasks either as 'tasks:' or as a 'task' axis, not both"); goto done; }
-    if (!tl) { rc = fail_at(&x, root, "missing key 'tasks' (wm, sep or both)"); goto done; }
+    char task_names[256];
+    mimod_task_names(task_names, sizeof task_names);
+    if (!tl) { rc = fail_at(&x, root, "missing key 'tasks' (one or a list of %s)", task_names); goto done; }
+    size_t max_tasks = tl->type == YAML_SEQUENCE_NODE
+                           ? (size_t)(tl->data.sequence.items.top - tl->data.sequence.items.start) : 1;
+    s->task = calloc(max_tasks ? max_tasks : 1, sizeof *s->task);
+    x.grid_of = calloc(max_tasks ? max_tasks : 1, sizeof *x.grid_of);
+    if (!s->task || !x.grid_of) { rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory"); goto done; }
     if (tl->type == YAML_SCALAR_NODE) {
         if ((rc = parse_task_name(&x, tl, &s->task[0].kind))) goto done;
         s->n_tasks = 1;
     } else if (tl->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = tl->data.sequence.items.start; it < tl->data.sequence.items.top; it++) {
             yaml_node_t *e = yaml_document_get_node(&doc, *it);
-            mimod_task_kind k;
+            const mimod_task *k;
             if ((rc = parse_task_name(&x, e, &k))) goto done;
             for (int i = 0; i < s->n_tasks; i++)
                 if (s->task[i].kind == k) { rc = fail_at(&x, e, "task '%s' listed twice", scalar(e)); goto done; }
@@ -752,7 +757,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         }
         if (s->n_tasks == 0) { rc = fail_at(&x, tl, "the task list is empty"); goto done; }
     } else {
-        rc = fail_at(&x, tl, "tasks: expected a list of wm/sep, got %s", type_name(tl));
+        rc = fail_at(&x, tl, "tasks: expected a list of tasks (%s), got %s", task_names, type_name(tl));
         goto done;
     }
     if (overrides && overrides->type != YAML_MAPPING_NODE) {
@@ -773,7 +778,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         if (!per_task[m]) continue;
         for (yaml_node_pair_t *p = per_task[m]->data.mapping.pairs.start; p < per_task[m]->data.mapping.pairs.top; p++) {
             yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-            mimod_task_kind kind;
+            const mimod_task *kind;
             if ((rc = parse_task_name(&x, k, &kind))) goto done;
             int found = 0;
             for (int i = 0; i < s->n_tasks; i++) found |= s->task[i].kind == kind;
@@ -783,11 +788,11 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
 
     for (int i = 0; i < s->n_tasks; i++) {
         sweep_task *t = &s->task[i];
-        t->name = t->kind == TASK_WM ? "wm" : "sep";
+        t->name = t->kind->name;
         yaml_node_t *tov = map_get(&x, task_ov, t->name);
         yaml_node_t *tpreset = map_get(&x, tov, "preset");
         yaml_node_t *pnode = tpreset ? tpreset : preset;
-        const char *pname = pnode ? scalar(pnode) : "paper";
+        const char *pname = pnode ? scalar(pnode) : t->kind->presets[0].name;
         if (!pname) { rc = fail_at(&x, pnode, "preset: expected a name"); goto done; }
         if ((rc = config_preset(&t->base, pname, t->kind, err))) {
             if (pnode) {
@@ -813,6 +818,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
     rc = compute_hash(s, err);
 
 done:
+    free(x.grid_of);
     yaml_document_delete(&doc);
     if (rc) sweep_free(s);
     return rc;

@@ -83,24 +83,20 @@ void summary_carried_verdict(const summary_carried *c, const char *const *target
     if (!listed) snprintf(buf, n, "one group carries two targets");
 }
 
-/* Names of a task's outputs and targets. SEP: 3 outputs per source (x, y, z of
- * Lorenz, then of Rössler); WM: one output per bit. */
-static void task_outputs(const summary_task *t, int n_out, int *out_per_target,
-                         const char *const **out_names, const char *const **target_names) {
-    static const char *const sep_out[] = {"Lx", "Ly", "Lz", "Rx", "Ry", "Rz"};
-    static const char *const sep_targets[] = {"Lorenz", "Rössler"};
-    static const char *const wm_out[] = {"bit 1", "bit 2"};
-    static const char *const wm_targets[] = {"bit 1", "bit 2"};
-    if (!t->is_wm && n_out == 6) {
-        *out_per_target = 3;
-        *out_names = sep_out;
-        *target_names = sep_targets;
-    } else if (t->is_wm && n_out == 2) {
-        *out_per_target = 1;
-        *out_names = wm_out;
-        *target_names = wm_targets;
-    } else {
-        *out_per_target = 0;
+/* Names of a task's outputs and targets (the task's descriptor gives them). */
+typedef struct {
+    char out[SUMMARY_CARRIED_MAX_OUT][16], target[SUMMARY_CARRIED_MAX_OUT][32];
+    const char *out_names[SUMMARY_CARRIED_MAX_OUT], *target_names[SUMMARY_CARRIED_MAX_OUT];
+} task_names;
+
+static void names_of(const mimod_task *task, int n_out, int n_targets, task_names *nm) {
+    for (int k = 0; k < n_out; k++) {
+        task->output_name(n_out, k, nm->out[k], sizeof nm->out[k]);
+        nm->out_names[k] = nm->out[k];
+    }
+    for (int j = 0; j < n_targets; j++) {
+        task->target_name(n_out, j, nm->target[j], sizeof nm->target[j]);
+        nm->target_names[j] = nm->target[j];
     }
 }
 
@@ -108,10 +104,14 @@ int summary_print_carried(FILE *out, int64_t file, const summary_analysis *a, su
                           mimod_err *err) {
     const summary_task *t = a->task;
     if (fmt == SUMMARY_CSV || a->n_conditions == 0) return MIMOD_OK;
-    int n_out = (int)t->n_out, per_target;
-    const char *const *out_names, *const *target_names;
-    task_outputs(t, n_out, &per_target, &out_names, &target_names);
-    if (per_target == 0 || n_out > SUMMARY_TABLE_MAX_COLS - 3) return MIMOD_OK;
+    const int n_out = (int)t->n_out, n_targets = t->task->n_targets(n_out);
+    if (n_targets < 1 || n_out % n_targets != 0 || n_out > SUMMARY_CARRIED_MAX_OUT ||
+        n_out > SUMMARY_TABLE_MAX_COLS - 3)
+        return MIMOD_OK;
+    const int per_target = n_out / n_targets;
+    task_names nm;
+    names_of(t->task, n_out, n_targets, &nm);
+    const char *const *out_names = nm.out_names, *const *target_names = nm.target_names;
     const int md = fmt == SUMMARY_MARKDOWN;
     int64_t max = t->n_units * t->n_out;
     double *m = malloc(sizeof(double) * (size_t)(max > 0 ? max : 1));

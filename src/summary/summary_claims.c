@@ -17,6 +17,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "mimod/config.h"
+#include "mimod/tasks.h"
 #include "mimod/text.h"
 
 const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
@@ -313,16 +315,20 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
                            id_nodes[i]->start_mark.line + 1);
     id_nodes[index] = v[KEY_ID];
     const char *task = scalar(v[KEY_TASK]);
-    if (task && (!strcmp(task, "wm") || !strcmp(task, "sep"))) {
+    char task_list[256];
+    mimod_task_names(task_list, sizeof task_list);
+    if (task && (c->task_def = mimod_task_find(task))) {
         snprintf(c->task, sizeof c->task, "%s", task);
-        c->is_wm = task[0] == 'w';
     } else if (task) {
-        static const char *const tasks[2] = {"wm", "sep"};
+        const char *known[MIMOD_MAX_TASKS];
+        for (int i = 0; i < mimod_task_count(); i++) known[i] = mimod_task_at(i)->name;
         char hint[96];
-        mimod_suggest(task, tasks, 2, hint, sizeof hint);
-        return fail_at(x, v[KEY_TASK], "task: unknown task '%s'%s; tasks: wm, sep", task, hint);
+        mimod_suggest(task, known, mimod_task_count(), hint, sizeof hint);
+        return fail_at(x, v[KEY_TASK], "task: unknown task '%s'%s; tasks: %s", task, hint,
+                       task_list);
     } else {
-        return fail_at(x, v[KEY_TASK], "task: expected wm or sep, got %s", type_name(v[KEY_TASK]));
+        return fail_at(x, v[KEY_TASK], "task: expected %s, got %s", task_list,
+                       type_name(v[KEY_TASK]));
     }
     if ((rc = get_string(x, v[KEY_TEXT], "text", c->text, sizeof c->text))) return rc;
     if ((rc = get_string(x, v[KEY_PAPER], "paper", c->paper, sizeof c->paper))) return rc;
@@ -652,7 +658,7 @@ static void too_few(summary_claim_result *r, const char *who, int need, int have
 }
 
 static int quantity_missing(const summary_claim *c, int q, summary_claim_result *r) {
-    if (q >= 0 && !summary_quantity_in_task(q, c->is_wm)) {
+    if (q >= 0 && !summary_quantity_in_task(q, c->task_def)) {
         note(r, "the %s task has no %s", c->task, summary_quantity_name(q));
         return 1;
     }
@@ -1044,7 +1050,7 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
         return;
     }
     const summary_task *t = a->task;
-    if (t->is_wm != c->is_wm) {
+    if (t->task != c->task_def) {
         note(r, "the claim is about /%s, the analysis is of /%s", c->task, t->name);
         return;
     }
@@ -1227,7 +1233,7 @@ void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
     for (int i = 0; i < n; i++) {
         const summary_claim *c = claims[i];
         const summary_claim_result *r = &res[i];
-        char q[64], v[700], head[SUMMARY_CLAIM_TEXT_LEN + 160];
+        char q[64], v[700], head[SUMMARY_CLAIM_TEXT_LEN + SUMMARY_NAME_LEN + 160];
         claim_quantity(c, q, sizeof q);
         snprintf(head, sizeof head, "%s [%s, %s %s] %s", c->id, c->task,
                  summary_claim_kind_names[c->kind], q, c->text);
@@ -1251,4 +1257,76 @@ void summary_claims_count_line(char *buf, size_t size, int n, const summary_clai
     }
     snprintf(buf, size, "claims: %d hold, %d fail, %d inconclusive, %d not testable", h, f, inc,
              nt);
+}
+
+/* ---------------------------------------------------------- the paper column */
+
+const summary_claims *summary_paper_claims(mimod_err *err) {
+    static summary_claims built_in;
+    static int parsed;
+    if (!parsed) {
+        if (summary_claims_parse("sweeps/paper_claims.yaml (built in)", summary_paper_claims_yaml,
+                                 &built_in, err))
+            return NULL;
+        parsed = 1;
+    }
+    return &built_in;
+}
+
+/* "MI + L2", "MI, no L2", "MI", "no MI": the paper's name of a condition. */
+static void paper_condition_name(const summary_selector *s, char *buf, size_t n) {
+    snprintf(buf, n, "%s", s->mi == 0 ? "no MI"
+                           : s->l2 == 1 ? "MI + L2"
+                           : s->l2 == 0 ? "MI, no L2" : "MI");
+}
+
+/* Whether condition C (λ_I li, λ_reg lr; NaN: unknown, not held against it)
+ * meets selector s, where an open l2 means the paper's λ_reg. */
+static int paper_selector_met(const summary_selector *s, double li, double lr, double paper_lr) {
+    if (!lambda_matches(s->mi, li)) return 0;
+    if (isnan(lr)) return 1;
+    if (s->l2 >= 0 ? !lambda_matches(s->l2, lr) : !summary_same_value(lr, paper_lr)) return 0;
+    return isnan(s->lambda_reg) || summary_same_value(lr, s->lambda_reg);
+}
+
+void summary_claims_paper_columns(const summary_claims *cs, summary_analysis *a) {
+    const summary_task *t = a->task;
+    for (int c = 0; c < a->n_conditions; c++) {
+        summary_condition *C = &a->conditions[c];
+        C->paper_name[0] = '\0';
+        for (int q = 0; q <= SUMMARY_PAPER_PEARSON; q++) C->paper[q][0] = '\0';
+    }
+    mimod_config paper;
+    if (!cs || strcmp(t->preset, "paper") != 0 || config_preset(&paper, "paper", t->task, NULL))
+        return;
+    for (int c = 0; c < a->n_conditions; c++) {
+        summary_condition *C = &a->conditions[c];
+        const double li = C->lambda_I, lr = C->lambda_reg;
+        if (!(summary_same_value(li, 0.0) || summary_same_value(li, paper.lambda_I))) continue;
+        if (!(isnan(lr) || summary_same_value(lr, 0.0) || summary_same_value(lr, paper.lambda_reg)))
+            continue;
+        const char *rate[SQ_COUNT] = {NULL};
+        for (int i = 0; i < cs->n; i++) {
+            const summary_claim *k = &cs->claims[i];
+            const int value = k->kind == SUMMARY_CLAIM_VALUE, is_rate = k->kind == SUMMARY_CLAIM_RATE;
+            const int r = k->kind == SUMMARY_CLAIM_UNCORRELATED &&
+                          ((k->x == SQ_MI && k->y == SQ_TASK_LOSS) ||
+                           (k->x == SQ_TASK_LOSS && k->y == SQ_MI));
+            if (k->task_def != t->task || k->groups != C->n_groups || !(value || is_rate || r) ||
+                !paper_selector_met(&k->condition, li, lr, paper.lambda_reg))
+                continue;
+            if (!C->paper_name[0]) paper_condition_name(&k->condition, C->paper_name, sizeof C->paper_name);
+            char *cell = r ? C->paper[SUMMARY_PAPER_PEARSON] : C->paper[k->quantity];
+            if (is_rate) rate[k->quantity] = k->paper;
+            else if (!cell[0]) snprintf(cell, SUMMARY_PAPER_LEN, "%.*s", SUMMARY_PAPER_LEN - 1, k->paper);
+        }
+        /* a rate beside the value ("0.114 ± 0.049 (10/20 above 0.1)"), or alone */
+        for (int q = 0; q < SQ_COUNT; q++) {
+            if (!rate[q]) continue;
+            size_t used = strlen(C->paper[q]);
+            if (used) snprintf(C->paper[q] + used, SUMMARY_PAPER_LEN - used, " (%.*s)",
+                               SUMMARY_PAPER_LEN - 1, rate[q]);
+            else snprintf(C->paper[q], SUMMARY_PAPER_LEN, "%.*s", SUMMARY_PAPER_LEN - 1, rate[q]);
+        }
+    }
 }

@@ -9,12 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mimod/tasks.h"
+
 static void usage(FILE *out) {
     fputs("usage: mimod-summary RESULTS.h5 [--format text|markdown|csv] [--figures DIR]\n"
-          "                     [--task wm|sep] [--welch] [--success-threshold X] [--trial K]\n"
+          "                     [--task NAME] [--welch] [--success-threshold X] [--trial K]\n"
           "       mimod-summary RESULTS.h5 --claims CLAIMS.yaml [--format text|markdown|csv]\n"
-          "                     [--task wm|sep]\n"
-          "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task wm|sep]\n"
+          "                     [--task NAME]\n"
+          "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task NAME]\n"
           "       mimod-summary --help\n"
           "\n"
           "Statistics across seeds from a mimod result file (docs/hdf5-layout.md):\n"
@@ -28,7 +30,7 @@ static void usage(FILE *out) {
           "                         too): status, MM step, latest values, elapsed, ETA;\n"
           "                         with --figures, the running points' partial curves\n"
           "  --figures DIR          also draw the figures (PNG + SVG) into DIR\n"
-          "  --task T               only task T (default: every task in the file)\n"
+          "  --task T               only task T (wm, sep; default: every task in the file)\n"
           "  --welch                Welch's t-test instead of Student's pooled-variance test\n"
           "  --success-threshold X  success = final accuracy (WM) / r2_mean (SEP) > X (0.9)\n"
           "  --trial K              grid point K for the per-trial figures (default: median\n"
@@ -89,18 +91,20 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
         summary_claims_free(&cs);
         return 1;
     }
-    const char *tasks[2] = {"wm", "sep"};
-    summary_task t[2];
-    summary_analysis a[2];
-    int have[2] = {0, 0}, status = 0;
+    /* every task of the table the file has a group for, in table order */
+    const int n_tasks = mimod_task_count();
+    summary_task t[MIMOD_MAX_TASKS];
+    summary_analysis a[MIMOD_MAX_TASKS];
+    int have[MIMOD_MAX_TASKS] = {0}, status = 0;
     memset(t, 0, sizeof t);
     memset(a, 0, sizeof a);
     summary_options opt;
     summary_options_default(&opt);
-    for (int k = 0; k < 2 && status == 0; k++) {
-        if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
-        if (!summary_has_task(file, tasks[k])) continue;
-        if (summary_read_task(file, tasks[k], &t[k], &err)) {
+    for (int k = 0; k < n_tasks && status == 0; k++) {
+        const char *name = mimod_task_at(k)->name;
+        if (only_task && strcmp(only_task, name) != 0) continue;
+        if (!summary_has_task(file, name)) continue;
+        if (summary_read_task(file, name, &t[k], &err)) {
             fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
             status = 1;
         } else if (summary_analyze(&t[k], &opt, &a[k], &err)) {
@@ -122,7 +126,8 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
         for (int i = 0; i < cs.n; i++) {
             const summary_claim *c = &cs.claims[i];
             if (only_task && strcmp(only_task, c->task) != 0) continue;
-            int k = c->is_wm ? 0 : 1;
+            int k = 0;
+            while (k < n_tasks && mimod_task_at(k) != c->task_def) k++;
             sel[n] = c;
             summary_claim_check(c, have[k] ? &a[k] : NULL, &res[n]);
             n++;
@@ -136,10 +141,11 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
             int md = fmt == SUMMARY_MARKDOWN;
             fprintf(stdout, "%smimod claims: %s, claims from %s\n\n", md ? "# " : "", path,
                     claims_path);
-            for (int k = 0; k < 2; k++) {
-                if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
+            for (int k = 0; k < n_tasks; k++) {
+                const char *name = mimod_task_at(k)->name;
+                if (only_task && strcmp(only_task, name) != 0) continue;
                 if (have[k]) print_task_line(stdout, &a[k], fmt);
-                else fprintf(stdout, "%s/%s: not in the file\n", md ? "- " : "", tasks[k]);
+                else fprintf(stdout, "%s/%s: not in the file\n", md ? "- " : "", name);
             }
             fputs("\n", stdout);
             summary_claims_print(stdout, n, sel, res, fmt);
@@ -148,7 +154,7 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
     }
     free(sel);
     free(res);
-    for (int k = 0; k < 2; k++)
+    for (int k = 0; k < n_tasks; k++)
         if (have[k]) {
             summary_analysis_free(&a[k]);
             summary_task_free(&t[k]);
@@ -168,14 +174,14 @@ static int run_status(const char *path, const char *only_task, const char *figur
         fprintf(stderr, "mimod-summary: %s\n", err.msg);
         return 1;
     }
-    const char *tasks[2] = {"wm", "sep"};
     int n_done = 0, status = 0;
     printf("mimod status: %s\n\n", path);
-    for (int k = 0; k < 2 && status == 0; k++) {
-        if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
-        if (!summary_has_task(file, tasks[k])) continue;
+    for (int k = 0; k < mimod_task_count() && status == 0; k++) {
+        const char *name = mimod_task_at(k)->name;
+        if (only_task && strcmp(only_task, name) != 0) continue;
+        if (!summary_has_task(file, name)) continue;
         summary_task t;
-        if (summary_read_task(file, tasks[k], &t, &err)) {
+        if (summary_read_task(file, name, &t, &err)) {
             fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
             status = 1;
             break;
@@ -189,8 +195,10 @@ static int run_status(const char *path, const char *only_task, const char *figur
         n_done++;
     }
     if (status == 0 && n_done == 0) {
-        fprintf(stderr, "mimod-summary: %s has no %s%s group\n", path, only_task ? "/" : "/wm or /sep",
-                only_task ? only_task : "");
+        char names[256];
+        mimod_task_names(names, sizeof names);
+        fprintf(stderr, "mimod-summary: %s has no %s%s group\n", path, only_task ? "/" : "task (",
+                only_task ? only_task : names);
         status = 1;
     }
     summary_close(file);
@@ -230,8 +238,10 @@ int summary_main(int argc, char **argv) {
         } else if ((v = option_value(argc, argv, &i, "--claims"))) {
             claims = v;
         } else if ((v = option_value(argc, argv, &i, "--task"))) {
-            if (strcmp(v, "wm") != 0 && strcmp(v, "sep") != 0) {
-                fprintf(stderr, "mimod-summary: --task: '%s' is not wm or sep\n", v);
+            if (!mimod_task_find(v)) {
+                char names[256];
+                mimod_task_names(names, sizeof names);
+                fprintf(stderr, "mimod-summary: --task: '%s' is not %s\n", v, names);
                 return 2;
             }
             only_task = v;
@@ -290,20 +300,23 @@ int summary_main(int argc, char **argv) {
     }
     /* Figure paths go to stdout, except in CSV mode where stdout is the data. */
     FILE *fig_log = fmt == SUMMARY_CSV ? stderr : stdout;
-    const char *tasks[2] = {"wm", "sep"};
+    /* the paper column: the paper's claims, built in (sweeps/paper_claims.yaml) */
+    const summary_claims *paper = summary_paper_claims(&err);
+    if (!paper) fprintf(stderr, "mimod-summary: no paper column: %s\n", err.msg);
     int n_done = 0, status = 0, csv_header = 1;
-    for (int k = 0; k < 2 && status == 0; k++) {
-        if (only_task && strcmp(only_task, tasks[k]) != 0) continue;
-        if (!summary_has_task(file, tasks[k])) {
+    for (int k = 0; k < mimod_task_count() && status == 0; k++) {
+        const char *name = mimod_task_at(k)->name;
+        if (only_task && strcmp(only_task, name) != 0) continue;
+        if (!summary_has_task(file, name)) {
             if (only_task) {
-                fprintf(stderr, "mimod-summary: %s has no /%s group\n", path, tasks[k]);
+                fprintf(stderr, "mimod-summary: %s has no /%s group\n", path, name);
                 status = 1;
             }
             continue;
         }
         summary_task t;
         summary_analysis a;
-        if (summary_read_task(file, tasks[k], &t, &err)) {
+        if (summary_read_task(file, name, &t, &err)) {
             fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
             status = 1;
             break;
@@ -314,6 +327,7 @@ int summary_main(int argc, char **argv) {
             status = 1;
             break;
         }
+        summary_claims_paper_columns(paper, &a);
         if (fmt != SUMMARY_CSV && n_done == 0)
             fprintf(stdout, "%s%s\n\n", fmt == SUMMARY_MARKDOWN ? "# mimod summary: " : "mimod summary: ",
                     path);
@@ -324,7 +338,7 @@ int summary_main(int argc, char **argv) {
             status = 1;
         }
         if (figures) {
-            fprintf(fig_log, "Figures of /%s in %s:\n", tasks[k], figures);
+            fprintf(fig_log, "Figures of /%s in %s:\n", name, figures);
             if (summary_figures(&a, file, figures, trial, fig_log, &err)) {
                 fprintf(stderr, "mimod-summary: %s\n", err.msg);
                 status = 1;
@@ -336,7 +350,9 @@ int summary_main(int argc, char **argv) {
         n_done++;
     }
     if (status == 0 && n_done == 0) {
-        fprintf(stderr, "mimod-summary: %s has no /wm or /sep group\n", path);
+        char names[256];
+        mimod_task_names(names, sizeof names);
+        fprintf(stderr, "mimod-summary: %s has no task (%s) group\n", path, names);
         status = 1;
     }
     summary_close(file);

@@ -9,6 +9,7 @@
 #include "mimod/summary_plot.h"
 
 #include <errno.h>
+#include <ctype.h>
 #include <math.h>
 #include <plplot.h>
 #include <stdlib.h>
@@ -407,6 +408,13 @@ int64_t summary_default_trial(const summary_analysis *a) {
     return pick;
 }
 
+/* "W_rec" as PLplot text: the part after '_' as a subscript ("W#drec#u"). */
+static void plplot_symbol(const char *symbol, char *buf, size_t n) {
+    const char *u = strchr(symbol, '_');
+    if (!u) snprintf(buf, n, "%s", symbol);
+    else snprintf(buf, n, "%.*s#d%s#u", (int)(u - symbol), symbol, u + 1);
+}
+
 int summary_figures(const summary_analysis *a, int64_t file, const char *dir, int64_t point,
                     FILE *log, mimod_err *err) {
     const summary_task *t = a->task;
@@ -439,7 +447,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         if ((rc = render(dir, base, draw_timecourse, &ctx, log, err))) return rc;
         ctx.n_q = 0;
         ctx.quantities[ctx.n_q++] = SQ_D_COR;
-        if (t->is_wm) ctx.quantities[ctx.n_q++] = SQ_D_IN;
+        if (summary_quantity_in_task(SQ_D_IN, t->task)) ctx.quantities[ctx.n_q++] = SQ_D_IN;
         ctx.quantities[ctx.n_q++] = SQ_D_OUT;
         snprintf(base, sizeof base, "%s_c%d_dindex", t->name, c + 1);
         if ((rc = render(dir, base, draw_timecourse, &ctx, log, err))) return rc;
@@ -487,27 +495,33 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         snprintf(base, sizeof base, "%s_trial%lld_corr", t->name, (long long)point);
         rc = render(dir, base, draw_heatmap, &hc, log, err);
     }
+    /* the structural matrix of Q_str: N rows of a weight tensor from row
+     * block·N (the task says which; SEP: U_h, rows 2N..3N−1 of u, SPEC §5) */
+    const mimod_task *task = t->task;
+    const int64_t row0 = (int64_t)task->structural_block * N;
+    char wname[96];
+    snprintf(wname, sizeof wname, "weights/%s", task->structural_tensor);
     if (rc == MIMOD_OK)
-        rc = summary_read_point_matrix(file, t->name, t->is_wm ? "weights/w_rec" : "weights/u",
-                                       point, buf, cap, &rows, &cols, err);
+        rc = summary_read_point_matrix(file, t->name, wname, point, buf, cap, &rows, &cols, err);
     if (rc == MIMOD_OK) {
-        /* SEP: `u` stacks U_z, U_r, U_h; the structural index uses U_h (SPEC §5). */
-        const double *m = buf;
-        if (!t->is_wm) {
-            if (rows != 3 * N || cols != N)
-                rc = mimod_errf(err, MIMOD_EIO, "weights/u is %lld×%lld, expected %lld×%lld",
-                                (long long)rows, (long long)cols, (long long)(3 * N), (long long)N);
-            m = buf + (size_t)(2 * N * N);
-            rows = N;
-        }
+        const double *m = buf + (size_t)(row0 * N);
+        if (rows < row0 + N || cols != N)
+            rc = mimod_errf(err, MIMOD_EIO, "%s is %lld×%lld, expected at least %lld×%lld", wname,
+                            (long long)rows, (long long)cols, (long long)(row0 + N), (long long)N);
+        rows = N;
         if (rc == MIMOD_OK) {
-            snprintf(title, sizeof title, "%s %s: %s", t->name, trial_label,
-                     t->is_wm ? "W#drec#u" : "U#dh#u (candidate-state recurrent weights)");
+            char symbol[64], name[64];
+            plplot_symbol(task->structural_symbol, symbol, sizeof symbol);
+            snprintf(name, sizeof name, "%s", task->structural_symbol);
+            for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
+            snprintf(title, sizeof title, "%s %s: %s%s%s%s", t->name, trial_label, symbol,
+                     task->structural_note ? " (" : "",
+                     task->structural_note ? task->structural_note : "",
+                     task->structural_note ? ")" : "");
             heatmap_ctx hc = {.m = m, .rows = (int)rows, .cols = (int)cols, .absolute = 0,
                               .group_lines = K, .title = title, .xlabel = "presynaptic unit j",
                               .ylabel = "postsynaptic unit i", .zlabel = "weight"};
-            snprintf(base, sizeof base, "%s_trial%lld_%s", t->name, (long long)point,
-                     t->is_wm ? "w_rec" : "u_h");
+            snprintf(base, sizeof base, "%s_trial%lld_%s", t->name, (long long)point, name);
             rc = render(dir, base, draw_heatmap, &hc, log, err);
         }
     }
@@ -540,7 +554,7 @@ int summary_status_figures(const summary_task *t, const char *dir, FILE *log, mi
         memset(&C, 0, sizeof C);
         C.n_points = n;
         C.points = points;
-        char title[256], base[64];
+        char title[256], base[SUMMARY_NAME_LEN + 32];
         snprintf(title, sizeof title, "%s: running points so far (n = %d)", t->name, n);
         timecourse_ctx ctx = {.task = t, .cond = &C, .title = title, .n_q = 2,
                               .quantities = {SQ_Q_COR, SQ_Q_STR}};

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "mimod/h5_cause.h"
+#include "mimod/tasks.h"
 
 /* Table order -> schema quantity. */
 static const int sq_schema[SQ_COUNT] = {
@@ -26,8 +27,14 @@ const char *summary_quantity_name(int q) {
     return q >= 0 && q < SQ_COUNT ? schema_quantities[sq_schema[q]].name : "?";
 }
 
-int summary_quantity_in_task(int q, int is_wm) {
-    return q >= 0 && q < SQ_COUNT && schema_quantity_in_task(sq_schema[q], is_wm);
+int summary_quantity_of_schema(int q) {
+    for (int i = 0; i < SQ_COUNT; i++)
+        if (sq_schema[i] == q) return i;
+    return -1;
+}
+
+int summary_quantity_in_task(int q, const mimod_task *task) {
+    return q >= 0 && q < SQ_COUNT && task_records(task, sq_schema[q]);
 }
 
 int summary_open(const char *path, int64_t *file, mimod_err *err) {
@@ -373,9 +380,12 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
 int summary_read_task(int64_t file, const char *task, summary_task *t, mimod_err *err) {
     memset(t, 0, sizeof *t);
     snprintf(t->name, sizeof t->name, "%s", task);
-    t->is_wm = strcmp(task, "wm") == 0;
-    if (!t->is_wm && strcmp(task, "sep") != 0)
-        return mimod_errf(err, MIMOD_EINVAL, "unknown task '%s' (wm or sep)", task);
+    t->task = mimod_task_find(task);
+    if (!t->task) {
+        char names[256];
+        mimod_task_names(names, sizeof names);
+        return mimod_errf(err, MIMOD_EINVAL, "unknown task '%s' (%s)", task, names);
+    }
     if (!summary_has_task(file, task))
         return mimod_errf(err, MIMOD_EIO, "no group /%s in the file", task);
     hid_t g = H5Gopen2((hid_t)file, task, H5P_DEFAULT);

@@ -7,83 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---------------------------------------------------------------- paper table */
-
-/* The paper's reported values, transcribed from SPEC §6 (the table "Statistics
- * across seeds and what the paper reports"; Tomoda, Tsuda & Yamaguti 2025).
- * This is the only place they live. Columns are the paper's conditions; a
- * result-file condition is matched to a column by task and (λ_I, λ_reg) in
- * paper_column_of() below, and only when the task's preset is "paper". */
-enum { PAPER_WM_MI, PAPER_WM_NOMI, PAPER_SEP_MI_L2, PAPER_SEP_NOMI, PAPER_SEP_MI_NOL2,
-       PAPER_N_COLUMNS };
-static const char *const paper_column_names[PAPER_N_COLUMNS] = {
-    "MI", "no MI", "MI + L2", "no MI", "MI, no L2",
-};
-static const struct {
-    int column, quantity;
-    const char *value;
-} paper_values[] = {
-    {PAPER_WM_MI, SQ_TASK_LOSS, "0.146 ± 0.032"},
-    {PAPER_WM_MI, SQ_ACCURACY, "20/20 succeed"},
-    {PAPER_WM_MI, SQ_Q_COR, "0.299 ± 0.153"},
-    {PAPER_WM_MI, SQ_Q_STR, "0.114 ± 0.049 (10/20 > 0.1)"},
-    {PAPER_WM_MI, SQ_D_COR, "0.623 ± 0.316"},
-    {PAPER_WM_MI, SQ_D_IN, "0.623 ± 0.31"},
-    {PAPER_WM_MI, SQ_D_OUT, "0.526 ± 0.261"},
-    {PAPER_WM_MI, SUMMARY_PAPER_PEARSON, "r(Î, loss) = 0.0046 (p = 0.98)"},
-    {PAPER_WM_NOMI, SQ_TASK_LOSS, "0.166 ± 0.053 (p = 0.14)"},
-    {PAPER_WM_NOMI, SQ_ACCURACY, "20/20 succeed"},
-    {PAPER_WM_NOMI, SQ_Q_COR, "-0.0162 ± 0.012"},
-    {PAPER_WM_NOMI, SQ_D_COR, "0.072 ± 0.057"},
-    {PAPER_SEP_MI_L2, SQ_R2_MEAN, "0.973 ± 0.013"},
-    {PAPER_SEP_MI_L2, SQ_Q_COR, "0.375 ± 0.090"},
-    {PAPER_SEP_MI_L2, SQ_Q_STR, "0.088 ± 0.035"},
-    {PAPER_SEP_MI_L2, SQ_D_COR, "0.494 ± 0.285"},
-    {PAPER_SEP_MI_L2, SQ_D_OUT, "0.173 ± 0.151"},
-    {PAPER_SEP_MI_L2, SQ_I_N, "0.926 ± 0.224"},
-    {PAPER_SEP_NOMI, SQ_Q_STR, "-0.0048 ± 0.0056 (p < 1e-4)"},
-    {PAPER_SEP_NOMI, SQ_D_OUT, "0.021 ± 0.015 (p < 1e-4)"},
-    {PAPER_SEP_NOMI, SQ_I_N, "0.018 ± 0.014"},
-    {PAPER_SEP_MI_NOL2, SQ_Q_COR, "0.380 ± 0.075"},
-    {PAPER_SEP_MI_NOL2, SQ_Q_STR, "0.013 ± 0.006"},
-    {PAPER_SEP_MI_NOL2, SQ_D_COR, "0.460 ± 0.285"},
-    {PAPER_SEP_MI_NOL2, SQ_D_OUT, "0.041 ± 0.032"},
-};
-
-const char *summary_paper_value(int paper_column, int quantity) {
-    for (size_t i = 0; i < sizeof paper_values / sizeof paper_values[0]; i++)
-        if (paper_values[i].column == paper_column && paper_values[i].quantity == quantity)
-            return paper_values[i].value;
-    return NULL;
-}
-
-const char *summary_paper_column_name(int paper_column) {
-    return paper_column >= 0 && paper_column < PAPER_N_COLUMNS ? paper_column_names[paper_column]
-                                                               : "";
-}
-
 int summary_same_value(double a, double b) {
     return fabs(a - b) <= 1e-9 * (fabs(a) > fabs(b) ? fabs(a) : fabs(b)) + 1e-15;
-}
-
-/* The paper's conditions (SPEC §2/§4/§6): WM λ_I 0.1 (MI) or 0 (no MI), both
- * with the preset λ_reg 0.02 (a WM run with another λ_reg is not the paper's
- * condition; an unknown λ_reg, NaN, is not held against the match); SEP λ_I
- * 0.005 with λ_reg 0.0002 (MI + L2: the 20-trial runner's l2(1e-4), SPEC §3)
- * or 0 (MI, no L2), and λ_I 0 (no MI). */
-static int paper_column_of(int is_wm, double lambda_I, double lambda_reg) {
-    if (is_wm) {
-        if (!isnan(lambda_reg) && !summary_same_value(lambda_reg, 0.02)) return -1;
-        if (summary_same_value(lambda_I, 0.1)) return PAPER_WM_MI;
-        if (summary_same_value(lambda_I, 0.0)) return PAPER_WM_NOMI;
-        return -1;
-    }
-    if (summary_same_value(lambda_I, 0.0)) return PAPER_SEP_NOMI;
-    if (summary_same_value(lambda_I, 0.005)) {
-        if (summary_same_value(lambda_reg, 0.0002)) return PAPER_SEP_MI_L2;
-        if (summary_same_value(lambda_reg, 0.0)) return PAPER_SEP_MI_NOL2;
-    }
-    return -1;
 }
 
 /* ------------------------------------------------------------------- analysis */
@@ -123,7 +48,7 @@ static void condition_stats(const summary_task *t, const summary_options *o,
             scratch[k] = t->final_values[(size_t)q * P + c->points[k]];
         summary_mean_sd(scratch, c->n_points, &c->n[q], &c->mean[q], &c->sd[q]);
     }
-    int success_q = t->is_wm ? SQ_ACCURACY : SQ_R2_MEAN;
+    int success_q = summary_quantity_of_schema(t->task->success_quantity);
     c->n_success = c->n_success_known = c->n_struct = c->n_struct_known = 0;
     for (int k = 0; k < c->n_points; k++) {
         double s = t->final_values[(size_t)success_q * P + c->points[k]];
@@ -182,10 +107,6 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
             c->lambda_I = li_axis >= 0 ? coord(t, li_axis, p) : t->base_lambda_I;
             c->lambda_reg = lr_axis >= 0 ? coord(t, lr_axis, p) : t->base_lambda_reg;
             c->n_groups = summary_point_groups(t, p);
-            /* the paper's numbers are for its two groups */
-            c->paper_column = strcmp(t->preset, "paper") == 0 && c->n_groups == 2
-                                  ? paper_column_of(t->is_wm, c->lambda_I, c->lambda_reg)
-                                  : -1;
         }
         cond_of[p] = found;
         if (t->status[p] == RESULTS_DONE) counts[found]++;
@@ -228,7 +149,7 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
                 }
                 const summary_condition *A = &a->conditions[ca], *B = &a->conditions[cb];
                 for (int q = 0; q < SQ_COUNT; q++) {
-                    if (!summary_quantity_in_task(q, t->is_wm)) continue;
+                    if (!summary_quantity_in_task(q, t->task)) continue;
                     summary_test *s = &a->tests[a->n_tests++];
                     s->cond_a = ca;
                     s->cond_b = cb;
@@ -368,6 +289,7 @@ static const char *const csv_header_fields[CSV_N] = {
 static void print_csv(FILE *out, const summary_analysis *a, const summary_options *o,
                       int header) {
     const summary_task *t = a->task;
+    const char *success_name = schema_quantities[t->task->success_quantity].name;
     if (header) csv_row(out, csv_header_fields, CSV_N);
     char f[CSV_N][160];
     const char *fp[CSV_N];
@@ -375,7 +297,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
     for (int c = 0; c < a->n_conditions; c++) {
         const summary_condition *C = &a->conditions[c];
         for (int q = 0; q < SQ_COUNT; q++) {
-            if (!summary_quantity_in_task(q, t->is_wm)) continue;
+            if (!summary_quantity_in_task(q, t->task)) continue;
             memset(f, 0, sizeof f);
             snprintf(f[0], 160, "stat");
             snprintf(f[1], 160, "%s", t->name);
@@ -385,8 +307,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
             snprintf(f[7], 160, "%d", C->n[q]);
             snprintf(f[8], 160, "%.10g", C->mean[q]);
             snprintf(f[9], 160, "%.10g", C->sd[q]);
-            const char *pv = summary_paper_value(C->paper_column, q);
-            snprintf(f[16], 160, "%s", pv ? pv : "");
+            snprintf(f[16], 160, "%s", C->paper[q]);
             csv_row(out, fp, CSV_N);
         }
         /* rates as their own rows: mean = rate, n = trials with a finite value */
@@ -401,7 +322,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
             snprintf(f[1], 160, "%s", t->name);
             snprintf(f[2], 160, "%d", c + 1);
             summary_condition_label(a, c, f[4], 160);
-            snprintf(f[6], 160, "%s>%g", i == 0 ? (t->is_wm ? "accuracy" : "r2_mean") : "q_str",
+            snprintf(f[6], 160, "%s>%g", i == 0 ? success_name : "q_str",
                      i == 0 ? o->success_threshold : o->struct_threshold);
             snprintf(f[7], 160, "%d", rates[i].n);
             snprintf(f[8], 160, "%.10g", rates[i].n ? (double)rates[i].k / rates[i].n : NAN);
@@ -418,8 +339,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
         snprintf(f[13], 160, "%.10g", C->pearson_r);
         snprintf(f[14], 160, "%d", C->pearson_n - 2);
         snprintf(f[15], 160, "%.10g", C->pearson_p);
-        const char *pv = summary_paper_value(C->paper_column, SUMMARY_PAPER_PEARSON);
-        snprintf(f[16], 160, "%s", pv ? pv : "");
+        snprintf(f[16], 160, "%s", C->paper[SUMMARY_PAPER_PEARSON]);
         csv_row(out, fp, CSV_N);
     }
     for (int i = 0; i < a->n_tests; i++) {
@@ -496,25 +416,23 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         /* K groups other than the paper's two are named (Q, D, I_n are of K groups) */
         if (summary_axis_index(t, "n_groups") < 0 && C->n_groups != 2)
             fprintf(out, " [n_groups=%d fixed]", C->n_groups);
-        if (C->paper_column >= 0)
-            fprintf(out, " (paper: %s)", summary_paper_column_name(C->paper_column));
+        if (C->paper_name[0]) fprintf(out, " (paper: %s)", C->paper_name);
         fputs(md ? "\n\n" : "\n", out);
         summary_table tb = {.n_cols = paper ? 4 : 3};
         const char *head[4] = {"quantity", "n", "mean ± sd", "paper"};
         summary_table_row(&tb, head);
         for (int q = 0; q < SQ_COUNT; q++) {
-            if (!summary_quantity_in_task(q, t->is_wm)) continue;
+            if (!summary_quantity_in_task(q, t->task)) continue;
             char n_s[16], ms[CELL];
             snprintf(n_s, sizeof n_s, "%d", C->n[q]);
             fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
-            const char *pv = summary_paper_value(C->paper_column, q);
-            const char *row[4] = {summary_quantity_name(q), n_s, ms, pv ? pv : ""};
+            const char *row[4] = {summary_quantity_name(q), n_s, ms, C->paper[q]};
             summary_table_row(&tb, row);
         }
         summary_table_print(out, &tb, fmt);
         if (md) fputs("\n", out);
         const char *bullet = md ? "- " : "  ";
-        fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet, t->is_wm ? "accuracy" : "r2_mean",
+        fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet, schema_quantities[t->task->success_quantity].name,
                 o->success_threshold, C->n_success, C->n_success_known);
         fprintf(out, "%sstructural differentiation (q_str > %g): %d/%d\n", bullet,
                 o->struct_threshold, C->n_struct, C->n_struct_known);
@@ -523,8 +441,8 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         fmt_p(p_s, sizeof p_s, C->pearson_p);
         fprintf(out, "%sPearson r(final mi, task_loss) = %s, p = %s (n = %d)", bullet, r_s, p_s,
                 C->pearson_n);
-        const char *pv = summary_paper_value(C->paper_column, SUMMARY_PAPER_PEARSON);
-        if (pv) fprintf(out, "; paper: %s", pv);
+        if (C->paper[SUMMARY_PAPER_PEARSON][0])
+            fprintf(out, "; paper: %s", C->paper[SUMMARY_PAPER_PEARSON]);
         fputs("\n\n", out);
     }
     if (a->n_tests == 0) {
