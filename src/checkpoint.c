@@ -3,9 +3,10 @@
  * and the time course so far. Random streams need no saving: every draw is a
  * function of (seed, stream, step index) (see rng.h).
  *
- * File: "MIMODCK1", u32 format version, u64 length + the full configuration as
- * YAML (a checkpoint only loads into a trial of the same configuration), then
- * tagged blocks, then a 64-bit FNV-1a checksum of everything before it. Writes
+ * File: "MIMODCK1", u32 layout version, u64 length + the full configuration
+ * as YAML (a checkpoint only loads into a trial of the same configuration),
+ * then the saved blocks of the trial's buffer table (trial_buffers) in
+ * table order, then a 64-bit FNV-1a checksum of everything before it. Writes
  * are atomic: temp file in the same directory, fsync, rename, fsync of the
  * directory — a killed process leaves either the old or the new checkpoint. */
 #include <errno.h>
@@ -20,42 +21,13 @@
 
 #define CK_MAGIC "MIMODCK1"
 
-/* Keys that change nothing in the results: where and how often to checkpoint. */
-static const char *const run_control_keys[] = {"checkpoint_minutes"};
-
-int trial_is_run_control_key(const char *key) {
-    for (size_t i = 0; i < sizeof run_control_keys / sizeof run_control_keys[0]; i++)
-        if (strcmp(key, run_control_keys[i]) == 0) return 1;
-    return 0;
-}
-
-int trial_config_line_is_run_control(const char *line) {
-    for (size_t i = 0; i < sizeof run_control_keys / sizeof run_control_keys[0]; i++) {
-        size_t kl = strlen(run_control_keys[i]);
-        if (strncmp(line, run_control_keys[i], kl) == 0 && line[kl] == ':') return 1;
-    }
-    return 0;
-}
-
-int trial_config_line_is_legacy_default(const char *line) {
-    static const char *const legacy[] = {"n_groups: 2", "mi_pairing: pairs"};
-    for (size_t i = 0; i < sizeof legacy / sizeof legacy[0]; i++) {
-        size_t n = strlen(legacy[i]);
-        if (strncmp(line, legacy[i], n) == 0 && (line[n] == '\n' || line[n] == '\0')) return 1;
-    }
-    return 0;
-}
-
-static int skipped_line(const char *line) {
-    return trial_config_line_is_run_control(line) || trial_config_line_is_legacy_default(line);
-}
-
 /* Equal configurations (YAML of config_to_yaml, one "key: value" per line),
- * run-control keys and legacy defaults aside. */
+ * run-control keys and legacy defaults aside (the key table's facts,
+ * config_keys.h). */
 static int same_config(const char *a, const char *b) {
     for (;;) {
-        while (*a && skipped_line(a)) a += strcspn(a, "\n") + (a[strcspn(a, "\n")] != 0);
-        while (*b && skipped_line(b)) b += strcspn(b, "\n") + (b[strcspn(b, "\n")] != 0);
+        while (*a && config_line_left_out(a)) a += strcspn(a, "\n") + (a[strcspn(a, "\n")] != 0);
+        while (*b && config_line_left_out(b)) b += strcspn(b, "\n") + (b[strcspn(b, "\n")] != 0);
         if (!*a || !*b) return !*a && !*b;
         size_t la = strcspn(a, "\n"), lb = strcspn(b, "\n");
         if (la != lb || memcmp(a, b, la) != 0) return 0;
@@ -63,7 +35,6 @@ static int same_config(const char *a, const char *b) {
         b += lb + (b[lb] != 0);
     }
 }
-#define CK_VERSION 1u
 
 typedef struct {
     FILE *f;
@@ -108,6 +79,37 @@ static int blocks(trial *t, ck_block *b) {
     return k;
 }
 
+/* The checkpoint's version follows its layout: the names of the saved
+ * blocks, in file order. Version 1 is the layout below, which every
+ * checkpoint written so far has; any other layout — a quantity added to the
+ * schema, say, adds a block — is the FNV-1a hash of its names with the top
+ * bit set. So a checkpoint of another layout is refused as such ("another
+ * layout"), not as a corrupt file, and the runner starts the trial afresh. */
+static const char layout_v1[] =
+    "mm_step sm_step finished fail_step mm_params mm_opt.step mm_opt.m mm_opt.v sm_params "
+    "sm_opt.step sm_opt.m sm_opt.v res.n_done res.step task_loss reg_loss mi accuracy r2_mean "
+    "q_cor q_str d_cor d_out d_in res.r2 res.train_loss res.train_mi res.wall_seconds corr_c "
+    "corr_a unit_out ";
+
+uint32_t trial_checkpoint_layout_version(const char *names) {
+    if (strcmp(names, layout_v1) == 0) return 1u;
+    uint32_t h = 2166136261u;
+    for (const unsigned char *p = (const unsigned char *)names; *p; p++) h = (h ^ *p) * 16777619u;
+    return h | 0x80000000u;
+}
+
+/* This trial's layout version. */
+static uint32_t layout_version(trial *t) {
+    trial_buffer all[TRIAL_MAX_BUFFERS];
+    int n = trial_buffers(t, all);
+    char names[TRIAL_MAX_BUFFERS * 24] = "";
+    size_t used = 0;
+    for (int i = 0; i < n && used < sizeof names; i++)
+        if (all[i].flags & TRIAL_BUF_SAVED)
+            used += (size_t)snprintf(names + used, sizeof names - used, "%s ", all[i].name);
+    return trial_checkpoint_layout_version(names);
+}
+
 int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
     trial *t = (trial *)tc; /* blocks() needs non-const pointers; saving does not modify */
     char *yaml = NULL;
@@ -136,7 +138,7 @@ int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
         free(tmp);
         return mimod_errf(err, MIMOD_EIO, "checkpoint: fdopen failed");
     }
-    uint32_t version = CK_VERSION;
+    uint32_t version = layout_version(t);
     uint64_t ylen = strlen(yaml);
     put(&s, CK_MAGIC, 8);
     put(&s, &version, sizeof version);
@@ -190,9 +192,17 @@ int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
     get(&s, &ylen, sizeof ylen);
     int rc = MIMOD_OK;
     char *yaml = NULL, *mine = NULL;
-    if (s.failed || memcmp(magic, CK_MAGIC, 8) != 0 || version != CK_VERSION || ylen > (1u << 24)) {
-        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s: not a mimod checkpoint of format %u", path,
-                        CK_VERSION);
+    if (s.failed || memcmp(magic, CK_MAGIC, 8) != 0 || ylen > (1u << 24)) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s: not a mimod checkpoint", path);
+        goto out;
+    }
+    const uint32_t mine_v = layout_version(t);
+    if (version != mine_v) {
+        rc = mimod_errf(err, MIMOD_EINVAL,
+                        "checkpoint %s has another layout (version %u; this build's is %u): it "
+                        "was written by a mimod that saves other quantities (one before or after "
+                        "a quantity was added, say) and cannot be resumed by this one",
+                        path, version, mine_v);
         goto out;
     }
     yaml = malloc(ylen + 1);

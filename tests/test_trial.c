@@ -196,6 +196,30 @@ static void determinism_and_resume(mimod_config c, const char *what) {
         trial_create(&c2, &z, &err);
         CHECK(trial_load_checkpoint(z, path, &err) == MIMOD_EINVAL, "%s: checkpoint of another config refused", what);
         trial_free(z);
+        /* a checkpoint of another layout (other saved blocks: another
+         * version) is refused as such, not as corrupt; its own loads */
+        uint32_t version = 0;
+        FILE *vf = fopen(path, "r+b");
+        CHECK(vf && fseek(vf, 8, SEEK_SET) == 0 && fread(&version, 4, 1, vf) == 1, "read version");
+        uint32_t other = trial_checkpoint_layout_version("mm_step sm_step a_new_metric ");
+        if (vf) {
+            fseek(vf, 8, SEEK_SET);
+            fwrite(&other, 4, 1, vf);
+            fclose(vf);
+        }
+        trial_create(&c, &z, &err);
+        int rc = trial_load_checkpoint(z, path, &err);
+        CHECK(rc == MIMOD_EINVAL && strstr(err.msg, "another layout") && !strstr(err.msg, "corrupt"),
+              "%s: another layout refused as such: %s", what, err.msg);
+        vf = fopen(path, "r+b");
+        if (vf) {
+            fseek(vf, 8, SEEK_SET);
+            fwrite(&version, 4, 1, vf);
+            fclose(vf);
+        }
+        CHECK(trial_load_checkpoint(z, path, &err) == MIMOD_OK, "%s: its own layout loads: %s", what,
+              err.msg);
+        trial_free(z);
         /* a truncated checkpoint is refused */
         FILE *f = fopen(path, "r+b");
         fseek(f, 0, SEEK_END);
@@ -438,6 +462,11 @@ int main(void) {
     k2_is_one_network(&mimod_task_sep, "sep K=2");
     checkpoint_across_k();
     sep_analysis_windows();
+    /* the version follows the layout: another list of blocks, another version */
+    uint32_t v1 = trial_checkpoint_layout_version("mm_step sm_step ");
+    uint32_t v2 = trial_checkpoint_layout_version("mm_step sm_step d_new ");
+    CHECK(v1 != 1 && v2 != 1 && v1 != v2 && (v1 & 0x80000000u) && (v2 & 0x80000000u),
+          "layout versions %u %u", v1, v2);
     divergence();
     return check_report("test_trial");
 }

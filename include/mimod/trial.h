@@ -59,23 +59,16 @@ void trial_free(trial *t);
  * which step). */
 int trial_run(trial *t, const trial_hooks *hooks, mimod_err *err);
 
-/* Checkpoints: atomic (temp file, fsync, rename). Load requires the same config. */
+/* Checkpoints: atomic (temp file, fsync, rename). Load requires the same
+ * configuration (run-control keys and legacy defaults aside) and the same
+ * layout of saved blocks (its version). */
 int trial_save_checkpoint(const trial *t, const char *path, mimod_err *err);
 int trial_load_checkpoint(trial *t, const char *path, mimod_err *err);
 
-/* Run-control keys change nothing in a trial's results (checkpoint_minutes):
- * a checkpoint loads into a trial that differs from it only in those, and a
- * sweep's hash leaves them out. 1 if `key` is one. */
-int trial_is_run_control_key(const char *key);
-/* 1 if a "key: value" line of config_to_yaml's output sets a run-control key. */
-int trial_config_line_is_run_control(const char *line);
-/* 1 if the line sets a key added after result files and checkpoints were
- * first written, to the value that does what was done before the key existed
- * ("n_groups: 2", "mi_pairing: pairs"; issue 16). Sweep hashes and checkpoint
- * comparisons leave such lines out, so a sweep file or checkpoint made before
- * the key existed still matches the same configuration today, while any other
- * value (K = 4) still makes it a different configuration. */
-int trial_config_line_is_legacy_default(const char *line);
+/* A checkpoint's layout version (checkpoint.c): 1 for the saved blocks of
+ * format 1, else a hash of the names of the saved blocks (a space after each,
+ * in file order) with the top bit set. */
+uint32_t trial_checkpoint_layout_version(const char *names);
 
 /* Accessors. */
 const mimod_config *trial_config(const trial *t);
