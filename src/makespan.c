@@ -12,8 +12,34 @@ double makespan_speedup(double s2, int threads) {
     return 1 / ((1 - p) + p / threads);
 }
 
-makespan_trial makespan_trial_of(const mimod_task *task, double secs) {
-    return (makespan_trial){secs, task->speedup2, task->speedup_cap};
+makespan_trial makespan_trial_of(const mimod_task *kind, int task, int point, double work) {
+    return (makespan_trial){work, kind->speedup2, kind->speedup_cap, task, point};
+}
+
+static int by_policy(const void *pa, const void *pb) {
+    const makespan_trial *a = pa, *b = pb;
+    if (a->work != b->work) return a->work < b->work ? 1 : -1;
+    if (a->task != b->task) return a->task - b->task;
+    return a->point - b->point;
+}
+
+void makespan_order(makespan_trial *trials, int n) {
+    if (n > 1) qsort(trials, (size_t)n, sizeof *trials, by_policy);
+}
+
+double makespan_estimate(const makespan_trial *trials, int n, double rate, int workers,
+                         int threads, int per_node, int lend) {
+    if (n < 0 || !(rate > 0) || (n > 0 && !trials)) return -1;
+    makespan_trial *t = malloc((size_t)(n > 0 ? n : 1) * sizeof *t);
+    if (!t) return -1;
+    for (int i = 0; i < n; i++) {
+        t[i] = trials[i];
+        t[i].work /= rate;
+    }
+    makespan_order(t, n);
+    double secs = makespan_simulate(t, n, workers, threads, per_node, lend);
+    free(t);
+    return secs;
 }
 
 /* s(t) of a trial: Amdahl from its s2, at most its cap (≤ 0: none) */
@@ -28,7 +54,7 @@ typedef struct {
     int lent;      /* threads lent to it */
 } wstate;
 
-double makespan_estimate(const makespan_trial *trials, int n, int workers, int threads,
+double makespan_simulate(const makespan_trial *trials, int n, int workers, int threads,
                          int per_node, int lend) {
     if (n < 0 || workers < 1 || threads < 1 || (n > 0 && !trials)) return -1;
     if (n == 0) return 0;
@@ -38,7 +64,7 @@ double makespan_estimate(const makespan_trial *trials, int n, int workers, int t
     int next = 0;
     for (int i = 0; i < workers; i++) {
         w[i].trial = next < n ? next : -1;
-        w[i].left = next < n ? trials[next].secs : 0;
+        w[i].left = next < n ? trials[next].work : 0;
         if (next < n) next++;
     }
     double now = 0;
@@ -70,13 +96,13 @@ double makespan_estimate(const makespan_trial *trials, int n, int workers, int t
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0) continue;
             w[i].left -= dt * speedup_of(&trials[w[i].trial], threads + w[i].lent);
-            if (w[i].left < 1e-9 * (trials[w[i].trial].secs + 1)) w[i].left = 0;
+            if (w[i].left < 1e-9 * (trials[w[i].trial].work + 1)) w[i].left = 0;
         }
         /* every trial that ended now gets the next one (scheduler order) */
         for (int i = 0; i < workers; i++) {
             if (w[i].trial < 0 || w[i].left > 0) continue;
             w[i].trial = next < n ? next : -1;
-            w[i].left = next < n ? trials[next].secs : 0;
+            w[i].left = next < n ? trials[next].work : 0;
             if (next < n) next++;
         }
     }

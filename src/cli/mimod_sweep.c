@@ -71,12 +71,6 @@ static void fmt_hours(double secs, char *buf, size_t n) {
     else snprintf(buf, n, "%.0f s", secs);
 }
 
-/* by_secs_desc: the scheduler's order, longest expected first */
-static int by_secs_desc(const void *a, const void *b) {
-    double x = ((const makespan_trial *)a)->secs, y = ((const makespan_trial *)b)->secs;
-    return x < y ? 1 : x > y ? -1 : 0;
-}
-
 /* The sweep's expected duration on `ranks` ranks (rank 0 schedules), with and
  * without idle ranks lending their cores (makespan.h). */
 static void print_makespan(const sweep_def *s, double gflops, int ranks, int threads, int per_node) {
@@ -92,12 +86,12 @@ static void print_makespan(const sweep_def *s, double gflops, int ranks, int thr
         for (int p = 0; p < s->task[i].n_points; p++) {
             mimod_config c;
             if (sweep_point_config(s, i, p, &c, NULL) != MIMOD_OK) continue;
-            tr[k++] = makespan_trial_of(c.task, cost_trial_flops(&c) / (gflops * 1e9));
+            tr[k++] = makespan_trial_of(s->task[i].kind, i, p, cost_trial_flops(&c));
         }
-    qsort(tr, (size_t)k, sizeof *tr, by_secs_desc);
+    /* the scheduler's order and the lending model (makespan.h) */
     const int workers = ranks > 1 ? ranks - 1 : 1;
-    double off = makespan_estimate(tr, k, workers, threads, per_node, 0);
-    double on = makespan_estimate(tr, k, workers, threads, per_node, 1);
+    double off = makespan_estimate(tr, k, gflops * 1e9, workers, threads, per_node, 0);
+    double on = makespan_estimate(tr, k, gflops * 1e9, workers, threads, per_node, 1);
     char a[32], b[32];
     fmt_hours(off, a, sizeof a);
     fmt_hours(on, b, sizeof b);

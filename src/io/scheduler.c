@@ -333,14 +333,9 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
 
 /* ------------------------------------------------------------- progress */
 
-typedef struct { int task, point; double flops; } work_item;
-
-static int by_cost_desc(const void *a, const void *b) {
-    const work_item *x = a, *y = b;
-    if (x->flops != y->flops) return x->flops < y->flops ? 1 : -1;
-    if (x->task != y->task) return x->task - y->task;
-    return x->point - y->point;
-}
+/* A point to run: makespan.h's trial, its work in FLOPs (SPEC §8 cost model),
+ * handed out in the policy's order (makespan_order). */
+typedef makespan_trial work_item;
 
 /* Rank 0's bookkeeping of the sweep, kept by progress_start and progress_end
  * alike whether rank 0 trains alone or schedules workers. */
@@ -364,7 +359,7 @@ static int n_slots(const run_ctx *x) { return x->size > 1 ? x->size : 1; }
 
 /* A point runs on `slot` (handed out, its report not yet back). */
 static int slot_busy(const progress *pg, int slot) {
-    return pg->running && pg->running[slot].secs > 0;
+    return pg->running && pg->running[slot].work > 0;
 }
 
 /* ------------------------------------------------------------- ETA */
@@ -387,7 +382,7 @@ static double observed_rate(const run_ctx *x, const progress *pg) {
     for (int w = 0; x->hb && pg->running && w < n_slots(x); w++) {
         double f = running_done_share(x, w);
         if (f > 0 && x->hb->slot[w].last.wall > 0) {
-            flops += pg->running[w].secs * f;
+            flops += pg->running[w].work * f;
             wall += x->hb->slot[w].last.wall;
         }
     }
@@ -413,15 +408,17 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
          * worker is a point of 0 s: it takes the next one at once */
         for (int w = 0; w < workers; w++, n++) {
             tr[n] = pg->running[first + w];
-            tr[n].secs *= (1 - running_done_share(x, first + w)) / rate;
+            tr[n].work *= (1 - running_done_share(x, first + w)) / rate;
         }
-        for (int k = pg->next; k < pg->n_items; k++, n++)
-            tr[n] = makespan_trial_of(x->s->task[pg->items[k].task].kind, pg->items[k].flops / rate);
+        for (int k = pg->next; k < pg->n_items; k++, n++) {
+            tr[n] = pg->items[k];
+            tr[n].work /= rate;
+        }
         const int threads = x->o->threads > 0 ? x->o->threads : 1;
         const int nodes = x->lend ? lending_n_nodes(x->lend) : 1;
         const int per_node = (workers + nodes - 1) / nodes;
         const int lend = x->o->lend && x->lend != NULL && workers > 1;
-        eta = makespan_estimate(tr, n, workers, threads, per_node, lend);
+        eta = makespan_simulate(tr, n, workers, threads, per_node, lend);
     }
     free(tr);
     /* out of memory: the plain estimate */
@@ -523,7 +520,7 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
     pg->n_left--;
     pg->next++;
     if (pg->running)
-        pg->running[slot] = makespan_trial_of(x->s->task[it->task].kind, it->flops);
+        pg->running[slot] = *it;
     pg->n_running++;
     mimod_err err = {0};
     if (results_mark(x->f, it->task, it->point, RESULTS_RUNNING, -1, NULL, &err)) {
@@ -535,8 +532,8 @@ static void progress_start(run_ctx *x, progress *pg, int slot, const work_item *
 /* A point's report came back (it cost `flops`): count it; a point that did not
  * end is pending again. Prints the progress line. */
 static void progress_end(run_ctx *x, progress *pg, int slot, const report_msg *r) {
-    const double flops = pg->running ? pg->running[slot].secs : 0;
-    if (pg->running) pg->running[slot] = (makespan_trial){0, 0, 0};
+    const double flops = pg->running ? pg->running[slot].work : 0;
+    if (pg->running) pg->running[slot] = (makespan_trial){0};
     pg->n_running--;
     pg->flops_left -= flops;
     if (r->status == REP_DONE) {
@@ -702,7 +699,7 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
             /* a point without a configuration costs nothing: run_point fails it */
             mimod_config c;
             double flops = sweep_point_config(s, i, p, &c, NULL) == MIMOD_OK ? cost_trial_flops(&c) : 0;
-            items[n++] = (work_item){i, p, flops};
+            items[n++] = makespan_trial_of(s->task[i].kind, i, p, flops);
         }
         free(st);
     }
@@ -715,8 +712,8 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     pg->n_workers = x->size > 1 ? x->size - 1 : 1;
     *n_items = n;
     if (!items) return NULL;
-    qsort(items, (size_t)n, sizeof *items, by_cost_desc);
-    for (int k = 0; k < n; k++) pg->flops_left += items[k].flops;
+    makespan_order(items, n);
+    for (int k = 0; k < n; k++) pg->flops_left += items[k].work;
     printf("mimod-sweep: %d grid points, %d done before, %d to run on %d %s%s\n", n_all, n_done_before,
            n, pg->n_workers, x->size > 1 ? "worker" : "rank", pg->n_workers > 1 ? "s" : "");
     if (n_failed_before)
