@@ -23,6 +23,15 @@ typedef enum {
     RUN_ERROR,        /* could not be created, resumed or run (cause) */
 } run_outcome;
 
+/* What a note (trial_runner.on_note) says: callers route notes by it, never
+ * by their text. */
+typedef enum {
+    RUNNER_NOTE_RESUMED,            /* "resuming from X at MM step K" */
+    RUNNER_NOTE_CHECKPOINT_IGNORED, /* "ignoring checkpoint X: why" (the trial starts afresh) */
+    RUNNER_NOTE_PROGRESS_FAILED,    /* writing the rows as the trial grows failed (they are
+                                       written at its end) */
+} runner_note;
+
 typedef struct {
     const char *checkpoint;        /* resume from it when it exists, save to it; NULL: none */
     int restart_on_bad_checkpoint; /* 1: an unusable checkpoint is reported (on_note) and the
@@ -40,8 +49,9 @@ typedef struct {
      * reported (on_note) and the hook is not called again for this trial
      * (the final write still writes every row). */
     int (*write_progress)(void *user, const trial *t, mimod_err *err);
-    /* Optional: "continuing from X at MM step K", "ignoring checkpoint X: why". */
-    void (*on_note)(void *user, const char *msg);
+    /* Optional: what happened besides the outcome (runner_note), and a
+     * sentence saying it. */
+    void (*on_note)(void *user, runner_note kind, const char *msg);
     /* Writes a trained trial: finished, or diverged (then fail_step and reason
      * say where and why). Required. */
     int (*write)(void *user, const trial *t, int64_t fail_step, const char *reason, mimod_err *err);

@@ -107,9 +107,10 @@ static void on_record(void *user, const trial *t, int j) {
     fflush(stdout);
 }
 
-static void on_note(void *user, const char *msg) {
+/* A failing progress write is a warning (stderr); the rest is progress. */
+static void on_note(void *user, runner_note kind, const char *msg) {
     const progress *p = user;
-    if (strncmp(msg, "writing", 7) == 0) fprintf(stderr, "mimod-train: %s\n", msg);
+    if (kind == RUNNER_NOTE_PROGRESS_FAILED) fprintf(stderr, "mimod-train: %s\n", msg);
     else if (!p->quiet) printf("%s\n", msg);
 }
 

@@ -196,10 +196,12 @@ typedef struct {
     int task, point;
 } point_ctx;
 
-static void point_note(void *user, const char *msg) {
+/* Every note to the rank's log; a lost checkpoint or failing progress
+ * writes to stderr too. */
+static void point_note(void *user, runner_note kind, const char *msg) {
     point_ctx *pc = user;
     wlog(pc->x, "%s\n", msg);
-    if (strncmp(msg, "ignoring", 8) == 0 || strncmp(msg, "writing", 7) == 0)
+    if (kind == RUNNER_NOTE_CHECKPOINT_IGNORED || kind == RUNNER_NOTE_PROGRESS_FAILED)
         fprintf(stderr, "mimod-sweep: rank %d: %s\n", pc->x->rank, msg);
 }
 

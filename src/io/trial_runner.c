@@ -46,7 +46,7 @@ static int hook_should_stop(void *user) {
     return r->should_stop ? r->should_stop(r->user) : 0;
 }
 
-static void note(const trial_runner *r, const char *msg);
+static void note(const trial_runner *r, runner_note kind, const char *msg);
 
 /* The trial's rows so far into the file (best effort: a failure is said once). */
 static void write_progress(hook_ctx *h, const trial *t) {
@@ -58,7 +58,7 @@ static void write_progress(hook_ctx *h, const trial *t) {
     char msg[sizeof err.msg + 128];
     snprintf(msg, sizeof msg, "writing the time course as it grows failed (%s); the rows are "
              "written when the trial ends", err.msg);
-    note(r, msg);
+    note(r, RUNNER_NOTE_PROGRESS_FAILED, msg);
 }
 
 static void hook_on_record(void *user, const trial *t, int j) {
@@ -72,8 +72,8 @@ static int hook_checkpoint(void *user, const trial *t, mimod_err *err) {
     return trial_save_checkpoint(t, r->checkpoint, err);
 }
 
-static void note(const trial_runner *r, const char *msg) {
-    if (r->on_note) r->on_note(r->user, msg);
+static void note(const trial_runner *r, runner_note kind, const char *msg) {
+    if (r->on_note) r->on_note(r->user, kind, msg);
 }
 
 /* ---------------------------------------------------------------- run */
@@ -88,13 +88,13 @@ static int create_or_resume(const mimod_config *c, const trial_runner *r, trial 
     if (rc == MIMOD_OK) {
         snprintf(msg, sizeof msg, "resuming from %s at MM step %lld", r->checkpoint,
                  (long long)trial_mm_step(*out));
-        note(r, msg);
+        note(r, RUNNER_NOTE_RESUMED, msg);
         return MIMOD_OK;
     }
     if (!r->restart_on_bad_checkpoint) return rc;
     /* an unusable checkpoint costs time, not results: start afresh */
     snprintf(msg, sizeof msg, "ignoring checkpoint %s: %s", r->checkpoint, err->msg);
-    note(r, msg);
+    note(r, RUNNER_NOTE_CHECKPOINT_IGNORED, msg);
     trial_free(*out);
     *out = NULL;
     memset(err, 0, sizeof *err);
