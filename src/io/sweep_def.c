@@ -8,7 +8,6 @@
 #include <fcntl.h>
 #include <libgen.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,42 +17,14 @@
 #include "mimod/results_h5.h"
 #include "mimod/tasks.h"
 #include "mimod/text.h"
+#include "mimod/yaml_doc.h"
 
 static const char *const top_keys[] = {"description", "output", "preset", "tasks", "overrides",
                                        "task_overrides", "grid", "task_grid"};
 #define N_TOP_KEYS (int)(sizeof top_keys / sizeof top_keys[0])
 
-typedef struct {
-    const char *file;
-    yaml_document_t *doc;
-    mimod_err *err;
-    const yaml_node_t **grid_of; /* [n_tasks]: the node each task's axes come from (messages) */
-} ctx;
-
-static void where_of(const ctx *x, const yaml_node_t *n, char *buf, size_t cap) {
-    snprintf(buf, cap, "%s:%zu:%zu", x->file, n->start_mark.line + 1, n->start_mark.column + 1);
-}
-
-static int fail_at(const ctx *x, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail_at(const ctx *x, const yaml_node_t *n, const char *fmt, ...) {
-    char where[PATH_MAX + 64], msg[800];
-    where_of(x, n, where, sizeof where);
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return mimod_errf(x->err, MIMOD_EINVAL, "%s: %s", where, msg);
-}
-
-static const char *scalar(const yaml_node_t *n) {
-    return n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static const char *type_name(const yaml_node_t *n) {
-    return n->type == YAML_SCALAR_NODE ? "a single value"
-           : n->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping";
-}
+/* The sweep file being read (yaml_doc.h). */
+typedef yaml_doc ctx;
 
 /* " (did you mean 'x'?)" or "" into buf; candidates: config keys (and top keys if top). */
 static void suggest(const char *key, int top, char *buf, size_t cap) {
@@ -66,50 +37,40 @@ static void suggest(const char *key, int top, char *buf, size_t cap) {
 
 /* A task of the table by its name. */
 static int parse_task_name(const ctx *x, const yaml_node_t *n, const mimod_task **k) {
-    const char *v = scalar(n);
+    const char *v = ydoc_scalar(n);
     if (v && (*k = mimod_task_find(v))) return MIMOD_OK;
     char names[256];
     mimod_task_names(names, sizeof names);
-    return fail_at(x, n, "task: expected %s, got %s", names, v ? v : type_name(n));
+    return ydoc_fail_at(x, n, "task: expected %s, got %s", names, v ? v : ydoc_type_name(n));
 }
 
 /* Apply a mapping {key: value} of config keys to c. */
 static int apply_overrides(const ctx *x, const yaml_node_t *map, mimod_config *c, const char *what) {
     if (map->type != YAML_MAPPING_NODE)
-        return fail_at(x, map, "%s: expected a mapping of key: value, got %s", what, type_name(map));
+        return ydoc_fail_at(x, map, "%s: expected a mapping of key: value, got %s", what, ydoc_type_name(map));
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(x->doc, p->value);
-        const char *key = scalar(k);
-        if (!key) return fail_at(x, k, "%s: keys must be plain names", what);
+        const char *key = ydoc_scalar(k);
+        if (!key) return ydoc_fail_at(x, k, "%s: keys must be plain names", what);
         if (strcmp(key, "task") == 0 || strcmp(key, "preset") == 0) {
             if (strcmp(key, "preset") == 0 && strcmp(what, "task_overrides") == 0) continue;
-            return fail_at(x, k, "%s: key '%s' is set at the top level of the sweep, not here",
+            return ydoc_fail_at(x, k, "%s: key '%s' is set at the top level of the sweep, not here",
                            what, key);
         }
         if (!config_has_key(key)) {
             char hint[96];
             suggest(key, 0, hint, sizeof hint);
-            return fail_at(x, k, "%s: unknown key '%s'%s", what, key, hint);
+            return ydoc_fail_at(x, k, "%s: unknown key '%s'%s", what, key, hint);
         }
-        if (!scalar(v))
-            return fail_at(x, v, "key '%s': expected a single value, got %s", key, type_name(v));
+        if (!ydoc_scalar(v))
+            return ydoc_fail_at(x, v, "key '%s': expected a single value, got %s", key, ydoc_type_name(v));
         char where[PATH_MAX + 64];
-        where_of(x, v, where, sizeof where);
-        int rc = config_set(c, key, scalar(v), where, x->err);
+        ydoc_where(x, v, where, sizeof where);
+        int rc = config_set(c, key, ydoc_scalar(v), where, x->err);
         if (rc) return rc;
     }
     return MIMOD_OK;
-}
-
-/* Find `key` in a mapping node (NULL if absent). */
-static yaml_node_t *map_get(const ctx *x, const yaml_node_t *map, const char *key) {
-    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *k = scalar(yaml_document_get_node(x->doc, p->key));
-        if (k && strcmp(k, key) == 0) return yaml_document_get_node(x->doc, p->value);
-    }
-    return NULL;
 }
 
 static void axis_free(sweep_axis *a) {
@@ -136,7 +97,7 @@ static int axis_add_value(const ctx *x, const yaml_node_t *vnode, const char *te
                           const mimod_config *base, sweep_axis *a) {
     mimod_config scratch = *base;
     char where[PATH_MAX + 64], canon[128];
-    where_of(x, vnode, where, sizeof where);
+    ydoc_where(x, vnode, where, sizeof where);
     int rc = config_set(&scratch, a->name, text, where, x->err);
     if (rc) return rc;
     if ((rc = config_get(&scratch, a->name, canon, sizeof canon, x->err))) return rc;
@@ -148,7 +109,7 @@ static int axis_add_value(const ctx *x, const yaml_node_t *vnode, const char *te
         errno = 0;
         num = strtod(canon, &end);
         if (end == canon || *end || errno)
-            return fail_at(x, vnode, "axis '%s': values must be numbers or booleans (got '%s'); "
+            return ydoc_fail_at(x, vnode, "axis '%s': values must be numbers or booleans (got '%s'); "
                            "use separate sweep files for other settings", a->name, text);
     }
     if (axis_push(a, canon, num)) return mimod_errf(x->err, MIMOD_ENOMEM, "out of memory");
@@ -202,23 +163,23 @@ static unsigned long long range_span(range_bound f, range_bound t, int *empty, i
 static int parse_range(const ctx *x, const char *key, const yaml_node_t *v, range_bound *from,
                        range_bound *to, unsigned long long *n) {
     for (yaml_node_pair_t *p = v->data.mapping.pairs.start; p < v->data.mapping.pairs.top; p++) {
-        const char *rk = scalar(yaml_document_get_node(x->doc, p->key));
+        const char *rk = ydoc_scalar(yaml_document_get_node(x->doc, p->key));
         if (!rk || (strcmp(rk, "from") && strcmp(rk, "to")))
-            return fail_at(x, yaml_document_get_node(x->doc, p->key),
+            return ydoc_fail_at(x, yaml_document_get_node(x->doc, p->key),
                            "axis '%s': a range has only the keys 'from' and 'to'", key);
     }
-    yaml_node_t *fn = map_get(x, v, "from"), *tn = map_get(x, v, "to");
-    if (!fn || !tn) return fail_at(x, v, "axis '%s': a range needs both 'from' and 'to'", key);
-    if (parse_bound(scalar(fn), from))
-        return fail_at(x, fn, "axis '%s': 'from' must be an integer between %lld and %llu", key,
+    yaml_node_t *fn = ydoc_map_get(x, v, "from"), *tn = ydoc_map_get(x, v, "to");
+    if (!fn || !tn) return ydoc_fail_at(x, v, "axis '%s': a range needs both 'from' and 'to'", key);
+    if (parse_bound(ydoc_scalar(fn), from))
+        return ydoc_fail_at(x, fn, "axis '%s': 'from' must be an integer between %lld and %llu", key,
                        LLONG_MIN, ULLONG_MAX);
-    if (parse_bound(scalar(tn), to))
-        return fail_at(x, tn, "axis '%s': 'to' must be an integer between %lld and %llu", key,
+    if (parse_bound(ydoc_scalar(tn), to))
+        return ydoc_fail_at(x, tn, "axis '%s': 'to' must be an integer between %lld and %llu", key,
                        LLONG_MIN, ULLONG_MAX);
     int empty, too_long;
     unsigned long long d = range_span(*from, *to, &empty, &too_long);
     if (too_long)
-        return fail_at(x, v, "axis '%s': range too long (at most %llu values)", key,
+        return ydoc_fail_at(x, v, "axis '%s': range too long (at most %llu values)", key,
                        SWEEP_MAX_RANGE + 1);
     *n = empty ? 0 : d + 1;
     return MIMOD_OK;
@@ -247,28 +208,28 @@ static int by_value_then_index(const void *pa, const void *pb) {
 /* Parse a grid axis: a list of values, or {from: a, to: b} (integers, inclusive). */
 static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
                       const mimod_config *base, sweep_axis *a) {
-    const char *key = scalar(k);
-    if (!key) return fail_at(x, k, "grid: axis names must be plain keys");
+    const char *key = ydoc_scalar(k);
+    if (!key) return ydoc_fail_at(x, k, "grid: axis names must be plain keys");
     memset(a, 0, sizeof *a);
     snprintf(a->name, sizeof a->name, "%s", key);
     if (strcmp(key, "preset") == 0)
-        return fail_at(x, k, "grid: 'preset' cannot be an axis; use separate sweep files");
+        return ydoc_fail_at(x, k, "grid: 'preset' cannot be an axis; use separate sweep files");
     if (!config_has_key(key)) {
         char hint[96];
         suggest(key, 0, hint, sizeof hint);
-        return fail_at(x, k, "grid: unknown key '%s'%s", key, hint);
+        return ydoc_fail_at(x, k, "grid: unknown key '%s'%s", key, hint);
     }
     if (config_key_changes_shape(key))
-        return fail_at(x, k, "grid: key '%s' changes the shape of the result datasets and "
+        return ydoc_fail_at(x, k, "grid: key '%s' changes the shape of the result datasets and "
                        "cannot be an axis; write one sweep file per value", key);
     int rc;
     if (v->type == YAML_SEQUENCE_NODE) {
         for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
             yaml_node_t *e = yaml_document_get_node(x->doc, *it);
-            if (!scalar(e))
-                return fail_at(x, e, "axis '%s': expected single values in the list, got %s", key,
-                               type_name(e));
-            if ((rc = axis_add_value(x, e, scalar(e), base, a))) return rc;
+            if (!ydoc_scalar(e))
+                return ydoc_fail_at(x, e, "axis '%s': expected single values in the list, got %s", key,
+                               ydoc_type_name(e));
+            if ((rc = axis_add_value(x, e, ydoc_scalar(e), base, a))) return rc;
         }
         /* a value twice: sort the indices by value, report the earliest repeat */
         if (a->n_values > 1) {
@@ -284,14 +245,14 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
                     repeat = idx[i];
             free(idx);
             if (repeat >= 0)
-                return fail_at(x, yaml_document_get_node(x->doc, v->data.sequence.items.start[repeat]),
+                return ydoc_fail_at(x, yaml_document_get_node(x->doc, v->data.sequence.items.start[repeat]),
                                "axis '%s': value %s appears twice", key, a->values[repeat]);
         }
     } else if (v->type == YAML_MAPPING_NODE) {
         range_bound from, to;
         unsigned long long n;
         if ((rc = parse_range(x, key, v, &from, &to, &n))) return rc;
-        const yaml_node_t *fn = map_get(x, v, "from");
+        const yaml_node_t *fn = ydoc_map_get(x, v, "from");
         long long sfrom = from.neg ? -(long long)(from.mag - 1) - 1 : 0;
         for (unsigned long long i = 0; i < n; i++) {
             char text[32];
@@ -300,10 +261,10 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
             if ((rc = axis_add_value(x, fn, text, base, a))) return rc;
         }
     } else {
-        return fail_at(x, v, "axis '%s': expected a list of values or {from: .., to: ..}, got a "
-                       "single value (write [%s] for one value)", key, scalar(v));
+        return ydoc_fail_at(x, v, "axis '%s': expected a list of values or {from: .., to: ..}, got a "
+                       "single value (write [%s] for one value)", key, ydoc_scalar(v));
     }
-    if (a->n_values == 0) return fail_at(x, v, "axis '%s' is empty", key);
+    if (a->n_values == 0) return ydoc_fail_at(x, v, "axis '%s' is empty", key);
     return MIMOD_OK;
 }
 
@@ -311,29 +272,29 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
 static int parse_grid(const ctx *x, const yaml_node_t *g, sweep_task *t, const char *what,
                       int replace, const yaml_node_t *ov_global, const yaml_node_t *ov_task) {
     if (g->type != YAML_MAPPING_NODE)
-        return fail_at(x, g, "%s: expected a mapping of axis: [values], got %s", what, type_name(g));
+        return ydoc_fail_at(x, g, "%s: expected a mapping of axis: [values], got %s", what, ydoc_type_name(g));
     if (g->data.mapping.pairs.top == g->data.mapping.pairs.start)
-        return fail_at(x, g, "%s is empty: give at least one axis", what);
+        return ydoc_fail_at(x, g, "%s is empty: give at least one axis", what);
     int first_new = t->n_axes;
     for (yaml_node_pair_t *p = g->data.mapping.pairs.start; p < g->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
         yaml_node_t *v = yaml_document_get_node(x->doc, p->value);
-        const char *key = scalar(k);
+        const char *key = ydoc_scalar(k);
         if (key && strcmp(key, "task") == 0) {
-            if (replace) return fail_at(x, k, "%s: 'task' cannot be an axis of one task", what);
+            if (replace) return ydoc_fail_at(x, k, "%s: 'task' cannot be an axis of one task", what);
             continue; /* the task list, handled by the caller */
         }
-        if (key && (map_get(x, ov_global, key) || map_get(x, ov_task, key)))
-            return fail_at(x, k, "%s: '%s' is both an override and an axis", what, key);
+        if (key && (ydoc_map_get(x, ov_global, key) || ydoc_map_get(x, ov_task, key)))
+            return ydoc_fail_at(x, k, "%s: '%s' is both an override and an axis", what, key);
         int slot = -1;
         for (int i = 0; key && i < t->n_axes; i++)
             if (strcmp(t->axes[i].name, key) == 0) {
                 if (i >= first_new || !replace)
-                    return fail_at(x, k, "%s: duplicate axis '%s'", what, key);
+                    return ydoc_fail_at(x, k, "%s: duplicate axis '%s'", what, key);
                 slot = i;
             }
         if (slot < 0) {
-            if (t->n_axes == SWEEP_MAX_AXES) return fail_at(x, k, "%s: too many axes", what);
+            if (t->n_axes == SWEEP_MAX_AXES) return ydoc_fail_at(x, k, "%s: too many axes", what);
             slot = t->n_axes++;
         } else {
             axis_free(&t->axes[slot]);
@@ -472,7 +433,7 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
 
 static int value_index(const sweep_task *t, int p, int a);
 
-static int expand(sweep_def *s, const ctx *x, mimod_err *err) {
+static int expand(sweep_def *s, const ctx *x, const yaml_node_t *const *grid_of, mimod_err *err) {
     for (int i = 0; i < s->n_tasks; i++) {
         sweep_task *t = &s->task[i];
         double n = 1;
@@ -480,9 +441,9 @@ static int expand(sweep_def *s, const ctx *x, mimod_err *err) {
             n *= t->axes[a].n_values;
             t->axis_names[a] = t->axes[a].name;
         }
-        const yaml_node_t *g = x->grid_of[i];
+        const yaml_node_t *g = grid_of[i];
         if (n > SWEEP_MAX_POINTS)
-            return fail_at(x, g, "task %s has %.0f grid points; at most %d", t->name, n,
+            return ydoc_fail_at(x, g, "task %s has %.0f grid points; at most %d", t->name, n,
                            SWEEP_MAX_POINTS);
         t->n_points = (int)n;
         t->coords = malloc((size_t)n * (size_t)(t->n_axes ? t->n_axes : 1) * sizeof(double));
@@ -577,7 +538,7 @@ static int check_duplicate_keys(const ctx *x, const yaml_node_t *root, const yam
         size_t nk = 0;
         for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
             const yaml_node_t *k = yaml_document_get_node(x->doc, p->key);
-            if (scalar(k)) keys[nk] = (key_ref){scalar(k), k, nk}, nk++;
+            if (ydoc_scalar(k)) keys[nk] = (key_ref){ydoc_scalar(k), k, nk}, nk++;
         }
         qsort(keys, nk, sizeof *keys, by_key_then_order);
         const key_ref *second = NULL, *first = NULL;
@@ -593,7 +554,7 @@ static int check_duplicate_keys(const ctx *x, const yaml_node_t *root, const yam
                                        ? task_grid->data.mapping.pairs.start : NULL;
              p && p < task_grid->data.mapping.pairs.top; p++)
             axes |= yaml_document_get_node(x->doc, p->value) == m;
-        rc = fail_at(x, second->node, "%s '%s' appears twice (first at line %zu, column %zu)%s",
+        rc = ydoc_fail_at(x, second->node, "%s '%s' appears twice (first at line %zu, column %zu)%s",
                      axes ? "duplicate axis:" : "key", second->key, first->node->start_mark.line + 1,
                      first->node->start_mark.column + 1,
                      axes ? "" : "; a mapping may give each key once");
@@ -612,7 +573,7 @@ static int check_grid_size(const ctx *x, const yaml_node_t *grid, const yaml_nod
     for (int m = 0; m < 2; m++) {
         if (!maps[m] || maps[m]->type != YAML_MAPPING_NODE) continue;
         for (yaml_node_pair_t *p = maps[m]->data.mapping.pairs.start; p < maps[m]->data.mapping.pairs.top; p++) {
-            const char *key = scalar(yaml_document_get_node(x->doc, p->key));
+            const char *key = ydoc_scalar(yaml_document_get_node(x->doc, p->key));
             if (!key || strcmp(key, "task") == 0) continue;
             int slot = -1;
             for (int i = 0; i < n; i++)
@@ -628,7 +589,7 @@ static int check_grid_size(const ctx *x, const yaml_node_t *grid, const yaml_nod
     double product = 1;
     for (int i = 0; i < n; i++) product *= len[i] > 0 ? len[i] : 1;
     if (product > SWEEP_MAX_POINTS)
-        return fail_at(x, tg ? tg : grid, "task %s would have %.4g grid points (the product of its "
+        return ydoc_fail_at(x, tg ? tg : grid, "task %s would have %.4g grid points (the product of its "
                        "axes' lengths); at most %d", task, product, SWEEP_MAX_POINTS);
     return MIMOD_OK;
 }
@@ -680,7 +641,8 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         sweep_free(s);
         return MIMOD_EINVAL;
     }
-    ctx x = {path, &doc, err, NULL};
+    ctx x = {path, &doc, err};
+    const yaml_node_t **grid_of = NULL; /* [n_tasks]: the node each task's axes come from */
     int rc = MIMOD_OK;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     yaml_node_t *tasks = NULL, *overrides = NULL, *task_ov = NULL, *grid = NULL, *task_grid = NULL,
@@ -696,9 +658,9 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
     for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
         yaml_node_t *k = yaml_document_get_node(&doc, p->key);
         yaml_node_t *v = yaml_document_get_node(&doc, p->value);
-        const char *key = scalar(k);
+        const char *key = ydoc_scalar(k);
         yaml_node_t **slot = NULL;
-        if (!key) { rc = fail_at(&x, k, "keys must be plain names"); goto done; }
+        if (!key) { rc = ydoc_fail_at(&x, k, "keys must be plain names"); goto done; }
         if (!strcmp(key, "description")) continue;
         else if (!strcmp(key, "output")) slot = &output;
         else if (!strcmp(key, "preset")) slot = &preset;
@@ -711,38 +673,38 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
             char hint[96];
             suggest(key, 1, hint, sizeof hint);
             if (config_has_key(key))
-                rc = fail_at(&x, k, "'%s' is a trial key, not a sweep key: trial keys go under "
+                rc = ydoc_fail_at(&x, k, "'%s' is a trial key, not a sweep key: trial keys go under "
                              "overrides: or grid: (a sweep file has output:, tasks:, grid:, ...; "
                              "a trial configuration is run with mimod-train)", key);
             else
-                rc = fail_at(&x, k, "unknown key '%s'%s", key, hint);
+                rc = ydoc_fail_at(&x, k, "unknown key '%s'%s", key, hint);
             goto done;
         }
-        if (*slot) { rc = fail_at(&x, k, "key '%s' appears twice", key); goto done; }
+        if (*slot) { rc = ydoc_fail_at(&x, k, "key '%s' appears twice", key); goto done; }
         *slot = v;
     }
-    if (!output || !scalar(output) || !*scalar(output)) {
-        rc = output ? fail_at(&x, output, "output: expected a file name")
-                    : fail_at(&x, root, "missing key 'output' (the result file)");
+    if (!output || !ydoc_scalar(output) || !*ydoc_scalar(output)) {
+        rc = output ? ydoc_fail_at(&x, output, "output: expected a file name")
+                    : ydoc_fail_at(&x, root, "missing key 'output' (the result file)");
         goto done;
     }
-    snprintf(s->output, sizeof s->output, "%s", scalar(output));
-    if (preset && !scalar(preset)) { rc = fail_at(&x, preset, "preset: expected a name"); goto done; }
-    if (!grid) { rc = fail_at(&x, root, "missing key 'grid' (at least one axis, e.g. seed)"); goto done; }
+    snprintf(s->output, sizeof s->output, "%s", ydoc_scalar(output));
+    if (preset && !ydoc_scalar(preset)) { rc = ydoc_fail_at(&x, preset, "preset: expected a name"); goto done; }
+    if (!grid) { rc = ydoc_fail_at(&x, root, "missing key 'grid' (at least one axis, e.g. seed)"); goto done; }
     if ((rc = check_duplicate_keys(&x, root, grid, task_grid))) goto done;
-    if (grid->type == YAML_MAPPING_NODE) task_axis = map_get(&x, grid, "task");
+    if (grid->type == YAML_MAPPING_NODE) task_axis = ydoc_map_get(&x, grid, "task");
 
     /* the task list: `tasks:` or a `task` axis, not both */
     yaml_node_t *tl = tasks ? tasks : task_axis;
-    if (tasks && task_axis) { rc = fail_at(&x, task_axis, "give the tasks either as 'tasks:' or as a 'task' axis, not both"); goto done; }
+    if (tasks && task_axis) { rc = ydoc_fail_at(&x, task_axis, "give the tasks either as 'tasks:' or as a 'task' axis, not both"); goto done; }
     char task_names[256];
     mimod_task_names(task_names, sizeof task_names);
-    if (!tl) { rc = fail_at(&x, root, "missing key 'tasks' (one or a list of %s)", task_names); goto done; }
+    if (!tl) { rc = ydoc_fail_at(&x, root, "missing key 'tasks' (one or a list of %s)", task_names); goto done; }
     size_t max_tasks = tl->type == YAML_SEQUENCE_NODE
                            ? (size_t)(tl->data.sequence.items.top - tl->data.sequence.items.start) : 1;
     s->task = calloc(max_tasks ? max_tasks : 1, sizeof *s->task);
-    x.grid_of = calloc(max_tasks ? max_tasks : 1, sizeof *x.grid_of);
-    if (!s->task || !x.grid_of) { rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory"); goto done; }
+    grid_of = calloc(max_tasks ? max_tasks : 1, sizeof *grid_of);
+    if (!s->task || !grid_of) { rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory"); goto done; }
     if (tl->type == YAML_SCALAR_NODE) {
         if ((rc = parse_task_name(&x, tl, &s->task[0].kind))) goto done;
         s->n_tasks = 1;
@@ -752,24 +714,24 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
             const mimod_task *k;
             if ((rc = parse_task_name(&x, e, &k))) goto done;
             for (int i = 0; i < s->n_tasks; i++)
-                if (s->task[i].kind == k) { rc = fail_at(&x, e, "task '%s' listed twice", scalar(e)); goto done; }
+                if (s->task[i].kind == k) { rc = ydoc_fail_at(&x, e, "task '%s' listed twice", ydoc_scalar(e)); goto done; }
             s->task[s->n_tasks++].kind = k;
         }
-        if (s->n_tasks == 0) { rc = fail_at(&x, tl, "the task list is empty"); goto done; }
+        if (s->n_tasks == 0) { rc = ydoc_fail_at(&x, tl, "the task list is empty"); goto done; }
     } else {
-        rc = fail_at(&x, tl, "tasks: expected a list of tasks (%s), got %s", task_names, type_name(tl));
+        rc = ydoc_fail_at(&x, tl, "tasks: expected a list of tasks (%s), got %s", task_names, ydoc_type_name(tl));
         goto done;
     }
     if (overrides && overrides->type != YAML_MAPPING_NODE) {
-        rc = fail_at(&x, overrides, "overrides: expected a mapping of key: value, got %s", type_name(overrides));
+        rc = ydoc_fail_at(&x, overrides, "overrides: expected a mapping of key: value, got %s", ydoc_type_name(overrides));
         goto done;
     }
     if (task_ov && task_ov->type != YAML_MAPPING_NODE) {
-        rc = fail_at(&x, task_ov, "task_overrides: expected a mapping task: {key: value}");
+        rc = ydoc_fail_at(&x, task_ov, "task_overrides: expected a mapping task: {key: value}");
         goto done;
     }
     if (task_grid && task_grid->type != YAML_MAPPING_NODE) {
-        rc = fail_at(&x, task_grid, "task_grid: expected a mapping task: {axis: [values]}");
+        rc = ydoc_fail_at(&x, task_grid, "task_grid: expected a mapping task: {axis: [values]}");
         goto done;
     }
     /* task names under task_overrides/task_grid must be tasks of this sweep */
@@ -782,43 +744,43 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
             if ((rc = parse_task_name(&x, k, &kind))) goto done;
             int found = 0;
             for (int i = 0; i < s->n_tasks; i++) found |= s->task[i].kind == kind;
-            if (!found) { rc = fail_at(&x, k, "task '%s' is not in this sweep's tasks", scalar(k)); goto done; }
+            if (!found) { rc = ydoc_fail_at(&x, k, "task '%s' is not in this sweep's tasks", ydoc_scalar(k)); goto done; }
         }
     }
 
     for (int i = 0; i < s->n_tasks; i++) {
         sweep_task *t = &s->task[i];
         t->name = t->kind->name;
-        yaml_node_t *tov = map_get(&x, task_ov, t->name);
-        yaml_node_t *tpreset = map_get(&x, tov, "preset");
+        yaml_node_t *tov = ydoc_map_get(&x, task_ov, t->name);
+        yaml_node_t *tpreset = ydoc_map_get(&x, tov, "preset");
         yaml_node_t *pnode = tpreset ? tpreset : preset;
-        const char *pname = pnode ? scalar(pnode) : t->kind->presets[0].name;
-        if (!pname) { rc = fail_at(&x, pnode, "preset: expected a name"); goto done; }
+        const char *pname = pnode ? ydoc_scalar(pnode) : t->kind->presets[0].name;
+        if (!pname) { rc = ydoc_fail_at(&x, pnode, "preset: expected a name"); goto done; }
         if ((rc = config_preset(&t->base, pname, t->kind, err))) {
             if (pnode) {
                 char where[PATH_MAX + 64];
-                where_of(&x, pnode, where, sizeof where);
+                ydoc_where(&x, pnode, where, sizeof where);
                 mimod_err_prefix(err, "%s", where);
             }
             goto done;
         }
         if (overrides && (rc = apply_overrides(&x, overrides, &t->base, "overrides"))) goto done;
         if (tov && (rc = apply_overrides(&x, tov, &t->base, "task_overrides"))) goto done;
-        yaml_node_t *tg = map_get(&x, task_grid, t->name);
-        x.grid_of[i] = tg ? tg : grid;
+        yaml_node_t *tg = ydoc_map_get(&x, task_grid, t->name);
+        grid_of[i] = tg ? tg : grid;
         if ((rc = check_grid_size(&x, grid, tg, t->name))) goto done;
         if ((rc = parse_grid(&x, grid, t, "grid", 0, overrides, tov))) goto done;
         if (tg && (rc = parse_grid(&x, tg, t, "task_grid", 1, overrides, tov))) goto done;
         if (t->n_axes == 0) {
-            rc = fail_at(&x, grid, "grid: task %s has no axis besides 'task' (add e.g. seed: [0])", t->name);
+            rc = ydoc_fail_at(&x, grid, "grid: task %s has no axis besides 'task' (add e.g. seed: [0])", t->name);
             goto done;
         }
     }
-    if ((rc = expand(s, &x, err))) goto done;
+    if ((rc = expand(s, &x, grid_of, err))) goto done;
     rc = compute_hash(s, err);
 
 done:
-    free(x.grid_of);
+    free(grid_of);
     yaml_document_delete(&doc);
     if (rc) sweep_free(s);
     return rc;

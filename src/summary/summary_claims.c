@@ -20,6 +20,7 @@
 #include "mimod/config.h"
 #include "mimod/tasks.h"
 #include "mimod/text.h"
+#include "mimod/yaml_doc.h"
 
 const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
     "greater", "less", "no_difference", "value", "rate", "uncorrelated", "paired_greater",
@@ -78,37 +79,8 @@ static const struct {
                     K_UNCORR | KB(SUMMARY_CLAIM_NO_DIFFERENCE)},
 };
 
-typedef struct {
-    const char *file;
-    yaml_document_t *doc;
-    mimod_err *err;
-} ctx;
-
-static int fail_at(const ctx *x, const yaml_node_t *n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static int fail_at(const ctx *x, const yaml_node_t *n, const char *fmt, ...) {
-    char msg[800];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return mimod_errf(x->err, MIMOD_EINVAL, "%s:%zu:%zu: %s", x->file, n->start_mark.line + 1,
-                      n->start_mark.column + 1, msg);
-}
-
-static const char *scalar(const yaml_node_t *n) {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static const char *type_name(const yaml_node_t *n) {
-    if (n->type == YAML_SCALAR_NODE)
-        return n->data.scalar.length == 0 && n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE
-                   ? "an empty value"
-                   : "a single value";
-    return n->type == YAML_SEQUENCE_NODE ? "a list" : "a mapping";
-}
-
-static yaml_node_t *node(const ctx *x, int id) { return yaml_document_get_node(x->doc, id); }
+/* The claims file being read (yaml_doc.h). */
+typedef yaml_doc ctx;
 
 /* A claims file is read whole; it is a page of YAML. */
 #define CLAIMS_MAX_BYTES ((size_t)16 << 20)
@@ -131,9 +103,9 @@ static int read_mapping(const ctx *x, const yaml_node_t *map, const char *const 
                         yaml_node_t **values, yaml_node_t **keys, const char *what) {
     for (int i = 0; i < n; i++) values[i] = keys[i] = NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = node(x, p->key), *v = node(x, p->value);
-        const char *key = scalar(k);
-        if (!key) return fail_at(x, k, "%s: keys must be plain names, not %s", what, type_name(k));
+        yaml_node_t *k = ydoc_node(x, p->key), *v = ydoc_node(x, p->value);
+        const char *key = ydoc_scalar(k);
+        if (!key) return ydoc_fail_at(x, k, "%s: keys must be plain names, not %s", what, ydoc_type_name(k));
         int found = -1;
         for (int i = 0; i < n && found < 0; i++)
             if (strcmp(key, names[i]) == 0) found = i;
@@ -141,10 +113,10 @@ static int read_mapping(const ctx *x, const yaml_node_t *map, const char *const 
             char hint[96], all[400];
             mimod_suggest(key, names, n, hint, sizeof hint);
             join(names, n, all, sizeof all);
-            return fail_at(x, k, "%s: unknown key '%s'%s; known keys: %s", what, key, hint, all);
+            return ydoc_fail_at(x, k, "%s: unknown key '%s'%s; known keys: %s", what, key, hint, all);
         }
         if (keys[found])
-            return fail_at(x, k, "%s: key '%s' appears twice (first at line %zu)", what, key,
+            return ydoc_fail_at(x, k, "%s: key '%s' appears twice (first at line %zu)", what, key,
                            keys[found]->start_mark.line + 1);
         values[found] = v;
         keys[found] = k;
@@ -153,23 +125,23 @@ static int read_mapping(const ctx *x, const yaml_node_t *map, const char *const 
 }
 
 static int get_string(const ctx *x, const yaml_node_t *v, const char *key, char *buf, size_t cap) {
-    const char *s = scalar(v);
-    if (!s) return fail_at(x, v, "%s: expected text, got %s", key, type_name(v));
-    if (!*s) return fail_at(x, v, "%s: must not be empty", key);
+    const char *s = ydoc_scalar(v);
+    if (!s) return ydoc_fail_at(x, v, "%s: expected text, got %s", key, ydoc_type_name(v));
+    if (!*s) return ydoc_fail_at(x, v, "%s: must not be empty", key);
     if (strlen(s) >= cap)
-        return fail_at(x, v, "%s: longer than %zu characters", key, cap - 1);
+        return ydoc_fail_at(x, v, "%s: longer than %zu characters", key, cap - 1);
     snprintf(buf, cap, "%s", s);
     return MIMOD_OK;
 }
 
 static int get_number(const ctx *x, const yaml_node_t *v, const char *key, double *out) {
-    const char *s = scalar(v);
-    if (!s || !*s) return fail_at(x, v, "%s: expected a number, got %s", key, type_name(v));
+    const char *s = ydoc_scalar(v);
+    if (!s || !*s) return ydoc_fail_at(x, v, "%s: expected a number, got %s", key, ydoc_type_name(v));
     char *end;
     errno = 0;
     double d = strtod(s, &end);
     if (end == s || *end || errno == ERANGE || !isfinite(d))
-        return fail_at(x, v, "%s: expected a number, got '%s'", key, s);
+        return ydoc_fail_at(x, v, "%s: expected a number, got '%s'", key, s);
     *out = d;
     return MIMOD_OK;
 }
@@ -180,23 +152,23 @@ static int get_count(const ctx *x, const yaml_node_t *v, const char *key, int *o
     int rc = get_number(x, v, key, &d);
     if (rc) return rc;
     if (d != floor(d) || d < 2 || d > 1e6)
-        return fail_at(x, v, "%s: expected a whole number ≥ 2, got %s", key, scalar(v));
+        return ydoc_fail_at(x, v, "%s: expected a whole number ≥ 2, got %s", key, ydoc_scalar(v));
     *out = (int)d;
     return MIMOD_OK;
 }
 
 static int get_bool(const ctx *x, const yaml_node_t *v, const char *key, int *out) {
-    const char *s = scalar(v);
+    const char *s = ydoc_scalar(v);
     if (s && (!strcmp(s, "true") || !strcmp(s, "True") || !strcmp(s, "TRUE"))) *out = 1;
     else if (s && (!strcmp(s, "false") || !strcmp(s, "False") || !strcmp(s, "FALSE"))) *out = 0;
-    else if (s) return fail_at(x, v, "%s: expected true or false, got '%s'", key, s);
-    else return fail_at(x, v, "%s: expected true or false, got %s", key, type_name(v));
+    else if (s) return ydoc_fail_at(x, v, "%s: expected true or false, got '%s'", key, s);
+    else return ydoc_fail_at(x, v, "%s: expected true or false, got %s", key, ydoc_type_name(v));
     return MIMOD_OK;
 }
 
 static int get_quantity(const ctx *x, const yaml_node_t *v, const char *key, int *q) {
-    const char *s = scalar(v);
-    if (!s) return fail_at(x, v, "%s: expected a quantity name, got %s", key, type_name(v));
+    const char *s = ydoc_scalar(v);
+    if (!s) return ydoc_fail_at(x, v, "%s: expected a quantity name, got %s", key, ydoc_type_name(v));
     for (int i = 0; i < SQ_COUNT; i++)
         if (strcmp(s, summary_quantity_name(i)) == 0) {
             *q = i;
@@ -207,7 +179,7 @@ static int get_quantity(const ctx *x, const yaml_node_t *v, const char *key, int
     for (int i = 0; i < SQ_COUNT; i++) names[i] = summary_quantity_name(i);
     mimod_suggest(s, names, SQ_COUNT, hint, sizeof hint);
     join(names, SQ_COUNT, all, sizeof all);
-    return fail_at(x, v, "%s: unknown quantity '%s'%s; quantities: %s", key, s, hint, all);
+    return ydoc_fail_at(x, v, "%s: unknown quantity '%s'%s; quantities: %s", key, s, hint, all);
 }
 
 /* A quantity read along the time course (i_n is computed at the end only). */
@@ -215,15 +187,15 @@ static int get_tc_quantity(const ctx *x, const yaml_node_t *v, const char *key, 
     int rc = get_quantity(x, v, key, q);
     if (rc) return rc;
     if (*q == SQ_I_N)
-        return fail_at(x, v, "%s: i_n has no time course (it is computed at the end only)", key);
+        return ydoc_fail_at(x, v, "%s: i_n has no time course (it is computed at the end only)", key);
     return MIMOD_OK;
 }
 
 static int get_selector(const ctx *x, const yaml_node_t *v, const char *key, summary_selector *s) {
     static const char *const names[3] = {"mi", "l2", "lambda_reg"};
     if (v->type != YAML_MAPPING_NODE)
-        return fail_at(x, v, "%s: expected a condition like {mi: true, l2: false}, got %s", key,
-                       type_name(v));
+        return ydoc_fail_at(x, v, "%s: expected a condition like {mi: true, l2: false}, got %s", key,
+                       ydoc_type_name(v));
     yaml_node_t *vals[3], *keys[3];
     char what[48];
     snprintf(what, sizeof what, "%s", key);
@@ -237,9 +209,9 @@ static int get_selector(const ctx *x, const yaml_node_t *v, const char *key, sum
         snprintf(what, sizeof what, "%s: lambda_reg", key);
         if ((rc = get_number(x, vals[2], what, &s->lambda_reg))) return rc;
         if (s->lambda_reg < 0.0)
-            return fail_at(x, vals[2], "%s: must be ≥ 0, got %g", what, s->lambda_reg);
+            return ydoc_fail_at(x, vals[2], "%s: must be ≥ 0, got %g", what, s->lambda_reg);
         if (s->l2 >= 0 && s->l2 != (s->lambda_reg > 0.0))
-            return fail_at(x, vals[2], "%s: %g contradicts l2: %s", what, s->lambda_reg,
+            return ydoc_fail_at(x, vals[2], "%s: %g contradicts l2: %s", what, s->lambda_reg,
                            s->l2 ? "true" : "false");
     }
     return MIMOD_OK;
@@ -257,8 +229,8 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     c->a.mi = c->a.l2 = c->b.mi = c->b.l2 = c->condition.mi = c->condition.l2 = -1;
     c->paper_mean = c->paper_sd = c->above = c->min_fraction = c->where_above = NAN;
     if (m->type != YAML_MAPPING_NODE)
-        return fail_at(x, m, "claim %d: expected a mapping (id:, task:, text:, kind:, ...), got %s",
-                       index + 1, type_name(m));
+        return ydoc_fail_at(x, m, "claim %d: expected a mapping (id:, task:, text:, kind:, ...), got %s",
+                       index + 1, ydoc_type_name(m));
     const char *names[N_KEYS];
     for (int i = 0; i < N_KEYS; i++) names[i] = claim_keys[i].name;
     yaml_node_t *v[N_KEYS], *k[N_KEYS];
@@ -266,7 +238,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     char what[64];
     snprintf(what, sizeof what, "claim %d", index + 1);
     for (yaml_node_pair_t *p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top; p++) {
-        const char *key = scalar(node(x, p->key)), *val = scalar(node(x, p->value));
+        const char *key = ydoc_scalar(ydoc_node(x, p->key)), *val = ydoc_scalar(ydoc_node(x, p->value));
         if (key && val && *val && strcmp(key, "id") == 0) {
             snprintf(what, sizeof what, "claim '%.40s'", val);
             break;
@@ -275,11 +247,11 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     int rc = read_mapping(x, m, names, N_KEYS, v, k, what);
     if (rc) return rc;
 
-    if (!v[KEY_KIND]) return fail_at(x, m, "%s: missing key 'kind'", what);
-    const char *kind = scalar(v[KEY_KIND]);
+    if (!v[KEY_KIND]) return ydoc_fail_at(x, m, "%s: missing key 'kind'", what);
+    const char *kind = ydoc_scalar(v[KEY_KIND]);
     if (!kind)
-        return fail_at(x, v[KEY_KIND], "%s: kind: expected a name, got %s", what,
-                       type_name(v[KEY_KIND]));
+        return ydoc_fail_at(x, v[KEY_KIND], "%s: kind: expected a name, got %s", what,
+                       ydoc_type_name(v[KEY_KIND]));
     int kind_i = -1;
     for (int i = 0; i < SUMMARY_CLAIM_N_KINDS; i++)
         if (strcmp(kind, summary_claim_kind_names[i]) == 0) kind_i = i;
@@ -287,7 +259,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         char hint[96], all[200];
         mimod_suggest(kind, summary_claim_kind_names, SUMMARY_CLAIM_N_KINDS, hint, sizeof hint);
         join(summary_claim_kind_names, SUMMARY_CLAIM_N_KINDS, all, sizeof all);
-        return fail_at(x, v[KEY_KIND], "%s: unknown kind '%s'%s; kinds: %s", what, kind, hint, all);
+        return ydoc_fail_at(x, v[KEY_KIND], "%s: unknown kind '%s'%s; kinds: %s", what, kind, hint, all);
     }
     c->kind = (summary_claim_kind)kind_i;
     unsigned bit = KB(kind_i);
@@ -300,21 +272,21 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     join(own, n_own, own_list, sizeof own_list);
     for (int i = 0; i < N_KEYS; i++)
         if (v[i] && !(claim_keys[i].kinds & bit))
-            return fail_at(x, k[i], "%s: key '%s' does not apply to kind %s (its keys: %s)", what,
+            return ydoc_fail_at(x, k[i], "%s: key '%s' does not apply to kind %s (its keys: %s)", what,
                            claim_keys[i].name, kind, own_list);
     for (int i = 0; i < N_KEYS; i++)
         if (!v[i] && (claim_keys[i].required & bit))
-            return fail_at(x, m, "%s: missing key '%s' (kind %s takes: %s)", what,
+            return ydoc_fail_at(x, m, "%s: missing key '%s' (kind %s takes: %s)", what,
                            claim_keys[i].name, kind, own_list);
 
     /* values, in key order */
     if ((rc = get_string(x, v[KEY_ID], "id", c->id, sizeof c->id))) return rc;
     for (int i = 0; i < index; i++)
         if (strcmp(previous[i].id, c->id) == 0)
-            return fail_at(x, v[KEY_ID], "duplicate id '%s' (first at line %zu)", c->id,
+            return ydoc_fail_at(x, v[KEY_ID], "duplicate id '%s' (first at line %zu)", c->id,
                            id_nodes[i]->start_mark.line + 1);
     id_nodes[index] = v[KEY_ID];
-    const char *task = scalar(v[KEY_TASK]);
+    const char *task = ydoc_scalar(v[KEY_TASK]);
     char task_list[256];
     mimod_task_names(task_list, sizeof task_list);
     if (task && (c->task_def = mimod_task_find(task))) {
@@ -324,18 +296,18 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         for (int i = 0; i < mimod_task_count(); i++) known[i] = mimod_task_at(i)->name;
         char hint[96];
         mimod_suggest(task, known, mimod_task_count(), hint, sizeof hint);
-        return fail_at(x, v[KEY_TASK], "task: unknown task '%s'%s; tasks: %s", task, hint,
+        return ydoc_fail_at(x, v[KEY_TASK], "task: unknown task '%s'%s; tasks: %s", task, hint,
                        task_list);
     } else {
-        return fail_at(x, v[KEY_TASK], "task: expected %s, got %s", task_list,
-                       type_name(v[KEY_TASK]));
+        return ydoc_fail_at(x, v[KEY_TASK], "task: expected %s, got %s", task_list,
+                       ydoc_type_name(v[KEY_TASK]));
     }
     if ((rc = get_string(x, v[KEY_TEXT], "text", c->text, sizeof c->text))) return rc;
     if ((rc = get_string(x, v[KEY_PAPER], "paper", c->paper, sizeof c->paper))) return rc;
     if (v[KEY_ALPHA]) {
         if ((rc = get_number(x, v[KEY_ALPHA], "alpha", &c->alpha))) return rc;
         if (!(c->alpha > 0.0 && c->alpha < 1.0))
-            return fail_at(x, v[KEY_ALPHA], "alpha: must be in (0, 1), got %g", c->alpha);
+            return ydoc_fail_at(x, v[KEY_ALPHA], "alpha: must be in (0, 1), got %g", c->alpha);
     }
     if (v[KEY_GROUPS] && (rc = get_count(x, v[KEY_GROUPS], "groups", &c->groups))) return rc;
     if (v[KEY_QUANTITY] && (rc = get_quantity(x, v[KEY_QUANTITY], "quantity", &c->quantity)))
@@ -349,7 +321,7 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     if (v[KEY_PAPER_SD]) {
         if ((rc = get_number(x, v[KEY_PAPER_SD], "paper_sd", &c->paper_sd))) return rc;
         if (c->paper_sd < 0.0)
-            return fail_at(x, v[KEY_PAPER_SD], "paper_sd: must be ≥ 0, got %g", c->paper_sd);
+            return ydoc_fail_at(x, v[KEY_PAPER_SD], "paper_sd: must be ≥ 0, got %g", c->paper_sd);
     }
     if (v[KEY_PAPER_N] && (rc = get_count(x, v[KEY_PAPER_N], "paper_n", &c->paper_n)))
         return rc;
@@ -357,19 +329,19 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
     if (v[KEY_MARGIN]) {
         if ((rc = get_number(x, v[KEY_MARGIN], "margin", &c->margin))) return rc;
         if (!(c->margin > 0.0) || (c->kind == SUMMARY_CLAIM_UNCORRELATED && !(c->margin < 1.0)))
-            return fail_at(x, v[KEY_MARGIN], "margin: must be %s, got %g",
+            return ydoc_fail_at(x, v[KEY_MARGIN], "margin: must be %s, got %g",
                            c->kind == SUMMARY_CLAIM_UNCORRELATED ? "in (0, 1) (a bound on |r|)"
                                                                   : "> 0",
                            c->margin);
     } else if (c->kind == SUMMARY_CLAIM_VALUE && !(c->margin > 0.0)) {
-        return fail_at(x, v[KEY_PAPER_SD],
+        return ydoc_fail_at(x, v[KEY_PAPER_SD],
                        "paper_sd: is 0, so it cannot be the equivalence margin: give 'margin'");
     }
     if (v[KEY_ABOVE] && (rc = get_number(x, v[KEY_ABOVE], "above", &c->above))) return rc;
     if (v[KEY_MIN_FRACTION]) {
         if ((rc = get_number(x, v[KEY_MIN_FRACTION], "min_fraction", &c->min_fraction))) return rc;
         if (!(c->min_fraction >= 0.0 && c->min_fraction <= 1.0))
-            return fail_at(x, v[KEY_MIN_FRACTION], "min_fraction: must be in [0, 1], got %g",
+            return ydoc_fail_at(x, v[KEY_MIN_FRACTION], "min_fraction: must be in [0, 1], got %g",
                            c->min_fraction);
     }
     if (v[KEY_X] && (rc = get_quantity(x, v[KEY_X], "x", &c->x))) return rc;
@@ -384,23 +356,23 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
         static const char *const wnames[2] = {"quantity", "above"};
         yaml_node_t *wv[2], *wk[2];
         if (v[KEY_WHERE]->type != YAML_MAPPING_NODE)
-            return fail_at(x, v[KEY_WHERE],
+            return ydoc_fail_at(x, v[KEY_WHERE],
                            "where: expected a mapping like {quantity: q_str, above: 0.1}, got %s",
-                           type_name(v[KEY_WHERE]));
+                           ydoc_type_name(v[KEY_WHERE]));
         if ((rc = read_mapping(x, v[KEY_WHERE], wnames, 2, wv, wk, "where"))) return rc;
         for (int i = 0; i < 2; i++)
             if (!wv[i])
-                return fail_at(x, v[KEY_WHERE], "where: missing key '%s' (where takes quantity, above)",
+                return ydoc_fail_at(x, v[KEY_WHERE], "where: missing key '%s' (where takes quantity, above)",
                                wnames[i]);
         if ((rc = get_quantity(x, wv[0], "where: quantity", &c->where_quantity))) return rc;
         if ((rc = get_number(x, wv[1], "where: above", &c->where_above))) return rc;
     }
     if (c->kind == SUMMARY_CLAIM_UNCORRELATED && c->x == c->y)
-        return fail_at(x, v[KEY_Y], "y: the same quantity as x");
+        return ydoc_fail_at(x, v[KEY_Y], "y: the same quantity as x");
     if (c->kind == SUMMARY_CLAIM_PAIRED_GREATER && c->a_quantity == c->b_quantity)
-        return fail_at(x, v[KEY_B_QUANTITY], "b_quantity: the same quantity as a_quantity");
+        return ydoc_fail_at(x, v[KEY_B_QUANTITY], "b_quantity: the same quantity as a_quantity");
     if (c->kind == SUMMARY_CLAIM_EARLIER && c->first == c->then)
-        return fail_at(x, v[KEY_THEN], "then: the same quantity as first");
+        return ydoc_fail_at(x, v[KEY_THEN], "then: the same quantity as first");
     return MIMOD_OK;
 }
 
@@ -430,8 +402,8 @@ int summary_claims_parse(const char *name, const char *text, summary_claims *cs,
     yaml_node_t **id_nodes = NULL;
     yaml_node_t *root = yaml_document_get_root_node(&doc);
     if (!root || root->type != YAML_MAPPING_NODE) {
-        rc = root ? fail_at(&x, root, "a claims file is a mapping with a 'claims:' list, not %s",
-                            type_name(root))
+        rc = root ? ydoc_fail_at(&x, root, "a claims file is a mapping with a 'claims:' list, not %s",
+                            ydoc_type_name(root))
                   : mimod_errf(err, MIMOD_EINVAL, "%s:1:1: empty file: expected 'claims:' and a list",
                                name);
         goto done;
@@ -440,12 +412,12 @@ int summary_claims_parse(const char *name, const char *text, summary_claims *cs,
     yaml_node_t *tv[2], *tk[2];
     if ((rc = read_mapping(&x, root, top, 2, tv, tk, "top level"))) goto done;
     if (!tv[0]) {
-        rc = fail_at(&x, root, "top level: missing key 'claims' (a list of claims)");
+        rc = ydoc_fail_at(&x, root, "top level: missing key 'claims' (a list of claims)");
         goto done;
     }
     yaml_node_t *list = tv[0];
     if (list->type != YAML_SEQUENCE_NODE) {
-        rc = fail_at(&x, list, "claims: expected a list of claims, got %s", type_name(list));
+        rc = ydoc_fail_at(&x, list, "claims: expected a list of claims, got %s", ydoc_type_name(list));
         goto done;
     }
     int n = (int)(list->data.sequence.items.top - list->data.sequence.items.start);
@@ -456,7 +428,7 @@ int summary_claims_parse(const char *name, const char *text, summary_claims *cs,
         goto done;
     }
     for (int i = 0; i < n; i++) {
-        yaml_node_t *m = node(&x, list->data.sequence.items.start[i]);
+        yaml_node_t *m = ydoc_node(&x, list->data.sequence.items.start[i]);
         if ((rc = parse_claim(&x, m, i, &cs->claims[i], cs->claims, id_nodes))) goto done;
         cs->n = i + 1;
     }
