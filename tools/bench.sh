@@ -150,7 +150,7 @@ grid:
 YAML
 for workers in 1 2; do
     t0=$(date +%s.%N)
-    mpirun --oversubscribe -n $((workers + 1)) $B/src/io/mimod-sweep "$W/scale.yaml" \
+    mpirun --oversubscribe -n $((workers + 1)) $B/src/cli/mimod-sweep "$W/scale.yaml" \
         --new-output "$W/scale$workers.h5" >/dev/null
     t1=$(date +%s.%N)
     awk -v a="$t0" -v b="$t1" -v w=$workers 'BEGIN{printf "sweep of 8 trials, %d worker(s): %.1f s\n", w, b-a}'

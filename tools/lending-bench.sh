@@ -6,9 +6,9 @@
 # and their ratio; without lending the ratio is ~2 (two waves), with it the
 # third trial gets the idle worker's core. Not a test: run it on an otherwise
 # idle machine of at least 2 cores (here through /work/sci/quiet.sh).
-#   SWEEP=build/src/io/mimod-sweep TASK=wm SETS="n_mm_steps: 2" tools/lending-bench.sh
+#   SWEEP=build/src/cli/mimod-sweep TASK=wm SETS="n_mm_steps: 2" tools/lending-bench.sh
 set -u
-SWEEP=$(realpath "${SWEEP:-build/src/io/mimod-sweep}")
+SWEEP=$(realpath "${SWEEP:-build/src/cli/mimod-sweep}")
 TASK=${TASK:-wm}
 PRESET=${PRESET:-paper}
 # the trial's length: a few steps of the paper size by default

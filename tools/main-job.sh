@@ -12,7 +12,7 @@ mkdir -p out
 ncores=$(nproc)
 # rank 0 only schedules (it sleeps while it waits), so one rank per core works
 # plus the scheduler.
-mpirun --oversubscribe -n $((ncores + 1)) build/src/io/mimod-sweep sweeps/quick.yaml || {
+mpirun --oversubscribe -n $((ncores + 1)) build/src/cli/mimod-sweep sweeps/quick.yaml || {
     rc=$?; [ $rc -eq 2 ] || exit $rc; }
 build/src/summary/mimod-summary out/quick.h5 --figures out/quick-figures
 echo "results: $(pwd)/out/quick.h5   figures: $(pwd)/out/quick-figures/"
