@@ -90,7 +90,7 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
     /* OpenBLAS itself always runs on one thread: its threaded GEMM splits a
      * product by the thread count (and picks kernels by it), which changed a
      * trial's last bits with --threads. The threads go to mimod's own pool,
-     * which runs tiles of C fixed by the shape (common.c, gemm_pool.h). */
+     * which runs tiles of C fixed by the shape (gemm.c, gemm_pool.h). */
     openblas_set_num_threads(1);
     mimod_err err = {0};
     if (mimod_pool_set_threads(threads > 0 ? threads : 1, &err))

@@ -13,7 +13,7 @@
  * Each product runs with C starting from the same random values (beta ≠ 0
  * reads them). Every case must be split (else it tests nothing; checked).
  * The kernel is the one mimod_blas_setup picks, as in a trial. The double
- * build never splits (common.c): there only the pool and that are checked.
+ * build never splits (gemm.c): there only the pool and that are checked.
  *
  * Issue 13: the same with one thread reserved (mimod_pool_reserve, as trial.c
  * does while its data thread prefetches), and two threads calling the pool at
@@ -206,7 +206,7 @@ int main(int argc, char **argv) {
     pool_duo(3, 1);
     pool_duo(8, 0);
 #ifdef MIMOD_DOUBLE
-    /* The double build never splits (common.c): one call per product, so the
+    /* The double build never splits (gemm.c): one call per product, so the
      * thread count cannot matter; nothing more to compare. */
     {
         int tm, tn;

@@ -5,7 +5,7 @@
  * depends only on its configuration and seed). So the pool never decides how
  * work is divided: the caller splits it into tasks whose boundaries depend
  * only on the problem (mm_gemm: fixed tiles of C chosen from the shape, see
- * common.c), and the pool only decides which thread runs which task. Every
+ * gemm.c), and the pool only decides which thread runs which task. Every
  * task writes its own part of the output, so the bits are the same whether
  * one thread runs all tasks in order or eight threads share them.
  *

@@ -5,7 +5,7 @@
  * trials still run. A worker told "no more work" lends its threads to a
  * running trial on its node; that trial grows its pool (gemm_pool.h) between
  * steps. Only the number of threads changes, and a trial's results do not
- * depend on it (common.c, mm_gemm's fixed tiles), so the result file is the
+ * depend on it (gemm.c, mm_gemm's fixed tiles), so the result file is the
  * same with or without lending.
  *
  * The ranks of a node share one small array (MPI_Win_allocate_shared on the
