@@ -133,10 +133,12 @@ int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
     }
     ck_stream s = {fdopen(fd, "wb"), 0xCBF29CE484222325ull, 0};
     if (!s.f) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint: fdopen %s failed: %s", tmp, strerror(errno));
         close(fd);
+        unlink(tmp);
         free(yaml);
         free(tmp);
-        return mimod_errf(err, MIMOD_EIO, "checkpoint: fdopen failed");
+        return rc;
     }
     uint32_t version = layout_version(t);
     uint64_t ylen = strlen(yaml);

@@ -144,7 +144,11 @@ static hid_t ds_open_checked(hid_t loc, const char *name, int rank, const hsize_
         return -1;
     }
     hid_t ds = H5Dopen2(loc, name, H5P_DEFAULT);
-    if (ds < 0) { h5fail(err, "open dataset", name); return -1; }
+    if (ds < 0) {
+        note_cause();
+        h5fail(err, "open dataset", name);
+        return -1;
+    }
     hid_t sp = H5Dget_space(ds);
     hsize_t got[4] = {0};
     int r = H5Sget_simple_extent_ndims(sp);
@@ -264,8 +268,13 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
         H5Dclose(ds);
         if (w < 0) return h5fail(err, "write", "record_step");
     } else {
+        if (H5Lexists(f->file, d->name, H5P_DEFAULT) <= 0)
+            return mimod_errf(err, MIMOD_EINVAL, "result file lacks group /%s", d->name);
         h->group = H5Gopen2(f->file, d->name, H5P_DEFAULT);
-        if (h->group < 0) return mimod_errf(err, MIMOD_EINVAL, "result file lacks group /%s", d->name);
+        if (h->group < 0) {
+            note_cause();
+            return h5fail(err, "open group", d->name);
+        }
     }
 
     /* Create or open one dataset into *slot. */
@@ -651,18 +660,25 @@ int results_open_existing(const char *path, MPI_Comm comm, const results_meta *m
     hid_t fapl = make_fapl(comm);
     f->file = H5Fopen(path, H5F_ACC_RDWR, fapl);
     H5Pclose(fapl);
-    if (f->file < 0) rc = mimod_errf(err, MIMOD_EIO, "cannot open %s as an HDF5 file", path);
+    if (f->file < 0) {
+        note_cause();
+        rc = mimod_errf(err, MIMOD_EIO, "cannot open %s as an HDF5 file%s%s", path,
+                        h5_cause[0] ? ": " : "", h5_cause);
+        h5_cause[0] = '\0';
+    }
     rc = agree(comm, rc, err);
     if (!rc) {
         int32_t fmt = -1;
         hid_t a = H5Aexists(f->file, "format_version") > 0 ? H5Aopen(f->file, "format_version", H5P_DEFAULT) : -1;
         if (a >= 0) {
-            H5Aread(a, H5T_NATIVE_INT32, &fmt);
+            if (H5Aread(a, H5T_NATIVE_INT32, &fmt) < 0) note_cause();
             H5Aclose(a);
         }
         if (fmt != RESULTS_FORMAT_VERSION)
             rc = mimod_errf(err, MIMOD_EINVAL, "%s is not a mimod result file of format %d "
-                            "(format_version %d)", path, RESULTS_FORMAT_VERSION, (int)fmt);
+                            "(format_version %d%s%s)", path, RESULTS_FORMAT_VERSION, (int)fmt,
+                            h5_cause[0] ? ": " : "", h5_cause);
+        h5_cause[0] = '\0';
     }
     if (!rc) {
         char *hash = attr_read_str(f->file, "sweep_hash");
@@ -693,7 +709,10 @@ int results_close(results_file *f, mimod_err *err) {
     if (!f) return MIMOD_OK;
     for (int i = 0; i < f->n_tasks; i++) task_close(&f->t[i]);
     int rc = MIMOD_OK;
-    if (f->file >= 0 && H5Fclose(f->file) < 0) rc = h5fail(err, "close", "file");
+    if (f->file >= 0 && H5Fclose(f->file) < 0) {
+        note_cause();
+        rc = h5fail(err, "close", "file");
+    }
     H5Pclose(f->dxpl);
     H5Tclose(f->reason_type);
     free(f->t);
@@ -728,8 +747,10 @@ int results_mark(results_file *f, int task, int point, int status, int64_t fail_
 
 int results_read_status(results_file *f, int task, int *status, mimod_err *err) {
     if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
-    if (H5Dread(f->t[task].status, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, f->dxpl, status) < 0)
+    if (H5Dread(f->t[task].status, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, f->dxpl, status) < 0) {
+        note_cause();
         return h5fail(err, "read", "status");
+    }
     return MIMOD_OK;
 }
 

@@ -7,6 +7,7 @@
 
 #include <hdf5.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -73,15 +74,29 @@ int summary_axis_index(const summary_task *t, const char *axis) {
     return -1;
 }
 
+/* MIMOD_EIO with the message and the cause of the HDF5 failure just seen
+ * (h5_cause.h: read before any other HDF5 call clears it). */
+static int h5_error(mimod_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int h5_error(mimod_err *err, const char *fmt, ...) {
+    char cause[160], msg[512];
+    h5_note_cause(cause, sizeof cause);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return mimod_errf(err, MIMOD_EIO, "%s%s%s", msg, cause[0] ? ": " : "", cause);
+}
+
 /* ---- attributes */
 
 static int attr_int64(hid_t obj, const char *name, int64_t *value, mimod_err *err) {
+    if (H5Aexists(obj, name) <= 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
+    if (a < 0) return h5_error(err, "attribute '%s': cannot open", name);
     herr_t rc = H5Aread(a, H5T_NATIVE_INT64, value);
+    if (rc < 0) rc = h5_error(err, "attribute '%s': not an integer", name);
     H5Aclose(a);
-    if (rc < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s': not an integer", name);
-    return MIMOD_OK;
+    return rc < 0 ? MIMOD_EIO : MIMOD_OK;
 }
 
 /* A string attribute, fixed or variable length, into buf[n] (truncated).
@@ -90,8 +105,9 @@ static int attr_string(hid_t obj, const char *name, char *buf, size_t n, char **
                        mimod_err *err) {
     if (buf && n) buf[0] = '\0';
     if (text_out) *text_out = NULL;
+    if (H5Aexists(obj, name) <= 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
-    if (a < 0) return mimod_errf(err, MIMOD_EIO, "attribute '%s' missing", name);
+    if (a < 0) return h5_error(err, "attribute '%s': cannot open", name);
     hid_t ftype = H5Aget_type(a);
     int rc = MIMOD_OK;
     char *whole = NULL;
@@ -102,7 +118,7 @@ static int attr_string(hid_t obj, const char *name, char *buf, size_t n, char **
         H5Tset_size(mtype, H5T_VARIABLE);
         char *s = NULL;
         if (H5Aread(a, mtype, &s) < 0 || !s) {
-            rc = mimod_errf(err, MIMOD_EIO, "attribute '%s': read failed", name);
+            rc = h5_error(err, "attribute '%s': read failed", name);
         } else {
             whole = strdup(s);
             H5free_memory(s);
@@ -118,7 +134,7 @@ static int attr_string(hid_t obj, const char *name, char *buf, size_t n, char **
         H5Tset_size(mtype, size);
         H5Tset_strpad(mtype, H5T_STR_NULLPAD);
         if (!whole || H5Aread(a, mtype, whole) < 0)
-            rc = mimod_errf(err, MIMOD_EIO, "attribute '%s': read failed", name);
+            rc = h5_error(err, "attribute '%s': read failed", name);
         H5Tclose(mtype);
     }
     H5Tclose(ftype);
@@ -167,12 +183,7 @@ static int read_dataset(hid_t grp, const char *name, hid_t mtype, void *out, int
                         const int64_t *dims, mimod_err *err) {
     if (H5Lexists(grp, name, H5P_DEFAULT) <= 0) return 1;
     hid_t d = H5Dopen2(grp, name, H5P_DEFAULT);
-    if (d < 0) {
-        char cause[160];
-        h5_note_cause(cause, sizeof cause);
-        return mimod_errf(err, MIMOD_EIO, "dataset '%s': cannot open%s%s", name, cause[0] ? ": " : "",
-                          cause);
-    }
+    if (d < 0) return h5_error(err, "dataset '%s': cannot open", name);
     hid_t space = H5Dget_space(d);
     int file_rank = H5Sget_simple_extent_ndims(space);
     hsize_t file_dims[8] = {0};
@@ -187,12 +198,8 @@ static int read_dataset(hid_t grp, const char *name, hid_t mtype, void *out, int
                 rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': dimension %d is %llu, expected %lld",
                                 name, i, (unsigned long long)file_dims[i], (long long)dims[i]);
     }
-    if (rc == MIMOD_OK && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0) {
-        char cause[160];
-        h5_note_cause(cause, sizeof cause);
-        rc = mimod_errf(err, MIMOD_EIO, "dataset '%s': read failed%s%s", name, cause[0] ? ": " : "",
-                        cause);
-    }
+    if (rc == MIMOD_OK && H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out) < 0)
+        rc = h5_error(err, "dataset '%s': read failed", name);
     H5Sclose(space);
     H5Dclose(d);
     return rc;
@@ -389,7 +396,7 @@ int summary_read_task(int64_t file, const char *task, summary_task *t, mimod_err
     if (!summary_has_task(file, task))
         return mimod_errf(err, MIMOD_EIO, "no group /%s in the file", task);
     hid_t g = H5Gopen2((hid_t)file, task, H5P_DEFAULT);
-    if (g < 0) return mimod_errf(err, MIMOD_EIO, "cannot open group /%s", task);
+    if (g < 0) return h5_error(err, "cannot open group /%s", task);
     int rc = read_task_body(g, t, err);
     H5Gclose(g);
     if (rc) {
@@ -408,7 +415,7 @@ int summary_read_point_matrix(int64_t file, const char *task, const char *datase
         H5Lexists((hid_t)file, path, H5P_DEFAULT) <= 0)
         return mimod_errf(err, MIMOD_EIO, "dataset /%s missing", path);
     hid_t d = H5Dopen2((hid_t)file, path, H5P_DEFAULT);
-    if (d < 0) return mimod_errf(err, MIMOD_EIO, "dataset /%s: cannot open", path);
+    if (d < 0) return h5_error(err, "dataset /%s: cannot open", path);
     hid_t space = H5Dget_space(d);
     hsize_t dims[3] = {0, 0, 0};
     int rank = H5Sget_simple_extent_ndims(space);
@@ -433,7 +440,7 @@ int summary_read_point_matrix(int64_t file, const char *task, const char *datase
     H5Sselect_hyperslab(space, H5S_SELECT_SET, start, NULL, count, NULL);
     mspace = H5Screate_simple(3, count, NULL);
     if (H5Dread(d, H5T_NATIVE_DOUBLE, mspace, space, H5P_DEFAULT, out) < 0)
-        rc = mimod_errf(err, MIMOD_EIO, "dataset /%s: read failed", path);
+        rc = h5_error(err, "dataset /%s: read failed", path);
     *rows = (int64_t)dims[1];
     *cols = (int64_t)dims[2];
 done:
