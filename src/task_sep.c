@@ -1,6 +1,6 @@
 /* task_sep.c — the chaotic signal separation task (SPEC §3) as one
- * descriptor (task.h): its presets, its data, its model (the GRU of gru.h),
- * its part of a record point, its cost.
+ * descriptor (task.h): its presets, its data, its model (the GRU,
+ * task_models.h), its part of a record point, its cost.
  *
  * The data: each sequence is a Lorenz and a Rössler trajectory integrated by fixed-step
  * RK4 in double, each variable min–max scaled over all n_samples samples, the
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mimod/gru.h"
 #include "mimod/metrics.h"
+#include "mimod/task_models.h"
 
 /* Lorenz (σ 10, ρ 28, β 8/3) and Rössler (a 0.2, b 0.2, c 5.7) parameters. */
 #define LZ_SIGMA 10.0
@@ -333,88 +333,18 @@ static int sep_validate(const mimod_config *c, mimod_err *err) {
     return MIMOD_OK;
 }
 
-/* -------------------------------------------------------------- model */
+/* --------------------------------------------------------------- data */
 
-/* The state of one trial: the GRU's dimensions and weight views, the data's
- * settings, the backward's cache for a training batch, scratch for B_max
- * sequences, and the generator's work (6·n_samples doubles). */
-typedef struct {
-    task_dims d;
-    gru_dims gd;
-    gru_params p;
-    sep_task data;
-    real *cache, *scratch;
-    double *work;
-} sep_state;
-
-static gru_dims gru_dims_of(const mimod_config *c) {
-    return (gru_dims){c->n_units, sep_n_in(c), sep_n_out(c), c->gru_reset_after};
+/* The generator's work: 6·n_samples doubles (sep_generate). */
+static size_t sep_work_bytes(const mimod_config *c) {
+    return 6 * (size_t)c->sep_n_samples * sizeof(double);
 }
 
-static void sep_layout(const mimod_config *c, mimod_layout *l) {
-    gru_dims d = gru_dims_of(c);
-    gru_layout(&d, c->out_l2_factor, l);
-}
-
-static void sep_destroy(void *state) {
-    sep_state *s = state;
-    if (!s) return;
-    mimod_free(s->cache);
-    mimod_free(s->scratch);
-    mimod_free(s->work);
-    free(s);
-}
-
-static void *sep_create(const mimod_config *c, const task_dims *d) {
-    sep_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->d = *d;
-    s->gd = gru_dims_of(c);
-    s->data = (sep_task){c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
-                         c->sep_substeps};
-    s->cache = mimod_calloc(gru_cache_size(&s->gd, d->B, d->L), sizeof(real));
-    s->scratch = mimod_calloc(gru_scratch_size(&s->gd, d->B_max), sizeof(real));
-    s->work = mimod_calloc(6 * (size_t)c->sep_n_samples, sizeof(double));
-    if (!s->cache || !s->scratch || !s->work) {
-        sep_destroy(s);
-        return NULL;
-    }
-    return s;
-}
-
-static void sep_bind(void *state, const mimod_layout *l, real *params) {
-    gru_bind(&((sep_state *)state)->p, l, params);
-}
-
-static void sep_init(void *state, mimod_rng *rng) {
-    sep_state *s = state;
-    gru_init(&s->p, &s->gd, rng);
-}
-
-static void sep_batch_data(void *state, const task_batch *b, const mimod_rng *rng) {
-    sep_state *s = state;
-    sep_generate(&s->data, b->B, rng, b->x, b->target, s->work);
-}
-
-static void sep_forward(void *state, const task_batch *b, const mimod_rng *noise, int keep_grad) {
-    (void)noise; /* the GRU has no noise of its own */
-    sep_state *s = state;
-    gru_forward(&s->p, &s->gd, b->B, s->d.L, b->x, b->h0, b->h, keep_grad ? s->cache : NULL,
-                s->scratch);
-}
-
-/* The activity is the state h. */
-static const real *sep_activity(const void *state, const task_batch *b) {
-    const sep_state *s = state;
-    return b->h + (size_t)s->d.T_trans * b->B * s->d.N;
-}
-
-static void sep_backward(void *state, const task_batch *b, const mimod_layout *l, const real *d_act,
-                         real *grad) {
-    sep_state *s = state;
-    gru_params g;
-    gru_bind(&g, l, grad);
-    gru_backward(&s->p, &g, &s->gd, b->B, s->d.L, b->x, b->h0, b->h, s->cache, d_act, s->scratch);
+static void sep_batch_data(const mimod_config *c, void *work, const task_batch *b,
+                           const mimod_rng *rng) {
+    sep_task data = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
+                     c->sep_substeps};
+    sep_generate(&data, b->B, rng, b->x, b->target, work);
 }
 
 /* ------------------------------------------------------------- record */
@@ -460,20 +390,10 @@ const mimod_task mimod_task_sep = {
     .quantities = SCHEMA_BIT(TC_R2_MEAN),
     .success_quantity = TC_R2_MEAN,
     .records_r2 = 1,
-    .layout = sep_layout,
-    .structural_tensor = "u",
-    .structural_block = 2,
-    .structural_symbol = "U_h",
-    .structural_note = "candidate-state recurrent weights",
+    .model = &task_model_gru,
     .fixed_test_set = 1,
-    .create = sep_create,
-    .destroy = sep_destroy,
-    .bind = sep_bind,
-    .init = sep_init,
+    .work_bytes = sep_work_bytes,
     .generate = sep_batch_data,
-    .forward = sep_forward,
-    .activity = sep_activity,
-    .backward = sep_backward,
     .record = sep_record,
     .mm_forward_flops = sep_mm_forward_flops,
     /* Measured at 2 threads on the 2-core development machine (docs/

@@ -1,6 +1,6 @@
 /* task_wm.c — the 2-bit working-memory task (SPEC §2) as one descriptor
- * (task.h): its presets, its data, its model (the leaky-integrator RNN of
- * leaky_rnn.h), its part of a record point, its cost.
+ * (task.h): its presets, its data, its model (the leaky-integrator RNN,
+ * task_models.h), its part of a record point, its cost.
  *
  * The data, per sequence and step: in each of the 4 channels [ON1, OFF1, ON2, OFF2] a
  * pulse starts with probability pulse_prob (one uniform draw per channel per
@@ -15,8 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "mimod/leaky_rnn.h"
 #include "mimod/metrics.h"
+#include "mimod/task_models.h"
 
 /* x [T][B][4], target [T][B][2]; sequence b draws from rng_split(rng, b) only. */
 void wm_generate(const wm_task *t, int B, int T, const mimod_rng *rng, real *x, real *target) {
@@ -126,105 +126,13 @@ static int wm_validate(const mimod_config *c, mimod_err *err) {
     return MIMOD_OK;
 }
 
-/* -------------------------------------------------------------- model */
+/* --------------------------------------------------------------- data */
 
-/* The state of one trial: the RNN's dimensions and weight views, the data's
- * settings, and buffers for B_max sequences: ξ and r [T][B][N], and the
- * backward's scratch. */
-typedef struct {
-    task_dims d;
-    leaky_dims ld;
-    leaky_params p;
-    wm_task data;
-    double noise_std, w_rec_scale;
-    real *xi, *r, *scratch;
-} wm_state;
-
-static leaky_dims leaky_dims_of(const mimod_config *c) {
-    return (leaky_dims){c->n_units, wm_n_in(c), wm_n_out(c), c->alpha, c->noise_inside};
-}
-
-static void wm_layout(const mimod_config *c, mimod_layout *l) {
-    leaky_dims d = leaky_dims_of(c);
-    leaky_layout(&d, c->out_l2_factor, l);
-}
-
-static void wm_destroy(void *state) {
-    wm_state *s = state;
-    if (!s) return;
-    mimod_free(s->xi);
-    mimod_free(s->r);
-    mimod_free(s->scratch);
-    free(s);
-}
-
-static void *wm_create(const mimod_config *c, const task_dims *d) {
-    wm_state *s = calloc(1, sizeof *s);
-    if (!s) return NULL;
-    s->d = *d;
-    s->ld = leaky_dims_of(c);
-    s->data = (wm_task){c->pulse_prob, c->pulse_len, c->ramp_step};
-    s->noise_std = c->noise_std;
-    s->w_rec_scale = c->w_rec_scale;
-    size_t TBN = (size_t)d->T * d->B_max * d->N;
-    s->xi = mimod_calloc(TBN, sizeof(real));
-    s->r = mimod_calloc(TBN, sizeof(real));
-    s->scratch = mimod_calloc(leaky_scratch_size(&s->ld, d->B_max, d->L), sizeof(real));
-    if (!s->xi || !s->r || !s->scratch) {
-        wm_destroy(s);
-        return NULL;
-    }
-    return s;
-}
-
-static void wm_bind(void *state, const mimod_layout *l, real *params) {
-    leaky_bind(&((wm_state *)state)->p, l, params);
-}
-
-static void wm_init(void *state, mimod_rng *rng) {
-    wm_state *s = state;
-    leaky_init(&s->p, &s->ld, s->w_rec_scale, rng);
-}
-
-static void wm_batch_data(void *state, const task_batch *b, const mimod_rng *rng) {
-    wm_state *s = state;
-    wm_generate(&s->data, b->B, s->d.T, rng, b->x, b->target);
-}
-
-/* ξ for every step, the transient without gradient, then the learned
- * segment from the transient's last state. */
-static void wm_forward(void *state, const task_batch *b, const mimod_rng *noise, int keep_grad) {
-    (void)keep_grad; /* h and r are all the backward needs */
-    wm_state *s = state;
-    const int B = b->B, N = s->d.N, T_trans = s->d.T_trans;
-    mimod_rng rng = *noise;
-    rng_fill_normal(&rng, s->xi, (size_t)s->d.T * B * N, 0.0, s->noise_std);
-    const real *h_start = b->h0;
-    if (T_trans > 0) {
-        leaky_forward(&s->p, &s->ld, B, T_trans, b->x, b->h0, s->xi, b->h, s->r);
-        h_start = b->h + (size_t)(T_trans - 1) * B * N;
-    }
-    size_t off = (size_t)T_trans * B;
-    leaky_forward(&s->p, &s->ld, B, s->d.L, b->x + off * s->d.n_in, h_start, s->xi + off * N,
-                  b->h + off * N, s->r + off * N);
-}
-
-/* The activity is the rate r = tanh(h). */
-static const real *wm_activity(const void *state, const task_batch *b) {
-    const wm_state *s = state;
-    return s->r + (size_t)s->d.T_trans * b->B * s->d.N;
-}
-
-static void wm_backward(void *state, const task_batch *b, const mimod_layout *l, const real *d_act,
-                        real *grad) {
-    wm_state *s = state;
-    const int B = b->B, N = s->d.N;
-    leaky_params g;
-    leaky_bind(&g, l, grad);
-    size_t off = (size_t)s->d.T_trans * B;
-    const real *h_start = s->d.T_trans > 0 ? b->h + (off - B) * N : b->h0;
-    leaky_backward(&s->p, &g, &s->ld, B, s->d.L, b->x + off * s->d.n_in, h_start, b->h + off * N,
-                   s->r + off * N, d_act, s->scratch);
+static void wm_batch_data(const mimod_config *c, void *work, const task_batch *b,
+                          const mimod_rng *rng) {
+    (void)work;
+    wm_task data = {c->pulse_prob, c->pulse_len, c->ramp_step};
+    wm_generate(&data, b->B, wm_transient(c) + wm_learned_len(c), rng, b->x, b->target);
 }
 
 /* ------------------------------------------------------------- record */
@@ -232,7 +140,6 @@ static void wm_backward(void *state, const task_batch *b, const mimod_layout *l,
 /* Sign accuracy and the correlations pooled over (batch × step) samples
  * [code]; D_in from each bit's ON/OFF input weights. */
 static void wm_record(task_record *r) {
-    const wm_state *s = r->state;
     const int N = r->d->N, K = r->d->n_out;
     const size_t n = (size_t)r->d->L * r->B;
     r->tc[TC_ACCURACY] = sign_accuracy(r->y, r->target, n * K);
@@ -240,8 +147,8 @@ static void wm_record(task_record *r) {
     cross_corr(r->states, n, N, N, r->dcor_with, K, K, r->unit_out);
     for (size_t i = 0; i < (size_t)N * K; i++) r->unit_out[i] = fabs(r->unit_out[i]);
     abs_zero_diag(r->corr_c, N, r->corr_a);
-    r->tc[TC_D_IN] = r->K == 2 ? d_in_index(s->p.w_in, N, r->groups)
-                               : d_in_index_k(s->p.w_in, N, r->groups, r->K);
+    r->tc[TC_D_IN] = r->K == 2 ? d_in_index(r->w_in, N, r->groups)
+                               : d_in_index_k(r->w_in, N, r->groups, r->K);
 }
 
 /* --------------------------------------------------------------- cost */
@@ -267,19 +174,9 @@ const mimod_task mimod_task_wm = {
     .validate = wm_validate,
     .quantities = SCHEMA_BIT(TC_ACCURACY) | SCHEMA_BIT(TC_D_IN),
     .success_quantity = TC_ACCURACY,
-    .layout = wm_layout,
-    .structural_tensor = "w_rec",
-    .structural_block = 0,
-    .structural_symbol = "W_rec",
+    .model = &task_model_leaky,
     .random_h0 = 1,
-    .create = wm_create,
-    .destroy = wm_destroy,
-    .bind = wm_bind,
-    .init = wm_init,
     .generate = wm_batch_data,
-    .forward = wm_forward,
-    .activity = wm_activity,
-    .backward = wm_backward,
     .record = wm_record,
     .mm_forward_flops = wm_mm_forward_flops,
     /* Measured at 2 threads on the 2-core development machine (Xeon family

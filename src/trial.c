@@ -34,7 +34,9 @@ void trial_step_rngs(const trial *t, uint64_t stream, uint64_t index, step_rngs 
 
 void trial_mm_layout_of(const mimod_config *c, mimod_layout *out) {
     memset(out, 0, sizeof *out);
-    c->task->layout(c, out);
+    task_dims d;
+    task_dims_of(c, &d);
+    c->task->model->layout(c, &d, out);
 }
 
 /* ------------------------------------------------------------ the buffers */
@@ -90,6 +92,8 @@ int trial_buffers(trial *t, trial_buffer *b) {
     own(b, &k, "target", &t->target, TB * O * sizeof(real), 0);
     own(b, &k, "h0", &t->h0, (size_t)Bmax * N * sizeof(real), 0);
     own(b, &k, "h", &t->h, TB * N * sizeof(real), 0);
+    if (t->task->work_bytes)
+        own(b, &k, "task_work", &t->task_work, t->task->work_bytes(&t->cfg), 0);
     if (t->task->fixed_test_set) {
         size_t TE = (size_t)t->T_total * t->B_eval;
         own(b, &k, "test_x", &t->test_x, TE * I * sizeof(real), 0);
@@ -126,7 +130,7 @@ void trial_free(trial *t) {
     int n = trial_buffers(t, b);
     for (int i = 0; i < n; i++)
         if (b[i].flags & TRIAL_BUF_OWNED) mimod_free(b[i].p);
-    if (t->task) t->task->destroy(t->ts);
+    if (t->model) t->model->destroy(t->ms);
     optim_free(&t->mm_opt);
     optim_free(&t->sm_opt);
     mine_workspace_free(t->sm_ws);
@@ -158,6 +162,7 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
     if (!t) return mimod_errf(err, MIMOD_ENOMEM, "trial_create: out of memory");
     t->cfg = *c;
     t->task = c->task;
+    t->model = c->task->model;
     task_dims_of(c, &t->d);
     t->N = t->d.N;
     t->K = c->n_groups;
@@ -202,14 +207,14 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
         }
     t->data_index = -1;
     if (allocate_buffers(t, 0)) goto oom;
-    t->ts = t->task->create(c, &t->d);
-    if (!t->ts) goto oom;
+    t->ms = t->model->create(c, &t->d);
+    if (!t->ms) goto oom;
 
     /* main model */
     mimod_rng rng;
     rng_init(&rng, c->seed, RNG_STREAM_MM_INIT, 0);
-    t->task->bind(t->ts, &t->mm_layout, t->mm_params);
-    t->task->init(t->ts, &rng);
+    t->model->bind(t->ms, &t->mm_layout, t->mm_params);
+    t->model->init(t->ms, &rng);
     rc = optim_init(&t->mm_opt, &c->mm_opt, t->mm_layout.n_params, err);
     if (rc) goto fail;
 
@@ -241,7 +246,7 @@ int trial_create(const mimod_config *c, trial **out, mimod_err *err) {
         mimod_rng trng;
         rng_init(&trng, c->seed, RNG_STREAM_TEST_SET, 0);
         task_batch tb = {t->B_eval, t->test_x, t->test_target, t->h0, t->h};
-        t->task->generate(t->ts, &tb, &trng);
+        t->task->generate(&t->cfg, t->task_work, &tb, &trng);
     }
     *out = t;
     return MIMOD_OK;
@@ -272,15 +277,15 @@ int trial_make_batch(trial *t, const step_rngs *s, int B, int random_h0, int kee
         memset(t->h0, 0, (size_t)B * N * sizeof(real));
     }
     task_batch b = batch_of(t, B);
-    t->task->generate(t->ts, &b, &s->data);
-    t->task->forward(t->ts, &b, &s->xi, keep_cache);
+    t->task->generate(&t->cfg, t->task_work, &b, &s->data);
+    t->model->forward(t->ms, &b, &s->xi, keep_cache);
     return MIMOD_OK;
 }
 
 /* Activity of the learned segment: [L][B][N] rows (the task's model says which). */
 static const real *learned_activity(const trial *t, int B) {
     task_batch b = batch_of(t, B);
-    return t->task->activity(t->ts, &b);
+    return t->model->activity(t->ms, &b);
 }
 
 static const real *learned_target(const trial *t, int B) {
@@ -379,7 +384,7 @@ static double task_mse(const trial *t, int B, const real *y, const real *target,
 
 /* The data pass of SM step `index`: its batch through the main model with
  * the current weights, then the MINE inputs into the given set. Writes x,
- * target, h0, h (and xi, r or sep_work) and scratch, reads only the main
+ * target, h0, h, the task's work and the model's buffers, reads only the main
  * model's weights: what the statistics network's update does not touch, so
  * the data thread can run this during an update (sm_step). */
 static int sm_data(trial *t, int64_t index, real *act_noisy, real *act_wide, uint32_t *perm,
@@ -532,7 +537,7 @@ int trial_mm_loss(trial *t, uint64_t index, real *grad, double *loss_out, double
         readout_backward(t->mm_params + w_out, t->n_out, N, n, act, t->d_y, grad + w_out,
                          grad + b_out, t->d_act);
         task_batch b = batch_of(t, B);
-        t->task->backward(t->ts, &b, ml, t->d_act, grad);
+        t->model->backward(t->ms, &b, ml, t->d_act, grad);
     }
     if (task_out) *task_out = task;
     if (reg_out) *reg_out = reg;
@@ -579,13 +584,13 @@ static int record(trial *t, int j, mimod_err *err) {
         memset(t->h0, 0, (size_t)B * N * sizeof(real));
         b.x = t->test_x;
         b.target = t->test_target;
-        task->forward(t->ts, &b, &s.xi, 0);
+        t->model->forward(t->ms, &b, &s.xi, 0);
     } else {
         rc = trial_make_batch(t, &s, B, task->random_h0, 0, err);
         if (rc) return rc;
     }
     size_t n = (size_t)t->L * B;
-    const real *act = task->activity(t->ts, &b);
+    const real *act = t->model->activity(t->ms, &b);
     const real *states = t->h + (size_t)t->T_trans * B * N;
     const real *target = b.target + (size_t)t->T_trans * B * K;
     const mimod_tensor *wo = &t->mm_layout.t[layout_find(&t->mm_layout, "w_out")];
@@ -605,7 +610,9 @@ static int record(trial *t, int j, mimod_err *err) {
 
     /* the task's part: its quantities, the unit correlations */
     const int *groups = t->groups;
-    task_record tr = {.cfg = c, .d = &t->d, .state = t->ts, .B = B, .states = states, .y = t->y,
+    const mimod_layout *ml = &t->mm_layout;
+    const real *w_in = t->mm_params + ml->t[layout_find(ml, t->model->input_tensor)].offset;
+    task_record tr = {.cfg = c, .d = &t->d, .w_in = w_in, .B = B, .states = states, .y = t->y,
                       .target = target, .dcor_with = c->dcor_use_targets ? target : t->y,
                       .groups = groups, .K = t->K, .r2 = r->r2 + (size_t)j * K,
                       .corr_c = t->corr_c, .corr_a = t->corr_a, .unit_out = t->unit_out};
@@ -615,8 +622,8 @@ static int record(trial *t, int j, mimod_err *err) {
 
     /* every task's: modularity of the fixed groups, D indices */
     r->tc[TC_Q_COR][j] = modularity_q(t->corr_a, N, groups);
-    const mimod_tensor *ws = &t->mm_layout.t[layout_find(&t->mm_layout, task->structural_tensor)];
-    const real *w_rec = t->mm_params + ws->offset + (size_t)task->structural_block * N * N;
+    const mimod_tensor *ws = &ml->t[layout_find(ml, t->model->structural_tensor)];
+    const real *w_rec = t->mm_params + ws->offset + (size_t)t->model->structural_block * N * N;
     sym_abs_matrix(w_rec, N, N, t->str_a);
     r->tc[TC_Q_STR][j] = modularity_q(t->str_a, N, groups);
     /* each target's outputs are consecutive; K = 2 groups keeps the paper's

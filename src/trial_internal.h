@@ -15,7 +15,8 @@
 struct trial {
     mimod_config cfg;
     const mimod_task *task;    /* cfg.task: what the trial asks instead of which task it is */
-    void *ts;                  /* the task's state (its model, its generator's work) */
+    const task_model *model;   /* its main model (task->model) */
+    void *ms;                  /* the model's state (dimensions, weight views, buffers) */
     task_dims d;               /* the sizes below, as the task sees them */
     int N, n_in, n_out;
     int K, gsize;              /* K fixed groups of gsize = N/K contiguous units */
@@ -65,6 +66,7 @@ struct trial {
     uint32_t *perm2;
     /* the fixed test batch (tasks with fixed_test_set) */
     real *test_x, *test_target;
+    void *task_work;           /* the task's generator's work (task->work_bytes) */
 
     /* analysis buffers */
     double *corr_c, *corr_a, *unit_out; /* [N][N], [N][N], [N][n_out] */

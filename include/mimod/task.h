@@ -1,11 +1,12 @@
 /* task.h — a task of the experiment as one const descriptor (docs/design.md,
  * "Adding a task"). Each task is one file — src/task_wm.c, src/task_sep.c —
  * exporting one `mimod_task`: its name and presets, the quantities it
- * records (its part of the result schema), its main model's operations, its
- * batches, its part of every record point, its cost and its measured
- * speed-ups. The configuration, the trial, the sweep, the cost model, the
- * summary and the programs ask the descriptor instead of asking which task
- * it is; tasks.h lists the descriptors.
+ * records (its part of the result schema), its main model (a task_model:
+ * the operations of the leaky RNN or the GRU, task_models.h, which any task
+ * may use), its batches, its part of every record point, its cost and its
+ * measured speed-ups. The configuration, the trial, the sweep, the cost
+ * model, the summary and the programs ask the descriptor instead of asking
+ * which task it is; tasks.h lists the descriptors.
  *
  * A task's input and output counts, its sequence lengths and its data are
  * functions of the configuration, so a variant (more bits, more sources) is
@@ -63,7 +64,7 @@ typedef struct {
     /* in */
     const mimod_config *cfg;
     const task_dims *d;
-    const void *state;        /* the task's state (its model's weights) */
+    const real *w_in;         /* [N][n_in] the model's input weights (D_in) */
     int B;                    /* evaluation sequences */
     const real *states;       /* [L][B][N] the learned segment's states */
     const real *y;            /* [L][B][n_out] outputs */
@@ -78,6 +79,44 @@ typedef struct {
     double *corr_a;           /* [N][N] their network: |·|, zero diagonal (Q_cor, CNM) */
     double *unit_out;         /* [N][n_out] |corr(unit, dcor_with)| (D_cor) */
 } task_record;
+
+/* ---- a main model */
+
+/* A recurrent network as tasks use it: its weights, its run over a batch
+ * and back, and which of its weights the analysis reads. Its state for one
+ * trial (dimensions, weight views, work buffers) is its own. */
+typedef struct task_model {
+    const char *name;         /* "leaky_rnn", "gru" */
+    /* Its tensors for d's sizes (name, shape, L2 factor); every model's
+     * readout is w_out [n_out][N] and b_out [n_out]. */
+    void (*layout)(const mimod_config *c, const task_dims *d, mimod_layout *l);
+    /* Its state for one trial: buffers for d->B_max sequences (and what the
+     * backward keeps for a training batch of d->B). NULL when out of memory. */
+    void *(*create)(const mimod_config *c, const task_dims *d);
+    void (*destroy)(void *m);
+    /* Point its weight views into the flat buffer (layout order). */
+    void (*bind)(void *m, const mimod_layout *l, real *params);
+    /* Initial weights (the MM_INIT stream). */
+    void (*init)(void *m, mimod_rng *rng);
+    /* Over the batch: h (and what backward needs when keep_grad); noise: the
+     * model's own randomness for this batch (the leaky RNN's ξ). */
+    void (*forward)(void *m, const task_batch *b, const mimod_rng *noise, int keep_grad);
+    /* The activity a [L][B][N] of the learned segment: what the readout and
+     * MINE see (the leaky RNN's r, the GRU's h). */
+    const real *(*activity)(const void *m, const task_batch *b);
+    /* BPTT over the learned segment from d_act [L][B][N], accumulating into
+     * grad (the flat buffer of layout l). */
+    void (*backward)(void *m, const task_batch *b, const mimod_layout *l, const real *d_act,
+                     real *grad);
+    /* Q_str's matrix: N rows of a tensor from row block·N (the recurrent
+     * weights; the GRU's U_h are rows 2N..3N−1 of u); its symbol ("W_rec")
+     * and what it is (NULL: nothing more) for figures. */
+    const char *structural_tensor;
+    int structural_block;
+    const char *structural_symbol, *structural_note;
+    /* The input weights [N][n_in] (D_in): a tensor's first N rows. */
+    const char *input_tensor;
+} task_model;
 
 /* ---- the descriptor */
 
@@ -108,41 +147,18 @@ typedef struct mimod_task {
     int success_quantity;     /* a trial "succeeds" when its final value of it > threshold */
     int records_r2;           /* 1: timecourse/r2 and final/r2 hold R² per output */
 
-    /* -- the main model */
-    void (*layout)(const mimod_config *c, mimod_layout *l);
-    /* Q_str's matrix: N rows of a layout tensor, from row block·N (the
-     * recurrent weights; the GRU's U_h are rows 2N..3N−1 of u). */
-    const char *structural_tensor;
-    int structural_block;
-    const char *structural_symbol; /* "W_rec", "U_h": figures */
-    const char *structural_note;   /* what it is, for figure titles (NULL: nothing) */
+    /* -- the main model and the data */
+    const task_model *model;
     /* Batches: MM steps and fresh evaluation batches start from h0 ~ N(0, 1)
      * (else 0; SM steps always from 0); records evaluate one test batch made
      * when the trial is created (else a fresh batch per record). */
     int random_h0;
     int fixed_test_set;
-    /* The task's state for one trial — its model's dimensions, weight views
-     * and work buffers, its generator's work — for d->B_max sequences
-     * (training batches of d->B). NULL when out of memory. */
-    void *(*create)(const mimod_config *c, const task_dims *d);
-    void (*destroy)(void *state);
-    /* Point the state's weight views into the flat buffer (layout order). */
-    void (*bind)(void *state, const mimod_layout *l, real *params);
-    /* Initial weights (the MM_INIT stream). */
-    void (*init)(void *state, mimod_rng *rng);
-    /* The batch's inputs and targets: b->B sequences of d->T steps, sequence
-     * i from rng_split(rng, i) only. */
-    void (*generate)(void *state, const task_batch *b, const mimod_rng *rng);
-    /* The model over the batch (h, and what backward needs when keep_grad);
-     * noise: the model's own randomness for this batch (the leaky RNN's ξ). */
-    void (*forward)(void *state, const task_batch *b, const mimod_rng *noise, int keep_grad);
-    /* The activity a [L][B][N] of the learned segment: what the readout and
-     * MINE see (the leaky RNN's r, the GRU's h). */
-    const real *(*activity)(const void *state, const task_batch *b);
-    /* BPTT over the learned segment from d_act [L][B][N], accumulating into
-     * grad (the flat buffer of layout l). */
-    void (*backward)(void *state, const task_batch *b, const mimod_layout *l, const real *d_act,
-                     real *grad);
+    /* Bytes of work the generator needs (the trial keeps them; 0: none). */
+    size_t (*work_bytes)(const mimod_config *c);
+    /* The batch's inputs and targets: b->B sequences of the configuration's
+     * T steps, sequence i from rng_split(rng, i) only. */
+    void (*generate)(const mimod_config *c, void *work, const task_batch *b, const mimod_rng *rng);
     /* Its part of a record point. */
     void (*record)(task_record *r);
 

@@ -497,10 +497,10 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     }
     /* the structural matrix of Q_str: N rows of a weight tensor from row
      * block·N (the task says which; SEP: U_h, rows 2N..3N−1 of u, SPEC §5) */
-    const mimod_task *task = t->task;
-    const int64_t row0 = (int64_t)task->structural_block * N;
+    const task_model *model = t->task->model;
+    const int64_t row0 = (int64_t)model->structural_block * N;
     char wname[96];
-    snprintf(wname, sizeof wname, "weights/%s", task->structural_tensor);
+    snprintf(wname, sizeof wname, "weights/%s", model->structural_tensor);
     if (rc == MIMOD_OK)
         rc = summary_read_point_matrix(file, t->name, wname, point, buf, cap, &rows, &cols, err);
     if (rc == MIMOD_OK) {
@@ -511,13 +511,13 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         rows = N;
         if (rc == MIMOD_OK) {
             char symbol[64], name[64];
-            plplot_symbol(task->structural_symbol, symbol, sizeof symbol);
-            snprintf(name, sizeof name, "%s", task->structural_symbol);
+            plplot_symbol(model->structural_symbol, symbol, sizeof symbol);
+            snprintf(name, sizeof name, "%s", model->structural_symbol);
             for (char *p = name; *p; p++) *p = (char)tolower((unsigned char)*p);
             snprintf(title, sizeof title, "%s %s: %s%s%s%s", t->name, trial_label, symbol,
-                     task->structural_note ? " (" : "",
-                     task->structural_note ? task->structural_note : "",
-                     task->structural_note ? ")" : "");
+                     model->structural_note ? " (" : "",
+                     model->structural_note ? model->structural_note : "",
+                     model->structural_note ? ")" : "");
             heatmap_ctx hc = {.m = m, .rows = (int)rows, .cols = (int)cols, .absolute = 0,
                               .group_lines = K, .title = title, .xlabel = "presynaptic unit j",
                               .ylabel = "postsynaptic unit i", .zlabel = "weight"};
