@@ -39,8 +39,6 @@
 #define MAXR 8
 #define GARBAGE 999.0
 
-static const char *const qnames[SQ_COUNT] = {"task_loss", "accuracy", "r2_mean", "q_cor", "q_str",
-                                              "d_cor", "d_out", "d_in", "i_n", "mi"};
 
 /* closed-form two-sided p values (see the head of the file) */
 static double p_df1(double t) { return 1.0 - 2.0 / M_PI * atan(fabs(t)); }
@@ -160,12 +158,12 @@ static void write_group(hid_t f, const fake_task *t) {
     static double tc[MAXP * MAXR];
     for (int q = 0; q < SQ_COUNT; q++) {
         char path[64];
-        snprintf(path, sizeof path, "final/%s", qnames[q]);
+        snprintf(path, sizeof path, "final/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, t->fin[q]);
         if (q == SQ_I_N) continue;
         for (int p = 0; p < t->n_points; p++)
             for (int r = 0; r < t->n_records; r++) tc[p * t->n_records + r] = t->tc[q][p][r];
-        snprintf(path, sizeof path, "timecourse/%s", qnames[q]);
+        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPR, tc);
     }
     H5Gclose(g);

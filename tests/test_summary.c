@@ -139,18 +139,16 @@ static void write_sep(hid_t f) {
     dset(g, "status", H5T_STD_I32LE, H5T_NATIVE_INT32, 1, dP, status);
     dset(g, "fail_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dP, fail_step);
     dset(g, "record_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dR, rstep);
-    static const char *names[] = {"task_loss", "accuracy", "r2_mean", "q_cor", "q_str",
-                                  "d_cor", "d_out", "d_in", "i_n", "mi"};
     for (int q = 0; q < SQ_COUNT; q++) {
         for (int p = 0; p < SP; p++) {
             fin[p] = q == SQ_ACCURACY || q == SQ_D_IN ? NAN : final_value(q, p, li[p], 0.0002);
             for (int r = 0; r < SR; r++) tc[p * SR + r] = fin[p] * r / (SR - 1.0);
         }
         char path[64];
-        snprintf(path, sizeof path, "final/%s", names[q]);
+        snprintf(path, sizeof path, "final/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, fin);
         if (q == SQ_I_N) continue;
-        snprintf(path, sizeof path, "timecourse/%s", names[q]);
+        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPR, tc);
     }
     for (int p = 0; p < SP; p++)
@@ -229,8 +227,6 @@ static int write_file(const char *path) {
     for (int r = 0; r < R; r++) rstep[r] = r < R - 1 ? 25 * r : S;
     dset(g, "record_step", H5T_STD_I64LE, H5T_NATIVE_INT64, 1, dR, rstep);
 
-    static const char *names[] = {"task_loss", "accuracy", "r2_mean", "q_cor", "q_str",
-                                  "d_cor", "d_out", "d_in", "i_n", "mi"};
     for (int q = 0; q < SQ_COUNT; q++) {
         for (int p = 0; p < P; p++) {
             /* Unfinished rows: NaN as the layout says, except the failed point,
@@ -243,10 +239,10 @@ static int write_file(const char *path) {
                 tc[p * R + r] = v * (double)r / (R - 1) + 0.01 * sin(p + r) * (r < R - 1);
         }
         char path[64];
-        snprintf(path, sizeof path, "final/%s", names[q]);
+        snprintf(path, sizeof path, "final/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 1, dP, fin);
         if (q == SQ_I_N) continue; /* i_n is computed at the end only */
-        snprintf(path, sizeof path, "timecourse/%s", names[q]);
+        snprintf(path, sizeof path, "timecourse/%s", summary_quantity_name(q));
         dset(g, path, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, 2, dPR, tc);
     }
     for (int i = 0; i < P * R * O; i++) tc_r2[i] = NAN;

@@ -112,17 +112,16 @@ int main(void) {
     CHECK(ndims_of(h, "/wm/weights/w_in", dims) == 3 && dims[1] == N && dims[2] == 4, "w_in shape");
     CHECK(ndims_of(h, "/wm/train/mi", dims) == 2 && dims[1] == S, "train shape");
     CHECK(ndims_of(h, "/wm/fail_reason", dims) == 1 && dims[0] == P, "fail_reason shape");
-    const char *tcn[] = {"task_loss", "reg_loss", "mi", "accuracy", "r2_mean", "q_cor", "q_str",
-                         "d_cor", "d_out", "d_in"};
     for (int q = 0; q < TC_COUNT; q++) {
+        const char *name = schema_quantities[q].name;
         char p1[128], p2[128];
-        snprintf(p1, sizeof p1, "/wm/timecourse/%s", tcn[q]);
-        snprintf(p2, sizeof p2, "/wm/final/%s", tcn[q]);
-        CHECK(read_d(h, p1, 1 * R + 2) == 100 * q + 2, "%s row 1 record 2", tcn[q]);
-        CHECK(isnan(read_d(h, p1, 1 * R + 3)), "%s record 3 not reached: NaN", tcn[q]);
-        CHECK(isnan(read_d(h, p1, 0 * R + 0)), "%s of an unwritten point: NaN", tcn[q]);
-        CHECK(read_d(h, p2, 1) == 100 * q + 2, "final %s = last record done", tcn[q]);
-        CHECK(isnan(read_d(h, p2, 2)), "final %s of the failed point: NaN", tcn[q]);
+        snprintf(p1, sizeof p1, "/wm/timecourse/%s", name);
+        snprintf(p2, sizeof p2, "/wm/final/%s", name);
+        CHECK(read_d(h, p1, 1 * R + 2) == 100 * q + 2, "%s row 1 record 2", name);
+        CHECK(isnan(read_d(h, p1, 1 * R + 3)), "%s record 3 not reached: NaN", name);
+        CHECK(isnan(read_d(h, p1, 0 * R + 0)), "%s of an unwritten point: NaN", name);
+        CHECK(read_d(h, p2, 1) == 100 * q + 2, "final %s = last record done", name);
+        CHECK(isnan(read_d(h, p2, 2)), "final %s of the failed point: NaN", name);
     }
     CHECK(read_d(h, "/wm/timecourse/r2", (1 * R + 2) * O + 1) == r2[2 * O + 1], "r2 row");
     CHECK(read_d(h, "/wm/final/r2", 1 * O + 1) == r2[2 * O + 1], "final r2");

@@ -28,8 +28,18 @@ os.environ.setdefault("HDF5_USE_FILE_LOCKING", "FALSE")
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 
+# The quantities with a time course: these first, in this order; then any
+# other the file has (timecourse/<name> of one row per point), so a quantity
+# added to the schema shows without editing this list.
 QUANTITIES = ["task_loss", "accuracy", "r2_mean", "mi", "q_cor", "q_str", "d_cor", "d_in", "d_out"]
+NOT_SHOWN = {"reg_loss", "r2"}
 DONE = 2
+
+
+def timecourses(g):
+    """Names of the task group's time courses, in QUANTITIES' order, then the rest."""
+    names = [q for q, d in g["timecourse"].items() if d.ndim == 2 and q not in NOT_SHOWN]
+    return [q for q in QUANTITIES if q in names] + sorted(q for q in names if q not in QUANTITIES)
 
 
 def read_task(path, task):
@@ -46,12 +56,11 @@ def read_task(path, task):
                 coords[name] = g["coords"][name][...][done]
         steps = g["record_step"][...]
         tc = {}
-        for q in QUANTITIES:
-            key = "timecourse/" + q
-            if key in g:
-                tc[q] = g[key][...][done, :]
+        names = timecourses(g) if "timecourse" in g else []
+        for q in names:
+            tc[q] = g["timecourse/" + q][...][done, :]
         final = {}
-        for q in QUANTITIES + ["i_n"]:
+        for q in names + ["i_n"]:
             key = "final/" + q
             if key in g:
                 final[q] = g[key][...][done]
@@ -104,7 +113,12 @@ def main():
     ap.add_argument("--label", default="", help="prefix of the figure names")
     args = ap.parse_args()
 
-    for task in ("wm", "sep"):
+    # every task group of the files (the built-in tasks first, as mimod-summary prints them)
+    tasks = ["wm", "sep"]
+    for path in args.files:
+        with h5py.File(path, "r") as f:
+            tasks += [k for k in f.keys() if isinstance(f[k], h5py.Group) and k not in tasks]
+    for task in tasks:
         sets = []
         for path in args.files:
             d = read_task(path, task)
@@ -121,7 +135,7 @@ def main():
             else:
                 want = list(np.linspace(0, steps[-1], 6).round().astype(int))[1:]
             idx = [int(np.argmin(np.abs(steps - s))) for s in want]
-            qs = [q for q in QUANTITIES if q in d["tc"] and np.isfinite(d["tc"][q]).any()]
+            qs = [q for q in d["tc"] if np.isfinite(d["tc"][q]).any()]
             print("%s (%d finished trials)\n" % (os.path.basename(d["path"]), len(d["done"])))
             print("| condition | n | MM step | " + " | ".join(qs) + " | i_n (final) |")
             print("|---" * (len(qs) + 4) + "|")
@@ -142,7 +156,9 @@ def draw(curves, task, outdir, label):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    qs = [q for q in QUANTITIES if any(q in c[2] for c in curves)]
+    qs = []
+    for c in curves:  # in the tables' order, every curve's quantities once
+        qs += [q for q in c[2] if q not in qs]
     ncol = 3
     nrow = (len(qs) + ncol - 1) // ncol
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.0 * nrow), squeeze=False)

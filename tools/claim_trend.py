@@ -83,7 +83,7 @@ def fmt_step(s, last=None):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("file")
-    ap.add_argument("--task", required=True, choices=["wm", "sep"])
+    ap.add_argument("--task", required=True, help="the task group: wm, sep, …")
     ap.add_argument("--lambda-I", type=float, required=True, dest="lam_i")
     ap.add_argument("--lambda-reg", type=float, default=None, dest="lam_reg",
                     help="the condition's lambda_reg when it is a grid axis")

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""compare_sweeps.py A.h5 B.h5 [--task sep|wm] [--format text|markdown]
+"""compare_sweeps.py A.h5 B.h5 [--task NAME] [--format text|markdown]
 
 The same grid run twice (say by two builds of mimod, after a change that alters
 the numbers): for every grid point finished in both files, the final values of
@@ -19,10 +19,20 @@ import sys
 import h5py
 import numpy as np
 
-QUANTITIES = {
-    "sep": ["q_cor", "q_str", "i_n", "d_cor", "d_out", "r2_mean", "mi", "task_loss"],
-    "wm": ["q_cor", "q_str", "i_n", "d_cor", "d_out", "accuracy", "mi", "task_loss"],
-}
+# The columns: these first, in this order; then any other quantity the file has
+# (a final/<name> of one value per point that the task records: not all NaN),
+# so a quantity added to the schema shows without editing this list.
+ORDER = ["q_cor", "q_str", "i_n", "d_cor", "d_out", "accuracy", "r2_mean", "d_in", "mi", "task_loss"]
+NOT_SHOWN = {"reg_loss"}
+
+
+def quantities(g, status):
+    """The task's quantities in the file: one final value per point, not all NaN
+    over its finished points (a quantity the task does not record is NaN)."""
+    done = status == 2
+    qs = [q for q, d in g["final"].items()
+          if d.ndim == 1 and q not in NOT_SHOWN and np.isfinite(d[()][done]).any()]
+    return [q for q in ORDER if q in qs] + sorted(q for q in qs if q not in ORDER)
 
 
 def points(path, task):
@@ -34,7 +44,7 @@ def points(path, task):
         names = sorted(g["coords"].keys())
         coords = [g["coords"][n][()] for n in names]
         status = g["status"][()]
-        final = {q: g["final"][q][()] for q in QUANTITIES[task] if q in g["final"]}
+        final = {q: g["final"][q][()] for q in quantities(g, status)}
     out = {}
     for i in range(len(status)):
         if status[i] != 2:  # 2 = done (docs/hdf5-layout.md)
@@ -52,12 +62,12 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("a")
     ap.add_argument("b")
-    ap.add_argument("--task", default="sep", choices=sorted(QUANTITIES))
+    ap.add_argument("--task", default="sep", help="the task group to compare (default sep)")
     ap.add_argument("--format", default="text", choices=["text", "markdown"])
     args = ap.parse_args()
     pa, pb = points(args.a, args.task), points(args.b, args.task)
     both = sorted(set(pa) & set(pb))
-    qs = [q for q in QUANTITIES[args.task] if both and q in pa[both[0]] and q in pb[both[0]]]
+    qs = [q for q in (list(pa[both[0]]) if both else []) if q in pb[both[0]]]
     only = sorted(set(pa) ^ set(pb))
     md = args.format == "markdown"
 
