@@ -210,6 +210,34 @@ static void test_presets(void) {
     CHECK_CLOSE(c.lorenz_tmax, 100.0 * 399.0 / 13999.0, 0, 1e-14, "tiny Lorenz tmax");
     CHECK(config_validate(&c, &err) == MIMOD_OK, "%s", err.msg);
 
+    /* Every shortened SEP preset's tmax is, to the bit, the paper's times
+     * (n − 1)/13999 as it was computed before the presets were data: the
+     * preset's text is that double. */
+    const char *shortened[] = {"quick", "tiny", "medium"};
+    for (int i = 0; i < 3; i++) {
+        CHECK(config_preset(&c, shortened[i], &mimod_task_sep, &err) == MIMOD_OK, "%s", err.msg);
+        double scale = (double)(c.sep_n_samples - 1) / (double)(14000 - 1);
+        CHECK(c.lorenz_tmax == 100.0 * scale && c.rossler_tmax == 700.0 * scale,
+              "SEP %s: tmax %.17g, %.17g exactly the paper's × (n − 1)/13999", shortened[i],
+              c.lorenz_tmax, c.rossler_tmax);
+    }
+
+    /* A preset must give every key the key table gives no default */
+    static const task_setting partial[] = {{"n_units", "8"}, {NULL, NULL}};
+    static const task_preset partial_presets[] = {{"tiny", NULL, partial}, {NULL, NULL, NULL}};
+    mimod_task incomplete = mimod_task_wm;
+    incomplete.presets = partial_presets;
+    CHECK(config_preset(&c, "tiny", &incomplete, &err) == MIMOD_EINVAL &&
+              contains(err.msg, "key 'batch' has no value"),
+          "a preset that leaves out a key without default: %s", err.msg);
+    /* every preset of every task gives every key, and passes the checks */
+    for (int t = 0; t < mimod_task_count(); t++)
+        for (const task_preset *p = mimod_task_at(t)->presets; p->name; p++) {
+            CHECK(config_preset(&c, p->name, mimod_task_at(t), &err) == MIMOD_OK &&
+                      config_validate(&c, &err) == MIMOD_OK,
+                  "%s/%s: %s", mimod_task_at(t)->name, p->name, err.msg);
+        }
+
     CHECK(config_preset(&c, "huge", &mimod_task_wm, &err) == MIMOD_EINVAL && contains(err.msg, "huge"),
           "unknown preset: %s", err.msg);
     CHECK(config_preset(&c, "paper", NULL, &err) == MIMOD_EINVAL, "no task");
