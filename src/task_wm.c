@@ -11,7 +11,6 @@
 #include "mimod/task_wm.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -143,10 +142,7 @@ static void wm_record(task_record *r) {
     const int N = r->d->N, K = r->d->n_out;
     const size_t n = (size_t)r->d->L * r->B;
     r->tc[TC_ACCURACY] = sign_accuracy(r->y, r->target, n * K);
-    corr_matrix(r->states, n, N, N, r->corr_c);
-    cross_corr(r->states, n, N, N, r->dcor_with, K, K, r->unit_out);
-    for (size_t i = 0; i < (size_t)N * K; i++) r->unit_out[i] = fabs(r->unit_out[i]);
-    abs_zero_diag(r->corr_c, N, r->corr_a);
+    task_correlations_pooled(r);
     r->tc[TC_D_IN] = r->K == 2 ? d_in_index(r->w_in, N, r->groups)
                                : d_in_index_k(r->w_in, N, r->groups, r->K);
 }

@@ -64,13 +64,10 @@ static void copy_generate(const mimod_config *c, void *work, const task_batch *b
 
 /* Sign accuracy and the correlations, pooled over (batch × step) samples. */
 static void copy_record(task_record *r) {
-    const int N = r->d->N, K = r->d->n_out;
+    const int K = r->d->n_out;
     const size_t n = (size_t)r->d->L * r->B;
     r->tc[TC_ACCURACY] = sign_accuracy(r->y, r->target, n * K);
-    corr_matrix(r->states, n, N, N, r->corr_c);
-    cross_corr(r->states, n, N, N, r->dcor_with, K, K, r->unit_out);
-    for (size_t i = 0; i < (size_t)N * K; i++) r->unit_out[i] = r->unit_out[i] < 0 ? -r->unit_out[i] : r->unit_out[i];
-    abs_zero_diag(r->corr_c, N, r->corr_a);
+    task_correlations_pooled(r);
 }
 
 static double copy_mm_forward_flops(const mimod_config *c) {

@@ -172,5 +172,9 @@ typedef struct mimod_task {
 int task_records(const mimod_task *t, int q);
 /* The sizes of a trial of configuration c. */
 void task_dims_of(const mimod_config *c, task_dims *d);
+/* A record's unit correlations pooled over its (batch × step) samples, the
+ * WM way [code]: corr_c signed, corr_a = |corr_c| with a zero diagonal,
+ * unit_out = |corr(unit, dcor_with)|. For a task's record part. */
+void task_correlations_pooled(task_record *r);
 
 #endif
