@@ -389,7 +389,6 @@ const mimod_task mimod_task_sep = {
     .validate = sep_validate,
     .quantities = SCHEMA_BIT(TC_R2_MEAN),
     .success_quantity = TC_R2_MEAN,
-    .records_r2 = 1,
     .model = &task_model_gru,
     .fixed_test_set = 1,
     .work_bytes = sep_work_bytes,

@@ -74,7 +74,8 @@ typedef struct {
     int K;                    /* groups */
     /* out */
     double tc[TC_COUNT];      /* this task's own quantities (task->quantities) */
-    double *r2;               /* [n_out] R² per output, for tasks that record r2 */
+    double *r2;               /* [n_out] R² per output (timecourse/r2), if the task has it
+                                 (else it stays NaN) */
     double *corr_c;           /* [N][N] unit correlations as the result file keeps them */
     double *corr_a;           /* [N][N] their network: |·|, zero diagonal (Q_cor, CNM) */
     double *unit_out;         /* [N][n_out] |corr(unit, dcor_with)| (D_cor) */
@@ -122,7 +123,7 @@ typedef struct task_model {
 
 typedef struct mimod_task {
     const char *name;         /* "wm": the key's value, the result group, checkpoint names */
-    const char *title;        /* one line for help texts and docs */
+    const char *title;        /* what it is, in a few words (mimod-train --help) */
 
     /* -- configuration */
     const task_preset *presets; /* ends with {NULL}; the first is the default ("paper") */
@@ -145,7 +146,6 @@ typedef struct mimod_task {
     /* -- its part of the result schema (schema.h) */
     unsigned quantities;      /* bit q: the task records quantity q beyond SCHEMA_COMMON */
     int success_quantity;     /* a trial "succeeds" when its final value of it > threshold */
-    int records_r2;           /* 1: timecourse/r2 and final/r2 hold R² per output */
 
     /* -- the main model and the data */
     const task_model *model;

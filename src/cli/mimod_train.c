@@ -13,6 +13,7 @@
 #include "mimod/config.h"
 #include "mimod/gemm_pool.h"
 #include "mimod/results_h5.h"
+#include "mimod/tasks.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
 
@@ -246,7 +247,13 @@ int main(int argc, char **argv) {
         }
         case 'p': print_config = 1; break;
         case 'q': quiet = 1; break;
-        case 'h': fputs(usage, stdout); free(sets); return 0;
+        case 'h':
+            fputs(usage, stdout);
+            fputs("\nTasks (key task):\n", stdout);
+            for (int i = 0; i < mimod_task_count(); i++)
+                printf("  %-20s  %s\n", mimod_task_at(i)->name, mimod_task_at(i)->title);
+            free(sets);
+            return 0;
         default: fputs(usage, stderr); free(sets); return 1;
         }
     }
