@@ -15,8 +15,9 @@ static const char *const pairing_names[] = {"pairs", "one_vs_rest", NULL};
 
 #define OFF(field) offsetof(mimod_config, field)
 #define BIG 1e9 /* upper bound for counts: keeps every product of two of them in int64 */
-#define INT_KEY(nm, fld, lo, hi, dflt, fl, text) \
-    {.name = nm, .type = KT_INT, .offset = OFF(fld), .min = lo, .max = hi, .def = dflt, .flags = fl, .doc = text}
+#define INT_KEY(nm, fld, lo, hi, dflt, fl, text)                                       \
+    {.name = nm, .type = KT_INT, .offset = OFF(fld), .min = lo, .max = hi, .def = dflt, \
+     .flags = fl, .doc = text}
 #define EVEN_KEY(nm, fld, lo, hi, dflt, fl, text)                                                   \
     {.name = nm, .type = KT_INT, .offset = OFF(fld), .min = lo, .max = hi, .even = 1, .def = dflt, \
      .flags = fl, .doc = text}

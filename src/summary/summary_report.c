@@ -432,7 +432,8 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         summary_table_print(out, &tb, fmt);
         if (md) fputs("\n", out);
         const char *bullet = md ? "- " : "  ";
-        fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet, schema_quantities[t->task->success_quantity].name,
+        fprintf(out, "%ssuccess (%s > %g): %d/%d\n", bullet,
+                schema_quantities[t->task->success_quantity].name,
                 o->success_threshold, C->n_success, C->n_success_known);
         fprintf(out, "%sstructural differentiation (q_str > %g): %d/%d\n", bullet,
                 o->struct_threshold, C->n_struct, C->n_struct_known);
