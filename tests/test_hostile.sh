@@ -90,14 +90,14 @@ tp=$!; pids+=($tp)
 # its first record is in the file (so --status can read it, below)
 wait_for 'HDF5_USE_FILE_LOCKING=FALSE h5dump -d /wm/records_done two.h5.writing 2>/dev/null | grep -qE "\(0\): [1-9]"' \
     || bad "case 2: mimod-train made no two.h5.writing"
-"$SWEEP" s.yaml --new-output two.h5 >c2s.log 2>&1
-rc=$?
-check '[ $rc -eq 1 ] && grep -q "two.h5 is in use by another run: mimod-train pid $tp" c2s.log' \
-    "case 2: a sweep on mimod-train's output: exit $rc, expected 1 'in use': $(tail -3 c2s.log)"
 "$SUMMARY" two.h5.writing --status >c2st.log 2>&1
 rc=$?
 check '[ $rc -eq 4 ] && grep -q "run: mimod-train pid $tp .* is writing it" c2st.log' \
     "case 2/13: --status of mimod-train's file being written: exit $rc, expected 4: $(head -3 c2st.log)"
+"$SWEEP" s.yaml --new-output two.h5 >c2s.log 2>&1
+rc=$?
+check '[ $rc -eq 1 ] && grep -q "two.h5 is in use by another run: mimod-train pid $tp" c2s.log' \
+    "case 2: a sweep on mimod-train's output: exit $rc, expected 1 'in use': $(tail -3 c2s.log)"
 wait $tp
 rc=$?
 check '[ $rc -eq 0 ] && [ "$(statuses two.h5)" = "2" ] && [ ! -e two.h5.writing ] && [ ! -e two.h5.lock ]' \
