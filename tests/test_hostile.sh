@@ -3,7 +3,8 @@
 # issue 25 that need no mount (the file-system ones are test_hostile_fs.sh),
 # each a real run of the programs; "case N" is the issue's numbering.
 #   1, 2, 15  one lock for every writer: mimod-train and mimod-sweep on one
-#             output, two mimod-train on one output (two real processes each)
+#             output, two mimod-train on one output (two real processes each);
+#             mimod-train whose lock is taken over renames nothing
 #   3         a checkpoint that cannot be written (its directory is a file):
 #             a warning, the trials go on, the data are an undisturbed run's
 #   6         the result file deleted while a sweep runs: noticed, written back
@@ -114,6 +115,18 @@ check '[ $rc -eq 1 ] && grep -q "fifteen.h5 is in use by another run: mimod-trai
 wait $tp
 rc=$?
 check '[ $rc -eq 0 ] && [ "$(statuses fifteen.h5)" = "2" ]' "case 15: the first mimod-train: exit $rc: $(cat c15a.log)"
+
+# ... and mimod-train renames only while it holds its locks: another run takes
+# them over (as another host's run does once the lease lapsed; here the lock
+# file is rewritten to name it): the trial stops, exit 1, replacing nothing
+MIMOD_LOCK_LEASE=1 "$TRAIN" "${TRIAL[@]}" -o taken.h5 >c15c.log 2>&1 &
+tp=$!; pids+=($tp)
+wait_for '[ -e taken.h5.writing ] && [ -s taken.h5.lock ]' || bad "case 15: mimod-train did not start"
+echo "mimod-train lock pid=1 host=elsewhere boot=x start=5 since=2026-01-01T00:00:00Z" >taken.h5.lock
+wait $tp
+rc=$?
+check '[ $rc -eq 1 ] && [ ! -e taken.h5 ] && grep -q "the lock of the output was taken over" c15c.log' \
+    "case 15: mimod-train whose lock was taken over: exit $rc, expected 1 and no taken.h5: $(cat c15c.log)"
 
 # ---- case 13: --status of a running, a killed, a finished sweep (and its exit status)
 "$SWEEP" s.yaml --new-output thirteen.h5 >c13.log 2>&1 &
