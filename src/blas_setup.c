@@ -99,7 +99,14 @@ void mimod_blas_setup(int argc, char **argv, int threads) {
 
     core = openblas_get_corename();
     blas_slow = avx512 && !core_is_avx512(core);
-    if (fixed_from)
+    if (forced && !fixed_from && (!core || strcasecmp(core, forced) != 0))
+        /* OpenBLAS ignores a name it does not know (or a kernel this CPU
+         * cannot run) and detects the CPU itself: say so, not "set by" */
+        snprintf(blas_summary, sizeof blas_summary,
+                 "%s (OpenBLAS's own choice: OPENBLAS_CORETYPE=%s in the environment names no "
+                 "kernel it knows or can run here, so it was ignored; fix or unset it)",
+                 core ? core : "?", forced);
+    else if (fixed_from)
         snprintf(blas_summary, sizeof blas_summary,
                  "%s (selected by mimod: OpenBLAS detected %s, a slower kernel set than this CPU "
                  "can run)", core, fixed_from);

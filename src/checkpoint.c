@@ -56,11 +56,6 @@ static void put(ck_stream *s, const void *p, size_t n) {
     fnv(&s->hash, p, n);
 }
 
-static void get(ck_stream *s, void *p, size_t n) {
-    if (s->failed || n == 0) return;
-    if (fread(p, 1, n, s->f) != n) s->failed = 1;
-    else fnv(&s->hash, p, n);
-}
 
 /* The saved buffers of the trial's table (trial_buffers), in file order;
  * save and load walk the same list. */
@@ -182,69 +177,103 @@ int trial_save_checkpoint(const trial *tc, const char *path, mimod_err *err) {
     return MIMOD_OK;
 }
 
-int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
+/* The whole file into memory (a checkpoint is a trial's state: tens of MB at
+ * most); NULL with err set. */
+static unsigned char *read_whole(const char *path, size_t *n, mimod_err *err) {
     FILE *f = fopen(path, "rb");
-    if (!f) return mimod_errf(err, MIMOD_EIO, "checkpoint: cannot open %s: %s", path, strerror(errno));
-    ck_stream s = {f, 0xCBF29CE484222325ull, 0};
-    char magic[8];
-    uint32_t version = 0;
-    uint64_t ylen = 0;
-    get(&s, magic, 8);
-    get(&s, &version, sizeof version);
-    get(&s, &ylen, sizeof ylen);
+    if (!f) {
+        mimod_errf(err, MIMOD_EIO, "checkpoint: cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    unsigned char *buf = NULL;
+    long size = fseek(f, 0, SEEK_END) == 0 ? ftell(f) : -1;
+    if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        mimod_errf(err, MIMOD_EIO, "checkpoint %s: cannot read it: %s", path, strerror(errno));
+    } else if (!(buf = malloc((size_t)size + 1))) {
+        mimod_errf(err, MIMOD_ENOMEM, "checkpoint: out of memory");
+    } else if (fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        mimod_errf(err, MIMOD_EIO, "checkpoint %s: cannot read it: %s", path, strerror(errno));
+        free(buf);
+        buf = NULL;
+    }
+    fclose(f);
+    *n = size > 0 ? (size_t)size : 0;
+    return buf;
+}
+
+/* The checksum is verified before anything in the file is believed, so a
+ * damaged file (flipped bits, a torn copy) is called corrupt, never "another
+ * configuration"; then the configuration, then the size of the state. */
+int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
+    size_t n = 0;
+    unsigned char *buf = read_whole(path, &n, err);
+    if (!buf) return err ? err->code : MIMOD_EIO;
+    const size_t head = 8 + sizeof(uint32_t) + sizeof(uint64_t);
     int rc = MIMOD_OK;
     char *yaml = NULL, *mine = NULL;
-    if (s.failed || memcmp(magic, CK_MAGIC, 8) != 0 || ylen > (1u << 24)) {
-        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s: not a mimod checkpoint", path);
+    uint32_t version = 0;
+    uint64_t ylen = 0, want = 0xCBF29CE484222325ull, got = 0;
+    if (n < 8 || memcmp(buf, CK_MAGIC, 8) != 0) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s: not a mimod checkpoint (%s)", path,
+                        n == 0 ? "the file is empty" : "no MIMODCK1 header");
         goto out;
     }
+    if (n < head + sizeof got) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s is truncated (%zu bytes)", path, n);
+        goto out;
+    }
+    fnv(&want, buf, n - sizeof got);
+    memcpy(&got, buf + n - sizeof got, sizeof got);
+    if (want != got) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s is truncated or corrupt (checksum mismatch)",
+                        path);
+        goto out;
+    }
+    memcpy(&version, buf + 8, sizeof version);
+    memcpy(&ylen, buf + 8 + sizeof version, sizeof ylen);
     const uint32_t mine_v = layout_version(t);
     if (version != mine_v) {
         rc = mimod_errf(err, MIMOD_EINVAL,
                         "checkpoint %s has another layout (version %u; this build's is %u): it "
                         "was written by a mimod that saves other quantities (one before or after "
                         "a quantity was added, say) and cannot be resumed by this one",
-                        path, version, mine_v);
+                        path, (unsigned)version, mine_v);
         goto out;
     }
-    yaml = malloc(ylen + 1);
-    if (!yaml) {
+    if (ylen > n - head - sizeof got) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s is corrupt (configuration length %llu)", path,
+                        (unsigned long long)ylen);
+        goto out;
+    }
+    if (!(yaml = malloc(ylen + 1))) {
         rc = mimod_errf(err, MIMOD_ENOMEM, "checkpoint: out of memory");
         goto out;
     }
-    get(&s, yaml, ylen);
+    memcpy(yaml, buf + head, ylen);
     yaml[ylen] = '\0';
     rc = config_to_yaml(&t->cfg, &mine, err);
     if (rc) goto out;
-    if (s.failed || !same_config(yaml, mine)) {
+    if (!same_config(yaml, mine)) {
         rc = mimod_errf(err, MIMOD_EINVAL,
                         "checkpoint %s was written for a different configuration", path);
         goto out;
     }
-    /* read into the trial only after the checksum verifies: load into a copy first */
     ck_block b[MAX_BLOCKS] = {{0}};
     int nb = blocks(t, b);
     size_t total = 0;
     for (int i = 0; i < nb; i++) total += b[i].n;
-    unsigned char *buf = malloc(total ? total : 1);
-    if (!buf) {
-        rc = mimod_errf(err, MIMOD_ENOMEM, "checkpoint: out of memory");
+    if (n - head - ylen - sizeof got != total) {
+        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s holds %zu bytes of trial state where this "
+                        "trial has %zu (written by a %s build?)", path,
+                        n - head - (size_t)ylen - sizeof got, total,
+                        sizeof(real) == 4 ? "double" : "float");
         goto out;
     }
-    get(&s, buf, total);
-    uint64_t want = s.hash, got = 0;
-    get(&s, &got, sizeof got);
-    if (s.failed || want != got) {
-        free(buf);
-        rc = mimod_errf(err, MIMOD_EIO, "checkpoint %s is truncated or corrupt (checksum mismatch)", path);
-        goto out;
-    }
-    size_t off = 0;
+    size_t off = head + ylen;
     for (int i = 0; i < nb; i++) {
         if (b[i].n) memcpy(b[i].p, buf + off, b[i].n);
         off += b[i].n;
     }
-    free(buf);
     /* The final analysis (communities, I_n) is not in the checkpoint: a
      * finished trial loads as one whose steps are all done, and trial_run
      * redoes that analysis (deterministic, from the saved matrices). This is
@@ -253,6 +282,6 @@ int trial_load_checkpoint(trial *t, const char *path, mimod_err *err) {
 out:
     free(yaml);
     free(mine);
-    fclose(f);
+    free(buf);
     return rc;
 }

@@ -171,10 +171,27 @@ static int parse_integer(const char *text, long long *out) {
     return 1;
 }
 
+/* A whole number's value, also one too large for long long ("9999…9"): 1 if
+ * text (possibly quoted as '…' for a message) is digits with an optional sign. */
+static int whole_number_value(const char *text, double *out) {
+    char buf[160];
+    size_t n = strlen(text);
+    if (n >= 2 && text[0] == '\'' && text[n - 1] == '\'') {
+        snprintf(buf, sizeof buf, "%.*s", (int)(n - 2), text + 1);
+        text = buf;
+    }
+    const char *p = text + (*text == '+' || *text == '-');
+    if (!isdigit((unsigned char)*p)) return 0;
+    while (isdigit((unsigned char)*p)) p++;
+    if (*p) return 0;
+    *out = strtod(text, NULL);
+    return 1;
+}
+
 static int value_error(const config_key *k, const char *where, const char *got, mimod_err *err) {
     char want[128];
-    long long v;
-    int above_max = k->type == KT_INT && parse_integer(got, &v) && (double)v > k->max;
+    double v;
+    int above_max = k->type == KT_INT && whole_number_value(got, &v) && v > k->max;
     describe_key(k, above_max, want, sizeof want);
     return mimod_errf(err, MIMOD_EINVAL, "%s: key '%s': must be %s, got %s", where, k->name, want,
                       got);
@@ -439,6 +456,16 @@ static const char *event_kind(yaml_event_type_t t) {
     }
 }
 
+/* Keys that only a sweep file has (docs/sweep.md): a sweep file given to
+ * mimod-train is named as such, not refused for its first odd value. */
+static int is_sweep_key(const char *key) {
+    static const char *const sweep_keys[] = {"output", "tasks", "grid", "task_grid", "overrides",
+                                             "task_overrides"};
+    for (size_t i = 0; i < sizeof sweep_keys / sizeof *sweep_keys; i++)
+        if (strcmp(key, sweep_keys[i]) == 0) return !config_key_find(key);
+    return 0;
+}
+
 /* Reads a one-document YAML text whose top level is a mapping of scalar keys
  * to scalar values into a list, keeping positions; rejects everything else and
  * duplicate keys. */
@@ -502,6 +529,11 @@ static int yaml_collect(const char *text, size_t len, const char *name, entry_li
             } else if (ev.type == YAML_SCALAR_EVENT) {
                 pending.key = dup_text(ev.data.scalar.value, ev.data.scalar.length);
                 if (!pending.key) rc = mimod_errf(err, MIMOD_ENOMEM, "%s: out of memory", name);
+                else if (is_sweep_key(pending.key))
+                    rc = mimod_errf(err, MIMOD_EINVAL, "%s:%d:%d: '%s' is a key of a sweep file: "
+                                    "this is a sweep file; run it with mimod-sweep (mimod-train "
+                                    "takes one trial's keys, docs/configuration.md)", name, line,
+                                    col, pending.key);
                 pending.key_line = line;
                 pending.key_col = col;
                 state = S_VALUE;

@@ -16,3 +16,16 @@ need_python() {
     echo "SKIP: $py lacks $* (apt-get install$(printf ' python3-%s' "$@"))"
     exit 77
 }
+# wait_for 'SHELL CONDITION' [SECONDS]: poll it every 0.05 s (default 120 s); status 1 on timeout
+wait_for() {
+    local n=$(( ${2:-120} * 20 ))
+    for _ in $(seq "$n"); do eval "$1" && return 0; sleep 0.05; done
+    return 1
+}
+# tmpfs_unmount DIR: unmount a tmpfs a test mounted there (retrying while a
+# killed writer lets go of it; lazily in the end), if it is mounted
+tmpfs_unmount() {
+    mountpoint -q "$1" || return 0
+    for _ in 1 2 3 4 5 6 7 8 9 10; do umount "$1" 2>/dev/null && return 0; sleep 0.5; done
+    umount -l "$1"
+}

@@ -18,15 +18,13 @@ set -u
 SWEEP=$(realpath "$1")
 TRAIN=$(realpath "$2")
 export OPENBLAS_NUM_THREADS=1
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 W=$(mktemp -d "${TMPDIR:-/tmp}/test_full_disk.XXXXXX")
 M="$W/disk"
 mkdir -p "$M"
 cleanup() {
     cd /
-    if mountpoint -q "$M"; then
-        for _ in 1 2 3 4 5 6 7 8 9 10; do umount "$M" 2>/dev/null && break; sleep 0.5; done
-        mountpoint -q "$M" && umount -l "$M"
-    fi
+    tmpfs_unmount "$M"
     rm -rf "$W"
 }
 trap cleanup EXIT
@@ -37,7 +35,6 @@ if ! mount -t tmpfs -o size=2m tmpfs "$M" 2>"$W/mount.err"; then
     exit 77
 fi
 cd "$W" || exit 1
-source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
 
 # ---- 1. a sweep file that cannot fit
 printf 'output: %s/c.h5\npreset: tiny\ntasks: [wm]\noverrides: {n_units: 256}\ngrid:\n  seed: {from: 0, to: 7}\n' "$M" >big.yaml

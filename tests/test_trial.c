@@ -125,6 +125,32 @@ static int save_to_path(void *u, const trial *t, mimod_err *err) {
     return trial_save_checkpoint(t, s->path, err);
 }
 
+/* Rewrites a checkpoint's layout version (bytes 8-11) and its trailing
+ * checksum (64-bit FNV-1a of every byte before it), as a mimod with another
+ * layout would have written it; *was gets the old version. 0 on success. */
+static int set_checkpoint_version(const char *path, uint32_t version, uint32_t *was) {
+    FILE *f = fopen(path, "r+b");
+    if (!f) return -1;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    unsigned char *b = n > 20 ? malloc((size_t)n) : NULL;
+    int rc = -1;
+    if (b && fseek(f, 0, SEEK_SET) == 0 && fread(b, 1, (size_t)n, f) == (size_t)n) {
+        if (was) memcpy(was, b + 8, 4);
+        memcpy(b + 8, &version, 4);
+        uint64_t h = 0xCBF29CE484222325ull;
+        for (long i = 0; i < n - 8; i++) {
+            h ^= b[i];
+            h *= 0x100000001B3ull;
+        }
+        memcpy(b + n - 8, &h, 8);
+        rc = fseek(f, 0, SEEK_SET) == 0 && fwrite(b, 1, (size_t)n, f) == (size_t)n ? 0 : -1;
+    }
+    free(b);
+    fclose(f);
+    return rc;
+}
+
 static void determinism_and_resume(mimod_config c, const char *what) {
     const mimod_task *task = c.task;
     trial *a = NULL, *b = NULL;
@@ -198,25 +224,13 @@ static void determinism_and_resume(mimod_config c, const char *what) {
         trial_free(z);
         /* a checkpoint of another layout (other saved blocks: another
          * version) is refused as such, not as corrupt; its own loads */
-        uint32_t version = 0;
-        FILE *vf = fopen(path, "r+b");
-        CHECK(vf && fseek(vf, 8, SEEK_SET) == 0 && fread(&version, 4, 1, vf) == 1, "read version");
-        uint32_t other = trial_checkpoint_layout_version("mm_step sm_step a_new_metric ");
-        if (vf) {
-            fseek(vf, 8, SEEK_SET);
-            fwrite(&other, 4, 1, vf);
-            fclose(vf);
-        }
+        uint32_t version = 0, other = trial_checkpoint_layout_version("mm_step sm_step a_new_metric ");
+        CHECK(set_checkpoint_version(path, other, &version) == 0, "%s: rewrite the version", what);
         trial_create(&c, &z, &err);
         int rc = trial_load_checkpoint(z, path, &err);
         CHECK(rc == MIMOD_EINVAL && strstr(err.msg, "another layout") && !strstr(err.msg, "corrupt"),
               "%s: another layout refused as such: %s", what, err.msg);
-        vf = fopen(path, "r+b");
-        if (vf) {
-            fseek(vf, 8, SEEK_SET);
-            fwrite(&version, 4, 1, vf);
-            fclose(vf);
-        }
+        CHECK(set_checkpoint_version(path, version, NULL) == 0, "%s: restore the version", what);
         CHECK(trial_load_checkpoint(z, path, &err) == MIMOD_OK, "%s: its own layout loads: %s", what,
               err.msg);
         trial_free(z);

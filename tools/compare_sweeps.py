@@ -9,11 +9,21 @@ B - A. Points are matched by their coordinates (seed, lambda_I, ...), not by
 row, so the two files may hold their points in any order; points finished in
 only one file are listed, not compared.
 
+Both files must hold the task run with the same configuration (its
+config_yaml: preset, steps, rates...; run-control keys such as
+checkpoint_minutes aside): files of different configurations are refused,
+naming the keys that differ, unless --allow-different-config is given (then
+the differences head the output). Files are opened without HDF5's file lock
+(h5py's locking=False, docs/hdf5-layout.md), so a file a sweep is writing can
+be compared (its finished points); a missing, empty, non-HDF5 or damaged file
+is an error that says which.
+
 Whether the conclusions are the same is for the claim checker
 (mimod-summary B.h5 --claims sweeps/paper_claims.yaml); this shows how far
 each trial moved. Needs h5py and numpy (python3-h5py, python3-numpy).
 """
 import argparse
+import os
 import sys
 
 import h5py
@@ -35,23 +45,83 @@ def quantities(g, status):
     return [q for q in ORDER if q in qs] + sorted(q for q in qs if q not in ORDER)
 
 
+# Keys that change no result (src/checkpoint.c), and keys added later whose
+# value here is what files without them meant (trial.h, "legacy defaults").
+RUN_CONTROL = {"checkpoint_minutes"}
+LEGACY_DEFAULTS = {"n_groups": "2", "mi_pairing": "pairs"}
+
+
+def fail(msg):
+    sys.exit(f"compare_sweeps: {msg}")
+
+
+def open_result(path):
+    """The file opened read-only without HDF5's lock; a clean error if it cannot be."""
+    if not os.path.exists(path):
+        fail(f"{path}: no such file")
+    if os.path.isdir(path):
+        fail(f"{path}: is a directory, not a result file")
+    if os.path.getsize(path) == 0:
+        fail(f"{path}: the file is empty (0 bytes)")
+    if not h5py.is_hdf5(path):
+        fail(f"{path}: not an HDF5 file")
+    try:
+        return h5py.File(path, "r", locking=False)
+    except (OSError, ValueError) as e:
+        fail(f"{path}: HDF5 cannot open it ({e}): truncated or damaged?")
+
+
+def config_of(g):
+    """{key: value} of a task group's config_yaml (one 'key: value' per line), or None."""
+    text = g.attrs.get("config_yaml")
+    if text is None:
+        return None
+    if isinstance(text, bytes):
+        text = text.decode()
+    cfg = {}
+    for line in str(text).splitlines():
+        key, sep, value = line.partition(":")
+        if sep and not line.startswith((" ", "#")) and key not in RUN_CONTROL:
+            cfg[key.strip()] = value.strip()
+    for key, value in LEGACY_DEFAULTS.items():
+        cfg.setdefault(key, value)
+    return cfg
+
+
 def points(path, task):
-    """{coordinates: {quantity: final value}} of the finished points of task."""
-    with h5py.File(path, "r") as f:
+    """({coordinates: {quantity: final value}} of the finished points of task,
+    the task's configuration or None)."""
+    with open_result(path) as f:
         if task not in f:
-            sys.exit(f"compare_sweeps: {path} has no task '{task}'")
+            fail(f"{path} has no task '{task}'")
         g = f[task]
-        names = sorted(g["coords"].keys())
-        coords = [g["coords"][n][()] for n in names]
-        status = g["status"][()]
-        final = {q: g["final"][q][()] for q in quantities(g, status)}
+        try:
+            names = sorted(g["coords"].keys())
+            coords = [g["coords"][n][()] for n in names]
+            status = g["status"][()]
+            final = {q: g["final"][q][()] for q in quantities(g, status)}
+        except (KeyError, OSError) as e:
+            fail(f"{path}: /{task} is not a complete mimod task group ({e})")
+        cfg = config_of(g)
     out = {}
     for i in range(len(status)):
         if status[i] != 2:  # 2 = done (docs/hdf5-layout.md)
             continue
         key = tuple((n, float(c[i])) for n, c in zip(names, coords))
         out[key] = {q: float(v[i]) for q, v in final.items()}
-    return out
+    return out, cfg
+
+
+def config_differences(ca, cb):
+    """'key: a in A, b in B' for every key whose value differs (None: unknown)."""
+    if ca is None or cb is None:
+        return None
+    diff = []
+    for key in sorted(set(ca) | set(cb)):
+        va, vb = ca.get(key, "(absent)"), cb.get(key, "(absent)")
+        if va != vb:
+            diff.append(f"{key}: {va} in A, {vb} in B")
+    return diff
 
 
 def label(key, skip=()):
@@ -64,8 +134,15 @@ def main():
     ap.add_argument("b")
     ap.add_argument("--task", default="sep", help="the task group to compare (default sep)")
     ap.add_argument("--format", default="text", choices=["text", "markdown"])
+    ap.add_argument("--allow-different-config", action="store_true",
+                    help="compare even when the two runs' configurations differ")
     args = ap.parse_args()
-    pa, pb = points(args.a, args.task), points(args.b, args.task)
+    (pa, ca), (pb, cb) = points(args.a, args.task), points(args.b, args.task)
+    diff = config_differences(ca, cb)
+    if diff and not args.allow_different_config:
+        fail(f"{args.a} and {args.b} ran task {args.task} with different configurations "
+             f"({'; '.join(diff)}): their values are not the same trials'; compare runs of one "
+             "configuration, or pass --allow-different-config")
     both = sorted(set(pa) & set(pb))
     qs = [q for q in (list(pa[both[0]]) if both else []) if q in pb[both[0]]]
     only = sorted(set(pa) ^ set(pb))
@@ -75,6 +152,10 @@ def main():
         return "| " + " | ".join(cells) + " |" if md else "  ".join(f"{c:>14}" for c in cells)
 
     print(f"A = {args.a}, B = {args.b}, task {args.task}: {len(both)} points finished in both")
+    if diff:
+        print(f"WARNING: the configurations differ: {'; '.join(diff)}")
+    elif diff is None:
+        print("warning: a file has no config_yaml: the configurations could not be compared")
     for key in only:
         print(f"only in {'A' if key in pa else 'B'}: {label(key)}")
     print()

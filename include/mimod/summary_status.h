@@ -12,6 +12,10 @@
  * Î, training time so far and (running points) an ETA; then the counts and an
  * estimate of the time left. */
 void summary_status_print(FILE *out, const summary_task *t);
+/* The same, knowing whether a run is writing the file now (run_alive 1, as
+ * summary_status_print assumes) or not (0: the run was killed): then points
+ * whose status is still "running" are shown as "stopped", without an ETA. */
+void summary_status_print_run(FILE *out, const summary_task *t, int run_alive);
 
 /* MM step reached by point p: the record_step of its last record in the file
  * (−1 before the first). */

@@ -41,6 +41,7 @@ typedef struct {
     char path[PATH_MAX];     /* the sweep file */
     char *text;              /* its text (root attribute sweep_yaml) */
     char output[PATH_MAX];   /* result file */
+    char output_where[PATH_MAX + 64]; /* "file:line:column" of its output: value */
     int n_tasks;
     sweep_task *task;        /* [n_tasks] in file order: whatever tasks the file names */
     char hash[33];           /* hash of the normalised, expanded definition */
@@ -60,6 +61,10 @@ void sweep_point_label(const sweep_def *s, int task, int point, char *buf, size_
 /* MIMOD_OK if `path` can be created (its directory exists and is writable)
  * or, when it exists, is a writable file. */
 int sweep_check_output(const char *path, mimod_err *err);
+
+/* MIMOD_OK if `dir` is a writable directory, or does not exist and can be
+ * created (its parent is a writable directory): mimod-sweep --log-dir. */
+int sweep_check_log_dir(const char *dir, mimod_err *err);
 
 /* ---- running a sweep (scheduler.c) ---- */
 
@@ -93,12 +98,32 @@ void sweep_install_early_signal_handlers(void);
 
 /* ---- one run per result file (output_lock.c) ---- */
 typedef struct sweep_lock sweep_lock;
-/* Take "<output>.lock" (see output_lock.c and docs/sweep.md): refuses, naming
- * the pid and host of the holder, when another live run holds it; takes over
- * the lock of a dead one. */
+/* Take "<output>.lock" (see output_lock.c and docs/sweep.md) for `program`
+ * ("mimod-sweep", "mimod-train": every writer of a result file takes it):
+ * refuses, naming the program, pid and host of the holder, when another live
+ * run holds it; takes over the lock of a dead one. */
+int output_lock_acquire(const char *output, const char *program, sweep_lock **out, mimod_err *err);
+/* output_lock_acquire(output, "mimod-sweep", ...) */
 int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err);
 /* 1 once another run has taken the lock over (this run must stop). */
 int sweep_lock_lost(const sweep_lock *l);
+/* 1 if the lock is this run's now (checked at the call, not at the last
+ * renewal): the file at "<output>.lock" is the one taken and names this run.
+ * A writer checks it before it renames a file into place. */
+int sweep_lock_held(sweep_lock *l);
+
+/* Who holds the lock of `output`, as another process sees it without taking
+ * it (mimod-summary --status). */
+enum { OUTPUT_LOCK_NONE, OUTPUT_LOCK_LIVE, OUTPUT_LOCK_DEAD, OUTPUT_LOCK_UNKNOWN };
+typedef struct {
+    int state;          /* NONE: no lock file (no run holds it); LIVE: its holder runs;
+                           DEAD: its holder is gone (killed); UNKNOWN: unreadable */
+    char program[32], host[256], since[32];
+    long pid;
+    long long renewed;  /* the lock file's mtime (s since the epoch): when the holder was
+                           last seen alive (it renews it every 10 s) */
+} output_lock_info;
+void output_lock_probe(const char *output, output_lock_info *p);
 /* Stop renewing, remove the lock file; NULL is fine. */
 void sweep_lock_release(sweep_lock *l);
 

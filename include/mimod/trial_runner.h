@@ -2,7 +2,8 @@
  * grid point of mimod-sweep's workers:
  *   create it, or resume it from its checkpoint;
  *   run it, saving the checkpoint every checkpoint_minutes of compute and when
- *   asked to stop (a signal, or the caller's should_stop);
+ *   asked to stop (a signal, or the caller's should_stop); a checkpoint that
+ *   cannot be saved is a warning (on_note) and the trial goes on;
  *   hand a trained trial (finished or diverged) to the caller's writer;
  *   keep a trained trial whose write failed in a checkpoint, so that a rerun
  *   writes it without training again.
@@ -30,6 +31,8 @@ typedef enum {
     RUNNER_NOTE_CHECKPOINT_IGNORED, /* "ignoring checkpoint X: why" (the trial starts afresh) */
     RUNNER_NOTE_PROGRESS_FAILED,    /* writing the rows as the trial grows failed (they are
                                        written at its end) */
+    RUNNER_NOTE_CHECKPOINT_SAVE,    /* "warning: cannot save the checkpoint ..." or "...
+                                       saved again": a warning, the trial goes on */
 } runner_note;
 
 typedef struct {
@@ -67,6 +70,9 @@ typedef struct {
     char kept_path[4096];
     mimod_err keep_err;     /* RUN_WRITE_FAILED, kept == 0: why saving failed */
     int finished_trained;   /* RUN_WRITE_FAILED: 1 finished, 0 diverged */
+    int checkpoint_failed;  /* the last checkpoint could not be saved (a warning: the trial
+                               went on); for RUN_STOPPED, the stop's own checkpoint */
+    mimod_err checkpoint_err; /* why */
     /* the trial's last record (NaN before the first) and training time */
     double task_loss, q_cor, q_str, wall_seconds, i_n;
 } run_result;
@@ -77,10 +83,11 @@ run_outcome trial_runner_run(const mimod_config *c, const trial_runner *r, run_r
 /* Exit status of mimod-train for an outcome: 0 done, 1 error, 2 diverged, 3 interrupted. */
 int trial_runner_exit_status(run_outcome o);
 
-/* SIGTERM, SIGINT and SIGUSR1 from now on request a stop: the running trial
- * saves its checkpoint and ends with RUN_STOPPED. */
+/* SIGTERM, SIGINT, SIGUSR1 and SIGHUP (unless ignored, as under nohup) from
+ * now on request a stop: the running trial saves its checkpoint and ends with
+ * RUN_STOPPED. */
 void trial_runner_catch_signals(void);
-/* The same three signals to another handler (the sweep's phase before
+/* The same signals to another handler (the sweep's phase before
  * training ends the program at once). */
 void trial_runner_set_stop_signals(void (*handler)(int));
 /* Request a stop as a signal would (e.g. the sweep's lock was lost). */

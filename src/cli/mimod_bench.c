@@ -3,6 +3,7 @@
  * by hand (tools/bench.sh) on a quiet machine. tools/bench.sh runs the PyTorch
  * reference (tools/torch_ref.py) in the same run and reads the RESULT lines of
  * both: speed is only ever compared within one run on one machine (SPEC §8). */
+#include <errno.h>
 #include <cblas.h>
 #include <getopt.h>
 #include <pthread.h>
@@ -295,6 +296,20 @@ static int bench_task(const mimod_task *task, const char *preset, int n_sm, int 
     return 0;
 }
 
+/* An option's whole-number value in [lo, hi] into *out; 1 (said why) if it is not one. */
+static int whole_number(const char *opt, const char *text, long lo, long hi, int *out) {
+    char *end;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (end == text || *end || errno || v < lo || v > hi) {
+        fprintf(stderr, "mimod-bench: %s: expected a whole number from %ld to %ld, got '%s'\n", opt,
+                lo, hi, text);
+        return 1;
+    }
+    *out = (int)v;
+    return 0;
+}
+
 int main(int argc, char **argv) {
     const char *task = "all", *preset = "paper";
     int n_sm = -1, n_mm = -1, warmup = 1, threads = 1, n_sets = 0;
@@ -308,15 +323,16 @@ int main(int argc, char **argv) {
                                          {"set", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    int ch;
+    int ch, bad = 0;
     while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (ch) {
         case 'k': task = optarg; break;
         case 'p': preset = optarg; break;
-        case 's': n_sm = atoi(optarg); break;
-        case 'm': n_mm = atoi(optarg); break;
-        case 'w': warmup = atoi(optarg); break;
-        case 't': threads = atoi(optarg); break;
+        case 's': bad |= whole_number("--sm-steps", optarg, 1, 1000000, &n_sm); break;
+        case 'm': bad |= whole_number("--mm-steps", optarg, 1, 1000000, &n_mm); break;
+        case 'w': bad |= whole_number("--warmup", optarg, 0, 1000000, &warmup); break;
+        /* the thread pool's limit (gemm_pool.h) */
+        case 't': bad |= whole_number("--threads", optarg, 1, 4096, &threads); break;
         case 'S': sets[n_sets++] = optarg; break;
         case 'h': fputs(usage, stdout); free(sets); return 0;
         default: fputs(usage, stderr); free(sets); return 1;
@@ -328,15 +344,14 @@ int main(int argc, char **argv) {
         char names[256];
         mimod_task_names(names, sizeof names);
         fprintf(stderr, "mimod-bench: --task must be %s, or all\n", names);
-        free(sets);
-        return 1;
+        bad = 1;
     }
-    if (warmup < 0 || threads < 1) {
-        fprintf(stderr, "mimod-bench: --warmup must be >= 0 and --threads >= 1\n");
+    if (bad) {
         free(sets);
         return 1;
     }
     mimod_blas_setup(argc, argv, threads);
+    threads = mimod_pool_threads(); /* what it carries on with if the pool could not grow */
     /* the GRU step's products (gru_step.c) run outside OpenBLAS */
     printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s, GRU step kernel %s\n",
            MIMOD_VERSION, MIMOD_REAL_NAME, threads, mimod_blas_summary(), gru_step_kernel());

@@ -42,8 +42,9 @@ static const char usage[] =
     "  --help             this text\n"
     "\n"
     "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"
-    "signals: SIGTERM, SIGUSR1, SIGINT checkpoint the running trials and exit 3\n"
-    "         (under mpirun send SIGUSR1: mpirun itself returns 1 on SIGTERM/SIGINT)\n";
+    "signals: SIGTERM, SIGUSR1, SIGINT, SIGHUP checkpoint the running trials and exit 3\n"
+    "         (under mpirun send SIGUSR1: mpirun itself returns 1 on SIGTERM/SIGINT/SIGHUP;\n"
+    "         then mimod-summary OUTPUT --status exits 3 when a rerun resumes the sweep)\n";
 
 /* The result file's size (every dataset is allocated when it is created). */
 static double file_bytes(const sweep_def *s) {
@@ -268,6 +269,26 @@ int main(int argc, char **argv) {
         return 1;
     }
     const char *output = new_output ? new_output : s.output;
+    /* Where the run will write, checked before anything (--dry-run too): an
+     * output directory that is missing or read-only is located at the sweep
+     * file's output: line (or named as --new-output), as other input errors. */
+    int bad_out = 0;
+    if (rank == 0) {
+        if (sweep_check_output(output, &err)) {
+            fprintf(stderr, "mimod-sweep: %s: %s\n", new_output ? "--new-output" : s.output_where,
+                    err.msg);
+            bad_out = 1;
+        } else if (log_dir && sweep_check_log_dir(log_dir, &err)) {
+            fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+            bad_out = 1;
+        }
+    }
+    MPI_Bcast(&bad_out, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (bad_out) {
+        sweep_free(&s);
+        MPI_Finalize();
+        return 1;
+    }
     int code;
     if (dry) {
         int size = 1;

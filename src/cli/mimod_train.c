@@ -2,7 +2,9 @@
  * one grid point). */
 #include <errno.h>
 #include <getopt.h>
+#include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "mimod/gemm_pool.h"
 #include "mimod/results_h5.h"
 #include "mimod/tasks.h"
+#include "mimod/sweep.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
 
@@ -26,7 +29,8 @@ static const char *usage =
     "with the modularity analysis at every record point. Writes TRIAL.h5 in the layout\n"
     "of docs/hdf5-layout.md (one grid point): as TRIAL.h5.writing while it trains\n"
     "(its time course as it grows: mimod-summary TRIAL.h5.writing --status), renamed\n"
-    "when the trial is written.\n"
+    "when the trial is written. Holds the lock of TRIAL.h5 (and of TRIAL.h5.writing)\n"
+    "meanwhile, as mimod-sweep does: no other run writes either.\n"
     "\n"
     "  CONFIG.yaml           trial configuration (keys: docs/configuration.md); optional\n"
     "  --set KEY=VALUE       override one key (repeatable), e.g. --set preset=quick\n"
@@ -34,7 +38,8 @@ static const char *usage =
     "  -o, --output PATH     result file (required unless --print-config)\n"
     "  --force               overwrite PATH if it exists\n"
     "  --checkpoint PATH     save a checkpoint there every checkpoint_minutes and on\n"
-    "                        SIGTERM/SIGINT/SIGUSR1; resume from it if it exists\n"
+    "                        SIGTERM/SIGINT/SIGUSR1/SIGHUP; resume from it if it exists\n"
+    "                        (a checkpoint that cannot be saved is a warning)\n"
     "  --threads N           threads of the trial (default 1; the results do not depend on it)\n"
     "  --print-config        print the full configuration as YAML and exit\n"
     "  -q, --quiet           no progress lines\n"
@@ -50,20 +55,56 @@ typedef struct {
     const mimod_config *cfg;
     results_file *live;   /* <out_path>.writing while the trial trains, or NULL */
     int live_failed;      /* it could not be made or written: the file is made at the end */
+    sweep_lock *lock[2];  /* the locks of <out_path> and <out_path>.writing */
+    int lock_lost;        /* another run took one over: stop, replace nothing */
 } progress;
 
 static void writing_path(const progress *p, char *buf, size_t n) {
     snprintf(buf, n, "%s.writing", p->out_path);
 }
 
-/* Close and remove the file being written (a failure, or a stop). */
+/* Both locks are still this run's (checked now). */
+static int locks_held(const progress *p) {
+    return sweep_lock_held(p->lock[0]) && sweep_lock_held(p->lock[1]);
+}
+
+/* Close and remove the file being written (a failure, or a stop) — unless
+ * another run took the lock over: then the name may be that run's file. */
 static void live_discard(progress *p) {
     if (!p->live) return;
     results_close(p->live, NULL);
     p->live = NULL;
     char tmp[PATH_MAX + 16];
     writing_path(p, tmp, sizeof tmp);
-    unlink(tmp);
+    if (locks_held(p)) unlink(tmp);
+}
+
+/* The same lock as mimod-sweep's (one run per result file, docs/sweep.md):
+ * on the output, and on the name it is written under, so that neither a sweep
+ * nor another mimod-train writes either while this one does. */
+static int take_locks(const char *out_path, sweep_lock *lock[2], mimod_err *err) {
+    char writing[PATH_MAX + 16];
+    snprintf(writing, sizeof writing, "%s.writing", out_path);
+    int rc = output_lock_acquire(out_path, "mimod-train", &lock[0], err);
+    if (!rc) rc = output_lock_acquire(writing, "mimod-train", &lock[1], err);
+    if (rc) {
+        sweep_lock_release(lock[0]);
+        lock[0] = NULL;
+    }
+    return rc;
+}
+
+/* Without --checkpoint a signal ends the program (nothing to save); it first
+ * removes the unfinished <output>.writing and this run's lock files, then
+ * dies of the signal as before (the shell sees 128 + its number). The paths
+ * are fixed before the handler is installed. */
+static char cleanup_paths[3][PATH_MAX + 16];
+
+static void on_signal_without_checkpoint(int sig) {
+    for (int i = 0; i < 3; i++)
+        if (cleanup_paths[i][0]) unlink(cleanup_paths[i]);
+    signal(sig, SIG_DFL);
+    raise(sig);
 }
 
 /* The trial's rows so far (issue 15): <output>.writing is made when the
@@ -111,8 +152,17 @@ static void on_record(void *user, const trial *t, int j) {
 /* A failing progress write is a warning (stderr); the rest is progress. */
 static void on_note(void *user, runner_note kind, const char *msg) {
     const progress *p = user;
-    if (kind == RUNNER_NOTE_PROGRESS_FAILED) fprintf(stderr, "mimod-train: %s\n", msg);
+    if (kind == RUNNER_NOTE_PROGRESS_FAILED || kind == RUNNER_NOTE_CHECKPOINT_SAVE)
+        fprintf(stderr, "mimod-train: %s\n", msg);
     else if (!p->quiet) printf("%s\n", msg);
+}
+
+/* Another run took a lock over (this one was stopped longer than the lease):
+ * stop instead of writing into files that are no longer this run's. */
+static int lock_lost(void *user) {
+    progress *p = user;
+    if (!p->lock_lost && (sweep_lock_lost(p->lock[0]) || sweep_lock_lost(p->lock[1]))) p->lock_lost = 1;
+    return p->lock_lost;
 }
 
 /* The result file is written whole under a temporary name, then renamed: it
@@ -133,9 +183,15 @@ static int write_output(void *user, const trial *t, int64_t fail_step, const cha
     } else {
         rc = results_write_single_trial_ex(tmp, p->yaml, t, 1, err);
     }
+    /* rename only while both locks are this run's: else the names belong to another run */
+    if (!rc && !locks_held(p)) {
+        p->lock_lost = 1;
+        return mimod_errf(err, MIMOD_EIO, "the lock of %s was taken over by another run; not "
+                          "replacing %s", p->out_path, p->out_path);
+    }
     if (!rc && rename(tmp, p->out_path) != 0)
         rc = mimod_errf(err, MIMOD_EIO, "rename %s -> %s: %s", tmp, p->out_path, strerror(errno));
-    if (rc) unlink(tmp);
+    if (rc && !p->lock_lost) unlink(tmp);
     return rc;
 }
 
@@ -163,19 +219,43 @@ static int check_output(const char *output, const char *out_path, int force,
     return results_check_space(out_path, bytes, err);
 }
 
+/* Before training: --checkpoint must name a file (or nothing yet) in a
+ * directory that exists and can be written (a checkpoint that later cannot be
+ * saved, a full disk, is only a warning). */
+static int check_checkpoint_path(const char *ckpt, mimod_err *err) {
+    struct stat st;
+    if (stat(ckpt, &st) == 0 && !S_ISREG(st.st_mode))
+        return mimod_errf(err, MIMOD_EINVAL, "--checkpoint %s is %s, not a checkpoint file", ckpt,
+                          S_ISDIR(st.st_mode) ? "a directory" : "not a regular file");
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", ckpt);
+    const char *dir = dirname(copy);
+    if (access(dir, W_OK | X_OK) != 0)
+        return mimod_errf(err, MIMOD_EINVAL, "--checkpoint %s: its directory %s: %s", ckpt, dir,
+                          strerror(errno));
+    return MIMOD_OK;
+}
+
 /* Run the trial (resuming from ckpt if it exists), write `output`, say what
- * happened; returns the exit status. */
+ * happened; returns the exit status. The caller holds `lock` (take_locks). */
 static int train(const mimod_config *c, const char *yaml, const char *output, const char *out_path,
-                 const char *ckpt, int quiet) {
+                 const char *ckpt, int quiet, sweep_lock *lock[2]) {
     /* With a checkpoint, a signal saves it and stops (exit 3: rerun to resume).
      * Without one there is nothing to save: the signal ends the program. */
-    if (ckpt) trial_runner_catch_signals();
+    if (ckpt) {
+        trial_runner_catch_signals();
+    } else {
+        snprintf(cleanup_paths[0], sizeof cleanup_paths[0], "%s.writing", out_path);
+        snprintf(cleanup_paths[1], sizeof cleanup_paths[1], "%s.writing.lock", out_path);
+        snprintf(cleanup_paths[2], sizeof cleanup_paths[2], "%s.lock", out_path);
+        trial_runner_set_stop_signals(on_signal_without_checkpoint);
+    }
     char keep[PATH_MAX + 16];
     snprintf(keep, sizeof keep, "%s.ckpt", out_path);
-    progress prog = {mimod_now(), quiet, yaml, out_path, c, NULL, 0};
+    progress prog = {mimod_now(), quiet, yaml, out_path, c, NULL, 0, {lock[0], lock[1]}, 0};
     trial_runner runner = {.checkpoint = ckpt, .keep_path = ckpt ? ckpt : keep, .user = &prog,
-                           .on_record = on_record, .on_note = on_note, .write = write_output,
-                           .write_progress = write_live};
+                           .should_stop = lock_lost, .on_record = on_record, .on_note = on_note,
+                           .write = write_output, .write_progress = write_live};
     if (!quiet)
         printf("mimod-train: task %s, preset %s, seed %llu, N=%d, %d MM steps, lambda_I=%g, "
                "lambda_reg=%g (%s build)\n",
@@ -192,11 +272,20 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
     run_outcome o = trial_runner_run(c, &runner, &res);
     live_discard(&prog); /* stopped or failed: no partial output is left */
     int status = trial_runner_exit_status(o);
-    if (o == RUN_STOPPED)
+    if (o == RUN_STOPPED && prog.lock_lost) {
+        fprintf(stderr, "mimod-train: %s: another run took the lock of %s over; stopped%s\n",
+                res.cause.msg, output, ckpt && !res.checkpoint_failed ? " (checkpoint saved)" : "");
+        status = 1;
+    } else if (o == RUN_STOPPED && ckpt && res.checkpoint_failed) {
+        fprintf(stderr, "mimod-train: %s; the checkpoint could not be saved (%s): rerunning the "
+                "same command resumes from the last checkpoint saved before, if any, else it "
+                "starts again\n", res.cause.msg, res.checkpoint_err.msg);
+    } else if (o == RUN_STOPPED) {
         fprintf(stderr, "mimod-train: %s%s\n", res.cause.msg,
                 ckpt ? "; checkpoint saved, rerun the same command to resume" : "");
-    else if (o != RUN_DONE && !(o == RUN_WRITE_FAILED && res.finished_trained))
+    } else if (o != RUN_DONE && !(o == RUN_WRITE_FAILED && res.finished_trained)) {
         fprintf(stderr, "mimod-train: %s\n", res.cause.msg);
+    }
     if (o == RUN_WRITE_FAILED) {
         fprintf(stderr, "mimod-train: writing %s failed: %s\n", output, res.write_err.msg);
         /* the trained trial is kept: the rerun writes it without training again */
@@ -301,13 +390,20 @@ int main(int argc, char **argv) {
         free(yaml);
         return 1;
     }
-    if (check_output(output, out_path, force, &cfg, yaml, &err)) {
+    sweep_lock *lock[2] = {NULL, NULL};
+    if (take_locks(out_path, lock, &err) ||
+        check_output(output, out_path, force, &cfg, yaml, &err) ||
+        (ckpt && check_checkpoint_path(ckpt, &err))) {
         fprintf(stderr, "mimod-train: %s\n", err.msg);
+        sweep_lock_release(lock[1]);
+        sweep_lock_release(lock[0]);
         free(yaml);
         return 1;
     }
 
-    int status = train(&cfg, yaml, output, out_path, ckpt, quiet);
+    int status = train(&cfg, yaml, output, out_path, ckpt, quiet, lock);
+    sweep_lock_release(lock[1]);
+    sweep_lock_release(lock[0]);
     free(yaml);
     mimod_pool_shutdown(); /* join the --threads workers: nothing left for leak checkers */
     return status;

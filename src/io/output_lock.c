@@ -28,6 +28,7 @@
  * run took it over (this one was stopped longer than LEASE), it says so and
  * the sweep stops. */
 struct sweep_lock {
+    char program[32];       /* "mimod-sweep", "mimod-train": in the file and in messages */
     char path[PATH_MAX + 8];
     int fd;
     char mine[512];         /* the content that names this run */
@@ -42,7 +43,7 @@ struct sweep_lock {
 
 typedef struct {
     long pid;
-    char host[256], boot[64], since[32];
+    char program[32], host[256], boot[64], since[32];
     unsigned long long start;
 } holder;
 
@@ -95,8 +96,8 @@ static unsigned long long proc_start(long pid) {
 
 static int parse_holder(const char *text, holder *h) {
     memset(h, 0, sizeof *h);
-    return sscanf(text, "mimod-sweep lock pid=%ld host=%255s boot=%63s start=%llu since=%31s", &h->pid,
-                  h->host, h->boot, &h->start, h->since) == 5 ? 0 : -1;
+    return sscanf(text, "%31s lock pid=%ld host=%255s boot=%63s start=%llu since=%31s", h->program,
+                  &h->pid, h->host, h->boot, &h->start, h->since) == 6 ? 0 : -1;
 }
 
 static void read_all(int fd, char *buf, size_t n) {
@@ -105,7 +106,7 @@ static void read_all(int fd, char *buf, size_t n) {
 }
 
 static void describe(const holder *h, const char *lockpath, char *buf, size_t n) {
-    snprintf(buf, n, "by another run: mimod-sweep pid %ld on host %s (since %s; lock file %s)",
+    snprintf(buf, n, "by another run: %s pid %ld on host %s (since %s; lock file %s)", h->program,
              h->pid, h->host, h->since, lockpath);
 }
 
@@ -128,7 +129,8 @@ static void *heartbeat(void *arg) {
             char who[PATH_MAX + 1200] = "by another run";
             if (parse_holder(now, &h) == 0) describe(&h, l->path, who, sizeof who);
             if (!l->lost)
-                fprintf(stderr, "mimod-sweep: the lock of the output was taken over: it is now held %s; stopping\n", who);
+                fprintf(stderr, "%s: the lock of the output was taken over: it is now held %s; "
+                        "stopping\n", l->program, who);
             l->lost = 1;
         } else {
             futimens(l->fd, NULL);
@@ -149,8 +151,8 @@ static void name_this_run(sweep_lock *l, char *host, size_t nh, char *boot, size
     boot_id(boot, nb);
     time_t t0 = time(NULL);
     strftime(since, sizeof since, "%Y-%m-%dT%H:%M:%SZ", gmtime(&t0));
-    snprintf(l->mine, sizeof l->mine, "mimod-sweep lock pid=%ld host=%s boot=%s start=%llu since=%s\n",
-             (long)getpid(), host, boot, proc_start((long)getpid()), since);
+    snprintf(l->mine, sizeof l->mine, "%s lock pid=%ld host=%s boot=%s start=%llu since=%s\n",
+             l->program, (long)getpid(), host, boot, proc_start((long)getpid()), since);
 }
 
 /* The kernel lock on fd: 1 taken, 0 not supported here (the lease alone),
@@ -172,8 +174,8 @@ static int take_kernel_lock(const sweep_lock *l, int fd, const char *output, con
     if (known && strcmp(h.host, host) == 0 && wait_s > 0) {
         /* a run of this host that is ending (the ranks of a killed mpirun
          * outlive it by a moment): give it a few seconds */
-        fprintf(stderr, "mimod-sweep: %s is in use %s; waiting up to %d s for it to "
-                "end\n", output, who, wait_s);
+        fprintf(stderr, "%s: %s is in use %s; waiting up to %d s for it to "
+                "end\n", l->program, output, who, wait_s);
         for (int w = 0; w < wait_s * 5 && !got; w++) {
             struct timespec ts = {0, 200000000L};
             nanosleep(&ts, NULL);
@@ -199,9 +201,9 @@ static int holder_alive(const sweep_lock *l, int fd, const struct stat *a, const
     /* another host: live while it renews its lease */
     double age = difftime(time(NULL), a->st_mtime);
     if (age >= l->lease) return 0;
-    fprintf(stderr, "mimod-sweep: %s: the lock names host %s (pid %ld), last renewed "
+    fprintf(stderr, "%s: %s: the lock names host %s (pid %ld), last renewed "
             "%.0f s ago; waiting up to %.0f s to see whether it is alive\n",
-            output, h->host, h->pid, age, l->lease - age + 1);
+            l->program, output, h->host, h->pid, age, l->lease - age + 1);
     time_t first = a->st_mtime;
     int live = 0;
     for (double waited = 0; waited < l->lease - age + 1 && !live; waited += 0.5) {
@@ -245,9 +247,14 @@ static void start_heartbeat(sweep_lock *l) {
 }
 
 int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err) {
+    return output_lock_acquire(output, "mimod-sweep", out, err);
+}
+
+int output_lock_acquire(const char *output, const char *program, sweep_lock **out, mimod_err *err) {
     *out = NULL;
     sweep_lock *l = calloc(1, sizeof *l);
     if (!l) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    snprintf(l->program, sizeof l->program, "%s", program);
     snprintf(l->path, sizeof l->path, "%s.lock", output);
     l->lease = lease_seconds();
     l->fd = -1;
@@ -283,8 +290,8 @@ int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err) {
                 rc = mimod_errf(err, MIMOD_EIO, "%s is in use %s", output, who);
                 break;
             }
-            fprintf(stderr, "mimod-sweep: taking over the lock %s from pid %ld on host %s, which is "
-                    "no longer running\n", l->path, h.pid, h.host);
+            fprintf(stderr, "%s: taking over the lock %s from %s pid %ld on host %s, which is "
+                    "no longer running\n", l->program, l->path, h.program, h.pid, h.host);
         }
         if ((rc = claim(l, fd, kernel, output, err))) {
             close(fd);
@@ -303,6 +310,64 @@ int sweep_lock_acquire(const char *output, sweep_lock **out, mimod_err *err) {
 }
 
 int sweep_lock_lost(const sweep_lock *l) { return l && l->lost; }
+
+int sweep_lock_held(sweep_lock *l) {
+    if (!l || l->lost) return 0;
+    struct stat a, b;
+    char now[sizeof l->mine];
+    read_all(l->fd, now, sizeof now);
+    return strcmp(now, l->mine) == 0 && fstat(l->fd, &a) == 0 && stat(l->path, &b) == 0 &&
+           a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
+/* Whether the run that a lock file names is alive, seen from another process
+ * that does not take the lock (mimod-summary --status): on its host, its
+ * process (pid, start time, boot); elsewhere, a kernel lock held on the file or
+ * a lease renewed within the last LEASE seconds. */
+void output_lock_probe(const char *output, output_lock_info *p) {
+    memset(p, 0, sizeof *p);
+    char path[PATH_MAX + 8];
+    snprintf(path, sizeof path, "%s.lock", output);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        p->state = errno == ENOENT ? OUTPUT_LOCK_NONE : OUTPUT_LOCK_UNKNOWN;
+        return;
+    }
+    struct stat a;
+    char text[512];
+    holder h;
+    read_all(fd, text, sizeof text);
+    if (fstat(fd, &a) != 0 || parse_holder(text, &h) != 0) {
+        close(fd);
+        p->state = OUTPUT_LOCK_UNKNOWN;
+        return;
+    }
+    p->renewed = a.st_mtime;
+    p->pid = h.pid;
+    snprintf(p->program, sizeof p->program, "%s", h.program);
+    snprintf(p->host, sizeof p->host, "%s", h.host);
+    snprintf(p->since, sizeof p->since, "%s", h.since);
+    struct flock fl = {0};
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    int kernel_held = fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK;
+    close(fd);
+    char host[256] = "?", boot[64];
+    gethostname(host, sizeof host);
+    host[sizeof host - 1] = '\0';
+    for (char *c = host; *c; c++)
+        if (*c == ' ') *c = '_';
+    boot_id(boot, sizeof boot);
+    int alive;
+    if (strcmp(h.host, host) == 0 && strcmp(h.boot, boot) == 0)
+        alive = (kill((pid_t)h.pid, 0) == 0 || errno == EPERM) &&
+                (h.start == 0 || proc_start(h.pid) == h.start);
+    else if (strcmp(h.host, host) == 0)
+        alive = 0; /* this host before a reboot */
+    else
+        alive = kernel_held || difftime(time(NULL), a.st_mtime) < lease_seconds();
+    p->state = alive ? OUTPUT_LOCK_LIVE : OUTPUT_LOCK_DEAD;
+}
 
 void sweep_lock_release(sweep_lock *l) {
     if (!l) return;

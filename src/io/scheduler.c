@@ -11,6 +11,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <mpi.h>
 #include <signal.h>
@@ -51,12 +52,15 @@ typedef struct {
 
 /* Before training (parsing, checks, waiting for the lock, creating the file)
  * nothing needs saving: a signal ends the program at once, exit 3, after
- * removing this run's lock file (a path fixed before the handler can run). */
-static char early_lock_path[PATH_MAX + 8];
-static volatile sig_atomic_t early_lock_set;
+ * removing this run's lock file and the result file it was creating
+ * ("<output>.creating", as large as the whole result file); paths fixed
+ * before the handler can run. */
+static char early_lock_path[PATH_MAX + 8], early_creating_path[PATH_MAX + 16];
+static volatile sig_atomic_t early_lock_set, early_creating_set;
 
 static void on_early_signal(int sig) {
     (void)sig;
+    if (early_creating_set) unlink(early_creating_path);
     if (early_lock_set) unlink(early_lock_path);
     _exit(SWEEP_EXIT_INTERRUPTED);
 }
@@ -129,6 +133,15 @@ typedef struct {
     /* idle ranks' cores lent to running trials on the node (lending.h) */
     mimod_lending *lend;
     int own_threads; /* --threads of a training rank */
+    /* rank 0: the result file as opened, to notice it being deleted or
+     * replaced while the sweep runs (the ranks would go on writing into an
+     * unlinked file) and to write it back then */
+    char out_path[PATH_MAX];
+    int out_fd;           /* read-only, held open; −1: none */
+    dev_t out_dev;
+    ino_t out_ino;
+    int output_gone;      /* noticed: the sweep stops */
+    double out_checked;   /* when it was last looked at */
 } run_ctx;
 
 /* Rank 0's view of the running points for the heartbeat: one slot per rank
@@ -169,12 +182,32 @@ static void borrow_threads(run_ctx *x) {
              want - x->own_threads);
 }
 
+/* Rank 0: is the result file still the one opened at its path? Looked at
+ * once a second at most (or now, with `now`); says so the first time it is
+ * not. */
+static int output_missing(run_ctx *x, int now) {
+    if (x->rank != 0 || x->out_fd < 0) return 0;
+    if (x->output_gone) return 1;
+    double t = mimod_now();
+    if (!now && t - x->out_checked < 1.0) return 0;
+    x->out_checked = t;
+    struct stat st;
+    int there = stat(x->out_path, &st) == 0;
+    if (there && st.st_dev == x->out_dev && st.st_ino == x->out_ino) return 0;
+    x->output_gone = 1;
+    fprintf(stderr, "mimod-sweep: the result file %s was %s while the sweep ran: stopping "
+            "(running trials checkpoint); the results written so far are saved again at the end\n",
+            x->out_path, there ? "replaced by another file" : "deleted");
+    return 1;
+}
+
 /* should_stop hook: a signal here, or rank 0 asked (it got the signal). */
 static int worker_should_stop(void *user) {
     run_ctx *x = user;
     borrow_threads(x);
     if (sweep_lock_lost(x->lock)) trial_runner_request_stop();
     if (trial_runner_stop_requested() || x->remote_stop) return 1;
+    if (x->size == 1 && output_missing(x, 0)) return 1; /* rank 0 trains alone */
     if (x->size > 1) {
         int flag = 0;
         MPI_Iprobe(0, TAG_STOP, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE);
@@ -201,8 +234,13 @@ typedef struct {
 static void point_note(void *user, runner_note kind, const char *msg) {
     point_ctx *pc = user;
     wlog(pc->x, "%s\n", msg);
-    if (kind == RUNNER_NOTE_CHECKPOINT_IGNORED || kind == RUNNER_NOTE_PROGRESS_FAILED)
-        fprintf(stderr, "mimod-sweep: rank %d: %s\n", pc->x->rank, msg);
+    if (kind == RUNNER_NOTE_CHECKPOINT_IGNORED || kind == RUNNER_NOTE_PROGRESS_FAILED ||
+        kind == RUNNER_NOTE_CHECKPOINT_SAVE) {
+        char label[512];
+        sweep_point_label(pc->x->s, pc->task, pc->point, label, sizeof label);
+        fprintf(stderr, "mimod-sweep: rank %d: %s %s: %s\n", pc->x->rank,
+                pc->x->s->task[pc->task].name, label, msg);
+    }
 }
 
 static int point_should_stop(void *user) { return worker_should_stop(((point_ctx *)user)->x); }
@@ -300,6 +338,8 @@ static void run_point(run_ctx *x, int task, int point, report_msg *r) {
         r->status = REP_DONE;
     } else if (o == RUN_STOPPED) {
         r->status = REP_STOPPED;
+        if (res.checkpoint_failed) /* said in its progress line */
+            copy_reason(r->reason, "its checkpoint could not be saved: ", res.checkpoint_err.msg);
     } else if (o == RUN_WRITE_FAILED) {
         /* Not the trial's fault: the trained trial is kept in its checkpoint
          * (the rerun writes it without training again); the sweep stops. */
@@ -451,6 +491,10 @@ static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
         printf("[%d/%d done,%s %d running, %d left] %s %s: trained, but writing its results failed "
                "(see above); stopping the sweep\n",
                pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
+    else if (r->reason[0])
+        printf("[%d/%d done,%s %d running, %d left] %s %s: stopped; %s: the rerun resumes it from "
+               "its last saved checkpoint, or from the start\n", pg->n_done, pg->n_total, failed,
+               pg->n_running, pg->n_left, s->task[r->task].name, label, r->reason);
     else
         printf("[%d/%d done,%s %d running, %d left] %s %s: stopped, will resume from its checkpoint\n",
                pg->n_done, pg->n_total, failed, pg->n_running, pg->n_left, s->task[r->task].name, label);
@@ -555,7 +599,7 @@ static void progress_end(run_ctx *x, progress *pg, int slot, const report_msg *r
         pg->interrupted = 1;
         if (r->status == REP_IOERROR) pg->halt = 1;
     }
-    if (sweep_lock_lost(x->lock)) pg->halt = 1;
+    if (sweep_lock_lost(x->lock) || output_missing(x, 1)) pg->halt = 1;
     print_progress(x, pg, r);
 }
 
@@ -625,6 +669,12 @@ static int open_results(run_ctx *x) {
             if (!rc) early_lock_set = 1;
         }
         exists = access(out_path, F_OK) == 0;
+        /* a creation killed by SIGKILL (or a crash) left this: the lock says
+         * no run is making it now, and it would count against the free space */
+        snprintf(early_creating_path, sizeof early_creating_path, "%s.creating", out_path);
+        if (!rc && !exists && unlink(early_creating_path) == 0)
+            printf("mimod-sweep: removed %s, left by a creation that was killed\n",
+                   early_creating_path);
         if (!rc && !exists)
             rc = results_check_space(out_path, results_file_bytes(s->n_tasks, x->desc, strlen(s->text)),
                                      &err);
@@ -637,11 +687,55 @@ static int open_results(run_ctx *x) {
     exists = flags[1];
     results_meta meta = {s->text, s->hash, x->size, 0};
     MPI_Comm comm = x->size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL;
+    if (!rc && !exists && x->rank == 0) early_creating_set = 1; /* a signal removes it */
     if (!rc)
         rc = exists ? results_open_existing(out_path, comm, &meta, s->n_tasks, x->desc, &x->f, &err)
                     : results_create(out_path, comm, &meta, s->n_tasks, x->desc, &x->f, &err);
+    early_creating_set = 0;
     if (rc && x->rank == 0) fprintf(stderr, "mimod-sweep: %s\n", err.msg);
+    if (!rc && x->rank == 0) {
+        struct stat st;
+        snprintf(x->out_path, sizeof x->out_path, "%s", out_path);
+        x->out_fd = open(out_path, O_RDONLY | O_CLOEXEC);
+        if (x->out_fd >= 0 && fstat(x->out_fd, &st) == 0) {
+            x->out_dev = st.st_dev;
+            x->out_ino = st.st_ino;
+        } else if (x->out_fd >= 0) {
+            close(x->out_fd);
+            x->out_fd = -1;
+        }
+    }
     return rc;
+}
+
+/* Collective, before anything is created: with --log-dir D every rank that
+ * trains opens D/rank-R.log (rank 0 makes D if it is missing). A log that
+ * cannot be opened is an error, with its cause, and no rank goes on. */
+static int open_logs(run_ctx *x) {
+    const char *dir = x->o->log_dir;
+    if (!dir) return MIMOD_OK;
+    int bad = 0, any = 0;
+    if (x->rank == 0 && mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        fprintf(stderr, "mimod-sweep: --log-dir %s: cannot create it: %s\n", dir, strerror(errno));
+        bad = 1;
+    }
+    MPI_Bcast(&bad, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    if (!bad && (x->rank > 0 || x->size == 1)) {
+        char lp[PATH_MAX + 32];
+        snprintf(lp, sizeof lp, "%s/rank-%d.log", dir, x->rank);
+        x->log = fopen(lp, "a");
+        if (!x->log) {
+            fprintf(stderr, "mimod-sweep: rank %d: --log-dir: cannot open %s: %s\n", x->rank, lp,
+                    strerror(errno));
+            bad = 1;
+        }
+    }
+    MPI_Allreduce(&bad, &any, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+    if (any && x->log) {
+        fclose(x->log);
+        x->log = NULL;
+    }
+    return any ? MIMOD_EIO : MIMOD_OK;
 }
 
 /* Every rank, once the file is open: signals, the checkpoint directory, BLAS
@@ -653,7 +747,8 @@ static void prepare_ranks(run_ctx *x) {
         char dir[PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s.ckpt", x->o->output);
         if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            fprintf(stderr, "mimod-sweep: cannot create %s (no checkpoints): %s\n", dir, strerror(errno));
+            fprintf(stderr, "mimod-sweep: warning: cannot create %s (%s): the trials run without "
+                    "checkpoints, so a stop loses their progress\n", dir, strerror(errno));
     }
     /* Threads of a trial (the pool; OpenBLAS stays single-threaded, see
      * blas_setup.c): rank 0 does no algebra when it only schedules. */
@@ -667,12 +762,6 @@ static void prepare_ranks(run_ctx *x) {
     if (x->size > 1) {
         if (lending_open(MPI_COMM_WORLD, x->o->lend && x->rank > 0, x->own_threads, &x->lend, &perr))
             fprintf(stderr, "mimod-sweep: rank %d: %s; no core lending\n", x->rank, perr.msg);
-    }
-    if (x->o->log_dir && (x->rank > 0 || x->size == 1)) {
-        char lp[PATH_MAX + 32];
-        snprintf(lp, sizeof lp, "%s/rank-%d.log", x->o->log_dir, x->rank);
-        x->log = fopen(lp, "a");
-        if (!x->log) fprintf(stderr, "mimod-sweep: rank %d: cannot open %s\n", x->rank, lp);
     }
     MPI_Barrier(MPI_COMM_WORLD); /* the checkpoint directory exists */
     report_blas_kernels(x);
@@ -746,7 +835,7 @@ static int run_alone(run_ctx *x, const work_item *items, int n_items, progress *
 static int run_scheduler(run_ctx *x, const work_item *items, int n_items, progress *pg) {
     int next = 0, active = x->size - 1, stopping = items == NULL;
     while (active > 0) {
-        if (sweep_lock_lost(x->lock)) pg->halt = 1;
+        if (sweep_lock_lost(x->lock) || output_missing(x, 0)) pg->halt = 1;
         if ((trial_runner_stop_requested() || pg->halt) && !stopping) {
             stopping = 1;
             printf("mimod-sweep: %s; running trials checkpoint and stop\n",
@@ -870,6 +959,7 @@ static int run_rank0(run_ctx *x) {
     int started = x->size == 1 ? run_alone(x, items, n_items, &pg)
                                : run_scheduler(x, items, n_items, &pg);
     int exit_code = SWEEP_EXIT_DONE;
+    if (output_missing(x, 1)) pg.halt = 1;
     if (!items || pg.halt) exit_code = SWEEP_EXIT_ERROR;
     else if (pg.interrupted || started < n_items) exit_code = SWEEP_EXIT_INTERRUPTED;
     else if (pg.n_failed > 0) exit_code = SWEEP_EXIT_FAILED;
@@ -882,15 +972,53 @@ static int run_rank0(run_ctx *x) {
     return exit_code;
 }
 
+/* Rank 0, after the close: the result file was deleted or replaced while the
+ * sweep ran; its content (everything written, also after) is still in the
+ * file rank 0 holds open: copy it back to its path, or beside it when another
+ * file now has that name. */
+static void restore_output(run_ctx *x) {
+    char tmp[PATH_MAX + 32], aside[PATH_MAX + 32];
+    snprintf(tmp, sizeof tmp, "%s.restoring", x->out_path);
+    snprintf(aside, sizeof aside, "%s.recovered", x->out_path);
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int ok = fd >= 0;
+    char buf[1 << 16];
+    for (off_t off = 0; ok;) {
+        ssize_t n = pread(x->out_fd, buf, sizeof buf, off);
+        if (n == 0) break;
+        ok = n > 0 && write(fd, buf, (size_t)n) == n;
+        off += n > 0 ? n : 0;
+    }
+    if (ok) ok = fsync(fd) == 0;
+    int saved = errno;
+    if (fd >= 0) close(fd);
+    const char *where = NULL;
+    if (ok && link(tmp, x->out_path) == 0) where = x->out_path;
+    else if (ok && rename(tmp, aside) == 0) where = aside;
+    else saved = ok ? errno : saved;
+    unlink(tmp);
+    if (where)
+        fprintf(stderr, "mimod-sweep: the results written so far are saved in %s%s; rerun the "
+                "same command to resume\n", where,
+                where == aside ? " (another file now has the result file's name)" : "");
+    else
+        fprintf(stderr, "mimod-sweep: saving the results written so far to %s failed: %s\n", tmp,
+                strerror(saved));
+}
+
 /* Collective: close the file; rank 0 tidies the checkpoint directory (unless
  * interrupted) and releases the lock. May turn exit_code into an error. */
 static int close_results(run_ctx *x, int exit_code) {
     mimod_err err = {0};
+    if (output_missing(x, 1) && exit_code != SWEEP_EXIT_ERROR) exit_code = SWEEP_EXIT_ERROR;
     if (results_close(x->f, &err) && x->rank == 0) {
         fprintf(stderr, "mimod-sweep: %s\n", err.msg);
         if (exit_code == SWEEP_EXIT_DONE) exit_code = SWEEP_EXIT_ERROR;
     }
     x->f = NULL;
+    if (x->rank == 0 && x->output_gone) restore_output(x);
+    if (x->out_fd >= 0) close(x->out_fd);
+    x->out_fd = -1;
     if (x->rank == 0 && exit_code != SWEEP_EXIT_INTERRUPTED) {
         char dir[PATH_MAX + 16];
         snprintf(dir, sizeof dir, "%s.ckpt", x->o->output);
@@ -930,9 +1058,11 @@ int sweep_run(const sweep_def *s, const sweep_run_opts *o) {
     run_ctx x = {0};
     x.s = s;
     x.o = o;
+    x.out_fd = -1;
     MPI_Comm_rank(MPI_COMM_WORLD, &x.rank);
     MPI_Comm_size(MPI_COMM_WORLD, &x.size);
-    if (open_results(&x)) {
+    if (open_logs(&x) || open_results(&x)) {
+        if (x.log) fclose(x.log);
         release(&x);
         return SWEEP_EXIT_ERROR;
     }

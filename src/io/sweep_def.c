@@ -197,11 +197,19 @@ static double axis_length(const ctx *x, const yaml_node_t *v) {
     return parse_range(&quiet, "", v, &f, &t, &n) ? 0 : (double)n;
 }
 
+/* Two values of an axis are one trial when they are the same number (0 and
+ * -0.0, 1e-1 and 0.1 once canonical): compared as numbers, except seeds,
+ * whose 64 bits a double cannot hold (their canonical text is exact). */
+static int axis_compare(const sweep_axis *a, int i, int j) {
+    if (strcmp(a->name, "seed") == 0) return strcmp(a->values[i], a->values[j]);
+    return (a->numeric[i] > a->numeric[j]) - (a->numeric[i] < a->numeric[j]);
+}
+
 /* Index order for finding repeated values in O(n log n). */
 static const sweep_axis *sort_axis;
 static int by_value_then_index(const void *pa, const void *pb) {
     int a = *(const int *)pa, b = *(const int *)pb;
-    int c = strcmp(sort_axis->values[a], sort_axis->values[b]);
+    int c = axis_compare(sort_axis, a, b);
     return c ? c : (a > b) - (a < b);
 }
 
@@ -238,15 +246,20 @@ static int parse_axis(const ctx *x, const yaml_node_t *k, const yaml_node_t *v,
             for (int i = 0; i < a->n_values; i++) idx[i] = i;
             sort_axis = a;
             qsort(idx, (size_t)a->n_values, sizeof *idx, by_value_then_index);
-            int repeat = -1;
+            int repeat = -1, first = -1;
             for (int i = 1; i < a->n_values; i++)
-                if (strcmp(a->values[idx[i]], a->values[idx[i - 1]]) == 0 &&
-                    (repeat < 0 || idx[i] < repeat))
+                if (axis_compare(a, idx[i], idx[i - 1]) == 0 && (repeat < 0 || idx[i] < repeat)) {
                     repeat = idx[i];
+                    first = idx[i - 1];
+                }
             free(idx);
+            yaml_node_t *rn = repeat >= 0 ? yaml_document_get_node(x->doc, v->data.sequence.items.start[repeat]) : NULL;
+            if (repeat >= 0 && strcmp(a->values[repeat], a->values[first]) == 0)
+                return ydoc_fail_at(x, rn, "axis '%s': value %s appears twice", key, a->values[repeat]);
             if (repeat >= 0)
-                return ydoc_fail_at(x, yaml_document_get_node(x->doc, v->data.sequence.items.start[repeat]),
-                               "axis '%s': value %s appears twice", key, a->values[repeat]);
+                return ydoc_fail_at(x, rn, "axis '%s': value %s appears twice: it is the same number as %s "
+                               "(the same trial twice would count as two seeds' results)", key,
+                               ydoc_scalar(rn), a->values[first]);
         }
     } else if (v->type == YAML_MAPPING_NODE) {
         range_bound from, to;
@@ -689,6 +702,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         goto done;
     }
     snprintf(s->output, sizeof s->output, "%s", ydoc_scalar(output));
+    ydoc_where(&x, output, s->output_where, sizeof s->output_where);
     if (preset && !ydoc_scalar(preset)) { rc = ydoc_fail_at(&x, preset, "preset: expected a name"); goto done; }
     if (!grid) { rc = ydoc_fail_at(&x, root, "missing key 'grid' (at least one axis, e.g. seed)"); goto done; }
     if ((rc = check_duplicate_keys(&x, root, grid, task_grid))) goto done;
@@ -789,7 +803,8 @@ done:
 int sweep_check_output(const char *path, mimod_err *err) {
     if (access(path, F_OK) == 0) {
         if (access(path, W_OK) != 0)
-            return mimod_errf(err, MIMOD_EIO, "output %s exists and is not writable", path);
+            return mimod_errf(err, MIMOD_EIO, "output %s exists and is not writable: %s", path,
+                              strerror(errno));
         return MIMOD_OK;
     }
     char copy[PATH_MAX];
@@ -798,6 +813,27 @@ int sweep_check_output(const char *path, mimod_err *err) {
     if (access(dir, F_OK) != 0)
         return mimod_errf(err, MIMOD_EIO, "output %s: directory %s does not exist", path, dir);
     if (access(dir, W_OK | X_OK) != 0)
-        return mimod_errf(err, MIMOD_EIO, "output %s: directory %s is not writable", path, dir);
+        return mimod_errf(err, MIMOD_EIO, "output %s: directory %s is not writable: %s", path, dir,
+                          strerror(errno));
+    return MIMOD_OK;
+}
+
+int sweep_check_log_dir(const char *dir, mimod_err *err) {
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return mimod_errf(err, MIMOD_EINVAL, "--log-dir %s is not a directory", dir);
+        if (access(dir, W_OK | X_OK) != 0)
+            return mimod_errf(err, MIMOD_EINVAL, "--log-dir %s cannot be written: %s", dir,
+                              strerror(errno));
+        return MIMOD_OK;
+    }
+    if (errno != ENOENT) return mimod_errf(err, MIMOD_EINVAL, "--log-dir %s: %s", dir, strerror(errno));
+    char copy[PATH_MAX];
+    snprintf(copy, sizeof copy, "%s", dir);
+    const char *parent = dirname(copy);
+    if (access(parent, W_OK | X_OK) != 0)
+        return mimod_errf(err, MIMOD_EINVAL, "--log-dir %s does not exist and cannot be created "
+                          "in %s: %s", dir, parent, strerror(errno));
     return MIMOD_OK;
 }

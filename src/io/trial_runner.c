@@ -18,13 +18,17 @@ static void on_signal(int sig) {
 }
 
 void trial_runner_set_stop_signals(void (*handler)(int)) {
-    struct sigaction sa;
+    struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = handler;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGUSR1, &sa, NULL);
+    /* SIGHUP (the terminal or ssh session closed, or a batch system's
+     * signal) too, unless the program was started under nohup: then it stays
+     * ignored, as asked */
+    if (sigaction(SIGHUP, NULL, &old) == 0 && old.sa_handler != SIG_IGN) sigaction(SIGHUP, &sa, NULL);
 }
 
 void trial_runner_catch_signals(void) { trial_runner_set_stop_signals(on_signal); }
@@ -38,6 +42,7 @@ int trial_runner_stop_requested(void) { return stop_flag; }
 typedef struct {
     const trial_runner *r;
     int progress_off; /* write_progress failed once: not called again */
+    run_result *out;  /* checkpoint_failed, checkpoint_err */
 } hook_ctx;
 
 static int hook_should_stop(void *user) {
@@ -67,9 +72,34 @@ static void hook_on_record(void *user, const trial *t, int j) {
     if (h->r->on_record) h->r->on_record(h->r->user, t, j);
 }
 
+/* A checkpoint that cannot be saved (a full disk, no free inode, its
+ * directory missing) costs only the time since the last one if the run is
+ * stopped: it is a warning, and the trial goes on (issue 25). Said when it
+ * starts failing and when it works again. */
 static int hook_checkpoint(void *user, const trial *t, mimod_err *err) {
-    const trial_runner *r = ((hook_ctx *)user)->r;
-    return trial_save_checkpoint(t, r->checkpoint, err);
+    (void)err;
+    hook_ctx *h = user;
+    const trial_runner *r = h->r;
+    mimod_err cerr = {0};
+    char msg[sizeof cerr.msg + 320];
+    if (trial_save_checkpoint(t, r->checkpoint, &cerr) == MIMOD_OK) {
+        if (h->out->checkpoint_failed) {
+            snprintf(msg, sizeof msg, "warning: checkpoint %s saved again at MM step %lld",
+                     r->checkpoint, (long long)trial_mm_step(t));
+            note(r, RUNNER_NOTE_CHECKPOINT_SAVE, msg);
+        }
+        h->out->checkpoint_failed = 0;
+        return MIMOD_OK;
+    }
+    if (!h->out->checkpoint_failed) {
+        snprintf(msg, sizeof msg, "warning: cannot save the checkpoint (%s); the trial goes on, "
+                 "but if it is stopped it resumes from its last saved checkpoint or from the "
+                 "start", cerr.msg);
+        note(r, RUNNER_NOTE_CHECKPOINT_SAVE, msg);
+    }
+    h->out->checkpoint_failed = 1;
+    h->out->checkpoint_err = cerr;
+    return MIMOD_OK;
 }
 
 static void note(const trial_runner *r, runner_note kind, const char *msg) {
@@ -119,7 +149,7 @@ run_outcome trial_runner_run(const mimod_config *c, const trial_runner *r, run_r
     trial *t = NULL;
     int rc = create_or_resume(c, r, &t, &out->cause);
     if (!rc) {
-        hook_ctx h = {r, 0};
+        hook_ctx h = {r, 0, out};
         write_progress(&h, t); /* a resumed trial's rows from its checkpoint; NaN for a new one */
         trial_hooks hooks = {.user = &h, .should_stop = hook_should_stop,
                              .on_record = r->on_record || r->write_progress ? hook_on_record : NULL,

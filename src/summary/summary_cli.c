@@ -5,9 +5,14 @@
 #include "mimod/summary_plot.h"
 #include "mimod/summary_status.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "mimod/sweep.h"
 
 #include "mimod/tasks.h"
 
@@ -28,7 +33,10 @@ static void usage(FILE *out) {
           "  --format F             text (default), markdown or csv\n"
           "  --status               only the status of every point (a file being written\n"
           "                         too): status, MM step, latest values, elapsed, ETA;\n"
-          "                         with --figures, the running points' partial curves\n"
+          "                         with --figures, the running points' partial curves;\n"
+          "                         whether a run writes it (its lock). Exit status: 0 all\n"
+          "                         done, 3 unfinished and no run writes it (rerun to\n"
+          "                         resume), 4 a run writes it, 5 finished with failures\n"
           "  --figures DIR          also draw the figures (PNG + SVG) into DIR\n"
           "  --task T               only task T (wm, sep; default: every task in the file)\n"
           "  --welch                Welch's t-test instead of Student's pooled-variance test\n"
@@ -165,8 +173,55 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
     return status;
 }
 
+/* Exit status of --status (docs/summary.md): what a wrapper script tests to
+ * know whether to rerun the sweep. */
+enum { STATUS_ALL_DONE = 0, STATUS_RESUMABLE = 3, STATUS_RUNNING = 4, STATUS_SOME_FAILED = 5 };
+
+/* "2026-12-02T15:43:10Z (4 min ago)" */
+static void fmt_seen(long long t, char *buf, size_t n) {
+    time_t tt = (time_t)t;
+    char when[32];
+    strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&tt));
+    double ago = difftime(time(NULL), tt);
+    if (ago < 120) snprintf(buf, n, "%s (%.0f s ago)", when, ago > 0 ? ago : 0);
+    else if (ago < 7200) snprintf(buf, n, "%s (%.0f min ago)", when, ago / 60);
+    else snprintf(buf, n, "%s (%.1f h ago)", when, ago / 3600);
+}
+
+/* Whether a run writes `path` now, from its lock (output_lock.c; a symbolic
+ * link is followed, as the writers do). Prints the "run:" line; returns 1
+ * alive (or cannot tell), 0 not running. */
+static int print_run_state(FILE *out, const char *path) {
+    char real[PATH_MAX];
+    struct stat ls, st;
+    if (lstat(path, &ls) == 0 && S_ISLNK(ls.st_mode) && realpath(path, real)) path = real;
+    output_lock_info li;
+    output_lock_probe(path, &li);
+    char seen[80];
+    switch (li.state) {
+    case OUTPUT_LOCK_LIVE:
+        fmt_seen(li.renewed, seen, sizeof seen);
+        fprintf(out, "run: %s pid %ld on host %s is writing it (since %s; lock renewed %s)\n\n",
+                li.program, li.pid, li.host, li.since, seen);
+        return 1;
+    case OUTPUT_LOCK_DEAD:
+        fmt_seen(li.renewed, seen, sizeof seen);
+        fprintf(out, "run: not running (last seen %s: %s pid %ld on host %s, which is gone — "
+                "killed or crashed; rerun it to resume)\n\n", seen, li.program, li.pid, li.host);
+        return 0;
+    case OUTPUT_LOCK_NONE:
+        if (stat(path, &st) == 0) fmt_seen((long long)st.st_mtime, seen, sizeof seen);
+        else snprintf(seen, sizeof seen, "?");
+        fprintf(out, "run: not running (no run holds its lock; last written %s)\n\n", seen);
+        return 0;
+    default:
+        fprintf(out, "run: cannot tell (its lock %s.lock is unreadable)\n\n", path);
+        return 1;
+    }
+}
+
 /* --status: the status table of every task (and the running points' partial
- * curves with --figures). */
+ * curves with --figures); exit status by STATUS_* (1 if unreadable). */
 static int run_status(const char *path, const char *only_task, const char *figures) {
     mimod_err err = {0};
     int64_t file;
@@ -174,8 +229,9 @@ static int run_status(const char *path, const char *only_task, const char *figur
         fprintf(stderr, "mimod-summary: %s\n", err.msg);
         return 1;
     }
-    int n_done = 0, status = 0;
-    printf("mimod status: %s\n\n", path);
+    int n_done = 0, status = 0, unfinished = 0, failed = 0;
+    printf("mimod status: %s\n", path);
+    int alive = print_run_state(stdout, path);
     for (int k = 0; k < mimod_task_count() && status == 0; k++) {
         const char *name = mimod_task_at(k)->name;
         if (only_task && strcmp(only_task, name) != 0) continue;
@@ -186,7 +242,11 @@ static int run_status(const char *path, const char *only_task, const char *figur
             status = 1;
             break;
         }
-        summary_status_print(stdout, &t);
+        for (int64_t p = 0; p < t.n_points; p++) {
+            unfinished += t.status[p] == RESULTS_PENDING || t.status[p] == RESULTS_RUNNING;
+            failed += t.status[p] == RESULTS_FAILED;
+        }
+        summary_status_print_run(stdout, &t, alive);
         if (figures && summary_status_figures(&t, figures, stdout, &err)) {
             fprintf(stderr, "mimod-summary: %s\n", err.msg);
             status = 1;
@@ -202,6 +262,9 @@ static int run_status(const char *path, const char *only_task, const char *figur
         status = 1;
     }
     summary_close(file);
+    if (status == 0)
+        status = unfinished ? (alive ? STATUS_RUNNING : STATUS_RESUMABLE)
+                 : failed ? STATUS_SOME_FAILED : STATUS_ALL_DONE;
     fflush(stdout);
     return status;
 }
@@ -210,6 +273,7 @@ int summary_main(int argc, char **argv) {
     const char *path = NULL, *figures = NULL, *only_task = NULL, *claims = NULL;
     int other_options = 0; /* options that have no effect on --claims */
     int status_only = 0;   /* --status */
+    int threshold_given = 0;
     summary_format fmt = SUMMARY_TEXT;
     summary_options opt;
     summary_options_default(&opt);
@@ -248,10 +312,11 @@ int summary_main(int argc, char **argv) {
         } else if ((v = option_value(argc, argv, &i, "--success-threshold"))) {
             char *end;
             opt.success_threshold = strtod(v, &end);
-            if (end == v || *end) {
-                fprintf(stderr, "mimod-summary: --success-threshold: '%s' is not a number\n", v);
+            if (end == v || *end || !isfinite(opt.success_threshold)) {
+                fprintf(stderr, "mimod-summary: --success-threshold: '%s' is not a finite number\n", v);
                 return 2;
             }
+            threshold_given = 1;
             other_options = 1;
         } else if ((v = option_value(argc, argv, &i, "--trial"))) {
             char *end;
@@ -277,6 +342,10 @@ int summary_main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    if (status_only && (claims || opt.welch || trial >= 0 || fmt != SUMMARY_TEXT || threshold_given)) {
+        fprintf(stderr, "mimod-summary: --status takes only --figures and --task\n");
+        return 2;
+    }
     if (claims) {
         if (other_options) {
             fprintf(stderr, "mimod-summary: --claims takes only --format and --task (each claim "
@@ -286,10 +355,6 @@ int summary_main(int argc, char **argv) {
         return run_claims(path, claims, only_task, fmt);
     }
 
-    if (status_only && (claims || opt.welch || trial >= 0 || fmt != SUMMARY_TEXT)) {
-        fprintf(stderr, "mimod-summary: --status takes only --figures and --task\n");
-        return 2;
-    }
     if (status_only) return run_status(path, only_task, figures);
 
     mimod_err err = {0};

@@ -5,9 +5,12 @@
  * file from an older or partial writer still summarises. */
 #include "mimod/summary_read.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +41,33 @@ int summary_quantity_in_task(int q, const mimod_task *task) {
     return q >= 0 && q < SQ_COUNT && task_records(task, sq_schema[q]);
 }
 
+/* Why `path` is not a result file that HDF5 could open, as far as the file
+ * itself tells: missing, a directory, empty, not HDF5 at all (no signature
+ * where HDF5 looks: offset 0, 512, 1024, ...). NULL: it looks like HDF5. */
+static const char *not_hdf5_because(const char *path, char *buf, size_t n) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(buf, n, "%s", strerror(errno));
+        return buf;
+    }
+    if (S_ISDIR(st.st_mode)) return "it is a directory, not a result file";
+    if (!S_ISREG(st.st_mode)) return "it is not a regular file";
+    if (st.st_size == 0) return "the file is empty (0 bytes)";
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(buf, n, "%s", strerror(errno));
+        return buf;
+    }
+    static const unsigned char sig[8] = {0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n'};
+    unsigned char head[8];
+    int found = 0;
+    for (long off = 0; !found && off + 8 <= (long)st.st_size; off = off ? 2 * off : 512)
+        found = fseek(f, off, SEEK_SET) == 0 && fread(head, 1, 8, f) == 8 && !memcmp(head, sig, 8);
+    fclose(f);
+    if (!found) return "not an HDF5 file";
+    return NULL;
+}
+
 int summary_open(const char *path, int64_t *file, mimod_err *err) {
     /* HDF5 prints nothing itself: failures are reported through err, with its cause */
     h5_quiet();
@@ -47,14 +77,18 @@ int summary_open(const char *path, int64_t *file, mimod_err *err) {
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl >= 0) H5Pset_file_locking(fapl, 0, 1);
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl >= 0 ? fapl : H5P_DEFAULT);
+    char cause[160];
+    h5_note_cause(cause, sizeof cause); /* before any other HDF5 call clears it */
     if (fapl >= 0) H5Pclose(fapl);
     if (f < 0) {
-        char cause[160];
-        h5_note_cause(cause, sizeof cause);
-        return mimod_errf(err, MIMOD_EIO,
-                          "%s: cannot open as HDF5%s%s (missing, not HDF5, or locked by a writer; "
-                          "HDF5_USE_FILE_LOCKING=FALSE lets a reader look at a file being written)",
-                          path, cause[0] ? ": " : "", cause);
+        char why[256];
+        const char *plain = not_hdf5_because(path, why, sizeof why);
+        if (plain && (!cause[0] || strstr(plain, cause)))
+            return mimod_errf(err, MIMOD_EIO, "%s: cannot open it: %s", path, plain);
+        if (plain)
+            return mimod_errf(err, MIMOD_EIO, "%s: cannot open it: %s (HDF5: %s)", path, plain, cause);
+        return mimod_errf(err, MIMOD_EIO, "%s: HDF5 cannot open it%s%s (an HDF5 file, but truncated "
+                          "or damaged)", path, cause[0] ? ": " : "", cause);
     }
     *file = (int64_t)f;
     return MIMOD_OK;

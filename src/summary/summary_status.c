@@ -50,9 +50,11 @@ static void label_of(const summary_task *t, int64_t p, char *buf, size_t n) {
     }
 }
 
-void summary_status_print(FILE *out, const summary_task *t) {
+void summary_status_print(FILE *out, const summary_task *t) { summary_status_print_run(out, t, 1); }
+
+void summary_status_print_run(FILE *out, const summary_task *t, int run_alive) {
     int64_t P = t->n_points, S = t->n_mm_steps;
-    int count[4] = {0};
+    int count[4] = {0}, stopped = 0;
     double wall_done = 0, eta_running = 0;
     fprintf(out, "/%s: %lld points, %lld MM steps, %lld records each\n", t->name, (long long)P,
             (long long)S, (long long)t->n_records);
@@ -60,11 +62,14 @@ void summary_status_print(FILE *out, const summary_task *t) {
             "records", "task_loss", "Q_cor", "Q_str", "MI", "elapsed", "ETA", "point's axes");
     for (int64_t p = 0; p < P; p++) {
         int st = t->status[p];
-        if (st >= 0 && st < 4) count[st]++;
+        /* "running" in the file, but no run is writing it: it was killed */
+        int halted = st == RESULTS_RUNNING && !run_alive;
+        if (st >= 0 && st < 4 && !halted) count[st]++;
+        stopped += halted;
         int64_t step = summary_status_step(t, p);
         double wall = t->wall_seconds ? t->wall_seconds[p] : NAN;
         double eta = NAN;
-        if (st == RESULTS_RUNNING && step > 0 && isfinite(wall)) {
+        if (st == RESULTS_RUNNING && !halted && step > 0 && isfinite(wall)) {
             eta = wall * (double)(S - step) / (double)step;
             if (eta > eta_running) eta_running = eta;
         }
@@ -77,7 +82,7 @@ void summary_status_print(FILE *out, const summary_task *t) {
         fmt_hms(eta, etab, sizeof etab);
         label_of(t, p, label, sizeof label);
         fprintf(out, "%6lld  %-8s %13s %7d %10.4g %8.3f %8.3f %8.3f %10s %10s  %s\n", (long long)p,
-                status_name(st), stepbuf, t->records_done ? t->records_done[p] : 0,
+                halted ? "stopped" : status_name(st), stepbuf, t->records_done ? t->records_done[p] : 0,
                 latest(t, SQ_TASK_LOSS, p), latest(t, SQ_Q_COR, p), latest(t, SQ_Q_STR, p),
                 latest(t, SQ_MI, p), el, etab, label);
         if (st == RESULTS_FAILED && t->fail_reason && t->fail_reason[p][0])
@@ -86,12 +91,15 @@ void summary_status_print(FILE *out, const summary_task *t) {
     }
     fprintf(out, "/%s: %d done, %d running, %d failed, %d pending", t->name, count[RESULTS_DONE],
             count[RESULTS_RUNNING], count[RESULTS_FAILED], count[RESULTS_PENDING]);
+    if (stopped)
+        fprintf(out, ", %d stopped (running when the run ended without finishing them: rerun it to "
+                "resume them)", stopped);
     if (count[RESULTS_RUNNING]) {
         char b[32];
         fmt_hms(eta_running, b, sizeof b);
         fprintf(out, "; running points end in %s", b);
     }
-    if (count[RESULTS_PENDING] && count[RESULTS_DONE]) {
+    if (run_alive && count[RESULTS_PENDING] && count[RESULTS_DONE]) {
         /* the pending points at the finished ones' mean time, as many at once as run now */
         int lanes = count[RESULTS_RUNNING] > 0 ? count[RESULTS_RUNNING] : 1;
         char b[32];
