@@ -321,6 +321,88 @@ static void check_png(const char *dir, const char *base) {
 
 /* ---- tests */
 
+/* The numbers of every table: one rule per kind (summary_report.h), worked by hand. */
+static void test_number_formats(void) {
+    static const struct {
+        double mean, sd;
+        const char *want;
+    } ms[] = {
+        {0.9281, 0.0186, "0.928 ± 0.019"},       /* sd to 2 digits, mean to its place */
+        {-0.05042, 0.0259, "-0.050 ± 0.026"},
+        {2.254, 0.18, "2.25 ± 0.18"},
+        {-0.015344, 0.00061, "-0.01534 ± 0.00061"},
+        {-92.4, 102.0, "-92 ± 102"},             /* sd ≥ 10: whole numbers */
+        {5.0, 1.0, "5.0 ± 1.0"},
+        {2.25, 0.0, "2.25 ± 0"},                 /* all trials equal */
+        {2.25, NAN, "2.25"},                     /* one trial */
+        {NAN, NAN, "—"},
+        {1234.5, 0.001, "1234.50 ± 1.0e-03"},    /* at most 6 digits of the mean */
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        summary_fmt_mean_sd(buf, sizeof buf, ms[i].mean, ms[i].sd);
+        CHECK(strcmp(buf, ms[i].want) == 0, "mean ± sd of (%g, %g): '%s', expected '%s'",
+              ms[i].mean, ms[i].sd, buf, ms[i].want);
+    }
+    static const struct {
+        double p;
+        const char *want;
+    } ps[] = {{0.0213, "0.021"}, {0.9978, "0.998"}, {1.0, "1.000"}, {0.001, "0.001"},
+              {5.61e-13, "5.6e-13"}, {0.0, "0"}, {NAN, "—"}};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        summary_fmt_p(buf, sizeof buf, ps[i].p);
+        CHECK(strcmp(buf, ps[i].want) == 0, "p %g: '%s', expected '%s'", ps[i].p, buf, ps[i].want);
+    }
+    summary_fmt_t(buf, sizeof buf, -24.8412);
+    CHECK(strcmp(buf, "-24.84") == 0, "t: '%s'", buf);
+    summary_fmt_r(buf, sizeof buf, 0.705836);
+    CHECK(strcmp(buf, "0.706") == 0, "r: '%s'", buf);
+    summary_fmt_df(buf, sizeof buf, 14.0);
+    CHECK(strcmp(buf, "14") == 0, "Student df: '%s'", buf);
+    summary_fmt_df(buf, sizeof buf, 2.152);
+    CHECK(strcmp(buf, "2.2") == 0, "Welch df: '%s'", buf);
+    summary_csv_stat(buf, sizeof buf, 0.021311641129);
+    CHECK(strcmp(buf, "0.02131164113") == 0, "csv statistic: '%s'", buf);
+    summary_csv_stat(buf, sizeof buf, NAN);
+    CHECK(buf[0] == '\0', "csv NaN statistic: '%s'", buf);
+    /* exact CSV numbers: the shortest decimal that reads back as the same double */
+    static const struct {
+        double x;
+        const char *want;
+    } ex[] = {{0.1, "0.1"}, {1.0 / 3.0, "0.3333333333333333"}, {(double)0.9149f, "0.914900004863739"},
+              {-0.0, "-0"}, {1e300, "1e+300"}, {2.0 / 3.0, "0.6666666666666666"},
+              {0.30000000000000004, "0.30000000000000004"}};
+    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+        summary_csv_exact(buf, sizeof buf, ex[i].x);
+        CHECK(strcmp(buf, ex[i].want) == 0, "exact %.17g: '%s', expected '%s'", ex[i].x, buf,
+              ex[i].want);
+    }
+    summary_csv_exact(buf, sizeof buf, NAN);
+    CHECK(buf[0] == '\0', "csv NaN value: '%s'", buf);
+    /* many doubles: each reads back exactly, and no fewer digits would */
+    uint64_t state = 88172645463325252ull;
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        double x;
+        uint64_t bits = state;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x)) continue;
+        if (i % 2) x = (double)(float)((state >> 11) * 0x1.0p-53 * 4.0 - 2.0); /* float results */
+        summary_csv_exact(buf, sizeof buf, x);
+        int digits = 0;
+        int leading = 1; /* significant digits: leading zeros do not count */
+        for (const char *c = buf; *c && *c != 'e'; c++) {
+            if (*c >= '1' && *c <= '9') leading = 0;
+            digits += !leading && *c >= '0' && *c <= '9';
+        }
+        char shorter[400];
+        snprintf(shorter, sizeof shorter, "%.*g", digits > 1 ? digits - 1 : 1, x);
+        if (strtod(buf, NULL) != x || (digits > 1 && strtod(shorter, NULL) == x)) bad++;
+    }
+    CHECK(bad == 0, "%d doubles not written exactly in the fewest digits", bad);
+}
+
 static void test_stats_by_hand(void) {
     int n;
     double mean, sd;
@@ -705,6 +787,7 @@ int main(void) {
     const char *path = "test_summary.h5";
     test_stats_by_hand();
     test_carried();
+    test_number_formats();
     CHECK(write_file(path) == 0, "write %s", path);
     test_file(path);
     test_tool(path);

@@ -76,7 +76,7 @@ void summary_status_print(FILE *out, const summary_task *t) {
         fmt_hms(st == RESULTS_PENDING ? NAN : wall, el, sizeof el);
         fmt_hms(eta, etab, sizeof etab);
         label_of(t, p, label, sizeof label);
-        fprintf(out, "%6lld  %-8s %13s %7d %10.4g %8.3f %8.3f %8.3f %10s %10s  %s\n", (long long)p,
+        fprintf(out, "%6lld  %-8s %13s %7d %10.4f %8.4f %8.4f %8.4f %10s %10s  %s\n", (long long)p,
                 status_name(st), stepbuf, t->records_done ? t->records_done[p] : 0,
                 latest(t, SQ_TASK_LOSS, p), latest(t, SQ_Q_COR, p), latest(t, SQ_Q_STR, p),
                 latest(t, SQ_MI, p), el, etab, label);
