@@ -18,6 +18,11 @@ const schema_quantity schema_quantities[Q_COUNT] = {
     [Q_I_N] = {"i_n", BOTH, "normalised MI of the CNM K-partition vs the K groups (K = 2 by default)"},
 };
 
+const char *schema_status_name(int status) {
+    static const char *const names[] = {"pending", "running", "done", "failed"};
+    return status >= RESULTS_PENDING && status <= RESULTS_FAILED ? names[status] : "?";
+}
+
 int schema_quantity_in_task(int q, int is_wm) {
     if (q < 0 || q >= Q_COUNT) return 0;
     return (schema_quantities[q].tasks & (is_wm ? SCHEMA_WM : SCHEMA_SEP)) != 0;

@@ -34,6 +34,7 @@
 #include "mimod/summary_carried.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_report.h"
+#include "mimod/summary_tables.h"
 
 #include <dirent.h>
 #include <hdf5.h>
@@ -783,6 +784,212 @@ static void test_carried(void) {
     CHECK(summary_carried_of(wm, 3, 2, 3, 4, &c, NULL) == MIMOD_EINVAL, "2 outputs in targets of 4");
 }
 
+/* ---- per-trial tables (--trials, --timecourse) against the datasets */
+
+/* One CSV line split into fields (RFC 4180 quotes); returns the count. */
+static int csv_split(char *line, char **f, int max) {
+    int n = 0;
+    char *w = line, *r = line;
+    line[strcspn(line, "\n")] = '\0';
+    while (n < max) {
+        f[n++] = w;
+        if (*r == '"') {
+            r++;
+            for (;;) {
+                if (*r == '"' && r[1] == '"') *w++ = '"', r += 2;
+                else if (*r == '"') { r++; break; }
+                else if (!*r) break;
+                else *w++ = *r++;
+            }
+        } else {
+            while (*r && *r != ',') *w++ = *r++;
+        }
+        int more = *r == ',';
+        *w++ = '\0';
+        if (!more) break;
+        r++;
+    }
+    return n;
+}
+
+/* dataset /task/name read straight with HDF5 into out (doubles); 0, or −1 if absent */
+static int h5_doubles(hid_t f, const char *task, const char *name, double *out) {
+    char path[128];
+    snprintf(path, sizeof path, "/%s/%s", task, name);
+    if (H5Lexists(f, path, H5P_DEFAULT) <= 0) return -1;
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    herr_t rc = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+    return rc < 0 ? -1 : 0;
+}
+
+/* field == value: the same double (NaN ⇔ empty) */
+static int same_value_field(const char *field, double want) {
+    if (isnan(want)) return field[0] == '\0';
+    char *end;
+    double got = strtod(field, &end);
+    return *field && !*end && got == want;
+}
+
+static void h5_ints(hid_t f, const char *path, hid_t mtype, void *out) {
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+}
+
+static void test_tables(const char *path) {
+    mimod_err err = {0};
+    int64_t file;
+    CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    summary_task t[2];
+    CHECK(summary_read_task(file, "wm", &t[0], &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(summary_read_task(file, "sep", &t[1], &err) == MIMOD_OK, "%s", err.msg);
+    const summary_task *tasks[2] = {&t[0], &t[1]};
+    hid_t h = (hid_t)file; /* the datasets read straight with HDF5, not by the reader */
+    static const char *q_names[] = {"task_loss", "reg_loss", "mi", "accuracy", "r2_mean", "q_cor",
+                                    "q_str", "d_cor", "d_out", "d_in", "i_n"};
+    static char line[8192], head_line[8192];
+    char *head[64], *f[64];
+
+    /* --trials: one row per point, every value the dataset's */
+    FILE *out = tmpfile();
+    CHECK(summary_table_csv(out, SUMMARY_TABLE_TRIALS, file, tasks, 2, &err) == MIMOD_OK, "%s", err.msg);
+    rewind(out);
+    CHECK(fgets(head_line, sizeof head_line, out) != NULL, "trials header");
+    int nh = csv_split(head_line, head, 64);
+    CHECK(nh == 11 + 11 + 6, "trials: %d columns", nh);
+    const char *want_head[] = {"task", "point", "lambda_I", "lambda_reg", "seed", "status", "records_done",
+                               "mm_step", "wall_seconds", "fail_step", "fail_reason", "task_loss"};
+    for (int i = 0; i < 12 && i < nh; i++)
+        CHECK(strcmp(head[i], want_head[i]) == 0, "trials column %d: '%s', expected '%s'", i, head[i],
+              want_head[i]);
+    CHECK(nh == 28 && strcmp(head[21], "i_n") == 0 && strcmp(head[22], "r2_0") == 0 &&
+              strcmp(head[27], "r2_5") == 0, "trials: the quantities in schema order, then r2_0..r2_5");
+    int rows[2] = {0, 0}, bad = 0;
+    while (fgets(line, sizeof line, out)) {
+        int n = csv_split(line, f, 64);
+        if (n != nh) {
+            CHECK(0, "trials row with %d fields: %s", n, line);
+            continue;
+        }
+        int k = strcmp(f[0], "wm") == 0 ? 0 : 1;
+        const summary_task *tk = &t[k];
+        int Pk = (int)tk->n_points, Rk = (int)tk->n_records, p = atoi(f[1]);
+        CHECK(p == rows[k], "%s row %d is point %d", f[0], rows[k], p);
+        rows[k]++;
+        if (p < 0 || p >= Pk) continue;
+        double v[64], step[16];
+        int64_t seed[64];
+        int32_t st[64];
+        /* coordinates and status */
+        h5_doubles(h, f[0], "coords/lambda_I", v);
+        bad += !same_value_field(f[2], v[p]);
+        if (k == 0) {
+            h5_doubles(h, f[0], "coords/lambda_reg", v);
+            bad += !same_value_field(f[3], v[p]);
+        } else {
+            bad += f[3][0] != '\0'; /* the sep group has no lambda_reg axis */
+        }
+        h5_ints(h, k ? "/sep/coords/seed" : "/wm/coords/seed", H5T_NATIVE_INT64, seed);
+        bad += strtoll(f[4], NULL, 10) != seed[p];
+        h5_ints(h, k ? "/sep/status" : "/wm/status", H5T_NATIVE_INT32, st);
+        CHECK(strcmp(f[5], schema_status_name(st[p])) == 0, "%s point %d status '%s'", f[0], p, f[5]);
+        /* records_done (this file predates it: the leading finite task_loss rows) and the MM step */
+        double tl[64 * 8];
+        h5_doubles(h, f[0], "timecourse/task_loss", tl);
+        int done = 0;
+        while (done < Rk && isfinite(tl[p * Rk + done])) done++;
+        CHECK(atoi(f[6]) == done, "%s point %d records_done %s, expected %d", f[0], p, f[6], done);
+        h5_doubles(h, f[0], "record_step", step);
+        bad += done ? !same_value_field(f[7], step[done - 1]) : f[7][0] != '\0';
+        if (h5_doubles(h, f[0], "wall_seconds", v) == 0)
+            bad += !same_value_field(f[8], st[p] == RESULTS_PENDING ? NAN : v[p]);
+        else
+            bad += f[8][0] != '\0';
+        int failed = st[p] == RESULTS_FAILED;
+        CHECK(failed ? strcmp(f[9], "42") == 0 && strcmp(f[10], "NaN in the task loss") == 0
+                     : f[9][0] == '\0' && f[10][0] == '\0',
+              "%s point %d fail_step '%s' fail_reason '%s'", f[0], p, f[9], f[10]);
+        /* final values: the datasets' for finished points, empty otherwise (the
+         * failed point's 999 garbage included) and where the file lacks one */
+        for (int q = 0; q < 11; q++) {
+            char name[64];
+            snprintf(name, sizeof name, "final/%s", q_names[q]);
+            double want = NAN;
+            if (h5_doubles(h, f[0], name, v) == 0 && st[p] == RESULTS_DONE &&
+                schema_quantity_in_task(q, k == 0))
+                want = v[p];
+            CHECK(same_value_field(f[11 + q], want), "%s point %d %s: '%s', dataset %.17g", f[0], p,
+                  q_names[q], f[11 + q], want);
+        }
+        double r2[64 * 8];
+        int have_r2 = h5_doubles(h, f[0], "final/r2", r2) == 0;
+        for (int o = 0; o < 6; o++)
+            bad += !same_value_field(f[22 + o], k == 1 && have_r2 && st[p] == RESULTS_DONE
+                                                    ? r2[p * tk->n_out + o] : NAN);
+    }
+    CHECK(bad == 0, "%d trials fields differ from the datasets", bad);
+    CHECK(rows[0] == P && rows[1] == SP, "trials: %d wm and %d sep rows", rows[0], rows[1]);
+    fclose(out);
+
+    /* --timecourse: the written records of every started point, each value the dataset's */
+    out = tmpfile();
+    CHECK(summary_table_csv(out, SUMMARY_TABLE_TIMECOURSE, file, tasks, 2, &err) == MIMOD_OK, "%s",
+          err.msg);
+    rewind(out);
+    CHECK(fgets(head_line, sizeof head_line, out) != NULL, "timecourse header");
+    CHECK(strcmp(head_line, "task,point,lambda_I,lambda_reg,seed,status,record,mm_step,quantity,value\n") == 0,
+          "timecourse header: %s", head_line);
+    long n_rows = 0, want_rows = 0;
+    bad = 0;
+    while (fgets(line, sizeof line, out)) {
+        int n = csv_split(line, f, 64);
+        if (n != 10) {
+            CHECK(0, "timecourse row with %d fields", n);
+            continue;
+        }
+        n_rows++;
+        int k = strcmp(f[0], "wm") == 0 ? 0 : 1, p = atoi(f[1]), r = atoi(f[6]);
+        const summary_task *tk = &t[k];
+        double v[64 * 8], step[16];
+        char name[64];
+        snprintf(name, sizeof name, "timecourse/%s", f[8]);
+        if (h5_doubles(h, f[0], name, v) != 0) {
+            CHECK(0, "%s: no dataset for quantity '%s'", f[0], f[8]);
+            continue;
+        }
+        h5_doubles(h, f[0], "record_step", step);
+        bad += !same_value_field(f[9], v[p * tk->n_records + r]) || !same_value_field(f[7], step[r]);
+        bad += tk->status[p] == RESULTS_PENDING || r >= tk->records_done[p];
+    }
+    /* every started point × its records × the quantities of its task (this file
+     * has no reg_loss, and timecourse/r2 only in /wm, where it is not SEP's) */
+    for (int k = 0; k < 2; k++)
+        for (int64_t p = 0; p < t[k].n_points; p++) {
+            if (t[k].status[p] == RESULTS_PENDING) continue;
+            int n_q = 0;
+            for (int q = 0; q < TC_COUNT; q++) n_q += schema_quantity_in_task(q, k == 0) && q != TC_REG_LOSS;
+            want_rows += (long)t[k].records_done[p] * n_q;
+        }
+    CHECK(bad == 0, "%d time-course rows differ from the datasets or are not written records", bad);
+    CHECK(n_rows == want_rows, "timecourse: %ld rows, expected %ld", n_rows, want_rows);
+    fclose(out);
+
+    /* the command line: each table alone, with --task; not with the summary's options */
+    char *argv_trials[] = {"mimod-summary", (char *)path, "--trials", "--task", "sep", NULL};
+    CHECK(summary_main(5, argv_trials) == 0, "--trials --task sep");
+    char *argv_both[] = {"mimod-summary", (char *)path, "--trials", "--timecourse", NULL};
+    CHECK(summary_main(4, argv_both) == 2, "--trials with --timecourse is refused");
+    char *argv_fig[] = {"mimod-summary", (char *)path, "--timecourse", "--figures", "x", NULL};
+    CHECK(summary_main(5, argv_fig) == 2, "--timecourse with --figures is refused");
+    char *argv_missing[] = {"mimod-summary", "no-such-file.h5", "--trials", NULL};
+    CHECK(summary_main(3, argv_missing) == 1, "--trials of a missing file");
+    summary_task_free(&t[0]);
+    summary_task_free(&t[1]);
+    summary_close(file);
+}
+
 int main(void) {
     const char *path = "test_summary.h5";
     test_stats_by_hand();
@@ -791,5 +998,6 @@ int main(void) {
     CHECK(write_file(path) == 0, "write %s", path);
     test_file(path);
     test_tool(path);
+    test_tables(path);
     return check_report("test_summary");
 }
