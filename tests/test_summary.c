@@ -675,6 +675,121 @@ static void test_file(const char *path) {
     summary_close(file);
 }
 
+/* The texts of a PLplot SVG, one per line: <text> elements with their tags
+ * dropped (sub- and superscripts joined: "λ#dI#u" reads "λI") and &#xHH;
+ * decoded to UTF-8. NULL if the file cannot be read; free the result. */
+static char *svg_texts(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    rewind(fp);
+    char *svg = malloc((size_t)size + 1), *out = malloc((size_t)size + 1);
+    if (!svg || !out || fread(svg, 1, (size_t)size, fp) != (size_t)size) {
+        fclose(fp);
+        free(svg);
+        free(out);
+        return NULL;
+    }
+    fclose(fp);
+    svg[size] = '\0';
+    size_t n = 0;
+    for (char *s = strstr(svg, "<text"); s; s = strstr(s, "<text")) {
+        char *end = strstr(s, "</text>");
+        if (!end) break;
+        int in_tag = 0;
+        for (char *c = s; c < end; c++) {
+            if (*c == '<') in_tag = 1;
+            else if (*c == '>') in_tag = 0;
+            else if (!in_tag && *c == '&' && c[1] == '#' && c[2] == 'x') {
+                unsigned cp = (unsigned)strtoul(c + 3, &c, 16); /* c at ';' */
+                if (cp < 0x80) out[n++] = (char)cp;
+                else if (cp < 0x800) out[n++] = (char)(0xC0 | cp >> 6), out[n++] = (char)(0x80 | (cp & 0x3F));
+                else out[n++] = (char)(0xE0 | cp >> 12), out[n++] = (char)(0x80 | (cp >> 6 & 0x3F)),
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            } else if (!in_tag && *c != '\n' && *c != '\r' && (*c != ' ' || (n && out[n - 1] != '\n'))) {
+                out[n++] = *c;
+            }
+        }
+        while (n && out[n - 1] == ' ') n--;
+        out[n++] = '\n';
+        s = end + 7;
+    }
+    out[n] = '\0';
+    free(svg);
+    return out;
+}
+
+static int count_of(const char *text, const char *what) {
+    int k = 0;
+    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what)) k++;
+    return k;
+}
+
+/* What the figures say: y-labels with the quantity and its unit, a legend by
+ * λ, one quantity per axis; the live view per condition (issue 26). */
+static void test_figure_texts(const char *path) {
+    const char *dir = "test_summary_figures";
+    char svg[512];
+    snprintf(svg, sizeof svg, "%s/wm_modularity.svg", dir);
+    char *tx = svg_texts(svg);
+    CHECK(tx != NULL, "%s unreadable", svg);
+    if (tx) {
+        CHECK(count_of(tx, "Qcor (modularity)\n") == 1 && count_of(tx, "Qstr (modularity)\n") == 1,
+              "wm_modularity: a panel per quantity, y-labels with the unit:\n%s", tx);
+        /* the four conditions in one legend, by λ, with n */
+        CHECK(strstr(tx, "λI = 0.1, λreg = 0.02 (n = 4)\n") && strstr(tx, "λI = 0.1, λreg = 0 (n = 5)\n") &&
+                  strstr(tx, "λI = 0, λreg = 0.02 (n = 4)\n") && strstr(tx, "λI = 0, λreg = 0 (n = 4)\n"),
+              "wm_modularity: the legend by λ:\n%s", tx);
+        CHECK(!strstr(tx, "index"), "a y-label 'index':\n%s", tx);
+        free(tx);
+    }
+    snprintf(svg, sizeof svg, "%s/wm_learning.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx && strstr(tx, "task loss (MSE)\n") && strstr(tx, "accuracy (fraction)\n") && strstr(tx, "Î (nats)\n"),
+          "wm_learning: loss, accuracy and Î on their own axes:\n%s", tx ? tx : "");
+    free(tx);
+    snprintf(svg, sizeof svg, "%s/wm_lambda_I0.1_lambda_reg0.02_seed3_w_out.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx && strstr(tx, "wm, λI = 0.1, λreg = 0.02, seed 3 (point 2): |Wout|\n"),
+          "the trial's title names λ and the seed:\n%s", tx ? tx : "");
+    free(tx);
+
+    /* --status --figures: running points in three conditions (point 4 of the
+     * file, and here 9 and 19 as if they ran, with their rows so far) */
+    mimod_err err = {0};
+    int64_t file;
+    summary_task t;
+    CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    CHECK(summary_read_task(file, "wm", &t, &err) == MIMOD_OK, "%s", err.msg);
+    summary_close(file);
+    if (err.code) return;
+    t.status[9] = t.status[19] = RESULTS_RUNNING;
+    t.records_done[9] = t.records_done[19] = 3;
+    for (int q = 0; q < SQ_COUNT; q++)
+        for (int p = 9; p <= 19; p += 10)
+            for (int r = 3; r < R; r++) t.timecourse[((size_t)q * P + p) * R + r] = NAN;
+    CHECK(summary_status_figures(&t, dir, NULL, &err) == MIMOD_OK, "%s", err.msg);
+    snprintf(svg, sizeof svg, "%s/wm_live.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx != NULL, "%s unreadable", svg);
+    if (tx) {
+        /* one legend entry per condition with running points, none averaged together */
+        CHECK(count_of(tx, " running, ") == 3, "three conditions with running points:\n%s", tx);
+        CHECK(strstr(tx, "λI = 0.1, λreg = 0.02: 1 running, 4 done\n") &&
+                  strstr(tx, "λI = 0.1, λreg = 0: 1 running, 4 done\n") &&
+                  strstr(tx, "λI = 0, λreg = 0: 1 running, 3 done\n"),
+              "the live legend per condition:\n%s", tx);
+        /* MSE, nats and modularity each on their own axis */
+        CHECK(count_of(tx, "task loss (MSE)\n") == 1 && count_of(tx, "Î (nats)\n") == 1 &&
+                  count_of(tx, "Qcor (modularity)\n") == 1 && count_of(tx, "Qstr (modularity)\n") == 1,
+              "the live panels' y-labels:\n%s", tx);
+        free(tx);
+    }
+    summary_task_free(&t);
+}
+
 static void test_tool(const char *path) {
     const char *dir = "test_summary_figures";
     char *argv_fig[] = {"mimod-summary", (char *)path, "--figures", (char *)dir, NULL};
@@ -684,13 +799,21 @@ static void test_tool(const char *path) {
         CHECK(summary_main(4, argv_fig) == 1, "--figures without a PNG device fails");
     } else {
         CHECK(summary_main(4, argv_fig) == 0, "mimod-summary with figures");
-        const char *bases[] = {"wm_c1_modularity", "wm_c1_dindex", "wm_c4_modularity",
-                               "wm_c4_dindex", "wm_trial2_unit_out_scatter", "wm_trial2_corr",
-                               "wm_trial2_w_rec", "wm_trial2_w_out"};
+        /* the conditions overlaid; each condition; the default trial (point 2:
+         * λ_I 0.1, λ_reg 0.02, seed 3) — names by λ and seed, not c1/trial2 */
+        const char *bases[] = {"wm_modularity", "wm_dindex", "wm_learning",
+                               "wm_lambda_I0.1_lambda_reg0.02_modularity",
+                               "wm_lambda_I0.1_lambda_reg0.02_dindex", "wm_lambda_I0_lambda_reg0_modularity",
+                               "wm_lambda_I0_lambda_reg0_dindex",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_unit_out_scatter",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_corr",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_w_rec",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_w_out"};
         for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) check_png(dir, bases[i]);
-        const char *sep_bases[] = {"sep_c1_modularity", "sep_c2_dindex",
-                                   "sep_trial2_unit_out_scatter", "sep_trial2_corr",
-                                   "sep_trial2_u_h", "sep_trial2_w_out"};
+        const char *sep_bases[] = {"sep_modularity", "sep_learning", "sep_lambda_I0.005_modularity",
+                                   "sep_lambda_I0_dindex", "sep_lambda_I0.005_seed3_unit_out_scatter",
+                                   "sep_lambda_I0.005_seed3_corr", "sep_lambda_I0.005_seed3_u_h",
+                                   "sep_lambda_I0.005_seed3_w_out"};
         for (size_t i = 0; i < sizeof sep_bases / sizeof sep_bases[0]; i++)
             check_png(dir, sep_bases[i]);
     }
@@ -998,6 +1121,7 @@ int main(void) {
     CHECK(write_file(path) == 0, "write %s", path);
     test_file(path);
     test_tool(path);
+    if (summary_have_png_device()) test_figure_texts(path);
     test_tables(path);
     return check_report("test_summary");
 }

@@ -57,6 +57,10 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
                     mimod_err *err);
 void summary_analysis_free(summary_analysis *a);
 
+/* The condition of point p, finished or not (its axes but seed equal to the
+ * condition's), or −1. */
+int summary_condition_of(const summary_analysis *a, int p);
+
 /* "lambda_I=0.1, lambda_reg=0.02" (every axis but seed). */
 void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t n);
 

@@ -252,6 +252,15 @@ done:
     return rc;
 }
 
+int summary_condition_of(const summary_analysis *a, int p) {
+    const summary_task *t = a->task;
+    if (p < 0 || p >= t->n_points) return -1;
+    int seed_axis = summary_axis_index(t, "seed");
+    for (int c = 0; c < a->n_conditions; c++)
+        if (same_except(t, p, a->conditions[c].first_point, -1, seed_axis)) return c;
+    return -1;
+}
+
 static void fmt_number(char *buf, size_t n, double x) {
     if (isnan(x)) snprintf(buf, n, "NaN");
     else snprintf(buf, n, "%.6g", x);
