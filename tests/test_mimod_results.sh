@@ -68,5 +68,14 @@ check 'grep -q "^lambda_I=0: 2 seeds" example.txt && grep -q "^lambda_I=0.1: 2 s
     "the example's conditions: $(cat example.txt)"
 check '[ "$(head -c 4 q_cor.png | tail -c 3)" = PNG ]' "the example drew no q_cor.png"
 
+# 4. the README's snippet, as it stands (its paper_wm.h5 here the tiny sweep's file)
+awk '/^```python/ {m = 1; b = ""; next}
+     m == 1 && /^```/ {if (b ~ /mimod_results/) {printf "%s", b; exit} m = 0; next}
+     m == 1 {b = b $0 "\n"}' "$ROOT/README.md" >readme.py
+check 'grep -q "import mimod_results" readme.py' "no mimod_results snippet in README.md"
+mkdir -p readme && ln -sf "$ROOT/python" readme/python && ln -sf "$W/tiny.h5" readme/paper_wm.h5
+(cd readme && "$py" ../readme.py) >readme.txt 2>&1
+check '[ $? -eq 0 ]' "the README's snippet: $(cat readme.txt)"
+
 cat same.txt watch.txt example.txt
 report test_mimod_results
