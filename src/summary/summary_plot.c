@@ -314,6 +314,7 @@ static void draw_panel(const curves_ctx *c, int k, double vx0, double vx1, doubl
     pllsty(1);
     plwidth(1.0);
     plcol0(COL_FG);
+    plsyax(6, 0); /* tick labels 0.01, 0.02, not a separate "(x10^-2)" that lands by the next panel */
     plbox(bottom ? "bcnst" : "bcst", 0.0, 0, "bcnstv", 0.0, 0);
     pllab(bottom ? "MM step" : "", axis_label(q), "");
 }
@@ -715,8 +716,9 @@ static int timecourse_figures(const summary_analysis *a, const char *dir, FILE *
     return rc;
 }
 
-/* SEP's outputs (Lorenz x, y, z, Rössler x, y, z): the rows of its W_out */
+/* The rows of W_out: SEP's outputs Lorenz x, y, z, Rössler x, y, z; WM's the two bits */
 static const char *const sep_output_names[6] = {"L x", "L y", "L z", "R x", "R y", "R z"};
+static const char *const wm_output_names[2] = {"bit 1", "bit 2"};
 
 int summary_figures(const summary_analysis *a, int64_t file, const char *dir, int64_t point,
                     FILE *log, mimod_err *err) {
@@ -744,7 +746,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     double *buf = malloc(sizeof(double) * (size_t)cap);
     if (!buf) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
     int64_t rows, cols;
-    char who[256], base[320], title[512], text[160], slug[160], fixed[96];
+    char who[512], base[320], title[768], text[160], slug[160], fixed[96];
     int c = summary_condition_of(a, (int)point);
     condition_text(a, c, 0, text, sizeof text);
     condition_text(a, c, 1, slug, sizeof slug);
@@ -752,11 +754,11 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     char seed_name[48];
     if (summary_axis_index(t, "seed") >= 0 && t->seeds) {
         snprintf(seed_name, sizeof seed_name, "seed%llu", (unsigned long long)t->seeds[point]);
-        snprintf(who, sizeof who, "%s, %s, seed %llu (point %lld)", t->name, text,
+        snprintf(who, sizeof who, "%s, %s%s, seed %llu (point %lld)", t->name, text, fixed,
                  (unsigned long long)t->seeds[point], (long long)point);
     } else {
         snprintf(seed_name, sizeof seed_name, "point%lld", (long long)point);
-        snprintf(who, sizeof who, "%s, %s (point %lld)", t->name, text, (long long)point);
+        snprintf(who, sizeof who, "%s, %s%s (point %lld)", t->name, text, fixed, (long long)point);
     }
     /* every figure of the trial: <task>_<condition>_seed<s>_<what> */
 #define TRIAL_BASE(what) snprintf(base, sizeof base, "%s_%s_%s_%s", t->name, slug, seed_name, what)
@@ -768,7 +770,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
             rc = mimod_errf(err, MIMOD_EIO, "final/unit_out_corr is %lld×%lld, expected %lld×%lld",
                             (long long)rows, (long long)cols, (long long)N, (long long)O);
         } else {
-            snprintf(title, sizeof title, "%s%s: unit-output correlation", who, fixed);
+            snprintf(title, sizeof title, "%s: unit-output correlation", who);
             scatter_ctx sc = {.unit_out = buf, .n_units = (int)N, .n_out = (int)O, .n_groups = K,
                               .title = title};
             TRIAL_BASE("unit_out_scatter");
@@ -779,7 +781,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         rc = summary_read_point_matrix(file, t->name, "final/corr", point, buf, cap, &rows, &cols,
                                        err);
     if (rc == MIMOD_OK) {
-        snprintf(title, sizeof title, "%s: |correlation| of unit states", who);
+        snprintf(title, sizeof title, "%s: |corr| of unit states", who);
         heatmap_ctx hc = {.m = buf, .rows = (int)rows, .cols = (int)cols, .absolute = 1,
                           .group_lines = K, .fixed_max = 1.0, .title = title, .xlabel = "unit j",
                           .ylabel = "unit i", .zlabel = "|corr|"};
@@ -814,11 +816,12 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
                                        &cols, err);
     if (rc == MIMOD_OK) {
         snprintf(title, sizeof title, "%s: |W#dout#u|", who);
-        int sep_names = !t->is_wm && rows == 6;
+        int sep_names = !t->is_wm && rows == 6, wm_names = t->is_wm && rows == 2;
         heatmap_ctx hc = {.m = buf, .rows = (int)rows, .cols = (int)cols, .absolute = 1,
                           .group_lines = K, .title = title, .xlabel = "unit",
                           .ylabel = sep_names ? "output (L: Lorenz, R: Rössler)" : "output",
-                          .zlabel = "|weight|", .row_names = sep_names ? sep_output_names : NULL};
+                          .zlabel = "|weight|",
+                          .row_names = sep_names ? sep_output_names : wm_names ? wm_output_names : NULL};
         TRIAL_BASE("w_out");
         rc = render(dir, base, draw_heatmap, &hc, log, err);
     }
