@@ -26,7 +26,7 @@ import h5py
 import numpy as np
 import pandas as pd
 
-__all__ = ["points", "finals", "timecourse", "condition_columns", "condition_label", "tasks",
+__all__ = ["points", "finals", "timecourse", "condition_columns", "by_condition", "condition_label", "tasks",
            "QUANTITIES", "TIMECOURSE_QUANTITIES", "UNITS", "STATUS"]
 
 # The result schema (include/mimod/schema.h, src/schema.c), in its order.
@@ -214,6 +214,18 @@ def condition_columns(df):
     if "task" in df.columns and df["task"].nunique() > 1:
         cols = ["task"] + cols
     return cols
+
+
+def by_condition(df, columns=None):
+    """(label, rows) for each condition of df: grouped by `columns` (default
+    condition_columns(df)), in sorted order, NaN keys kept; label as condition_label."""
+    columns = condition_columns(df) if columns is None else list(columns)
+    if not columns:
+        yield condition_label([], ()), df
+        return
+    key = columns if len(columns) > 1 else columns[0]  # one column: scalar keys in every pandas
+    for k, rows in df.groupby(key, dropna=False, sort=True):
+        yield condition_label(columns, k), rows
 
 
 def condition_label(columns, key):

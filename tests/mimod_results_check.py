@@ -114,6 +114,9 @@ def same(summary, path):
     check(mr.condition_columns(tc)[0] == "task", "condition_columns of both tasks start with task")
     check(mr.condition_label(["lambda_I", "lambda_reg"], (0.1, 0.0)) == "lambda_I=0.1, lambda_reg=0",
           "condition_label")
+    groups = [(label, len(rows)) for label, rows in mr.by_condition(tw)]
+    check([g[0] for g in groups] == ["lambda_I=0", "lambda_I=0.1"] and sum(g[1] for g in groups) == len(tw),
+          f"by_condition: {groups}")
     try:
         mr.points(path, task="xx")
         check(False, "an unknown task is refused")
