@@ -28,7 +28,8 @@ static void usage(FILE *out) {
           "  --format F             text (default), markdown or csv\n"
           "  --status               only the status of every point (a file being written\n"
           "                         too): status, MM step, latest values, elapsed, ETA;\n"
-          "                         with --figures, the running points' partial curves\n"
+          "                         with --figures, the running points' curves so far,\n"
+          "                         per condition (<task>_live)\n"
           "  --trials               instead of the summary, one CSV row per trial: its\n"
           "                         coordinates, status and every final quantity\n"
           "  --timecourse           instead of the summary, the time courses as CSV in long\n"
@@ -222,7 +223,7 @@ int summary_main(int argc, char **argv) {
         } else if (strcmp(argv[i], "--status") == 0) {
             status_only = 1;
         } else if (strcmp(argv[i], "--trials") == 0 || strcmp(argv[i], "--timecourse") == 0) {
-            int kind = argv[i][3] == 'r' ? SUMMARY_TABLE_TRIALS : SUMMARY_TABLE_TIMECOURSE;
+            int kind = strcmp(argv[i], "--trials") == 0 ? SUMMARY_TABLE_TRIALS : SUMMARY_TABLE_TIMECOURSE;
             if (table >= 0 && table != kind) {
                 fprintf(stderr, "mimod-summary: --trials and --timecourse are two tables; ask for one\n");
                 return 2;
