@@ -135,7 +135,7 @@ static const config_key keys[] = {
     INT_KEY("record_every", record_every, 1, BIG, NULL, KEY_SHAPE,
             "Record the analysis every K MM steps (plus before training and at the end)."),
     BOOL_KEY("dcor_use_targets", dcor_use_targets, "false",
-             "D_cor from correlations with the targets instead of the outputs (SPEC §7)."),
+             "D_cor from correlations with the targets instead of the outputs (docs/analysis.md)."),
     DBL_KEY("success_accuracy", success_threshold, 0, 0, 1, 0, "0.9", 0,
             "A WM trial succeeds if its final accuracy exceeds this."),
     /* run control */

@@ -15,4 +15,9 @@ const schema_quantity schema_quantities[Q_COUNT] = {
     [Q_I_N] = {"i_n", "I_n", "normalised MI of the CNM K-partition vs the K groups (K = 2 by default)"},
 };
 
+const char *schema_status_name(int status) {
+    static const char *const names[] = {"pending", "running", "done", "failed"};
+    return status >= RESULTS_PENDING && status <= RESULTS_FAILED ? names[status] : "?";
+}
+
 int schema_quantity_has_timecourse(int q) { return q >= 0 && q < TC_COUNT; }

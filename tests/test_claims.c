@@ -362,7 +362,7 @@ static void test_two_sample(const loaded *l) {
     CHECK(r.n_a == 3 && r.n_b == 3 && r.mean_a == 5.0 && r.mean_b == 2.0 && r.sd_a == 1.0,
           "greater: unfinished points (999) must not count: n %d %d means %g %g", r.n_a, r.n_b,
           r.mean_a, r.mean_b);
-    CHECK(strcmp(r.ours, "5 ± 1 (n=3) vs 2 ± 1 (n=3)") == 0, "ours '%s'", r.ours);
+    CHECK(strcmp(r.ours, "5.0 ± 1.0 (n=3) vs 2.0 ± 1.0 (n=3)") == 0, "ours '%s'", r.ours);
     CHECK(strcmp(r.test, "t(4) = 3.67, p = 0.021") == 0, "test '%s'", r.test);
 
     f = "task: wm, kind: greater, quantity: q_cor, a: {mi: true}, b: {mi: false}, alpha: 0.01";
@@ -455,7 +455,7 @@ static void test_value_rate_corr(const loaded *l) {
     CHECK_CLOSE(r.statistic, t, 0, 1e-12, "value: t");
     CHECK_CLOSE(r.df, 4.0, 0, 1e-12, "value: Welch df");
     CHECK_CLOSE(r.p, p_df4(t), 0, 1e-9, "value: p (0.5734)");
-    CHECK(strcmp(r.ours, "2 ± 1 (n=3)") == 0, "ours '%s'", r.ours);
+    CHECK(strcmp(r.ours, "2.0 ± 1.0 (n=3)") == 0, "ours '%s'", r.ours);
     CHECK(r.margin == 1.0, "value: margin defaults to the paper's sd (%g)", r.margin);
     CHECK_CLOSE(r.p_equiv, 0.28669612691267776, 0, 1e-9, "value: TOST p (SciPy)");
     CHECK_CLOSE(r.ci_lo, -0.5 - 1.7406456080228583, 0, 1e-8, "value: CI low");
@@ -482,8 +482,8 @@ static void test_value_rate_corr(const loaded *l) {
     CHECK_CLOSE(r.statistic, -0.34009212075908174, 0, 1e-12, "Welch t");
     CHECK_CLOSE(r.df, 2.1524938742620336, 0, 1e-12, "Welch df");
     CHECK_CLOSE(r.p, 0.764135904322674, 0, 1e-8, "Welch p");
-    CHECK(strncmp(r.test, "Welch (paper n=20) t(2.152) = -0.34, p = 0.76; TOST ±0.5: p = ",
-                  strlen("Welch (paper n=20) t(2.152) = -0.34, p = 0.76; TOST ±0.5: p = ")) == 0,
+    CHECK(strncmp(r.test, "Welch (paper n=20) t(2.2) = -0.34, p = 0.764; TOST ±0.5: p = ",
+                  strlen("Welch (paper n=20) t(2.2) = -0.34, p = 0.764; TOST ±0.5: p = ")) == 0,
           "test '%s'", r.test);
     /* zero variance: noMI d_out {1,1,1} vs a paper sd of 0 (the margin given) */
     f = "task: wm, kind: value, quantity: d_out, condition: {mi: false}, paper_mean: 1, paper_sd: 0, "
@@ -542,6 +542,11 @@ static void test_paired(const loaded *l) {
     CHECK(r.df == 2.0, "paired df %g", r.df);
     CHECK_CLOSE(r.p, p_df2(4.0 * sqrt(3.0)), 0, 1e-9, "paired p (0.0202)");
     CHECK(r.mean_d == 4.0 && r.sd_d == 1.0, "d %g ± %g", r.mean_d, r.sd_d);
+    /* the means at the difference's decimal places (sd 1: one decimal) */
+    char want[128];
+    snprintf(want, sizeof want, "d_cor %.1f vs d_out %.1f, difference 4.0 ± 1.0 (n=3)", r.mean_a,
+             r.mean_b);
+    CHECK(strcmp(r.ours, want) == 0, "ours '%s', expected '%s'", r.ours, want);
     /* d_in − d_out = {1,3,8}: mean 4, sd √13, t = 4/(√13/√3) = 1.9215 → p = 0.1946 */
     f = "task: wm, kind: paired_greater, a_quantity: d_in, b_quantity: d_out, condition: {mi: true}";
     check_one(l, f, &r);
@@ -645,9 +650,9 @@ static void test_earlier(const loaded *sep, const loaded *wm) {
     CHECK(r.df == 3.0, "earlier df %g", r.df);
     CHECK_CLOSE(r.p, p_df3(7.0), 0, 1e-9, "earlier p");
     CHECK_CLOSE(r.p, 0.005986255697707099, 0, 1e-8, "earlier p (mpmath)");
-    CHECK(strcmp(r.ours, "t½ q_cor 31.25 vs q_str 75 MM steps (n=4; 1 excluded: no rise)") == 0,
+    CHECK(strcmp(r.ours, "t½ q_cor 31.2 vs q_str 75.0 MM steps (n=4; 1 excluded: no rise)") == 0,
           "ours '%s'", r.ours);
-    CHECK(strcmp(r.test, "paired t(3) = 7, p = 0.006") == 0, "test '%s'", r.test);
+    CHECK(strcmp(r.test, "paired t(3) = 7.00, p = 0.006") == 0, "test '%s'", r.test);
     f = "task: sep, kind: earlier, first: q_str, then: q_cor, condition: {mi: true, l2: true}";
     check_one(sep, f, &r);
     EXPECT(r, SUMMARY_FAILS, f);
@@ -663,7 +668,7 @@ static void test_earlier(const loaded *sep, const loaded *wm) {
           "where: n %d, mean t½ %g %g", r.n_a, r.mean_a, r.mean_b);
     CHECK_CLOSE(r.statistic, 3.0, 0, 1e-12, "where: t");
     CHECK_CLOSE(r.p, p_df1(3.0), 0, 1e-9, "where: p (0.2048)");
-    CHECK(strcmp(r.ours, "t½ q_cor 25 vs q_str 62.5 MM steps (n=2; 2 of 5 trials with final "
+    CHECK(strcmp(r.ours, "t½ q_cor 25.0 vs q_str 62.5 MM steps (n=2; 2 of 5 trials with final "
                          "mi > 3.5)") == 0, "ours '%s'", r.ours);
     /* linear ramp 0 → 1 over steps 0..100: t½ = 50 (q_str of p0 and p4; all five trials
      * pass mi > 0.5: q_str t½ {50, 75, 100, 75, 50}) */

@@ -141,7 +141,7 @@ static void check_status_cli(const char *path, seen *sn) {
              figs ? "--figures figs" : "", out);
     int rc = system(cmd);
     if (figs && rc >= 0 && WIFEXITED(rc) && (WEXITSTATUS(rc) == 4 || WEXITSTATUS(rc) == 0))
-        CHECK(system("ls figs/*_running_modularity.png figs/*_running_loss_mi.svg >/dev/null 2>&1") == 0,
+        CHECK(system("ls figs/*_live.png figs/*_live.svg >/dev/null 2>&1") == 0,
               "--status --figures drew no partial curves of the running points");
     FILE *f = fopen(out, "r");
     char line[1024];

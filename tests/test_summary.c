@@ -30,11 +30,13 @@
  *   t = d/√(sp²(1/na+1/nb)), Welch t = d/√(va/na+vb/nb),
  *   df_W = (va/na+vb/nb)²/((va/na)²/(na−1)+(vb/nb)²/(nb−1)), r → t = r√((n−2)/(1−r²)). */
 #include "check.h"
+#include "mimod/tasks.h"
 #include "mimod/summary.h"
 #include "mimod/summary_carried.h"
 #include "mimod/summary_claims.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_report.h"
+#include "mimod/summary_tables.h"
 
 #include <dirent.h>
 #include <hdf5.h>
@@ -318,6 +320,88 @@ static void check_png(const char *dir, const char *base) {
 
 /* ---- tests */
 
+/* The numbers of every table: one rule per kind (summary_report.h), worked by hand. */
+static void test_number_formats(void) {
+    static const struct {
+        double mean, sd;
+        const char *want;
+    } ms[] = {
+        {0.9281, 0.0186, "0.928 ± 0.019"},       /* sd to 2 digits, mean to its place */
+        {-0.05042, 0.0259, "-0.050 ± 0.026"},
+        {2.254, 0.18, "2.25 ± 0.18"},
+        {-0.015344, 0.00061, "-0.01534 ± 0.00061"},
+        {-92.4, 102.0, "-92 ± 102"},             /* sd ≥ 10: whole numbers */
+        {5.0, 1.0, "5.0 ± 1.0"},
+        {2.25, 0.0, "2.25 ± 0"},                 /* all trials equal */
+        {2.25, NAN, "2.25"},                     /* one trial */
+        {NAN, NAN, "—"},
+        {1234.5, 0.001, "1234.50 ± 1.0e-03"},    /* at most 6 digits of the mean */
+    };
+    char buf[64];
+    for (size_t i = 0; i < sizeof ms / sizeof ms[0]; i++) {
+        summary_fmt_mean_sd(buf, sizeof buf, ms[i].mean, ms[i].sd);
+        CHECK(strcmp(buf, ms[i].want) == 0, "mean ± sd of (%g, %g): '%s', expected '%s'",
+              ms[i].mean, ms[i].sd, buf, ms[i].want);
+    }
+    static const struct {
+        double p;
+        const char *want;
+    } ps[] = {{0.0213, "0.021"}, {0.9978, "0.998"}, {1.0, "1.000"}, {0.001, "0.001"},
+              {5.61e-13, "5.6e-13"}, {0.0, "0"}, {NAN, "—"}};
+    for (size_t i = 0; i < sizeof ps / sizeof ps[0]; i++) {
+        summary_fmt_p(buf, sizeof buf, ps[i].p);
+        CHECK(strcmp(buf, ps[i].want) == 0, "p %g: '%s', expected '%s'", ps[i].p, buf, ps[i].want);
+    }
+    summary_fmt_t(buf, sizeof buf, -24.8412);
+    CHECK(strcmp(buf, "-24.84") == 0, "t: '%s'", buf);
+    summary_fmt_r(buf, sizeof buf, 0.705836);
+    CHECK(strcmp(buf, "0.706") == 0, "r: '%s'", buf);
+    summary_fmt_df(buf, sizeof buf, 14.0);
+    CHECK(strcmp(buf, "14") == 0, "Student df: '%s'", buf);
+    summary_fmt_df(buf, sizeof buf, 2.152);
+    CHECK(strcmp(buf, "2.2") == 0, "Welch df: '%s'", buf);
+    summary_csv_stat(buf, sizeof buf, 0.021311641129);
+    CHECK(strcmp(buf, "0.02131164113") == 0, "csv statistic: '%s'", buf);
+    summary_csv_stat(buf, sizeof buf, NAN);
+    CHECK(buf[0] == '\0', "csv NaN statistic: '%s'", buf);
+    /* exact CSV numbers: the shortest decimal that reads back as the same double */
+    static const struct {
+        double x;
+        const char *want;
+    } ex[] = {{0.1, "0.1"}, {1.0 / 3.0, "0.3333333333333333"}, {(double)0.9149f, "0.914900004863739"},
+              {-0.0, "-0"}, {1e300, "1e+300"}, {2.0 / 3.0, "0.6666666666666666"},
+              {0.30000000000000004, "0.30000000000000004"}};
+    for (size_t i = 0; i < sizeof ex / sizeof ex[0]; i++) {
+        summary_csv_exact(buf, sizeof buf, ex[i].x);
+        CHECK(strcmp(buf, ex[i].want) == 0, "exact %.17g: '%s', expected '%s'", ex[i].x, buf,
+              ex[i].want);
+    }
+    summary_csv_exact(buf, sizeof buf, NAN);
+    CHECK(buf[0] == '\0', "csv NaN value: '%s'", buf);
+    /* many doubles: each reads back exactly, and no fewer digits would */
+    uint64_t state = 88172645463325252ull;
+    int bad = 0;
+    for (int i = 0; i < 20000; i++) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        double x;
+        uint64_t bits = state;
+        memcpy(&x, &bits, sizeof x);
+        if (!isfinite(x)) continue;
+        if (i % 2) x = (double)(float)((state >> 11) * 0x1.0p-53 * 4.0 - 2.0); /* float results */
+        summary_csv_exact(buf, sizeof buf, x);
+        int digits = 0;
+        int leading = 1; /* significant digits: leading zeros do not count */
+        for (const char *c = buf; *c && *c != 'e'; c++) {
+            if (*c >= '1' && *c <= '9') leading = 0;
+            digits += !leading && *c >= '0' && *c <= '9';
+        }
+        char shorter[400];
+        snprintf(shorter, sizeof shorter, "%.*g", digits > 1 ? digits - 1 : 1, x);
+        if (strtod(buf, NULL) != x || (digits > 1 && strtod(shorter, NULL) == x)) bad++;
+    }
+    CHECK(bad == 0, "%d doubles not written exactly in the fewest digits", bad);
+}
+
 static void test_stats_by_hand(void) {
     int n;
     double mean, sd;
@@ -598,6 +682,121 @@ static void test_file(const char *path) {
     summary_close(file);
 }
 
+/* The texts of a PLplot SVG, one per line: <text> elements with their tags
+ * dropped (sub- and superscripts joined: "λ#dI#u" reads "λI") and &#xHH;
+ * decoded to UTF-8. NULL if the file cannot be read; free the result. */
+static char *svg_texts(const char *path) {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    fseek(fp, 0, SEEK_END);
+    long size = ftell(fp);
+    rewind(fp);
+    char *svg = malloc((size_t)size + 1), *out = malloc((size_t)size + 1);
+    if (!svg || !out || fread(svg, 1, (size_t)size, fp) != (size_t)size) {
+        fclose(fp);
+        free(svg);
+        free(out);
+        return NULL;
+    }
+    fclose(fp);
+    svg[size] = '\0';
+    size_t n = 0;
+    for (char *s = strstr(svg, "<text"); s; s = strstr(s, "<text")) {
+        char *end = strstr(s, "</text>");
+        if (!end) break;
+        int in_tag = 0;
+        for (char *c = s; c < end; c++) {
+            if (*c == '<') in_tag = 1;
+            else if (*c == '>') in_tag = 0;
+            else if (!in_tag && *c == '&' && c[1] == '#' && c[2] == 'x') {
+                unsigned cp = (unsigned)strtoul(c + 3, &c, 16); /* c at ';' */
+                if (cp < 0x80) out[n++] = (char)cp;
+                else if (cp < 0x800) out[n++] = (char)(0xC0 | cp >> 6), out[n++] = (char)(0x80 | (cp & 0x3F));
+                else out[n++] = (char)(0xE0 | cp >> 12), out[n++] = (char)(0x80 | (cp >> 6 & 0x3F)),
+                out[n++] = (char)(0x80 | (cp & 0x3F));
+            } else if (!in_tag && *c != '\n' && *c != '\r' && (*c != ' ' || (n && out[n - 1] != '\n'))) {
+                out[n++] = *c;
+            }
+        }
+        while (n && out[n - 1] == ' ') n--;
+        out[n++] = '\n';
+        s = end + 7;
+    }
+    out[n] = '\0';
+    free(svg);
+    return out;
+}
+
+static int count_of(const char *text, const char *what) {
+    int k = 0;
+    for (const char *s = strstr(text, what); s; s = strstr(s + 1, what)) k++;
+    return k;
+}
+
+/* What the figures say: y-labels with the quantity and its unit, a legend by
+ * λ, one quantity per axis; the live view per condition (issue 26). */
+static void test_figure_texts(const char *path) {
+    const char *dir = "test_summary_figures";
+    char svg[512];
+    snprintf(svg, sizeof svg, "%s/wm_modularity.svg", dir);
+    char *tx = svg_texts(svg);
+    CHECK(tx != NULL, "%s unreadable", svg);
+    if (tx) {
+        CHECK(count_of(tx, "Qcor (modularity)\n") == 1 && count_of(tx, "Qstr (modularity)\n") == 1,
+              "wm_modularity: a panel per quantity, y-labels with the unit:\n%s", tx);
+        /* the four conditions in one legend, by λ, with n */
+        CHECK(strstr(tx, "λI = 0.1, λreg = 0.02 (n = 4)\n") && strstr(tx, "λI = 0.1, λreg = 0 (n = 5)\n") &&
+                  strstr(tx, "λI = 0, λreg = 0.02 (n = 4)\n") && strstr(tx, "λI = 0, λreg = 0 (n = 4)\n"),
+              "wm_modularity: the legend by λ:\n%s", tx);
+        CHECK(!strstr(tx, "index"), "a y-label 'index':\n%s", tx);
+        free(tx);
+    }
+    snprintf(svg, sizeof svg, "%s/wm_learning.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx && strstr(tx, "task loss (MSE)\n") && strstr(tx, "accuracy (fraction)\n") && strstr(tx, "Î (nats)\n"),
+          "wm_learning: loss, accuracy and Î on their own axes:\n%s", tx ? tx : "");
+    free(tx);
+    snprintf(svg, sizeof svg, "%s/wm_lambda_I0.1_lambda_reg0.02_seed3_w_out.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx && strstr(tx, "wm, λI = 0.1, λreg = 0.02, seed 3 (point 2): |Wout|\n"),
+          "the trial's title names λ and the seed:\n%s", tx ? tx : "");
+    free(tx);
+
+    /* --status --figures: running points in three conditions (point 4 of the
+     * file, and here 9 and 19 as if they ran, with their rows so far) */
+    mimod_err err = {0};
+    int64_t file;
+    summary_task t;
+    CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    CHECK(summary_read_task(file, "wm", &t, &err) == MIMOD_OK, "%s", err.msg);
+    summary_close(file);
+    if (err.code) return;
+    t.status[9] = t.status[19] = RESULTS_RUNNING;
+    t.records_done[9] = t.records_done[19] = 3;
+    for (int q = 0; q < SQ_COUNT; q++)
+        for (int p = 9; p <= 19; p += 10)
+            for (int r = 3; r < R; r++) t.timecourse[((size_t)q * P + p) * R + r] = NAN;
+    CHECK(summary_status_figures(&t, dir, NULL, &err) == MIMOD_OK, "%s", err.msg);
+    snprintf(svg, sizeof svg, "%s/wm_live.svg", dir);
+    tx = svg_texts(svg);
+    CHECK(tx != NULL, "%s unreadable", svg);
+    if (tx) {
+        /* one legend entry per condition with running points, none averaged together */
+        CHECK(count_of(tx, " running, ") == 3, "three conditions with running points:\n%s", tx);
+        CHECK(strstr(tx, "λI = 0.1, λreg = 0.02: 1 running, 4 done\n") &&
+                  strstr(tx, "λI = 0.1, λreg = 0: 1 running, 4 done\n") &&
+                  strstr(tx, "λI = 0, λreg = 0: 1 running, 3 done\n"),
+              "the live legend per condition:\n%s", tx);
+        /* MSE, nats and modularity each on their own axis */
+        CHECK(count_of(tx, "task loss (MSE)\n") == 1 && count_of(tx, "Î (nats)\n") == 1 &&
+                  count_of(tx, "Qcor (modularity)\n") == 1 && count_of(tx, "Qstr (modularity)\n") == 1,
+              "the live panels' y-labels:\n%s", tx);
+        free(tx);
+    }
+    summary_task_free(&t);
+}
+
 static void test_tool(const char *path) {
     const char *dir = "test_summary_figures";
     char *argv_fig[] = {"mimod-summary", (char *)path, "--figures", (char *)dir, NULL};
@@ -607,13 +806,21 @@ static void test_tool(const char *path) {
         CHECK(summary_main(4, argv_fig) == 1, "--figures without a PNG device fails");
     } else {
         CHECK(summary_main(4, argv_fig) == 0, "mimod-summary with figures");
-        const char *bases[] = {"wm_c1_modularity", "wm_c1_dindex", "wm_c4_modularity",
-                               "wm_c4_dindex", "wm_trial2_unit_out_scatter", "wm_trial2_corr",
-                               "wm_trial2_w_rec", "wm_trial2_w_out"};
+        /* the conditions overlaid; each condition; the default trial (point 2:
+         * λ_I 0.1, λ_reg 0.02, seed 3) — names by λ and seed, not c1/trial2 */
+        const char *bases[] = {"wm_modularity", "wm_dindex", "wm_learning",
+                               "wm_lambda_I0.1_lambda_reg0.02_modularity",
+                               "wm_lambda_I0.1_lambda_reg0.02_dindex", "wm_lambda_I0_lambda_reg0_modularity",
+                               "wm_lambda_I0_lambda_reg0_dindex",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_unit_out_scatter",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_corr",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_w_rec",
+                               "wm_lambda_I0.1_lambda_reg0.02_seed3_w_out"};
         for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++) check_png(dir, bases[i]);
-        const char *sep_bases[] = {"sep_c1_modularity", "sep_c2_dindex",
-                                   "sep_trial2_unit_out_scatter", "sep_trial2_corr",
-                                   "sep_trial2_u_h", "sep_trial2_w_out"};
+        const char *sep_bases[] = {"sep_modularity", "sep_learning", "sep_lambda_I0.005_modularity",
+                                   "sep_lambda_I0_dindex", "sep_lambda_I0.005_seed3_unit_out_scatter",
+                                   "sep_lambda_I0.005_seed3_corr", "sep_lambda_I0.005_seed3_u_h",
+                                   "sep_lambda_I0.005_seed3_w_out"};
         for (size_t i = 0; i < sizeof sep_bases / sizeof sep_bases[0]; i++)
             check_png(dir, sep_bases[i]);
     }
@@ -707,12 +914,221 @@ static void test_carried(void) {
     CHECK(summary_carried_of(wm, 3, 2, 3, 4, &c, NULL) == MIMOD_EINVAL, "2 outputs in targets of 4");
 }
 
+/* ---- per-trial tables (--trials, --timecourse) against the datasets */
+
+/* One CSV line split into fields (RFC 4180 quotes); returns the count. */
+static int csv_split(char *line, char **f, int max) {
+    int n = 0;
+    char *w = line, *r = line;
+    line[strcspn(line, "\n")] = '\0';
+    while (n < max) {
+        f[n++] = w;
+        if (*r == '"') {
+            r++;
+            for (;;) {
+                if (*r == '"' && r[1] == '"') *w++ = '"', r += 2;
+                else if (*r == '"') { r++; break; }
+                else if (!*r) break;
+                else *w++ = *r++;
+            }
+        } else {
+            while (*r && *r != ',') *w++ = *r++;
+        }
+        int more = *r == ',';
+        *w++ = '\0';
+        if (!more) break;
+        r++;
+    }
+    return n;
+}
+
+/* dataset /task/name read straight with HDF5 into out (doubles); 0, or −1 if absent */
+static int h5_doubles(hid_t f, const char *task, const char *name, double *out) {
+    char path[128];
+    snprintf(path, sizeof path, "/%s/%s", task, name);
+    if (H5Lexists(f, path, H5P_DEFAULT) <= 0) return -1;
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    herr_t rc = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+    return rc < 0 ? -1 : 0;
+}
+
+/* field == value: the same double (NaN ⇔ empty) */
+static int same_value_field(const char *field, double want) {
+    if (isnan(want)) return field[0] == '\0';
+    char *end;
+    double got = strtod(field, &end);
+    return *field && !*end && got == want;
+}
+
+static void h5_ints(hid_t f, const char *path, hid_t mtype, void *out) {
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, out);
+    H5Dclose(d);
+}
+
+static void test_tables(const char *path) {
+    mimod_err err = {0};
+    int64_t file;
+    CHECK(summary_open(path, &file, &err) == MIMOD_OK, "%s", err.msg);
+    if (err.code) return;
+    summary_task t[2];
+    CHECK(summary_read_task(file, "wm", &t[0], &err) == MIMOD_OK, "%s", err.msg);
+    CHECK(summary_read_task(file, "sep", &t[1], &err) == MIMOD_OK, "%s", err.msg);
+    const summary_task *tasks[2] = {&t[0], &t[1]};
+    hid_t h = (hid_t)file; /* the datasets read straight with HDF5, not by the reader */
+    static const char *q_names[] = {"task_loss", "reg_loss", "mi", "accuracy", "r2_mean", "q_cor",
+                                    "q_str", "d_cor", "d_out", "d_in", "i_n"};
+    static char line[8192], head_line[8192];
+    char *head[64], *f[64];
+
+    /* --trials: one row per point, every value the dataset's */
+    FILE *out = tmpfile();
+    CHECK(summary_table_csv(out, SUMMARY_TABLE_TRIALS, file, tasks, 2, &err) == MIMOD_OK, "%s", err.msg);
+    rewind(out);
+    CHECK(fgets(head_line, sizeof head_line, out) != NULL, "trials header");
+    int nh = csv_split(head_line, head, 64);
+    CHECK(nh == 11 + 11 + 6, "trials: %d columns", nh);
+    const char *want_head[] = {"task", "point", "lambda_I", "lambda_reg", "seed", "status", "records_done",
+                               "mm_step", "wall_seconds", "fail_step", "fail_reason", "task_loss"};
+    for (int i = 0; i < 12 && i < nh; i++)
+        CHECK(strcmp(head[i], want_head[i]) == 0, "trials column %d: '%s', expected '%s'", i, head[i],
+              want_head[i]);
+    CHECK(nh == 28 && strcmp(head[21], "i_n") == 0 && strcmp(head[22], "r2_0") == 0 &&
+              strcmp(head[27], "r2_5") == 0, "trials: the quantities in schema order, then r2_0..r2_5");
+    int rows[2] = {0, 0}, bad = 0;
+    while (fgets(line, sizeof line, out)) {
+        int n = csv_split(line, f, 64);
+        if (n != nh) {
+            CHECK(0, "trials row with %d fields: %s", n, line);
+            continue;
+        }
+        int k = strcmp(f[0], "wm") == 0 ? 0 : 1;
+        const summary_task *tk = &t[k];
+        int Pk = (int)tk->n_points, Rk = (int)tk->n_records, p = atoi(f[1]);
+        CHECK(p == rows[k], "%s row %d is point %d", f[0], rows[k], p);
+        rows[k]++;
+        if (p < 0 || p >= Pk) continue;
+        double v[64], step[16];
+        int64_t seed[64];
+        int32_t st[64];
+        /* coordinates and status */
+        h5_doubles(h, f[0], "coords/lambda_I", v);
+        bad += !same_value_field(f[2], v[p]);
+        if (k == 0) {
+            h5_doubles(h, f[0], "coords/lambda_reg", v);
+            bad += !same_value_field(f[3], v[p]);
+        } else {
+            bad += f[3][0] != '\0'; /* the sep group has no lambda_reg axis */
+        }
+        h5_ints(h, k ? "/sep/coords/seed" : "/wm/coords/seed", H5T_NATIVE_INT64, seed);
+        bad += strtoll(f[4], NULL, 10) != seed[p];
+        h5_ints(h, k ? "/sep/status" : "/wm/status", H5T_NATIVE_INT32, st);
+        CHECK(strcmp(f[5], schema_status_name(st[p])) == 0, "%s point %d status '%s'", f[0], p, f[5]);
+        /* records_done (this file predates it: the leading finite task_loss rows) and the MM step */
+        double tl[64 * 8];
+        h5_doubles(h, f[0], "timecourse/task_loss", tl);
+        int done = 0;
+        while (done < Rk && isfinite(tl[p * Rk + done])) done++;
+        CHECK(atoi(f[6]) == done, "%s point %d records_done %s, expected %d", f[0], p, f[6], done);
+        h5_doubles(h, f[0], "record_step", step);
+        bad += done ? !same_value_field(f[7], step[done - 1]) : f[7][0] != '\0';
+        if (h5_doubles(h, f[0], "wall_seconds", v) == 0)
+            bad += !same_value_field(f[8], st[p] == RESULTS_PENDING ? NAN : v[p]);
+        else
+            bad += f[8][0] != '\0';
+        int failed = st[p] == RESULTS_FAILED;
+        CHECK(failed ? strcmp(f[9], "42") == 0 && strcmp(f[10], "NaN in the task loss") == 0
+                     : f[9][0] == '\0' && f[10][0] == '\0',
+              "%s point %d fail_step '%s' fail_reason '%s'", f[0], p, f[9], f[10]);
+        /* final values: the datasets' for finished points, empty otherwise (the
+         * failed point's 999 garbage included) and where the file lacks one */
+        for (int q = 0; q < 11; q++) {
+            char name[64];
+            snprintf(name, sizeof name, "final/%s", q_names[q]);
+            double want = NAN;
+            if (h5_doubles(h, f[0], name, v) == 0 && st[p] == RESULTS_DONE &&
+                task_records(mimod_task_find(k == 0 ? "wm" : "sep"), q))
+                want = v[p];
+            CHECK(same_value_field(f[11 + q], want), "%s point %d %s: '%s', dataset %.17g", f[0], p,
+                  q_names[q], f[11 + q], want);
+        }
+        double r2[64 * 8];
+        int have_r2 = h5_doubles(h, f[0], "final/r2", r2) == 0;
+        for (int o = 0; o < 6; o++)
+            bad += !same_value_field(f[22 + o], k == 1 && have_r2 && st[p] == RESULTS_DONE
+                                                    ? r2[p * tk->n_out + o] : NAN);
+    }
+    CHECK(bad == 0, "%d trials fields differ from the datasets", bad);
+    CHECK(rows[0] == P && rows[1] == SP, "trials: %d wm and %d sep rows", rows[0], rows[1]);
+    fclose(out);
+
+    /* --timecourse: the written records of every started point, each value the dataset's */
+    out = tmpfile();
+    CHECK(summary_table_csv(out, SUMMARY_TABLE_TIMECOURSE, file, tasks, 2, &err) == MIMOD_OK, "%s",
+          err.msg);
+    rewind(out);
+    CHECK(fgets(head_line, sizeof head_line, out) != NULL, "timecourse header");
+    CHECK(strcmp(head_line, "task,point,lambda_I,lambda_reg,seed,status,record,mm_step,quantity,value\n") == 0,
+          "timecourse header: %s", head_line);
+    long n_rows = 0, want_rows = 0;
+    bad = 0;
+    while (fgets(line, sizeof line, out)) {
+        int n = csv_split(line, f, 64);
+        if (n != 10) {
+            CHECK(0, "timecourse row with %d fields", n);
+            continue;
+        }
+        n_rows++;
+        int k = strcmp(f[0], "wm") == 0 ? 0 : 1, p = atoi(f[1]), r = atoi(f[6]);
+        const summary_task *tk = &t[k];
+        double v[64 * 8], step[16];
+        char name[64];
+        snprintf(name, sizeof name, "timecourse/%s", f[8]);
+        if (h5_doubles(h, f[0], name, v) != 0) {
+            CHECK(0, "%s: no dataset for quantity '%s'", f[0], f[8]);
+            continue;
+        }
+        h5_doubles(h, f[0], "record_step", step);
+        bad += !same_value_field(f[9], v[p * tk->n_records + r]) || !same_value_field(f[7], step[r]);
+        bad += tk->status[p] == RESULTS_PENDING || r >= tk->records_done[p];
+    }
+    /* every started point × its records × the quantities of its task (this file
+     * has no reg_loss, and timecourse/r2 only in /wm, where it is not SEP's) */
+    for (int k = 0; k < 2; k++)
+        for (int64_t p = 0; p < t[k].n_points; p++) {
+            if (t[k].status[p] == RESULTS_PENDING) continue;
+            int n_q = 0;
+            for (int q = 0; q < TC_COUNT; q++) n_q += task_records(mimod_task_find(k == 0 ? "wm" : "sep"), q) && q != TC_REG_LOSS;
+            want_rows += (long)t[k].records_done[p] * n_q;
+        }
+    CHECK(bad == 0, "%d time-course rows differ from the datasets or are not written records", bad);
+    CHECK(n_rows == want_rows, "timecourse: %ld rows, expected %ld", n_rows, want_rows);
+    fclose(out);
+
+    /* the command line: each table alone, with --task; not with the summary's options */
+    char *argv_trials[] = {"mimod-summary", (char *)path, "--trials", "--task", "sep", NULL};
+    CHECK(summary_main(5, argv_trials) == 0, "--trials --task sep");
+    char *argv_both[] = {"mimod-summary", (char *)path, "--trials", "--timecourse", NULL};
+    CHECK(summary_main(4, argv_both) == 2, "--trials with --timecourse is refused");
+    char *argv_fig[] = {"mimod-summary", (char *)path, "--timecourse", "--figures", "x", NULL};
+    CHECK(summary_main(5, argv_fig) == 2, "--timecourse with --figures is refused");
+    char *argv_missing[] = {"mimod-summary", "no-such-file.h5", "--trials", NULL};
+    CHECK(summary_main(3, argv_missing) == 1, "--trials of a missing file");
+    summary_task_free(&t[0]);
+    summary_task_free(&t[1]);
+    summary_close(file);
+}
+
 int main(void) {
     const char *path = "test_summary.h5";
     test_stats_by_hand();
     test_carried();
+    test_number_formats();
     CHECK(write_file(path) == 0, "write %s", path);
     test_file(path);
     test_tool(path);
+    if (summary_have_png_device()) test_figure_texts(path);
+    test_tables(path);
     return check_report("test_summary");
 }

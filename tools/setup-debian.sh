@@ -13,5 +13,5 @@ $SUDO apt-get install -y -qq --no-install-recommends \
     openmpi-bin libopenmpi-dev libhdf5-openmpi-dev hdf5-tools \
     libgsl-dev libplplot-dev plplot-driver-cairo fonts-dejavu-core \
     slurmd slurmctld slurm-client munge \
-    valgrind python3-h5py python3-numpy python3-matplotlib >/dev/null
+    valgrind python3-h5py python3-numpy python3-pandas python3-matplotlib >/dev/null
 echo "setup-debian: packages installed"

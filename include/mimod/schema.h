@@ -18,6 +18,9 @@
 
 /* status[p] of a grid point. */
 enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
+/* "pending", "running", "done", "failed" ("?" for another code): the words of
+ * the status table and of the per-trial tables. */
+const char *schema_status_name(int status);
 
 /* Quantities. The first TC_COUNT have a time course (timecourse/<name> [P][R],
  * trial_results.tc[q][record]) and a final value (final/<name> [P]); the rest

@@ -78,6 +78,13 @@ int summary_read_point_matrix(int64_t file, const char *task, const char *datase
                               int64_t point, double *out, int64_t max_elems,
                               int64_t *rows, int64_t *cols, mimod_err *err);
 
+/* Read the whole dataset `dataset` (e.g. "final/reg_loss", "timecourse/r2") of
+ * the task group as double into out; it must have `rank` dimensions equal to
+ * dims (dims[i] < 0: any). Returns 1 when the file lacks it (the caller
+ * substitutes NaN, as for the quantities above), MIMOD_OK, or an error. */
+int summary_read_task_dataset(int64_t file, const char *task, const char *dataset, int rank,
+                              const int64_t *dims, double *out, mimod_err *err);
+
 /* Index of an axis by name, or −1. */
 int summary_axis_index(const summary_task *t, const char *axis);
 

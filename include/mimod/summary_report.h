@@ -68,6 +68,10 @@ int summary_analyze(const summary_task *t, const summary_options *o, summary_ana
                     mimod_err *err);
 void summary_analysis_free(summary_analysis *a);
 
+/* The condition of point p, finished or not (its axes but seed equal to the
+ * condition's), or −1. */
+int summary_condition_of(const summary_analysis *a, int p);
+
 /* "lambda_I=0.1, lambda_reg=0.02" (every axis but seed). */
 void summary_condition_label(const summary_analysis *a, int c, char *buf, size_t n);
 
@@ -90,6 +94,30 @@ void summary_table_print(FILE *out, const summary_table *tb, summary_format fmt)
  * file: 0.0002 written and read is 0.0002, but a computed λ may differ in its
  * last bits). */
 int summary_same_value(double a, double b);
+
+/* ---- numbers in tables: one rule per kind of number, for every table of
+ * mimod-summary (summary, claims, status), so a column never mixes precisions. */
+
+/* "mean ± sd": sd to two significant digits (whole for sd ≥ 10) and the mean
+ * to the same decimal place ("0.928 ± 0.019", "-0.01534 ± 0.00061", "-92 ± 102");
+ * the mean to 4 significant digits when sd is 0 ("2.25 ± 0") or NaN ("2.25", one
+ * trial); "—" when the mean is NaN. */
+void summary_fmt_mean_sd(char *buf, size_t n, double mean, double sd);
+/* The decimal places summary_fmt_mean_sd gives a mean with this sd, or −1 when
+ * it uses significant digits instead (sd 0 or NaN). */
+int summary_fmt_decimals(double mean, double sd);
+/* p: "0.021" (3 decimals) from 0.001 up, "5.6e-13" below, "0" for 0, "—" for NaN. */
+void summary_fmt_p(char *buf, size_t n, double p);
+/* t statistics and correlations: "3.67", "-0.34" (2 decimals); r: "0.706" (3). */
+void summary_fmt_t(char *buf, size_t n, double t);
+void summary_fmt_r(char *buf, size_t n, double r);
+/* degrees of freedom: "14" when whole (Student, Pearson), "2.2" otherwise (Welch). */
+void summary_fmt_df(char *buf, size_t n, double df);
+/* CSV numbers. Statistics (means, sds, t, p…) with 10 significant digits; a
+ * value from the file exactly: the shortest decimal that reads back as the
+ * same double. NaN is an empty field in both. */
+void summary_csv_stat(char *buf, size_t n, double x);
+void summary_csv_exact(char *buf, size_t n, double x);
 
 /* One CSV field (RFC 4180: quoted when it holds a comma, quote or line break,
  * quotes doubled), then "," or, for the last field of a row, a newline. Used by

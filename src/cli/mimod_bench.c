@@ -28,7 +28,7 @@ static const char *usage =
     "\n"
     "For each task: seconds per SM step, split into the MM pass that makes the batch\n"
     "and the statistics-network update, and per MM step (median and min of the timed\n"
-    "steps, after the warm-up steps); GFLOP/s of the update from the SPEC §8 model\n"
+    "steps, after the warm-up steps); GFLOP/s of the update from docs/mine.md's model\n"
     "12·n·H² + 6·n·(d1+d2)·H; the best SGEMM rate of this machine on the matching shape\n"
     "measured in the same run and the ratio; peak resident memory; the OpenBLAS kernel\n"
     "in use; and a line starting with RESULT that tools/bench.sh pairs with the one of\n"

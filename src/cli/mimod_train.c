@@ -23,10 +23,10 @@
 static const char *usage =
     "usage: mimod-train [CONFIG.yaml] [--set KEY=VALUE]... -o TRIAL.h5 [options]\n"
     "\n"
-    "Runs one trial (SPEC §2-§5): the main model trained on its task while a MINE\n"
+    "Runs one trial: the main model trained on its task (docs/models.md) while a MINE\n"
     "statistics network estimates the mutual information between the two unit groups\n"
-    "(K groups: keys n_groups, mi_pairing),\n"
-    "with the modularity analysis at every record point. Writes TRIAL.h5 in the layout\n"
+    "(K groups: keys n_groups, mi_pairing; docs/mine.md), with the modularity\n"
+    "analysis (docs/analysis.md) at every record point. Writes TRIAL.h5 in the layout\n"
     "of docs/hdf5-layout.md (one grid point): as TRIAL.h5.writing while it trains\n"
     "(its time course as it grows: mimod-summary TRIAL.h5.writing --status), renamed\n"
     "when the trial is written. Holds the lock of TRIAL.h5 (and of TRIAL.h5.writing)\n"

@@ -586,26 +586,21 @@ static void note(summary_claim_result *r, const char *fmt, ...) {
     va_end(ap);
 }
 
-static void fmt_p(char *buf, size_t n, double p) {
-    if (isnan(p)) snprintf(buf, n, "—");
-    else if (p == 0.0) snprintf(buf, n, "0");
-    else if (p < 1e-3) snprintf(buf, n, "%.1e", p);
-    else snprintf(buf, n, "%.2g", p);
-}
-
+/* "0.31 ± 0.12 (n=10)": the summary's rule for mean ± sd (summary_report.h). */
 static void fmt_mean_sd_n(char *buf, size_t n, double mean, double sd, int count) {
-    if (isnan(mean)) snprintf(buf, n, "— (n=%d)", count);
-    else if (isnan(sd)) snprintf(buf, n, "%.4g (n=%d)", mean, count);
-    else snprintf(buf, n, "%.4g ± %.3g (n=%d)", mean, sd, count);
+    char ms[64];
+    summary_fmt_mean_sd(ms, sizeof ms, mean, sd);
+    snprintf(buf, n, "%s (n=%d)", ms, count);
 }
 
 /* "t(6) = 5.21, p = 1.1e-04" (prefix e.g. "Welch ", "paired "); α when not 0.05. */
 static void fmt_t(summary_claim_result *r, const char *prefix, double alpha) {
-    char p_s[32], a_s[32] = "";
-    fmt_p(p_s, sizeof p_s, r->p);
+    char p_s[32], a_s[32] = "", t_s[32], df_s[32];
+    summary_fmt_p(p_s, sizeof p_s, r->p);
+    summary_fmt_t(t_s, sizeof t_s, r->statistic);
+    summary_fmt_df(df_s, sizeof df_s, r->df);
     if (alpha != 0.05) snprintf(a_s, sizeof a_s, ", α = %g", alpha);
-    snprintf(r->test, sizeof r->test, "%st(%.4g) = %.3g, p = %s%s", prefix, r->df, r->statistic,
-             p_s, a_s);
+    snprintf(r->test, sizeof r->test, "%st(%s) = %s, p = %s%s", prefix, df_s, t_s, p_s, a_s);
 }
 
 /* Finite final values of q over the condition's finished trials into out; their count. */
@@ -661,7 +656,7 @@ static void equivalence_verdict(const summary_claim *c, summary_claim_result *r,
     r->ci_hi = e->ci_hi;
     r->p_equiv = e->p;
     char p_s[32];
-    fmt_p(p_s, sizeof p_s, e->p);
+    summary_fmt_p(p_s, sizeof p_s, e->p);
     size_t used = strlen(r->test);
     snprintf(r->test + used, sizeof r->test - used, "; TOST ±%.3g: p = %s", e->margin, p_s);
     int level = (int)lround(100.0 * (1.0 - 2.0 * c->alpha));
@@ -847,15 +842,17 @@ static void check_uncorrelated(const summary_claim *c, const summary_analysis *a
     r->statistic = rr;
     r->df = n - 2;
     r->p = p;
-    snprintf(r->ours, sizeof r->ours, "r = %.3g (n=%d)", rr, n);
-    char p_s[32], a_s[32] = "";
-    fmt_p(p_s, sizeof p_s, p);
+    char r_s[32], t_s[32], p_s[32], a_s[32] = "";
+    summary_fmt_r(r_s, sizeof r_s, rr);
+    snprintf(r->ours, sizeof r->ours, "r = %s (n=%d)", r_s, n);
+    summary_fmt_p(p_s, sizeof p_s, p);
     if (c->alpha != 0.05) snprintf(a_s, sizeof a_s, ", α = %g", c->alpha);
-    if (fabs(rr) >= 1.0)
+    if (fabs(rr) >= 1.0) {
         snprintf(r->test, sizeof r->test, "Pearson, |r| = 1: p = 0%s", a_s);
-    else
-        snprintf(r->test, sizeof r->test, "Pearson t(%d) = %.3g, p = %s%s", n - 2,
-                 rr * sqrt((n - 2) / (1.0 - rr * rr)), p_s, a_s);
+    } else {
+        summary_fmt_t(t_s, sizeof t_s, rr * sqrt((n - 2) / (1.0 - rr * rr)));
+        snprintf(r->test, sizeof r->test, "Pearson t(%d) = %s, p = %s%s", n - 2, t_s, p_s, a_s);
+    }
     summary_tost_result e;
     if (fabs(rr) >= 1.0 || summary_tost_pearson(rr, n, c->margin, c->alpha, &e, NULL) != MIMOD_OK) {
         /* |r| = 1, or n = 3: no interval for ρ; only a significant r can decide */
@@ -916,8 +913,17 @@ static void check_paired(const summary_claim *c, const summary_analysis *a, int 
         return;
     }
     paired_verdict(c, r, d, n);
-    snprintf(r->ours, sizeof r->ours, "%s %.4g vs %s %.4g, difference %.4g ± %.3g (n=%d)", an,
-             r->mean_a, bn, r->mean_b, r->mean_d, isnan(r->sd_d) ? 0.0 : r->sd_d, n);
+    /* both means at the decimal places of the difference */
+    double sd_d = isnan(r->sd_d) ? 0.0 : r->sd_d;
+    char d_s[64];
+    summary_fmt_mean_sd(d_s, sizeof d_s, r->mean_d, sd_d);
+    int dec = summary_fmt_decimals(r->mean_d, sd_d);
+    if (dec < 0)
+        snprintf(r->ours, sizeof r->ours, "%s %.4g vs %s %.4g, difference %s (n=%d)", an, r->mean_a,
+                 bn, r->mean_b, d_s, n);
+    else
+        snprintf(r->ours, sizeof r->ours, "%s %.*f vs %s %.*f, difference %s (n=%d)", an, dec,
+                 r->mean_a, bn, dec, r->mean_b, d_s, n);
 }
 
 /* The record_step where q first reaches half its rise in trial p; 0 if it does
@@ -993,7 +999,7 @@ static void check_earlier(const summary_claim *c, const summary_analysis *a, int
     if (excluded && len < sizeof extra)
         snprintf(extra + len, sizeof extra - len, "; %d excluded: no rise", excluded);
     if (n > 0)
-        snprintf(r->ours, sizeof r->ours, "t½ %s %.4g vs %s %.4g MM steps (n=%d%s)", fn, r->mean_a,
+        snprintf(r->ours, sizeof r->ours, "t½ %s %.1f vs %s %.1f MM steps (n=%d%s)", fn, r->mean_a,
                  tn, r->mean_b, n, extra);
     else
         snprintf(r->ours, sizeof r->ours, "n=0%s", extra);
@@ -1144,11 +1150,6 @@ static void md_cell(FILE *out, const char *s) {
     fputs(" |", out);
 }
 
-static void csv_number(char *buf, size_t n, double x) {
-    if (isnan(x)) buf[0] = '\0';
-    else snprintf(buf, n, "%.10g", x);
-}
-
 #define CSV_N 18
 static const char *const csv_header[CSV_N] = {
     "id", "task", "kind", "quantity", "text", "paper", "ours", "test", "statistic", "df", "p",
@@ -1164,15 +1165,15 @@ void summary_claims_print(FILE *out, int n, const summary_claim *const *claims,
             const summary_claim_result *r = &res[i];
             char q[64], st[32], df[32], p[32], al[32], mg[32], lo[32], hi[32], pe[32];
             claim_quantity(c, q, sizeof q);
-            csv_number(st, sizeof st, r->statistic);
-            csv_number(df, sizeof df, r->df);
-            csv_number(p, sizeof p, r->p);
+            summary_csv_stat(st, sizeof st, r->statistic);
+            summary_csv_stat(df, sizeof df, r->df);
+            summary_csv_stat(p, sizeof p, r->p);
             if (c->kind == SUMMARY_CLAIM_RATE) al[0] = '\0';
-            else csv_number(al, sizeof al, c->alpha);
-            csv_number(mg, sizeof mg, r->margin);
-            csv_number(lo, sizeof lo, r->ci_lo);
-            csv_number(hi, sizeof hi, r->ci_hi);
-            csv_number(pe, sizeof pe, r->p_equiv);
+            else summary_csv_stat(al, sizeof al, c->alpha);
+            summary_csv_stat(mg, sizeof mg, r->margin);
+            summary_csv_stat(lo, sizeof lo, r->ci_lo);
+            summary_csv_stat(hi, sizeof hi, r->ci_hi);
+            summary_csv_stat(pe, sizeof pe, r->p_equiv);
             const char *f[CSV_N] = {c->id, c->task, summary_claim_kind_names[c->kind], q,
                                     c->text, c->paper, r->ours, r->test, st, df, p, al,
                                     mg, lo, hi, pe, verdict_word(r->verdict), r->note};

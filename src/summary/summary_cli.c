@@ -4,6 +4,7 @@
 #include "mimod/summary_claims.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_status.h"
+#include "mimod/summary_tables.h"
 
 #include <limits.h>
 #include <math.h>
@@ -22,6 +23,7 @@ static void usage(FILE *out) {
           "       mimod-summary RESULTS.h5 --claims CLAIMS.yaml [--format text|markdown|csv]\n"
           "                     [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task NAME]\n"
+          "       mimod-summary RESULTS.h5 --trials|--timecourse [--task NAME]\n"
           "       mimod-summary --help\n"
           "\n"
           "Statistics across seeds from a mimod result file (docs/hdf5-layout.md):\n"
@@ -33,10 +35,16 @@ static void usage(FILE *out) {
           "  --format F             text (default), markdown or csv\n"
           "  --status               only the status of every point (a file being written\n"
           "                         too): status, MM step, latest values, elapsed, ETA;\n"
-          "                         with --figures, the running points' partial curves;\n"
-          "                         whether a run writes it (its lock). Exit status: 0 all\n"
-          "                         done, 3 unfinished and no run writes it (rerun to\n"
-          "                         resume), 4 a run writes it, 5 finished with failures\n"
+          "                         with --figures, the running points' curves so far,\n"
+          "                         per condition (<task>_live); whether a run writes it\n"
+          "                         (its lock). Exit status: 0 all done, 3 unfinished and\n"
+          "                         no run writes it (rerun to resume), 4 a run writes it,\n"
+          "                         5 finished with failures\n"
+          "  --trials               instead of the summary, one CSV row per trial: its\n"
+          "                         coordinates, status and every final quantity\n"
+          "  --timecourse           instead of the summary, the time courses as CSV in long\n"
+          "                         format: task, point, axes, status, record, mm_step,\n"
+          "                         quantity, value (the records written so far)\n"
           "  --figures DIR          also draw the figures (PNG + SVG) into DIR\n"
           "  --task T               only task T (wm, sep; default: every task in the file)\n"
           "  --welch                Welch's t-test instead of Student's pooled-variance test\n"
@@ -274,6 +282,7 @@ int summary_main(int argc, char **argv) {
     int other_options = 0; /* options that have no effect on --claims */
     int status_only = 0;   /* --status */
     int threshold_given = 0;
+    int table = -1;        /* --trials / --timecourse: a summary_table_kind */
     summary_format fmt = SUMMARY_TEXT;
     summary_options opt;
     summary_options_default(&opt);
@@ -285,6 +294,13 @@ int summary_main(int argc, char **argv) {
             return 0;
         } else if (strcmp(argv[i], "--status") == 0) {
             status_only = 1;
+        } else if (strcmp(argv[i], "--trials") == 0 || strcmp(argv[i], "--timecourse") == 0) {
+            int kind = strcmp(argv[i], "--trials") == 0 ? SUMMARY_TABLE_TRIALS : SUMMARY_TABLE_TIMECOURSE;
+            if (table >= 0 && table != kind) {
+                fprintf(stderr, "mimod-summary: --trials and --timecourse are two tables; ask for one\n");
+                return 2;
+            }
+            table = kind;
         } else if (strcmp(argv[i], "--welch") == 0) {
             opt.welch = 1;
             other_options = 1;
@@ -341,6 +357,14 @@ int summary_main(int argc, char **argv) {
     if (!path) {
         usage(stderr);
         return 2;
+    }
+    if (table >= 0) {
+        if (claims || status_only || other_options || threshold_given || fmt == SUMMARY_MARKDOWN) {
+            fprintf(stderr, "mimod-summary: --trials and --timecourse write CSV and take only "
+                            "--task\n");
+            return 2;
+        }
+        return summary_tables_run(stdout, path, only_task, (summary_table_kind)table);
     }
     if (status_only && (claims || opt.welch || trial >= 0 || fmt != SUMMARY_TEXT || threshold_given)) {
         fprintf(stderr, "mimod-summary: --status takes only --figures and --task\n");

@@ -492,3 +492,14 @@ int summary_point_groups(const summary_task *t, int64_t p) {
     }
     return t->base_n_groups;
 }
+
+int summary_read_task_dataset(int64_t file, const char *task, const char *dataset, int rank,
+                              const int64_t *dims, double *out, mimod_err *err) {
+    if (!summary_has_task(file, task)) return mimod_errf(err, MIMOD_EIO, "no group /%s in the file", task);
+    hid_t g = H5Gopen2((hid_t)file, task, H5P_DEFAULT);
+    if (g < 0) return mimod_errf(err, MIMOD_EIO, "cannot open group /%s", task);
+    int rc = read_dataset(g, dataset, H5T_NATIVE_DOUBLE, out, rank, dims, err);
+    H5Gclose(g);
+    if (rc < 0) mimod_err_prefix(err, "reading /%s", task);
+    return rc;
+}

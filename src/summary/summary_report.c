@@ -173,6 +173,15 @@ done:
     return rc;
 }
 
+int summary_condition_of(const summary_analysis *a, int p) {
+    const summary_task *t = a->task;
+    if (p < 0 || p >= t->n_points) return -1;
+    int seed_axis = summary_axis_index(t, "seed");
+    for (int c = 0; c < a->n_conditions; c++)
+        if (same_except(t, p, a->conditions[c].first_point, -1, seed_axis)) return c;
+    return -1;
+}
+
 static void fmt_number(char *buf, size_t n, double x) {
     if (isnan(x)) snprintf(buf, n, "NaN");
     else snprintf(buf, n, "%.6g", x);
@@ -305,8 +314,8 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
             summary_condition_label(a, c, f[4], 160);
             snprintf(f[6], 160, "%s", summary_quantity_name(q));
             snprintf(f[7], 160, "%d", C->n[q]);
-            snprintf(f[8], 160, "%.10g", C->mean[q]);
-            snprintf(f[9], 160, "%.10g", C->sd[q]);
+            summary_csv_stat(f[8], 160, C->mean[q]);
+            summary_csv_stat(f[9], 160, C->sd[q]);
             snprintf(f[16], 160, "%s", C->paper[q]);
             csv_row(out, fp, CSV_N);
         }
@@ -325,7 +334,7 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
             snprintf(f[6], 160, "%s>%g", i == 0 ? success_name : "q_str",
                      i == 0 ? o->success_threshold : o->struct_threshold);
             snprintf(f[7], 160, "%d", rates[i].n);
-            snprintf(f[8], 160, "%.10g", rates[i].n ? (double)rates[i].k / rates[i].n : NAN);
+            summary_csv_stat(f[8], 160, rates[i].n ? (double)rates[i].k / rates[i].n : NAN);
             snprintf(f[13], 160, "%d", rates[i].k);
             csv_row(out, fp, CSV_N);
         }
@@ -336,9 +345,9 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
         summary_condition_label(a, c, f[4], 160);
         snprintf(f[6], 160, "mi~task_loss");
         snprintf(f[7], 160, "%d", C->pearson_n);
-        snprintf(f[13], 160, "%.10g", C->pearson_r);
+        summary_csv_stat(f[13], 160, C->pearson_r);
         snprintf(f[14], 160, "%d", C->pearson_n - 2);
-        snprintf(f[15], 160, "%.10g", C->pearson_p);
+        summary_csv_stat(f[15], 160, C->pearson_p);
         snprintf(f[16], 160, "%s", C->paper[SUMMARY_PAPER_PEARSON]);
         csv_row(out, fp, CSV_N);
     }
@@ -353,28 +362,82 @@ static void print_csv(FILE *out, const summary_analysis *a, const summary_option
         summary_condition_label(a, s->cond_b, f[5], 160);
         snprintf(f[6], 160, "%s", summary_quantity_name(s->quantity));
         snprintf(f[7], 160, "%d", s->res.n_a);
-        snprintf(f[8], 160, "%.10g", s->res.mean_a);
-        snprintf(f[9], 160, "%.10g", s->res.sd_a);
+        summary_csv_stat(f[8], 160, s->res.mean_a);
+        summary_csv_stat(f[9], 160, s->res.sd_a);
         snprintf(f[10], 160, "%d", s->res.n_b);
-        snprintf(f[11], 160, "%.10g", s->res.mean_b);
-        snprintf(f[12], 160, "%.10g", s->res.sd_b);
-        snprintf(f[13], 160, "%.10g", s->res.t);
-        snprintf(f[14], 160, "%.10g", s->res.df);
-        snprintf(f[15], 160, "%.10g", s->res.p);
+        summary_csv_stat(f[11], 160, s->res.mean_b);
+        summary_csv_stat(f[12], 160, s->res.sd_b);
+        summary_csv_stat(f[13], 160, s->res.t);
+        summary_csv_stat(f[14], 160, s->res.df);
+        summary_csv_stat(f[15], 160, s->res.p);
         csv_row(out, fp, CSV_N);
     }
 }
 
-static void fmt_mean_sd(char *buf, size_t n, double mean, double sd) {
-    if (isnan(mean)) snprintf(buf, n, "—");
-    else if (isnan(sd)) snprintf(buf, n, "%.4g", mean);
-    else snprintf(buf, n, "%.4g ± %.3g", mean, sd);
+/* ---------------------------------------------------------------- numbers */
+
+int summary_fmt_decimals(double mean, double sd) {
+    if (!(sd > 0.0) || !isfinite(sd)) return -1;
+    int d = 1 - (int)floor(log10(sd)); /* two significant digits of sd */
+    if (d < 0) d = 0;
+    /* at most 6 significant digits of the mean, whatever the sd */
+    double m = fabs(mean);
+    if (m > 0.0 && isfinite(m)) {
+        int cap = 5 - (int)floor(log10(m));
+        if (cap < 0) cap = 0;
+        if (d > cap) d = cap;
+    }
+    return d > 12 ? 12 : d;
 }
 
-static void fmt_p(char *buf, size_t n, double p) {
+void summary_fmt_mean_sd(char *buf, size_t n, double mean, double sd) {
+    int d = summary_fmt_decimals(mean, sd);
+    if (isnan(mean)) snprintf(buf, n, "—");
+    else if (isnan(sd)) snprintf(buf, n, "%.4g", mean);
+    else if (d < 0) snprintf(buf, n, "%.4g ± %.4g", mean, sd); /* sd 0 (or ∞) */
+    else if (sd < 0.5 * pow(10.0, -d)) snprintf(buf, n, "%.*f ± %.1e", d, mean, sd); /* capped */
+    else snprintf(buf, n, "%.*f ± %.*f", d, mean, d, sd);
+}
+
+void summary_fmt_p(char *buf, size_t n, double p) {
     if (isnan(p)) snprintf(buf, n, "—");
-    else if (p < 1e-4) snprintf(buf, n, "%.2e", p);
-    else snprintf(buf, n, "%.4f", p);
+    else if (p == 0.0) snprintf(buf, n, "0");
+    else if (p < 1e-3) snprintf(buf, n, "%.1e", p);
+    else snprintf(buf, n, "%.3f", p);
+}
+
+void summary_fmt_t(char *buf, size_t n, double t) {
+    if (isnan(t)) snprintf(buf, n, "—");
+    else snprintf(buf, n, "%.2f", t);
+}
+
+void summary_fmt_r(char *buf, size_t n, double r) {
+    if (isnan(r)) snprintf(buf, n, "—");
+    else snprintf(buf, n, "%.3f", r);
+}
+
+void summary_fmt_df(char *buf, size_t n, double df) {
+    if (isnan(df)) snprintf(buf, n, "—");
+    else if (df == floor(df) && fabs(df) < 1e15) snprintf(buf, n, "%.0f", df);
+    else snprintf(buf, n, "%.1f", df);
+}
+
+void summary_csv_stat(char *buf, size_t n, double x) {
+    if (isnan(x)) buf[0] = '\0';
+    else snprintf(buf, n, "%.10g", x);
+}
+
+void summary_csv_exact(char *buf, size_t n, double x) {
+    if (isnan(x)) {
+        buf[0] = '\0';
+        return;
+    }
+    /* %.15g is the shortest whenever a decimal of ≤ 15 digits reads back as x
+     * (x is then within half an ulp of it, far below the 15th digit) */
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, n, "%.*g", prec, x);
+        if (strtod(buf, NULL) == x) return;
+    }
 }
 
 void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,
@@ -425,7 +488,7 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             if (!summary_quantity_in_task(q, t->task)) continue;
             char n_s[16], ms[CELL];
             snprintf(n_s, sizeof n_s, "%d", C->n[q]);
-            fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
+            summary_fmt_mean_sd(ms, sizeof ms, C->mean[q], C->sd[q]);
             const char *row[4] = {summary_quantity_name(q), n_s, ms, C->paper[q]};
             summary_table_row(&tb, row);
         }
@@ -438,8 +501,8 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         fprintf(out, "%sstructural differentiation (q_str > %g): %d/%d\n", bullet,
                 o->struct_threshold, C->n_struct, C->n_struct_known);
         char r_s[32], p_s[32];
-        fmt_number(r_s, sizeof r_s, C->pearson_r);
-        fmt_p(p_s, sizeof p_s, C->pearson_p);
+        summary_fmt_r(r_s, sizeof r_s, C->pearson_r);
+        summary_fmt_p(p_s, sizeof p_s, C->pearson_p);
         fprintf(out, "%sPearson r(final mi, task_loss) = %s, p = %s (n = %d)", bullet, r_s, p_s,
                 C->pearson_n);
         if (C->paper[SUMMARY_PAPER_PEARSON][0])
@@ -474,12 +537,12 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             summary_table_row(&tb, head);
         }
         char ma[CELL], mb[CELL], t_s[32], df_s[32], p_s[32];
-        fmt_mean_sd(ma, sizeof ma, s->res.mean_a, s->res.sd_a);
-        fmt_mean_sd(mb, sizeof mb, s->res.mean_b, s->res.sd_b);
+        summary_fmt_mean_sd(ma, sizeof ma, s->res.mean_a, s->res.sd_a);
+        summary_fmt_mean_sd(mb, sizeof mb, s->res.mean_b, s->res.sd_b);
         if (s->ok) {
-            snprintf(t_s, sizeof t_s, "%.4g", s->res.t);
-            snprintf(df_s, sizeof df_s, "%.4g", s->res.df);
-            fmt_p(p_s, sizeof p_s, s->res.p);
+            summary_fmt_t(t_s, sizeof t_s, s->res.t);
+            summary_fmt_df(df_s, sizeof df_s, s->res.df);
+            summary_fmt_p(p_s, sizeof p_s, s->res.p);
         } else {
             snprintf(t_s, sizeof t_s, "—");
             snprintf(df_s, sizeof df_s, "—");

@@ -5,16 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *status_name(int s) {
-    switch (s) {
-    case RESULTS_PENDING: return "pending";
-    case RESULTS_RUNNING: return "running";
-    case RESULTS_DONE: return "done";
-    case RESULTS_FAILED: return "failed";
-    default: return "?";
-    }
-}
-
 static void fmt_hms(double s, char *buf, size_t n) {
     if (!isfinite(s) || s < 0) {
         snprintf(buf, n, "-");
@@ -81,8 +71,8 @@ void summary_status_print_run(FILE *out, const summary_task *t, int run_alive) {
         fmt_hms(st == RESULTS_PENDING ? NAN : wall, el, sizeof el);
         fmt_hms(eta, etab, sizeof etab);
         label_of(t, p, label, sizeof label);
-        fprintf(out, "%6lld  %-8s %13s %7d %10.4g %8.3f %8.3f %8.3f %10s %10s  %s\n", (long long)p,
-                halted ? "stopped" : status_name(st), stepbuf, t->records_done ? t->records_done[p] : 0,
+        fprintf(out, "%6lld  %-8s %13s %7d %10.4f %8.4f %8.4f %8.4f %10s %10s  %s\n", (long long)p,
+                halted ? "stopped" : schema_status_name(st), stepbuf, t->records_done ? t->records_done[p] : 0,
                 latest(t, SQ_TASK_LOSS, p), latest(t, SQ_Q_COR, p), latest(t, SQ_Q_STR, p),
                 latest(t, SQ_MI, p), el, etab, label);
         if (st == RESULTS_FAILED && t->fail_reason && t->fail_reason[p][0])
