@@ -257,40 +257,40 @@ double d_index(const double *v1, const double *v2, int n, const int *groups) {
     return d_finish(num, den);
 }
 
-/* Unit i's two weights v1, v2 for D_out, D_in and D_cor; shared by the
- * two-group indices and the K-group ones below. */
-static inline void out_pair(const real *w_out, int k_per_target, int n, int i, double *v1,
-                            double *v2) {
-    *v1 = *v2 = 0.0;
-    for (int k = 0; k < k_per_target; k++) {
-        *v1 += fabs((double)w_out[(size_t)k * n + i]);
-        *v2 += fabs((double)w_out[(size_t)(k_per_target + k) * n + i]);
+/* Unit i's weight for each of n_targets targets, v[0..n_targets), for D_out,
+ * D_in and D_cor; shared by the two-group indices and the K-group ones below. */
+static inline void out_weights(const real *w_out, int n_targets, int k_per_target, int n, int i,
+                               double *v) {
+    for (int j = 0; j < n_targets; j++) {
+        v[j] = 0.0;
+        for (int k = 0; k < k_per_target; k++)
+            v[j] += fabs((double)w_out[(size_t)(j * k_per_target + k) * n + i]);
     }
 }
 
-static inline void in_pair(const real *w_in, int i, double *v1, double *v2) {
-    const real *row = w_in + (size_t)i * 4; /* [ON1, OFF1, ON2, OFF2] */
-    *v1 = fabs((double)row[0]) + fabs((double)row[1]);
-    *v2 = fabs((double)row[2]) + fabs((double)row[3]);
+/* w_in [n][2·n_targets]: [ON_1, OFF_1, ON_2, OFF_2, …] */
+static inline void in_weights(const real *w_in, int n_targets, int i, double *v) {
+    const real *row = w_in + (size_t)i * 2 * n_targets;
+    for (int j = 0; j < n_targets; j++)
+        v[j] = fabs((double)row[2 * j]) + fabs((double)row[2 * j + 1]);
 }
 
-static inline void cor_pair(const double *R, int k_per_target, int i, double *v1, double *v2) {
-    const int n_out = 2 * k_per_target;
-    double s1 = 0.0, s2 = 0.0;
-    for (int k = 0; k < k_per_target; k++) {
-        s1 += R[(size_t)i * n_out + k];
-        s2 += R[(size_t)i * n_out + k_per_target + k];
+/* R [n][n_targets·k_per_target] */
+static inline void cor_weights(const double *R, int n_targets, int k_per_target, int i, double *v) {
+    const int n_out = n_targets * k_per_target;
+    for (int j = 0; j < n_targets; j++) {
+        double s = 0.0;
+        for (int k = 0; k < k_per_target; k++) s += R[(size_t)i * n_out + j * k_per_target + k];
+        v[j] = s / k_per_target;
     }
-    *v1 = s1 / k_per_target;
-    *v2 = s2 / k_per_target;
 }
 
 double d_out_index(const real *w_out, int k_per_target, int n, const int *groups) {
     double num = 0.0, den = 0.0;
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        out_pair(w_out, k_per_target, n, i, &v1, &v2);
-        d_add(v1, v2, group_of(groups, i, n), &num, &den);
+        double v[2];
+        out_weights(w_out, 2, k_per_target, n, i, v);
+        d_add(v[0], v[1], group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
 }
@@ -298,9 +298,9 @@ double d_out_index(const real *w_out, int k_per_target, int n, const int *groups
 double d_in_index(const real *w_in, int n, const int *groups) {
     double num = 0.0, den = 0.0;
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        in_pair(w_in, i, &v1, &v2);
-        d_add(v1, v2, group_of(groups, i, n), &num, &den);
+        double v[2];
+        in_weights(w_in, 2, i, v);
+        d_add(v[0], v[1], group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
 }
@@ -308,83 +308,129 @@ double d_in_index(const real *w_in, int n, const int *groups) {
 double d_cor_index(const double *R, int n, int k_per_target, const int *groups) {
     double num = 0.0, den = 0.0;
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        cor_pair(R, k_per_target, i, &v1, &v2);
-        d_add(v1, v2, group_of(groups, i, n), &num, &den);
+        double v[2];
+        cor_weights(R, 2, k_per_target, i, v);
+        d_add(v[0], v[1], group_of(groups, i, n), &num, &den);
     }
     return d_finish(num, den);
 }
 
-/* ---- D indices for K groups (docs/analysis.md) ----
- * M[j][g] = Σ_{i in group g} |v^(j)_i| (target j = 0, 1; K groups), S = Σ M.
- * Assigning target 1 to group a and target 2 to a different group b puts
- * P(a,b) = (M[0][a] + M[1][b]) / S of the weight "where it belongs"; averaged
- * over all such assignments P is exactly 1/K (the even share), so
- * D_K = (max_{a≠b} P(a,b) − 1/K) / (1 − 1/K) lies in [0, 1]. With K = 2,
- * P(0,1) + P(1,0) = 1 and D_2 = |P(0,1) − P(1,0)| is d_index's formula. */
-static void dk_add(double (*M)[METRICS_MAX_GROUPS], double v1, double v2, int group) {
-    M[0][group] += fabs(v1);
-    M[1][group] += fabs(v2);
+/* ---- D indices for T targets and K groups (docs/analysis.md) ----
+ * M[j][g] = Σ_{i in group g} |v^(j)_i| (T targets, K groups), S = Σ M. An
+ * assignment gives every target a group so that the groups hold ⌊T/K⌋ or
+ * ⌈T/K⌉ targets each (T ≤ K: distinct groups); it puts P = Σ_j M[j][a_j] / S
+ * of the weight "where it belongs". The assignments are closed under
+ * relabelling the groups, so every target meets every group equally often
+ * and P averages exactly 1/K (the even share): D = (max P − 1/K) / (1 − 1/K)
+ * lies in [0, 1]. T = 2 is issue 16's index (max over a ≠ b of
+ * M[0][a] + M[1][b]); T = K = 2 is d_index's formula. */
+typedef struct {
+    double M[METRICS_MAX_TARGETS][METRICS_MAX_GROUPS];
+} dk_sums;
+
+static void dk_add(dk_sums *s, const double *v, int n_targets, int group) {
+    for (int j = 0; j < n_targets; j++) s->M[j][group] += fabs(v[j]);
 }
 
-static double dk_finish(double (*M)[METRICS_MAX_GROUPS], int K) {
-    if (K < 2 || K > METRICS_MAX_GROUPS) return NAN;
-    double S = 0.0, best = -1.0;
-    for (int g = 0; g < K; g++) S += M[0][g] + M[1][g];
+/* The largest Σ_j M[j][a_j] over the balanced assignments: groups one at a
+ * time, each taking a set of ⌊T/K⌋ or ⌈T/K⌉ of the targets not yet placed
+ * (best[mask]: the most weight for the targets in mask placed in the groups
+ * so far, −1 if no balanced way). O(K·3^T). For T = 2 every sum is of the
+ * same two terms as issue 16's a ≠ b loop, so the result is the same bits. */
+static double dk_best(const dk_sums *s, int T, int K) {
+    double best[1 << METRICS_MAX_TARGETS], next[1 << METRICS_MAX_TARGETS]; /* 16 KiB */
+    const int full = (1 << T) - 1, lo = T / K, hi = (T + K - 1) / K;
+    for (int m = 0; m <= full; m++) best[m] = -1.0;
+    best[0] = 0.0;
+    for (int g = 0; g < K; g++) {
+        for (int m = 0; m <= full; m++) next[m] = -1.0;
+        for (int m = 0; m <= full; m++) {
+            if (best[m] < 0.0) continue;
+            const int rest = full & ~m;
+            /* every subset of rest, the empty one included */
+            for (int sub = rest;; sub = (sub - 1) & rest) {
+                const int size = __builtin_popcount((unsigned)sub);
+                if (size >= lo && size <= hi) {
+                    double w = 0.0;
+                    for (int j = 0; j < T; j++)
+                        if (sub >> j & 1) w += s->M[j][g];
+                    const double v = best[m] + w;
+                    if (v > next[m | sub]) next[m | sub] = v;
+                }
+                if (sub == 0) break;
+            }
+        }
+        for (int m = 0; m <= full; m++) best[m] = next[m];
+    }
+    return best[full];
+}
+
+static double dk_finish(const dk_sums *s, int T, int K) {
+    double S = 0.0;
+    for (int g = 0; g < K; g++) {
+        double col = 0.0;
+        for (int j = 0; j < T; j++) col += s->M[j][g];
+        S += col;
+    }
     if (!(S > 0.0)) return 0.0;
-    for (int a = 0; a < K; a++)
-        for (int b = 0; b < K; b++)
-            if (a != b && M[0][a] + M[1][b] > best) best = M[0][a] + M[1][b];
-    double even = 1.0 / K, d = (best / S - even) / (1.0 - even);
+    double even = 1.0 / K, d = (dk_best(s, T, K) / S - even) / (1.0 - even);
     return d < 0.0 ? 0.0 : (d > 1.0 ? 1.0 : d); /* only rounding can leave [0, 1] */
 }
 
-/* group of unit i, and whether every label is in 0..K−1 */
-static int groups_ok(const int *groups, int n, int K) {
-    if (K < 2 || K > METRICS_MAX_GROUPS || !groups) return 0;
+/* whether K and T are in range and every label is in 0..K−1 */
+static int dk_ok(const int *groups, int n, int n_targets, int K) {
+    if (K < 2 || K > METRICS_MAX_GROUPS || n_targets < 1 || n_targets > METRICS_MAX_TARGETS ||
+        !groups)
+        return 0;
     for (int i = 0; i < n; i++)
         if (groups[i] < 0 || groups[i] >= K) return 0;
     return 1;
 }
 
-double d_index_k(const double *v1, const double *v2, int n, const int *groups, int K) {
-    if (!groups_ok(groups, n, K)) return NAN;
-    double M[2][METRICS_MAX_GROUPS] = {{0}};
-    for (int i = 0; i < n; i++) dk_add(M, v1[i], v2[i], groups[i]);
-    return dk_finish(M, K);
+double d_index_k(const double *v, int n_targets, int n, const int *groups, int K) {
+    if (!dk_ok(groups, n, n_targets, K)) return NAN;
+    dk_sums s = {{{0}}};
+    double vi[METRICS_MAX_TARGETS];
+    for (int i = 0; i < n; i++) {
+        for (int j = 0; j < n_targets; j++) vi[j] = v[(size_t)j * n + i];
+        dk_add(&s, vi, n_targets, groups[i]);
+    }
+    return dk_finish(&s, n_targets, K);
 }
 
-double d_out_index_k(const real *w_out, int k_per_target, int n, const int *groups, int K) {
-    if (!groups_ok(groups, n, K)) return NAN;
-    double M[2][METRICS_MAX_GROUPS] = {{0}};
+double d_out_index_k(const real *w_out, int n_targets, int k_per_target, int n, const int *groups,
+                     int K) {
+    if (!dk_ok(groups, n, n_targets, K)) return NAN;
+    dk_sums s = {{{0}}};
+    double v[METRICS_MAX_TARGETS];
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        out_pair(w_out, k_per_target, n, i, &v1, &v2);
-        dk_add(M, v1, v2, groups[i]);
+        out_weights(w_out, n_targets, k_per_target, n, i, v);
+        dk_add(&s, v, n_targets, groups[i]);
     }
-    return dk_finish(M, K);
+    return dk_finish(&s, n_targets, K);
 }
 
-double d_in_index_k(const real *w_in, int n, const int *groups, int K) {
-    if (!groups_ok(groups, n, K)) return NAN;
-    double M[2][METRICS_MAX_GROUPS] = {{0}};
+double d_in_index_k(const real *w_in, int n_targets, int n, const int *groups, int K) {
+    if (!dk_ok(groups, n, n_targets, K)) return NAN;
+    dk_sums s = {{{0}}};
+    double v[METRICS_MAX_TARGETS];
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        in_pair(w_in, i, &v1, &v2);
-        dk_add(M, v1, v2, groups[i]);
+        in_weights(w_in, n_targets, i, v);
+        dk_add(&s, v, n_targets, groups[i]);
     }
-    return dk_finish(M, K);
+    return dk_finish(&s, n_targets, K);
 }
 
-double d_cor_index_k(const double *R, int n, int k_per_target, const int *groups, int K) {
-    if (!groups_ok(groups, n, K)) return NAN;
-    double M[2][METRICS_MAX_GROUPS] = {{0}};
+double d_cor_index_k(const double *R, int n, int n_targets, int k_per_target, const int *groups,
+                     int K) {
+    if (!dk_ok(groups, n, n_targets, K)) return NAN;
+    dk_sums s = {{{0}}};
+    double v[METRICS_MAX_TARGETS];
     for (int i = 0; i < n; i++) {
-        double v1, v2;
-        cor_pair(R, k_per_target, i, &v1, &v2);
-        dk_add(M, v1, v2, groups[i]);
+        cor_weights(R, n_targets, k_per_target, i, v);
+        dk_add(&s, v, n_targets, groups[i]);
     }
-    return dk_finish(M, K);
+    return dk_finish(&s, n_targets, K);
 }
 
 /* ---- normalised mutual information ----

@@ -144,7 +144,7 @@ static void wm_record(task_record *r) {
     r->tc[TC_ACCURACY] = sign_accuracy(r->y, r->target, n * K);
     task_correlations_pooled(r);
     r->tc[TC_D_IN] = r->K == 2 ? d_in_index(r->w_in, N, r->groups)
-                               : d_in_index_k(r->w_in, N, r->groups, r->K);
+                               : d_in_index_k(r->w_in, 2, N, r->groups, r->K);
 }
 
 /* --------------------------------------------------------------- cost */

@@ -626,15 +626,15 @@ static int record(trial *t, int j, mimod_err *err) {
     const real *w_rec = t->mm_params + ws->offset + (size_t)t->model->structural_block * N * N;
     sym_abs_matrix(w_rec, N, N, t->str_a);
     r->tc[TC_Q_STR][j] = modularity_q(t->str_a, N, groups);
-    /* each target's outputs are consecutive; K = 2 groups keeps the paper's
-     * formula as written (D_K equals it to rounding) */
-    const int k_per_target = K / task->n_targets(K);
-    if (t->K == 2) {
+    /* each target's outputs are consecutive; two targets in two groups keep
+     * the paper's formula as written (D_K equals it to rounding) */
+    const int n_targets = task->n_targets(K), k_per_target = K / n_targets;
+    if (t->K == 2 && n_targets == 2) {
         r->tc[TC_D_COR][j] = d_cor_index(t->unit_out, N, k_per_target, groups);
         r->tc[TC_D_OUT][j] = d_out_index(w_out, k_per_target, N, groups);
     } else {
-        r->tc[TC_D_COR][j] = d_cor_index_k(t->unit_out, N, k_per_target, groups, t->K);
-        r->tc[TC_D_OUT][j] = d_out_index_k(w_out, k_per_target, N, groups, t->K);
+        r->tc[TC_D_COR][j] = d_cor_index_k(t->unit_out, N, n_targets, k_per_target, groups, t->K);
+        r->tc[TC_D_OUT][j] = d_out_index_k(w_out, n_targets, k_per_target, N, groups, t->K);
     }
     r->n_done = j + 1;
     return MIMOD_OK;

@@ -356,6 +356,32 @@ static void test_k_cliques(void) {
     free(G);
 }
 
+/* Two targets' weights v1, v2 [n] as the [2][n] array d_index_k takes. */
+static double dk2(const double *v1, const double *v2, int n, const int *g, int K) {
+    double v[2 * 64];
+    memcpy(v, v1, sizeof(double) * (size_t)n);
+    memcpy(v + n, v2, sizeof(double) * (size_t)n);
+    return d_index_k(v, 2, n, g, K);
+}
+
+/* Issue 16's two-target K-group index as it was written (max over a ≠ b of
+ * M[0][a] + M[1][b]): the T-target version must give the same bits, so K-group
+ * result files made before it stay reproducible. */
+static double dk2_issue16(const double *v1, const double *v2, int n, const int *g, int K) {
+    double M[2][8] = {{0}}, S = 0.0, best = -1.0;
+    for (int i = 0; i < n; i++) {
+        M[0][g[i]] += fabs(v1[i]);
+        M[1][g[i]] += fabs(v2[i]);
+    }
+    for (int k = 0; k < K; k++) S += M[0][k] + M[1][k];
+    if (!(S > 0.0)) return 0.0;
+    for (int a = 0; a < K; a++)
+        for (int b = 0; b < K; b++)
+            if (a != b && M[0][a] + M[1][b] > best) best = M[0][a] + M[1][b];
+    double even = 1.0 / K, d = (best / S - even) / (1.0 - even);
+    return d < 0.0 ? 0.0 : (d > 1.0 ? 1.0 : d);
+}
+
 /* The generalised D index on weights whose answer is known by hand, and its
  * equality with the two-group formula at K = 2. */
 static void test_d_index_k(void) {
@@ -365,24 +391,24 @@ static void test_d_index_k(void) {
     for (int i = 0; i < n; i++) g[i] = i / 2;
     /* target 1 only in group 0, target 2 only in group 2: fully separated */
     double a1[8] = {1, 2, 0, 0, 0, 0, 0, 0}, a2[8] = {0, 0, 0, 0, 3, 1, 0, 0};
-    CHECK_CLOSE(d_index_k(a1, a2, n, g, K), 1.0, 1e-15, 0, "separated targets: D = 1");
+    CHECK_CLOSE(dk2(a1, a2, n, g, K), 1.0, 1e-15, 0, "separated targets: D = 1");
     /* every unit weighted equally by both targets: the even share, D = 0 */
     double u[8] = {1, 1, 1, 1, 1, 1, 1, 1};
-    CHECK_CLOSE(d_index_k(u, u, n, g, K), 0.0, 1e-15, 0, "even weights: D = 0");
+    CHECK_CLOSE(dk2(u, u, n, g, K), 0.0, 1e-15, 0, "even weights: D = 0");
     /* both targets only in group 0: the best assignment of distinct groups
      * captures half the weight, P = 1/2, D = (1/2 − 1/4)/(3/4) = 1/3 */
     double b[8] = {1, 1, 0, 0, 0, 0, 0, 0};
-    CHECK_CLOSE(d_index_k(b, b, n, g, K), 1.0 / 3.0, 1e-15, 0, "both targets in one group: D = 1/3");
+    CHECK_CLOSE(dk2(b, b, n, g, K), 1.0 / 3.0, 1e-15, 0, "both targets in one group: D = 1/3");
     /* target 1: 3 in group 0, 1 in group 1; target 2: 2 in group 1, 2 in group 3
      * (negative weights count by magnitude). Best: (0, 1) or (0, 3), 5 of 8:
      * D = (5/8 − 1/4)/(3/4) = 1/2 */
     double c1[8] = {2, -1, 1, 0, 0, 0, 0, 0}, c2[8] = {0, 0, -1.5, 0.5, 0, 0, 2, 0};
-    CHECK_CLOSE(d_index_k(c1, c2, n, g, K), 0.5, 1e-15, 0, "mixed weights: D = 1/2");
+    CHECK_CLOSE(dk2(c1, c2, n, g, K), 0.5, 1e-15, 0, "mixed weights: D = 1/2");
     /* K = 3 on 6 units: target 1 splits 1:1 over groups 0 and 1, target 2 all
      * in group 2. Best 3 of 4 → D = (3/4 − 1/3)/(2/3) = 5/8 */
     int g3[6] = {0, 0, 1, 1, 2, 2};
     double e1[6] = {1, 0, 0, 1, 0, 0}, e2[6] = {0, 0, 0, 0, 1, 1};
-    CHECK_CLOSE(d_index_k(e1, e2, 6, g3, 3), 5.0 / 8.0, 1e-15, 0, "K = 3: D = 5/8");
+    CHECK_CLOSE(dk2(e1, e2, 6, g3, 3), 5.0 / 8.0, 1e-15, 0, "K = 3: D = 5/8");
     /* the weight-matrix forms: D_in with ON/OFF of target 1 on group 1 and of
      * target 2 on group 3; D_out with 3 outputs per target (SEP layout) */
     real w_in[8 * 4] = {0};
@@ -390,45 +416,163 @@ static void test_d_index_k(void) {
         if (g[i] == 1) { w_in[i * 4 + 0] = 0.5f; w_in[i * 4 + 1] = -0.25f; }
         if (g[i] == 3) { w_in[i * 4 + 2] = 1.0f; w_in[i * 4 + 3] = 0.75f; }
     }
-    CHECK_CLOSE(d_in_index_k(w_in, n, g, K), 1.0, 1e-15, 0, "D_in: separated inputs give 1");
+    CHECK_CLOSE(d_in_index_k(w_in, 2, n, g, K), 1.0, 1e-15, 0, "D_in: separated inputs give 1");
     real w_out[6 * 8] = {0};
     for (int k = 0; k < 3; k++) {
         w_out[k * n + 0] = 1; /* target 1 → group 0 */
         w_out[(3 + k) * n + 0] = 1; /* target 2 → group 0 as well */
     }
-    CHECK_CLOSE(d_out_index_k(w_out, 3, n, g, K), 1.0 / 3.0, 1e-15, 0, "D_out: one group for both: 1/3");
+    CHECK_CLOSE(d_out_index_k(w_out, 2, 3, n, g, K), 1.0 / 3.0, 1e-15, 0, "D_out: one group for both: 1/3");
     double R[8 * 2];
     for (int i = 0; i < n; i++) { R[i * 2] = g[i] == 2 ? 0.8 : 0.0; R[i * 2 + 1] = g[i] == 0 ? 0.4 : 0.0; }
-    CHECK_CLOSE(d_cor_index_k(R, n, 1, g, K), 1.0, 1e-15, 0, "D_cor: separated correlations give 1");
-    /* labels outside 0..K−1, or K out of range: NaN */
+    CHECK_CLOSE(d_cor_index_k(R, n, 2, 1, g, K), 1.0, 1e-15, 0, "D_cor: separated correlations give 1");
+    /* labels outside 0..K−1, K or T out of range: NaN */
     int bad[8] = {0, 0, 1, 1, 2, 2, 4, 4};
-    CHECK(isnan(d_index_k(u, u, n, bad, K)) && isnan(d_index_k(u, u, n, g, 1)), "bad labels: NaN");
+    double uu[16] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+    CHECK(isnan(d_index_k(uu, 2, n, bad, K)) && isnan(d_index_k(uu, 2, n, g, 1)) &&
+              isnan(d_index_k(uu, 0, n, g, K)) && isnan(d_index_k(uu, METRICS_MAX_TARGETS + 1, n, g, K)),
+          "bad labels, K or T: NaN");
 
     /* K = 2: the generalised index is the paper's two-group formula, on random
-     * weights and random 2-group labelings (proof in docs/analysis.md) */
+     * weights and random 2-group labelings (proof in docs/analysis.md); and
+     * at any K, two targets give issue 16's index bit for bit */
     mimod_rng rng;
     rng_init(&rng, 11, RNG_STREAM_TEST, 16);
     double worst = 0.0;
+    int same16 = 1;
     for (int rep = 0; rep < 200; rep++) {
         const int m = 2 + (int)(rng_uniform(&rng) * 40);
         double v1[42], v2[42], Rr[42 * 6];
-        int gg[42];
+        int gg[42], gk[42];
         real wi[42 * 4], wo[6 * 42];
+        const int Kr = 2 + rep % 5;
         for (int i = 0; i < m; i++) {
             v1[i] = rng_normal(&rng);
             v2[i] = rng_normal(&rng) * (rep % 3 == 0 ? 0.1 : 1.0);
             gg[i] = rep % 2 ? i >= m / 2 : rng_uniform(&rng) < 0.5;
+            gk[i] = (int)(rng_uniform(&rng) * Kr);
             for (int k = 0; k < 4; k++) wi[i * 4 + k] = (real)rng_normal(&rng);
             for (int k = 0; k < 6; k++) { wo[k * m + i] = (real)rng_normal(&rng); Rr[i * 6 + k] = rng_uniform(&rng); }
         }
-        double d[4][2] = {{d_index(v1, v2, m, gg), d_index_k(v1, v2, m, gg, 2)},
-                          {d_in_index(wi, m, gg), d_in_index_k(wi, m, gg, 2)},
-                          {d_out_index(wo, 3, m, gg), d_out_index_k(wo, 3, m, gg, 2)},
-                          {d_cor_index(Rr, m, 3, gg), d_cor_index_k(Rr, m, 3, gg, 2)}};
+        double d[4][2] = {{d_index(v1, v2, m, gg), dk2(v1, v2, m, gg, 2)},
+                          {d_in_index(wi, m, gg), d_in_index_k(wi, 2, m, gg, 2)},
+                          {d_out_index(wo, 3, m, gg), d_out_index_k(wo, 2, 3, m, gg, 2)},
+                          {d_cor_index(Rr, m, 3, gg), d_cor_index_k(Rr, m, 2, 3, gg, 2)}};
         for (int q = 0; q < 4; q++)
             if (fabs(d[q][0] - d[q][1]) > worst) worst = fabs(d[q][0] - d[q][1]);
+        const double new_k = dk2(v1, v2, m, gk, Kr), old_k = dk2_issue16(v1, v2, m, gk, Kr);
+        same16 &= memcmp(&new_k, &old_k, sizeof new_k) == 0;
     }
     CHECK(worst < 1e-12, "K = 2: generalised D equals the two-group D (worst |Δ| %.3g over 800)", worst);
+    CHECK(same16, "two targets, K = 2..6 groups: issue 16's index, bit for bit (200 cases)");
+}
+
+/* D for T targets (issue 27), by hand: n units in K groups, v [T][n]. */
+static void test_d_index_targets(void) {
+    /* T = 3 targets, K = 3 groups of 2 (units 0–1, 2–3, 4–5) */
+    int g3[6] = {0, 0, 1, 1, 2, 2};
+    /* target j only in group (j + 1) mod 3: one group each, D = 1 */
+    double sep3[18] = {0, 0, 1, 2, 0, 0,   0, 0, 0, 0, 3, 1,   2, 2, 0, 0, 0, 0};
+    CHECK_CLOSE(d_index_k(sep3, 3, 6, g3, 3), 1.0, 1e-15, 0, "T = K = 3, one group per target: D = 1");
+    double even[18];
+    for (int i = 0; i < 18; i++) even[i] = 1;
+    CHECK_CLOSE(d_index_k(even, 3, 6, g3, 3), 0.0, 1e-15, 0, "T = K = 3, even: D = 0");
+    /* all three targets in group 0: an assignment places one of them there,
+     * P = 1/3 = the even share: D = 0 */
+    double one[18] = {1, 0, 0, 0, 0, 0,   1, 0, 0, 0, 0, 0,   0, 1, 0, 0, 0, 0};
+    CHECK_CLOSE(d_index_k(one, 3, 6, g3, 3), 0.0, 1e-15, 0, "T = K = 3, all in one group: D = 0");
+    /* targets 1, 2 in group 0 and target 3 in group 1 (weight 1 each): at best
+     * 2 of 3 are placed, P = 2/3, D = (2/3 − 1/3)/(2/3) = 1/2 */
+    double two[18] = {1, 0, 0, 0, 0, 0,   0, 1, 0, 0, 0, 0,   0, 0, 1, 0, 0, 0};
+    CHECK_CLOSE(d_index_k(two, 3, 6, g3, 3), 0.5, 1e-15, 0, "T = K = 3, two share a group: D = 1/2");
+
+    /* T = 3 in K = 2 groups (units 0–1, 2–3): a group holds 1 or 2 targets */
+    int g2[4] = {0, 0, 1, 1};
+    /* targets 1, 2 in group 0, target 3 in group 1: as separated as 2 groups
+     * can be: D = 1 */
+    double s21[12] = {1, 0, 0, 0,   0, 2, 0, 0,   0, 0, 1, 1};
+    CHECK_CLOSE(d_index_k(s21, 3, 4, g2, 2), 1.0, 1e-15, 0, "T = 3, K = 2, 2 + 1: D = 1");
+    /* all three in group 0: two of three placed, P = 2/3, D = (2/3 − 1/2)/(1/2) = 1/3 */
+    double all0[12] = {1, 0, 0, 0,   1, 0, 0, 0,   0, 1, 0, 0};
+    CHECK_CLOSE(d_index_k(all0, 3, 4, g2, 2), 1.0 / 3.0, 1e-15, 0, "T = 3, K = 2, one group: D = 1/3");
+    /* T = 4 in K = 2: two targets per group. Targets 1–3 in group 0, target 4
+     * in group 1: two of 1–3 and target 4 placed, P = 3/4, D = 1/2 */
+    double t4[16] = {1, 0, 0, 0,   1, 0, 0, 0,   0, 1, 0, 0,   0, 0, 1, 0};
+    CHECK_CLOSE(d_index_k(t4, 4, 4, g2, 2), 0.5, 1e-15, 0, "T = 4, K = 2, 3 + 1: D = 1/2");
+    /* T = 1: D is how much of the one target's weight lies in one group */
+    double t1[4] = {3, 1, 0, 0};
+    CHECK_CLOSE(d_index_k(t1, 1, 4, g2, 2), 1.0, 1e-15, 0, "T = 1, one group: D = 1");
+    double t1e[4] = {1, 0, 0, 1};
+    CHECK_CLOSE(d_index_k(t1e, 1, 4, g2, 2), 0.0, 1e-15, 0, "T = 1, even: D = 0");
+
+    /* the matrix forms at T = 3 (SEP with 3 sources: 3 outputs per target)
+     * and T = 4 (WM with 4 bits: 8 input channels) */
+    real wo[9 * 6] = {0};
+    for (int j = 0; j < 3; j++)
+        for (int k = 0; k < 3; k++) wo[(3 * j + k) * 6 + 2 * j + (k & 1)] = (real)(0.5 + k);
+    CHECK_CLOSE(d_out_index_k(wo, 3, 3, 6, g3, 3), 1.0, 1e-15, 0, "D_out, T = K = 3: 1");
+    double Rc[6 * 9];
+    for (int i = 0; i < 6; i++)
+        for (int k = 0; k < 9; k++) Rc[i * 9 + k] = k / 3 == g3[i] ? 0.9 : (k / 3 == 0 ? 0.3 : 0.0);
+    /* per group: own target 0.9·2 units; target 1 also gets 0.3 on groups 1, 2.
+     * M = [[1.8, .6, .6], [0, 1.8, 0], [0, 0, 1.8]], S = 6.6, best diagonal 5.4:
+     * D = (5.4/6.6 − 1/3)/(2/3) = 8/11 */
+    CHECK_CLOSE(d_cor_index_k(Rc, 6, 3, 3, g3, 3), 8.0 / 11.0, 1e-14, 0, "D_cor, T = K = 3: 8/11");
+    int g4[8] = {0, 0, 1, 1, 2, 2, 3, 3};
+    real wi[8 * 8] = {0};
+    for (int i = 0; i < 8; i++) {
+        const int bit = 3 - g4[i]; /* bit 4 on group 0, …, bit 1 on group 3 */
+        wi[i * 8 + 2 * bit] = 1.0f;
+        wi[i * 8 + 2 * bit + 1] = -0.5f;
+    }
+    CHECK_CLOSE(d_in_index_k(wi, 4, 8, g4, 4), 1.0, 1e-15, 0, "D_in, T = K = 4: 1");
+    wi[0 * 8 + 0] = 1.5f; /* unit 0 (group 0) also listens to bit 1: 1.5 of S = 13.5 misplaced */
+    CHECK_CLOSE(d_in_index_k(wi, 4, 8, g4, 4), (12.0 / 13.5 - 0.25) / 0.75, 1e-7, 0, "D_in, T = K = 4, one stray weight");
+
+    /* Against brute force on random weights: the DP's maximum is the largest
+     * P over every balanced assignment, and P averages exactly 1/K over them
+     * (what makes 0 the even share). */
+    mimod_rng rng;
+    rng_init(&rng, 27, RNG_STREAM_TEST, 1);
+    double worst_max = 0.0, worst_mean = 0.0;
+    int cases = 0;
+    for (int T = 1; T <= 5; T++)
+        for (int K = 2; K <= 4; K++)
+            for (int rep = 0; rep < 6; rep++) {
+                const int n = 3 * K;
+                int g[12];
+                double v[5 * 12], M[5][4] = {{0}}, S = 0;
+                for (int i = 0; i < n; i++) g[i] = i % K;
+                for (int j = 0; j < T; j++)
+                    for (int i = 0; i < n; i++) {
+                        v[j * n + i] = rng_normal(&rng) * (rng_uniform(&rng) < 0.3 ? 5 : 1);
+                        M[j][g[i]] += fabs(v[j * n + i]);
+                        S += fabs(v[j * n + i]);
+                    }
+                const int lo = T / K, hi = (T + K - 1) / K;
+                int total = 1, a[5];
+                for (int j = 0; j < T; j++) total *= K;
+                double best = -1, sum = 0;
+                int count = 0;
+                for (int code = 0; code < total; code++) {
+                    int c = code, size[4] = {0}, ok = 1;
+                    for (int j = 0; j < T; j++) { a[j] = c % K; c /= K; size[a[j]]++; }
+                    for (int k = 0; k < K; k++) ok &= size[k] >= lo && size[k] <= hi;
+                    if (!ok) continue;
+                    double P = 0;
+                    for (int j = 0; j < T; j++) P += M[j][a[j]];
+                    P /= S;
+                    best = fmax(best, P);
+                    sum += P;
+                    count++;
+                }
+                const double want = ((best - 1.0 / K) / (1.0 - 1.0 / K));
+                worst_max = fmax(worst_max, fabs(d_index_k(v, T, n, g, K) - fmax(0, fmin(1, want))));
+                worst_mean = fmax(worst_mean, fabs(sum / count - 1.0 / K));
+                cases++;
+            }
+    CHECK(worst_max < 1e-12, "D over T ≤ 5, K ≤ 4 equals brute force (%d cases, worst %.3g)", cases, worst_max);
+    CHECK(worst_mean < 1e-12, "P averages 1/K over the balanced assignments (worst %.3g)", worst_mean);
 }
 
 /* ---- task figures ---- */
@@ -464,5 +608,6 @@ int main(void) {
     test_task_figures();
     test_k_cliques();
     test_d_index_k();
+    test_d_index_targets();
     return check_report("test_metrics");
 }

@@ -45,17 +45,25 @@ double d_in_index(const real *w_in, int n, const int *groups);
  * v^(j)_i = mean over k of target j of R[i][k]. */
 double d_cor_index(const double *R, int n, int k_per_target, const int *groups);
 
-/* The D indices for K fixed groups (labels 0..K−1, 2 ≤ K ≤ METRICS_MAX_GROUPS;
- * NaN otherwise), docs/analysis.md: with M[j][g] = Σ_{i∈g} |v^(j)_i| and S = Σ M,
- *   D_K = (max_{a≠b} (M[1][a] + M[2][b]) / S − 1/K) / (1 − 1/K)   ∈ [0, 1]:
- * the share of the two targets' weight that lies in two distinct groups, one
- * per target, beyond the even share 1/K. 0 if S = 0. At K = 2 it is d_index's
- * value (to rounding); the trial keeps calling the K = 2 functions at K = 2. */
+/* The D indices for T targets (1 ≤ T ≤ METRICS_MAX_TARGETS) and K fixed
+ * groups (labels 0..K−1, 2 ≤ K ≤ METRICS_MAX_GROUPS; NaN otherwise),
+ * docs/analysis.md: with M[j][g] = Σ_{i∈g} |v^(j)_i| and S = Σ M,
+ *   D = (max over assignments a of Σ_j M[j][a_j] / S − 1/K) / (1 − 1/K)   ∈ [0, 1],
+ * the assignments giving every group ⌊T/K⌋ or ⌈T/K⌉ of the targets (T ≤ K:
+ * one group per target, distinct): the share of the targets' weight that
+ * lies each in its own group, beyond the even share 1/K. 0 if S = 0. At
+ * T = K = 2 it is d_index's value (to rounding); the trial keeps calling the
+ * two-group functions there. The weights as above, for T targets:
+ * v [T][n]; w_out [T·k_per_target][n]; w_in [n][2T] (ON_j, OFF_j of bit j);
+ * R [n][T·k_per_target]. */
 #define METRICS_MAX_GROUPS 64
-double d_index_k(const double *v1, const double *v2, int n, const int *groups, int K);
-double d_out_index_k(const real *w_out, int k_per_target, int n, const int *groups, int K);
-double d_in_index_k(const real *w_in, int n, const int *groups, int K);
-double d_cor_index_k(const double *R, int n, int k_per_target, const int *groups, int K);
+#define METRICS_MAX_TARGETS 10
+double d_index_k(const double *v, int n_targets, int n, const int *groups, int K);
+double d_out_index_k(const real *w_out, int n_targets, int k_per_target, int n, const int *groups,
+                     int K);
+double d_in_index_k(const real *w_in, int n_targets, int n, const int *groups, int K);
+double d_cor_index_k(const double *R, int n, int n_targets, int k_per_target, const int *groups,
+                     int K);
 
 /* Clauset–Newman–Moore greedy modularity merging on weighted A [n][n]
  * (symmetric, non-negative), continued until exactly n_target communities
