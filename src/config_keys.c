@@ -35,7 +35,8 @@ static const char *const pairing_names[] = {"pairs", "one_vs_rest", NULL};
 static const config_key keys[] = {
     /* identity */
     {.name = "task", .type = KT_TASK, .offset = OFF(task),
-     .doc = "Task: `wm` (2-bit working memory, leaky RNN) or `sep` (chaotic signal separation, GRU)."},
+     .doc = "Task: `wm` (K-bit working memory, 2 bits by default, leaky RNN) or `sep` (chaotic "
+            "signal separation, GRU)."},
     {.name = "preset", .type = KT_PRESET, .offset = OFF(preset),
      .doc = "Preset applied for `task` before every other key when loading (default `paper`)."},
     {.name = "seed", .type = KT_U64, .offset = OFF(seed), .def = "0",
@@ -69,6 +70,11 @@ static const config_key keys[] = {
     INT_KEY("pulse_len", pulse_len, 1, BIG, "40", 0, "Length of an input pulse in steps."),
     DBL_KEY("ramp_step", ramp_step, 0, 1, HUGE_VAL, 0, "0.1", 0,
             "Target ramp increment per step (the target reaches ±1 in 1/ramp_step steps)."),
+    {.name = "wm_bits", .type = KT_INT, .offset = OFF(wm_bits), .min = 1, .max = 8, .def = "2",
+     .flags = KEY_SHAPE, .legacy = "2",
+     .doc = "WM: K bits, each set and reset by its own ON/OFF input pair with the same pulse "
+            "statistics: 2K inputs [ON1, OFF1, …, ONK, OFFK], K outputs (2: the paper's task; "
+            "docs/analysis.md). Changes dataset shapes: not a grid axis."},
     INT_KEY("sep_n_samples", sep_n_samples, 2, BIG, "14000", 0,
             "Samples per trajectory, equally spaced on [0, tmax] including both ends."),
     INT_KEY("sep_n_drop", sep_n_drop, 0, BIG, "4000", 0,
@@ -77,6 +83,15 @@ static const config_key keys[] = {
             "Lorenz trajectory time span [0, tmax]."),
     DBL_KEY("rossler_tmax", rossler_tmax, 0, 1, HUGE_VAL, 0, "700", 0,
             "Rössler trajectory time span [0, tmax]."),
+    {.name = "sep_sources", .type = KT_INT, .offset = OFF(sep_sources), .min = 2, .max = 3,
+     .def = "2", .flags = KEY_SHAPE, .legacy = "2",
+     .doc = "SEP: K chaotic sources summed in the input, separated into 3K outputs: 2 = Lorenz "
+            "and Rössler (the paper's task), 3 adds Chen (docs/analysis.md). Changes dataset "
+            "shapes: not a grid axis."},
+    {.name = "chen_time_scale", .type = KT_DOUBLE, .offset = OFF(chen_time_scale), .min = 0,
+     .max = HUGE_VAL, .min_open = 1, .def = "0.5", .legacy = "0.5",
+     .doc = "SEP with 3 sources: the Chen trajectory spans [0, chen_time_scale · lorenz_tmax] "
+            "(0.5: its spectrum then matches Lorenz's; docs/analysis.md)."},
     INT_KEY("sep_rk4_substeps", sep_substeps, 1, 1 << 20, "8", 0,
             "Fixed RK4 steps per sampling interval."),
     INT_KEY("loss_skip", loss_skip, 0, BIG, NULL, 0,

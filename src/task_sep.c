@@ -2,16 +2,18 @@
  * descriptor (task.h): its presets, its data, its model (the GRU,
  * task_models.h), its part of a record point, its cost.
  *
- * The data: each sequence is a Lorenz and a Rössler trajectory integrated by fixed-step
- * RK4 in double, each variable min–max scaled over all n_samples samples, the
- * first n_drop samples dropped; input = lorenz + rössler, target = both.
+ * The data: each sequence is K chaotic trajectories — Lorenz and Rössler
+ * (the paper's K = 2), and Chen for K = 3 (sep_sources, issue 27) —
+ * integrated by fixed-step RK4 in double, each variable min–max scaled over
+ * all n_samples samples, the first n_drop samples dropped; input = the sum of
+ * the K systems, target = each of them.
  *
  * Speed matters: this runs for every SEP training batch (~40 000 times per
  * trial). One RK4 chain is latency-bound (every stage waits for the previous
  * one), so the generator advances SEP_LANES sequences at once in a GCC/Clang
- * vector type: one instruction moves all lanes, and the Lorenz and Rössler
- * chains overlap. Nothing is allocated; see sep_generate for where the raw
- * samples live until they are scaled. */
+ * vector type: one instruction moves all lanes, and the systems' chains
+ * overlap. Nothing is allocated; see sep_generate for where the raw samples
+ * live until they are scaled. */
 #include "mimod/task_sep.h"
 
 #include <stdio.h>
@@ -21,13 +23,17 @@
 #include "mimod/metrics.h"
 #include "mimod/task_models.h"
 
-/* Lorenz (σ 10, ρ 28, β 8/3) and Rössler (a 0.2, b 0.2, c 5.7) parameters. */
+/* Lorenz (σ 10, ρ 28, β 8/3), Rössler (a 0.2, b 0.2, c 5.7) and Chen
+ * (a 35, b 3, c 28; Chen & Ueta 1999) parameters. */
 #define LZ_SIGMA 10.0
 #define LZ_RHO 28.0
 #define LZ_BETA (8.0 / 3.0)
 #define RS_A 0.2
 #define RS_B 0.2
 #define RS_C 5.7
+#define CH_A 35.0
+#define CH_B 3.0
+#define CH_C 28.0
 
 /* 8 lanes: one AVX-512 register, two AVX ones, four SSE2 ones. The
  * integration runs in a MIMOD_SIMD_CLONES function, so the portable build
@@ -39,6 +45,9 @@
  * on the clone that runs. */
 #define SEP_LANES 8
 typedef double lanes_t __attribute__((vector_size(SEP_LANES * sizeof(double))));
+
+/* Variables of all sources: 3 per source. */
+#define SEP_MAX_VARS (3 * SEP_MAX_SOURCES)
 
 /* One classical RK4 step of size h, in place, on SEP_LANES independent Lorenz
  * states (x, y, z). */
@@ -77,6 +86,26 @@ static MIMOD_ALWAYS_INLINE void rossler_rk4(lanes_t *x, lanes_t *y, lanes_t *z, 
     *z = z1 + sixth * (dz1 + 2.0 * dz2 + 2.0 * dz3 + dz4);
 }
 
+/* Same for Chen: ẋ = a(y − x), ẏ = (c − a)x − xz + cy, ż = xy − bz. */
+static MIMOD_ALWAYS_INLINE void chen_rk4(lanes_t *x, lanes_t *y, lanes_t *z, double h) {
+    const double half = 0.5 * h, sixth = h / 6.0;
+    const lanes_t x1 = *x, y1 = *y, z1 = *z;
+    const lanes_t dx1 = CH_A * (y1 - x1), dy1 = (CH_C - CH_A) * x1 - x1 * z1 + CH_C * y1,
+                  dz1 = x1 * y1 - CH_B * z1;
+    const lanes_t x2 = x1 + half * dx1, y2 = y1 + half * dy1, z2 = z1 + half * dz1;
+    const lanes_t dx2 = CH_A * (y2 - x2), dy2 = (CH_C - CH_A) * x2 - x2 * z2 + CH_C * y2,
+                  dz2 = x2 * y2 - CH_B * z2;
+    const lanes_t x3 = x1 + half * dx2, y3 = y1 + half * dy2, z3 = z1 + half * dz2;
+    const lanes_t dx3 = CH_A * (y3 - x3), dy3 = (CH_C - CH_A) * x3 - x3 * z3 + CH_C * y3,
+                  dz3 = x3 * y3 - CH_B * z3;
+    const lanes_t x4 = x1 + h * dx3, y4 = y1 + h * dy3, z4 = z1 + h * dz3;
+    const lanes_t dx4 = CH_A * (y4 - x4), dy4 = (CH_C - CH_A) * x4 - x4 * z4 + CH_C * y4,
+                  dz4 = x4 * y4 - CH_B * z4;
+    *x = x1 + sixth * (dx1 + 2.0 * dx2 + 2.0 * dx3 + dx4);
+    *y = y1 + sixth * (dy1 + 2.0 * dy2 + 2.0 * dy3 + dy4);
+    *z = z1 + sixth * (dz1 + 2.0 * dz2 + 2.0 * dz3 + dz4);
+}
+
 /* Runs the one trajectory in every lane: the same arithmetic as sep_generate,
  * so the two agree to the last bit before rounding to `real`. */
 void sep_integrate(int system, const double ic[3], int n, double dt_sample, int substeps,
@@ -95,8 +124,9 @@ void sep_integrate(int system, const double ic[3], int n, double dt_sample, int 
     out[2] = ic[2];
     for (int t = 1; t < n; t++) {
         for (int k = 0; k < substeps; k++) {
-            if (system == 0) lorenz_rk4(&x, &y, &z, h);
-            else rossler_rk4(&x, &y, &z, h);
+            if (system == SEP_LORENZ) lorenz_rk4(&x, &y, &z, h);
+            else if (system == SEP_ROSSLER) rossler_rk4(&x, &y, &z, h);
+            else chen_rk4(&x, &y, &z, h);
         }
         out[3 * t + 0] = x[0];
         out[3 * t + 1] = y[0];
@@ -105,40 +135,48 @@ void sep_integrate(int system, const double ic[3], int n, double dt_sample, int 
 }
 
 /* Scales the stored raw samples of sequences b_begin..b_end−1 in place and
- * fills x: target [L][B][6], x [L][B][3]; lo/hi [b − b_begin][6] are the
- * extremes of each variable over all n_samples samples. */
-static void scale_sequences(real *target, real *x, int L, int B, int b_begin, int b_end,
+ * fills x: target [L][B][nv], x [L][B][3] (nv = 3K); lo/hi [b − b_begin][nv]
+ * are the extremes of each variable over all n_samples samples. */
+static void scale_sequences(real *target, real *x, int L, int B, int nv, int b_begin, int b_end,
                             const double *lo, const double *hi) {
     for (int s = 0; s < L; s++)
         for (int b = b_begin; b < b_end; b++) {
             const size_t row = (size_t)s * B + (size_t)b;
-            const double *lo_b = lo + 6 * (size_t)(b - b_begin), *hi_b = hi + 6 * (size_t)(b - b_begin);
-            real *tg = target + row * 6, *xi = x + row * 3;
-            for (int i = 0; i < 6; i++) {
+            const double *lo_b = lo + nv * (size_t)(b - b_begin), *hi_b = hi + nv * (size_t)(b - b_begin);
+            real *tg = target + row * nv, *xi = x + row * 3;
+            for (int i = 0; i < nv; i++) {
                 const double span = hi_b[i] - lo_b[i];
                 /* A division, not a multiplication by a reciprocal, so the
                  * extremes land on exactly 0 and 1. A variable that never
                  * moves (a degenerate configuration) maps to 0, not NaN. */
                 tg[i] = span > 0 ? (real)(((double)tg[i] - lo_b[i]) / span) : 0;
             }
-            /* The input is the sum of the two targets as stored, so
-             * x = lorenz + rössler holds exactly in `real`. */
-            for (int i = 0; i < 3; i++) xi[i] = tg[i] + tg[3 + i];
+            /* The input is the sum of the targets as stored, in source
+             * order, so x = Σ sources holds exactly in `real` (K = 2:
+             * lorenz + rössler). */
+            for (int i = 0; i < 3; i++) {
+                real sum = tg[i];
+                for (int v = 3 + i; v < nv; v += 3) sum += tg[v];
+                xi[i] = sum;
+            }
         }
 }
 
-/* One block of SEP_LANES sequences from their initial conditions ic [6][lane]
- * (Lorenz x, y, z, Rössler x, y, z) over all n samples: the kept samples
- * (s ≥ n_drop) of the first `lanes` lanes into target [L][B][6] as `real`, and
- * each variable's extremes over all n samples into lo/hi [lane][6]. A
- * function of its own so that the SIMD clone is chosen once per block; plain
- * arrays at its boundary, not vector types, whose passing differs between
- * the clones' targets. */
+/* One block of SEP_LANES sequences from their initial conditions ic [nv][lane]
+ * (Lorenz x, y, z, Rössler x, y, z, then Chen's if K = 3) over all n samples:
+ * the kept samples (s ≥ n_drop) of the first `lanes` lanes into target
+ * [L][B][nv] as `real`, and each variable's extremes over all n samples into
+ * lo/hi [lane][nv]. A function of its own so that the SIMD clone is chosen
+ * once per block; plain arrays at its boundary, not vector types, whose
+ * passing differs between the clones' targets. */
 MIMOD_SIMD_CLONES
-static void integrate_block(const double ic[6][SEP_LANES], int lanes, int n, int n_drop,
-                            int substeps, double h_lz, double h_rs, int B, int b0, real *target,
-                            double lo[SEP_LANES][6], double hi[SEP_LANES][6]) {
-    lanes_t lx, ly, lz, rx, ry, rz;
+static void integrate_block(const double ic[SEP_MAX_VARS][SEP_LANES], int sources, int lanes,
+                            int n, int n_drop, int substeps, const double h[SEP_MAX_SOURCES],
+                            int B, int b0, real *target, double lo[SEP_LANES][SEP_MAX_VARS],
+                            double hi[SEP_LANES][SEP_MAX_VARS]) {
+    const int nv = 3 * sources;
+    const double h_lz = h[SEP_LORENZ], h_rs = h[SEP_ROSSLER], h_ch = h[SEP_CHEN];
+    lanes_t lx, ly, lz, rx, ry, rz, cx, cy, cz;
     for (int l = 0; l < SEP_LANES; l++) {
         lx[l] = ic[0][l];
         ly[l] = ic[1][l];
@@ -146,32 +184,55 @@ static void integrate_block(const double ic[6][SEP_LANES], int lanes, int n, int
         rx[l] = ic[3][l];
         ry[l] = ic[4][l];
         rz[l] = ic[5][l];
+        cx[l] = ic[6][l];
+        cy[l] = ic[7][l];
+        cz[l] = ic[8][l];
     }
     for (int l = 0; l < SEP_LANES; l++)
-        for (int i = 0; i < 6; i++) lo[l][i] = hi[l][i] = ic[i][l];
+        for (int i = 0; i < nv; i++) lo[l][i] = hi[l][i] = ic[i][l];
     for (int s = 0; s < n; s++) {
-        if (s > 0)
-            for (int k = 0; k < substeps; k++) {
-                lorenz_rk4(&lx, &ly, &lz, h_lz);
-                rossler_rk4(&rx, &ry, &rz, h_rs);
-            }
+        if (s > 0) {
+            /* two loops, not one with a test per step: K = 2 runs the
+             * paper's loop exactly */
+            if (sources == 2)
+                for (int k = 0; k < substeps; k++) {
+                    lorenz_rk4(&lx, &ly, &lz, h_lz);
+                    rossler_rk4(&rx, &ry, &rz, h_rs);
+                }
+            else
+                for (int k = 0; k < substeps; k++) {
+                    lorenz_rk4(&lx, &ly, &lz, h_lz);
+                    rossler_rk4(&rx, &ry, &rz, h_rs);
+                    chen_rk4(&cx, &cy, &cz, h_ch);
+                }
+        }
         for (int l = 0; l < lanes; l++) {
-            const double v[6] = {lx[l], ly[l], lz[l], rx[l], ry[l], rz[l]};
-            for (int i = 0; i < 6; i++) {
+            const double v[SEP_MAX_VARS] = {lx[l], ly[l], lz[l], rx[l], ry[l],
+                                            rz[l], cx[l], cy[l], cz[l]};
+            for (int i = 0; i < nv; i++) {
                 lo[l][i] = v[i] < lo[l][i] ? v[i] : lo[l][i];
                 hi[l][i] = v[i] > hi[l][i] ? v[i] : hi[l][i];
             }
             if (s >= n_drop) {
-                real *tg = target + ((size_t)(s - n_drop) * B + (size_t)(b0 + l)) * 6;
-                for (int i = 0; i < 6; i++) tg[i] = (real)v[i];
+                real *tg = target + ((size_t)(s - n_drop) * B + (size_t)(b0 + l)) * nv;
+                for (int i = 0; i < nv; i++) tg[i] = (real)v[i];
             }
         }
     }
 }
 
-/* x [L][B][3], target [L][B][6], L = n_samples − n_drop.
+/* The sample spacing of source k (tmax / (n − 1)). */
+static double sep_dt(const sep_task *t, int k) {
+    const double tmax = k == SEP_LORENZ    ? t->lorenz_tmax
+                        : k == SEP_ROSSLER ? t->rossler_tmax
+                                           : t->chen_tmax;
+    return tmax / (t->n_samples - 1);
+}
+
+/* x [L][B][3], target [L][B][3K], L = n_samples − n_drop, K = t->sources.
  * Sequence b: child = rng_split(rng, b); Lorenz IC = 3 uniforms, then Rössler
- * IC = 3 uniforms, in that order (the tests replicate this).
+ * IC = 3 uniforms, then (K = 3) Chen IC = 3 uniforms, in that order (the
+ * tests replicate this; K = 2 draws what the paper's task always drew).
  *
  * One pass per block of SEP_LANES sequences: the raw samples of the kept
  * segment are written into `target` as `real` while the min and max of every
@@ -183,60 +244,69 @@ static void integrate_block(const double ic[6][SEP_LANES], int lanes, int n, int
  * moves a scaled sample by about one float ulp, the same as rounding the
  * scaled value, i.e. far below the precision of the float data itself. (The
  * alternative, integrating twice to avoid storing raw values, costs twice the
- * time.) `work` holds the extremes of all B sequences (12·B doubles) so the
+ * time.) `work` holds the extremes of all B sequences (6K·B doubles) so the
  * scaling is one sequential sweep at the end; a block's rows are scattered
  * with stride B, and scaling them block by block costs a cache miss per row
- * (~30 % of the run time at paper size). If 12·B exceeds the 6·n_samples
+ * (~30 % of the run time at paper size). If 6K·B exceeds the 3K·n_samples
  * doubles of `work`, each block is scaled on its own instead. */
 void sep_generate(const sep_task *t, int B, const mimod_rng *rng, real *x, real *target,
                   double *work) {
     const int n = t->n_samples, n_drop = t->n_drop, L = t->n_samples - t->n_drop;
+    const int K = t->sources, nv = 3 * K;
     const int substeps = t->substeps < 1 ? 1 : t->substeps;
-    const double h_lz = t->lorenz_tmax / (n - 1) / substeps;
-    const double h_rs = t->rossler_tmax / (n - 1) / substeps;
-    const int deferred = 12 * (size_t)B <= 6 * (size_t)n;
-    double *lo_all = work, *hi_all = work + 6 * (size_t)B; /* [B][6] each, if deferred */
+    double h[SEP_MAX_SOURCES] = {0};
+    for (int k = 0; k < K; k++) h[k] = sep_dt(t, k) / substeps;
+    const int deferred = 2 * (size_t)nv * B <= (size_t)nv * n;
+    double *lo_all = work, *hi_all = work + nv * (size_t)B; /* [B][nv] each, if deferred */
 
     for (int b0 = 0; b0 < B; b0 += SEP_LANES) {
         const int lanes = B - b0 < SEP_LANES ? B - b0 : SEP_LANES;
-        double ic[6][SEP_LANES];
+        double ic[SEP_MAX_VARS][SEP_LANES] = {{0}};
         for (int l = 0; l < SEP_LANES; l++) {
             /* Unused lanes of the last block repeat lane 0: harmless work. */
             mimod_rng child;
             rng_split(&child, rng, (uint64_t)(b0 + (l < lanes ? l : 0)));
-            for (int i = 0; i < 6; i++) ic[i][l] = rng_uniform(&child);
+            for (int i = 0; i < nv; i++) ic[i][l] = rng_uniform(&child);
         }
-        /* lo/hi [lane][6]: Lorenz x,y,z then Rössler x,y,z. Tracked on the
-         * double values, then rounded to `real`: rounding is monotonic, so
-         * the rounded minimum is the minimum of the stored values, exactly. */
-        double lo[SEP_LANES][6], hi[SEP_LANES][6];
-        integrate_block(ic, lanes, n, n_drop, substeps, h_lz, h_rs, B, b0, target, lo, hi);
+        /* lo/hi [lane][nv]: Lorenz x,y,z, Rössler x,y,z (, Chen x,y,z).
+         * Tracked on the double values, then rounded to `real`: rounding is
+         * monotonic, so the rounded minimum is the minimum of the stored
+         * values, exactly. */
+        double lo[SEP_LANES][SEP_MAX_VARS], hi[SEP_LANES][SEP_MAX_VARS];
+        integrate_block(ic, K, lanes, n, n_drop, substeps, h, B, b0, target, lo, hi);
         /* The extremes rounded to `real` go through `real` objects: GCC 12
          * at -O3 dropped the rounding of an in-register (double)(real)v
          * round trip in this loop nest for a partly filled block (found by
          * the [0, 1] test), while a store to a float object must round. */
-        real lo_r[SEP_LANES][6], hi_r[SEP_LANES][6];
+        real lo_r[SEP_LANES][SEP_MAX_VARS], hi_r[SEP_LANES][SEP_MAX_VARS];
         for (int l = 0; l < lanes; l++)
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < nv; i++) {
                 lo_r[l][i] = (real)lo[l][i];
                 hi_r[l][i] = (real)hi[l][i];
             }
         for (int l = 0; l < lanes; l++)
-            for (int i = 0; i < 6; i++) {
+            for (int i = 0; i < nv; i++) {
                 lo[l][i] = lo_r[l][i];
                 hi[l][i] = hi_r[l][i];
             }
         if (deferred) {
             for (int l = 0; l < lanes; l++)
-                for (int i = 0; i < 6; i++) {
-                    lo_all[6 * (size_t)(b0 + l) + i] = lo[l][i];
-                    hi_all[6 * (size_t)(b0 + l) + i] = hi[l][i];
+                for (int i = 0; i < nv; i++) {
+                    lo_all[nv * (size_t)(b0 + l) + i] = lo[l][i];
+                    hi_all[nv * (size_t)(b0 + l) + i] = hi[l][i];
                 }
         } else {
-            scale_sequences(target, x, L, B, b0, b0 + lanes, &lo[0][0], &hi[0][0]);
+            /* one lane's extremes after another: [lane][nv] packed */
+            double lo_p[SEP_LANES * SEP_MAX_VARS], hi_p[SEP_LANES * SEP_MAX_VARS];
+            for (int l = 0; l < lanes; l++)
+                for (int i = 0; i < nv; i++) {
+                    lo_p[l * nv + i] = lo[l][i];
+                    hi_p[l * nv + i] = hi[l][i];
+                }
+            scale_sequences(target, x, L, B, nv, b0, b0 + lanes, lo_p, hi_p);
         }
     }
-    if (deferred) scale_sequences(target, x, L, B, 0, B, lo_all, hi_all);
+    if (deferred) scale_sequences(target, x, L, B, nv, 0, B, lo_all, hi_all);
 }
 
 /* ------------------------------------------------------------ presets */
@@ -302,21 +372,23 @@ static const task_preset presets[] = {
 
 /* ------------------------------------------------------ configuration */
 
-/* Lorenz + Rössler (3) in, both (6) out; the two systems are the D indices'
- * targets, three outputs each. No transient: the learned segment is the
- * trajectories after their first n_drop samples. */
+/* The sum of the K sources (3) in, each of them (3K) out (K = sep_sources,
+ * the paper's 2 by default); the systems are the D indices' targets, three
+ * outputs each. No transient: the learned segment is the trajectories after
+ * their first n_drop samples. */
 static int sep_n_in(const mimod_config *c) { (void)c; return 3; }
-static int sep_n_out(const mimod_config *c) { (void)c; return 6; }
+static int sep_n_out(const mimod_config *c) { return 3 * c->sep_sources; }
 static int sep_transient(const mimod_config *c) { (void)c; return 0; }
 static int sep_learned_len(const mimod_config *c) { return c->sep_n_samples - c->sep_n_drop; }
 static int sep_n_targets(int n_out) { return n_out / 3; }
+static const char *const source_names[SEP_MAX_SOURCES] = {"Lorenz", "Rössler", "Chen"};
 static void sep_output_name(int n_out, int k, char *buf, size_t n) {
     (void)n_out;
-    snprintf(buf, n, "%c%c", k / 3 == 0 ? 'L' : 'R', "xyz"[k % 3]);
+    snprintf(buf, n, "%c%c", k / 3 < SEP_MAX_SOURCES ? source_names[k / 3][0] : '?', "xyz"[k % 3]);
 }
 static void sep_target_name(int n_out, int j, char *buf, size_t n) {
     (void)n_out;
-    snprintf(buf, n, "%s", j == 0 ? "Lorenz" : "Rössler");
+    snprintf(buf, n, "%s", j < SEP_MAX_SOURCES ? source_names[j] : "?");
 }
 
 /* seq_len shows the derived learned length. */
@@ -335,15 +407,24 @@ static int sep_validate(const mimod_config *c, mimod_err *err) {
 
 /* --------------------------------------------------------------- data */
 
-/* The generator's work: 6·n_samples doubles (sep_generate). */
+sep_task sep_task_of(const mimod_config *c) {
+    return (sep_task){.n_samples = c->sep_n_samples,
+                      .n_drop = c->sep_n_drop,
+                      .lorenz_tmax = c->lorenz_tmax,
+                      .rossler_tmax = c->rossler_tmax,
+                      .chen_tmax = c->chen_time_scale * c->lorenz_tmax,
+                      .substeps = c->sep_substeps,
+                      .sources = c->sep_sources};
+}
+
+/* The generator's work: 3K·n_samples doubles (sep_generate). */
 static size_t sep_work_bytes(const mimod_config *c) {
-    return 6 * (size_t)c->sep_n_samples * sizeof(double);
+    return 3 * (size_t)c->sep_sources * c->sep_n_samples * sizeof(double);
 }
 
 static void sep_batch_data(const mimod_config *c, void *work, const task_batch *b,
                            const mimod_rng *rng) {
-    sep_task data = {c->sep_n_samples, c->sep_n_drop, c->lorenz_tmax, c->rossler_tmax,
-                     c->sep_substeps};
+    const sep_task data = sep_task_of(c);
     sep_generate(&data, b->B, rng, b->x, b->target, work);
 }
 
@@ -376,7 +457,7 @@ static double sep_mm_forward_flops(const mimod_config *c) {
 
 const mimod_task mimod_task_sep = {
     .name = "sep",
-    .title = "chaotic signal separation (GRU)",
+    .title = "chaotic signal separation (GRU; sep_sources, 2 by default)",
     .presets = presets,
     .n_in = sep_n_in,
     .n_out = sep_n_out,

@@ -1,13 +1,15 @@
-/* task_wm.c — the 2-bit working-memory task (SPEC §2) as one descriptor
- * (task.h): its presets, its data, its model (the leaky-integrator RNN,
- * task_models.h), its part of a record point, its cost.
+/* task_wm.c — the working-memory task (SPEC §2) as one descriptor (task.h):
+ * its presets, its data, its model (the leaky-integrator RNN, task_models.h),
+ * its part of a record point, its cost. The paper's task has 2 bits; wm_bits
+ * gives K (issue 27), each bit with its own ON/OFF pair and the same pulses.
  *
- * The data, per sequence and step: in each of the 4 channels [ON1, OFF1, ON2, OFF2] a
- * pulse starts with probability pulse_prob (one uniform draw per channel per
- * step, channels in that order); a started pulse holds the channel at 1.0 for
- * pulse_len steps, and a start during a pulse restarts the count (overlaps stay
- * 1.0). Bit j follows ON_j / OFF_j starts (ON wins a tie) and the target ramps
- * towards the bit by ramp_step per step, clipped to [−1, 1]. */
+ * The data, per sequence and step: in each of the 2K channels [ON1, OFF1, …,
+ * ONK, OFFK] a pulse starts with probability pulse_prob (one uniform draw per
+ * channel per step, channels in that order, so K = 2 draws as the 2-bit task
+ * always did); a started pulse holds the channel at 1.0 for pulse_len steps,
+ * and a start during a pulse restarts the count (overlaps stay 1.0). Bit j
+ * follows ON_j / OFF_j starts (ON wins a tie) and the target ramps towards
+ * the bit by ramp_step per step, clipped to [−1, 1]. */
 #include "mimod/task_wm.h"
 
 #include <limits.h>
@@ -17,31 +19,37 @@
 #include "mimod/metrics.h"
 #include "mimod/task_models.h"
 
-/* x [T][B][4], target [T][B][2]; sequence b draws from rng_split(rng, b) only. */
+/* x [T][B][2K], target [T][B][K]; sequence b draws from rng_split(rng, b) only. */
 void wm_generate(const wm_task *t, int B, int T, const mimod_rng *rng, real *x, real *target) {
+    const int K = t->bits, C = 2 * K;
     for (int b = 0; b < B; b++) {
         mimod_rng child;
         rng_split(&child, rng, (uint64_t)b);
-        int pulse_left[4] = {0, 0, 0, 0}; /* steps the channel stays at 1.0 */
-        int bit[2] = {-1, -1};            /* s_j(t−1), s_j(−1) = −1 */
+        int pulse_left[2 * WM_MAX_BITS] = {0}; /* steps the channel stays at 1.0 */
+        int bit[WM_MAX_BITS];                  /* s_j(t−1), s_j(−1) = −1 */
         /* The target is kept as anchor + ramp_step·ramp_count, where the anchor
          * is the last clip value (or the initial 0): repeated addition of 0.1
          * drifts (ten steps up from −1 give −1.4e-16, not 0), and a target
          * that should be 0 must be exactly 0 because sign accuracy counts
          * y* = 0 as negative. */
-        double anchor[2] = {0.0, 0.0};
-        int ramp_count[2] = {0, 0};
+        double anchor[WM_MAX_BITS];
+        int ramp_count[WM_MAX_BITS];
+        for (int j = 0; j < K; j++) {
+            bit[j] = -1;
+            anchor[j] = 0.0;
+            ramp_count[j] = 0;
+        }
         for (int s = 0; s < T; s++) {
-            int started[4];
-            real *xs = x + ((size_t)s * B + b) * 4;
-            for (int c = 0; c < 4; c++) {
+            int started[2 * WM_MAX_BITS];
+            real *xs = x + ((size_t)s * B + b) * C;
+            for (int c = 0; c < C; c++) {
                 started[c] = rng_uniform(&child) < t->pulse_prob;
                 if (started[c]) pulse_left[c] = t->pulse_len;
                 xs[c] = pulse_left[c] > 0 ? (real)1 : (real)0;
                 if (pulse_left[c] > 0) pulse_left[c]--;
             }
-            real *ys = target + ((size_t)s * B + b) * 2;
-            for (int j = 0; j < 2; j++) {
+            real *ys = target + ((size_t)s * B + b) * K;
+            for (int j = 0; j < K; j++) {
                 if (started[2 * j]) bit[j] = 1;
                 else if (started[2 * j + 1]) bit[j] = -1;
                 ramp_count[j] += bit[j];
@@ -101,10 +109,11 @@ static const task_preset presets[] = {
 
 /* ------------------------------------------------------ configuration */
 
-/* 4 channels [ON1, OFF1, ON2, OFF2] in, 2 bits out; the two bits are the D
- * indices' targets, each with its ON/OFF input pair (d_in_index). */
-static int wm_n_in(const mimod_config *c) { (void)c; return 4; }
-static int wm_n_out(const mimod_config *c) { (void)c; return 2; }
+/* 2K channels [ON1, OFF1, …, ONK, OFFK] in, K bits out (K = wm_bits, the
+ * paper's 2 by default); the bits are the D indices' targets, each with its
+ * ON/OFF input pair (d_in_index). */
+static int wm_n_in(const mimod_config *c) { return 2 * c->wm_bits; }
+static int wm_n_out(const mimod_config *c) { return c->wm_bits; }
 static int wm_transient(const mimod_config *c) { return c->transient; }
 static int wm_learned_len(const mimod_config *c) { return c->seq_len; }
 static int wm_n_targets(int n_out) { return n_out; }
@@ -130,7 +139,7 @@ static int wm_validate(const mimod_config *c, mimod_err *err) {
 static void wm_batch_data(const mimod_config *c, void *work, const task_batch *b,
                           const mimod_rng *rng) {
     (void)work;
-    wm_task data = {c->pulse_prob, c->pulse_len, c->ramp_step};
+    wm_task data = {c->pulse_prob, c->pulse_len, c->ramp_step, c->wm_bits};
     wm_generate(&data, b->B, wm_transient(c) + wm_learned_len(c), rng, b->x, b->target);
 }
 
@@ -143,8 +152,8 @@ static void wm_record(task_record *r) {
     const size_t n = (size_t)r->d->L * r->B;
     r->tc[TC_ACCURACY] = sign_accuracy(r->y, r->target, n * K);
     task_correlations_pooled(r);
-    r->tc[TC_D_IN] = r->K == 2 ? d_in_index(r->w_in, N, r->groups)
-                               : d_in_index_k(r->w_in, 2, N, r->groups, r->K);
+    r->tc[TC_D_IN] = r->K == 2 && K == 2 ? d_in_index(r->w_in, N, r->groups)
+                                         : d_in_index_k(r->w_in, K, N, r->groups, r->K);
 }
 
 /* --------------------------------------------------------------- cost */
@@ -158,7 +167,7 @@ static double wm_mm_forward_flops(const mimod_config *c) {
 
 const mimod_task mimod_task_wm = {
     .name = "wm",
-    .title = "2-bit working memory (leaky RNN)",
+    .title = "K-bit working memory (leaky RNN; wm_bits, 2 by default)",
     .presets = presets,
     .n_in = wm_n_in,
     .n_out = wm_n_out,

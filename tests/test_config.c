@@ -20,8 +20,8 @@
 static const char *const expected_keys[] = {
     "task", "preset", "seed", "n_units", "n_groups", "alpha", "noise_std", "noise_inside_alpha",
     "w_rec_init_scale", "gru_reset_after", "batch", "transient", "seq_len", "pulse_prob",
-    "pulse_len", "ramp_step", "sep_n_samples", "sep_n_drop", "lorenz_tmax", "rossler_tmax",
-    "sep_rk4_substeps", "loss_skip", "test_batch", "n_mm_steps", "n_sm_pre", "n_sm_per_mm",
+    "pulse_len", "ramp_step", "wm_bits", "sep_n_samples", "sep_n_drop", "lorenz_tmax",
+    "rossler_tmax", "sep_sources", "chen_time_scale", "sep_rk4_substeps", "loss_skip", "test_batch", "n_mm_steps", "n_sm_pre", "n_sm_per_mm",
     "lambda_I", "lambda_reg", "out_l2_factor", "mm_optimizer", "mm_lr", "mm_rho", "mm_beta1",
     "mm_beta2", "mm_eps", "mm_clipnorm", "mm_clipvalue", "sm_hidden", "sm_activation",
     "sm_leaky_slope", "sm_out_bias", "sm_noise_std", "mi_pairing", "sm_optimizer", "sm_lr", "sm_rho",

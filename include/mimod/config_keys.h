@@ -8,7 +8,8 @@
  *  - shape: its value changes the shape of a result dataset, so it cannot be
  *    a grid axis (a task group has one shape);
  *  - legacy: the value that does what was done before the key existed
- *    (n_groups 2, mi_pairing pairs; issue 16): a line setting it is left out
+ *    (n_groups 2, mi_pairing pairs; issue 16; wm_bits 2, sep_sources 2,
+ *    chen_time_scale 0.5; issue 27): a line setting it is left out
  *    of sweep hashes and checkpoint comparisons, so files made before the key
  *    still match the same configuration today.
  * No task is known here: the tasks read the struct (task.h), and config.h —
@@ -51,10 +52,13 @@ typedef struct {
     double pulse_prob;      /* "pulse_prob" */
     int pulse_len;          /* "pulse_len" */
     double ramp_step;       /* "ramp_step" */
+    int wm_bits;            /* "wm_bits" K bits of the WM task (2) */
     int sep_n_samples;      /* "sep_n_samples" 14000 */
     int sep_n_drop;         /* "sep_n_drop" 4000 */
     double lorenz_tmax;     /* "lorenz_tmax" 100 */
     double rossler_tmax;    /* "rossler_tmax" 700 */
+    int sep_sources;        /* "sep_sources" K sources of the SEP task (2) */
+    double chen_time_scale; /* "chen_time_scale": Chen's span / Lorenz's (0.5) */
     int sep_substeps;       /* "sep_rk4_substeps" */
     int loss_skip;          /* "loss_skip": steps at the start of the learned segment
                                left out of L_task and the SEP correlations (SEP 200, WM 0) */
