@@ -58,6 +58,7 @@ typedef struct {
     const char *name;   /* "wm" or "sep" */
     const char *config; /* config_yaml: the base λ */
     int has_lr_axis;    /* axes lambda_I,lambda_reg,seed (else lambda_I,seed) */
+    int n_out;          /* outputs (0: the paper's, WM 2, SEP 6) */
     int n_points, n_records;
     double li[MAXP], lr[MAXP];
     int64_t seed[MAXP];
@@ -145,8 +146,9 @@ static void write_group(hid_t f, const fake_task *t) {
     attr_i64(g, "n_points", t->n_points);
     attr_i64(g, "n_records", t->n_records);
     attr_i64(g, "n_units", 4);
-    attr_i64(g, "n_in", 4);
-    attr_i64(g, "n_out", 2);
+    const int sep = strcmp(t->name, "sep") == 0, n_out = t->n_out ? t->n_out : sep ? 6 : 2;
+    attr_i64(g, "n_in", sep ? 3 : 2 * n_out);
+    attr_i64(g, "n_out", n_out);
     attr_i64(g, "n_mm_steps", 100);
     hsize_t dP[1] = {(hsize_t)t->n_points}, dR[1] = {(hsize_t)t->n_records},
             dPR[2] = {(hsize_t)t->n_points, (hsize_t)t->n_records};
@@ -214,6 +216,19 @@ static void make_file_a_with(const char *path, const char *config) {
 }
 
 static void make_file_a(const char *path) { make_file_a_with(path, WM_CONFIG); }
+
+/* claims_a.h5's numbers from WM trials with 3 bits (wm_bits: 3, 3 outputs). */
+static void make_file_3bits(const char *path) {
+    make_file_a_with(path, WM_CONFIG);
+    /* rewrite n_out: the group's attribute is all that says how many bits */
+    hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT), g = H5Gopen2(f, "wm", H5P_DEFAULT);
+    H5Adelete(g, "n_out");
+    H5Adelete(g, "n_in");
+    attr_i64(g, "n_out", 3);
+    attr_i64(g, "n_in", 6);
+    H5Gclose(g);
+    H5Fclose(f);
+}
 
 /* claims_k4.h5: claims_a.h5's numbers from trials of K = 4 groups (issue 16). */
 static const char *const WM_K4_CONFIG =
@@ -1076,6 +1091,33 @@ static void test_groups(const loaded *k4, const loaded *a) {
           "groups: 1 refused: %s", err.msg);
 }
 
+/* A claim is about the task's paper targets unless it says otherwise (key
+ * targets): the paper's claims are not testable on a 3-bit WM file, a claim
+ * with targets: 3 is tested there and not on the 2-bit file; and the 3-bit
+ * file gets no paper column. */
+static void test_targets(const loaded *b3, const loaded *a) {
+    summary_claim_result r;
+    CHECK(summary_task_targets(&b3->t) == 3 && summary_task_targets(&a->t) == 2 &&
+              summary_paper_targets(b3->t.task) == 2,
+          "3 targets in the 3-bit file, 2 in the paper's");
+    const char *f = "task: wm, kind: greater, quantity: q_cor, a: {mi: true}, b: {mi: false}";
+    check_one(b3, f, &r);
+    EXPECT_NT(r, "the claim is about 2 targets; this /wm has 3 (wm_bits, sep_sources)", f);
+    f = "task: wm, kind: greater, quantity: q_cor, a: {mi: true}, b: {mi: false}, targets: 3";
+    check_one(b3, f, &r);
+    EXPECT(r, SUMMARY_HOLDS, f);
+    check_one(a, f, &r);
+    EXPECT_NT(r, "the claim is about 3 targets; this /wm has 2 (wm_bits, sep_sources)", f);
+    summary_claims cs;
+    mimod_err err = {0};
+    CHECK(summary_claims_parse("t.yaml", "claims:\n  - {id: T, text: t, paper: p, task: wm, kind: "
+                                         "greater, quantity: q_cor, a: {mi: true}, b: {mi: false}, "
+                                         "targets: 0}\n",
+                               &cs, &err) == MIMOD_EINVAL &&
+              strstr(err.msg, "t.yaml:2:") && strstr(err.msg, "targets: expected a whole number ≥ 1"),
+          "targets: 0 refused: %s", err.msg);
+}
+
 int main(void) {
     const char *a = "claims_a.h5", *b = "claims_b.h5", *c = "claims_c.h5";
     make_file_a(a);
@@ -1108,6 +1150,12 @@ int main(void) {
     load(k4, "wm", &lk4);
     load(a, "wm", &la2);
     if (lk4.ok && la2.ok) test_groups(&lk4, &la2);
+    const char *b3 = "claims_3bits.h5";
+    make_file_3bits(b3);
+    loaded lb3;
+    load(b3, "wm", &lb3);
+    if (lb3.ok && la2.ok) test_targets(&lb3, &la2);
+    unload(&lb3);
     unload(&lk4);
     unload(&la2);
     test_file_errors();

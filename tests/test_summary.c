@@ -909,6 +909,28 @@ static void test_carried(void) {
     CHECK(summary_carried_of(wm, 3, 2, 3, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
     CHECK(c.carrier[0] == 2 && c.carrier[1] == 0 && c.by_target, "WM K = 3: g%d g%d",
           c.carrier[0] + 1, c.carrier[1] + 1);
+    /* K targets (issue 27): WM with 3 bits, one output each, units one per group */
+    static const char *const bits[4] = {"bit 1", "bit 2", "bit 3", "bit 4"};
+    /* 3 groups, bit k in group k+1 mod 3: by target */
+    const double t3k3[3 * 3] = {0.1, 0.1, 0.9,   0.9, 0.1, 0.1,   0.1, 0.9, 0.2};
+    CHECK(summary_carried_of(t3k3, 3, 3, 3, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
+    summary_carried_verdict(&c, bits, v, sizeof v);
+    CHECK(c.by_target && strcmp(v, "by target: g2 bit 1, g3 bit 2, g1 bit 3") == 0, "3 bits, 3 groups: '%s'", v);
+    /* 2 groups hold 3 bits as 2 + 1 at best: that is by target */
+    const double t3k2[2 * 3] = {0.9, 0.8, 0.1,   0.2, 0.1, 0.7};
+    CHECK(summary_carried_of(t3k2, 2, 3, 2, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
+    summary_carried_verdict(&c, bits, v, sizeof v);
+    CHECK(c.by_target && strcmp(v, "by target: g1 bit 1, g1 bit 2, g2 bit 3") == 0, "3 bits, 2 groups: '%s'", v);
+    /* one of 2 groups carrying all 3 is not */
+    const double t3k2one[2 * 3] = {0.9, 0.8, 0.7,   0.2, 0.1, 0.1};
+    CHECK(summary_carried_of(t3k2one, 2, 3, 2, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
+    summary_carried_verdict(&c, bits, v, sizeof v);
+    CHECK(!c.by_target && strcmp(v, "g1 carries 3 targets") == 0, "3 bits in one of 2 groups: '%s'", v);
+    /* 4 bits in 3 groups as 2 + 2 + 0: the third group is idle, not by target */
+    const double t4k3[3 * 4] = {0.9, 0.9, 0.1, 0.1,   0.1, 0.1, 0.9, 0.9,   0.2, 0.2, 0.2, 0.2};
+    CHECK(summary_carried_of(t4k3, 3, 4, 3, 1, &c, &err) == MIMOD_OK, "%s", err.msg);
+    summary_carried_verdict(&c, bits, v, sizeof v);
+    CHECK(!c.by_target && strcmp(v, "g3 carries no target") == 0, "4 bits as 2 + 2 + 0: '%s'", v);
     /* sizes out of range are errors */
     CHECK(summary_carried_of(wm, 3, 2, 2, 1, &c, NULL) == MIMOD_EINVAL, "3 units in 2 groups");
     CHECK(summary_carried_of(wm, 3, 2, 3, 4, &c, NULL) == MIMOD_EINVAL, "2 outputs in targets of 4");

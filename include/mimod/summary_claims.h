@@ -51,6 +51,9 @@ typedef struct {
     double alpha;                      /* default 0.05 */
     int groups;                        /* K: only conditions of K fixed unit groups count
                                           (key `groups`, default 2: the paper's claims) */
+    int targets;                       /* T: only a task of T targets (wm_bits, sep_sources)
+                                          counts (key `targets`; 0, the default: the task's
+                                          paper configuration's, 2) */
     int quantity;                      /* greater, less, no_difference, value, rate */
     summary_selector a, b;             /* greater, less, no_difference */
     summary_selector condition;        /* the other kinds */

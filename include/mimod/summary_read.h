@@ -92,4 +92,11 @@ int summary_axis_index(const summary_task *t, const char *axis);
  * when n_groups is a grid axis, else the task's base_n_groups. */
 int summary_point_groups(const summary_task *t, int64_t p);
 
+/* The task's targets in this file (its descriptor's count for the file's
+ * n_out outputs: wm_bits, sep_sources), and in the task's default
+ * configuration, its first preset (WM's and SEP's `paper`: 2; 0 if unknown).
+ * The paper's claims and columns are of the latter (issue 27). */
+int summary_task_targets(const summary_task *t);
+int summary_paper_targets(const mimod_task *task);
+
 #endif

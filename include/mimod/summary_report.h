@@ -79,7 +79,7 @@ typedef enum { SUMMARY_TEXT, SUMMARY_MARKDOWN, SUMMARY_CSV } summary_format;
 
 /* A table of text cells (the first row is the header), printed aligned as text
  * or as a markdown pipe table. Start from (summary_table){.n_cols = K}. */
-#define SUMMARY_TABLE_MAX_COLS 10
+#define SUMMARY_TABLE_MAX_COLS 16 /* "what each group carries": 9 SEP outputs of 3 sources + 3 */
 #define SUMMARY_TABLE_CELL 64
 typedef struct {
     int n_cols, n_rows, cap;

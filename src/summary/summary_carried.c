@@ -39,16 +39,20 @@ int summary_carried_of(const double *unit_out_corr, int n_units, int n_out, int 
             if (c->mean_abs[g][k] > c->mean_abs[best][k]) best = g;
         c->carrier[k] = best;
     }
-    /* by target: each target's outputs all with one group, no group with two targets */
-    int owner[SUMMARY_CARRIED_MAX_OUT];
+    /* by target: each target's outputs all with one group, and the groups
+     * share the targets as evenly as they can — ⌊T/K⌋ or ⌈T/K⌉ each, the
+     * assignments of the D indices (T ≤ K: no group with two targets) */
+    const int lo = c->n_targets / n_groups, hi = (c->n_targets + n_groups - 1) / n_groups;
+    int count[SUMMARY_CARRIED_MAX_GROUPS] = {0};
     c->by_target = 1;
-    for (int j = 0; j < c->n_targets && c->by_target; j++) {
-        owner[j] = c->carrier[j * out_per_target];
+    for (int j = 0; j < c->n_targets; j++) {
+        const int owner = c->carrier[j * out_per_target];
         for (int k = j * out_per_target; k < (j + 1) * out_per_target; k++)
-            if (c->carrier[k] != owner[j]) c->by_target = 0;
-        for (int i = 0; i < j; i++)
-            if (owner[i] == owner[j]) c->by_target = 0;
+            if (c->carrier[k] != owner) c->by_target = 0;
+        count[owner]++;
     }
+    for (int g = 0; g < n_groups; g++)
+        if (count[g] < lo || count[g] > hi) c->by_target = 0;
     return MIMOD_OK;
 }
 
@@ -80,7 +84,23 @@ void summary_carried_verdict(const summary_carried *c, const char *const *target
         used += (size_t)w < n - used ? (size_t)w : n - used - 1;
         listed++;
     }
-    if (!listed) snprintf(buf, n, "one group carries two targets");
+    if (listed) return;
+    /* no target split: some group carries more targets than its share (or,
+     * T > K, fewer) */
+    const int lo = c->n_targets / c->n_groups, hi = (c->n_targets + c->n_groups - 1) / c->n_groups;
+    int count[SUMMARY_CARRIED_MAX_GROUPS] = {0};
+    for (int j = 0; j < c->n_targets; j++) count[c->carrier[j * c->out_per_target]]++;
+    for (int g = 0; g < c->n_groups; g++)
+        if (count[g] > hi) {
+            if (count[g] == 2) snprintf(buf, n, "one group carries two targets");
+            else snprintf(buf, n, "g%d carries %d targets", g + 1, count[g]);
+            return;
+        }
+    for (int g = 0; g < c->n_groups; g++)
+        if (count[g] < lo) {
+            snprintf(buf, n, "g%d carries %s", g + 1, count[g] ? "too few targets" : "no target");
+            return;
+        }
 }
 
 /* Names of a task's outputs and targets (the task's descriptor gives them). */

@@ -42,7 +42,7 @@ const char *const summary_claim_kind_names[SUMMARY_CLAIM_N_KINDS] = {
 enum {
     KEY_ID, KEY_TASK, KEY_TEXT, KEY_KIND, KEY_PAPER, KEY_ALPHA, KEY_QUANTITY, KEY_A, KEY_B,
     KEY_CONDITION, KEY_PAPER_MEAN, KEY_PAPER_SD, KEY_PAPER_N, KEY_ABOVE, KEY_MIN_FRACTION, KEY_X,
-    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, KEY_GROUPS, KEY_MARGIN,
+    KEY_Y, KEY_A_QUANTITY, KEY_B_QUANTITY, KEY_FIRST, KEY_THEN, KEY_WHERE, KEY_GROUPS, KEY_TARGETS, KEY_MARGIN,
     N_KEYS
 };
 
@@ -74,6 +74,7 @@ static const struct {
     [KEY_THEN] = {"then", K_EARLIER, K_EARLIER},
     [KEY_WHERE] = {"where", K_EARLIER, 0},
     [KEY_GROUPS] = {"groups", K_ALL, 0},
+    [KEY_TARGETS] = {"targets", K_ALL, 0},
     /* an equivalence claim needs its margin; value's defaults to the paper's sd */
     [KEY_MARGIN] = {"margin", K_VALUE | K_UNCORR | KB(SUMMARY_CLAIM_NO_DIFFERENCE),
                     K_UNCORR | KB(SUMMARY_CLAIM_NO_DIFFERENCE)},
@@ -310,6 +311,14 @@ static int parse_claim(const ctx *x, const yaml_node_t *m, int index, summary_cl
             return ydoc_fail_at(x, v[KEY_ALPHA], "alpha: must be in (0, 1), got %g", c->alpha);
     }
     if (v[KEY_GROUPS] && (rc = get_count(x, v[KEY_GROUPS], "groups", &c->groups))) return rc;
+    if (v[KEY_TARGETS]) {
+        double d = 0.0;
+        if ((rc = get_number(x, v[KEY_TARGETS], "targets", &d))) return rc;
+        if (d != floor(d) || d < 1 || d > 1e6)
+            return ydoc_fail_at(x, v[KEY_TARGETS], "targets: expected a whole number ≥ 1, got %s",
+                                ydoc_scalar(v[KEY_TARGETS]));
+        c->targets = (int)d;
+    }
     if (v[KEY_QUANTITY] && (rc = get_quantity(x, v[KEY_QUANTITY], "quantity", &c->quantity)))
         return rc;
     if (v[KEY_A] && (rc = get_selector(x, v[KEY_A], "a", &c->a))) return rc;
@@ -1032,6 +1041,12 @@ void summary_claim_check(const summary_claim *c, const summary_analysis *a,
         note(r, "the claim is about /%s, the analysis is of /%s", c->task, t->name);
         return;
     }
+    const int want = c->targets ? c->targets : summary_paper_targets(t->task);
+    if (summary_task_targets(t) != want) {
+        note(r, "the claim is about %d targets; this /%s has %d (wm_bits, sep_sources)", want,
+             t->name, summary_task_targets(t));
+        return;
+    }
     const int qs[] = {c->quantity, c->x, c->y, c->a_quantity, c->b_quantity, c->first, c->then,
                       c->where_quantity};
     for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
@@ -1270,7 +1285,8 @@ void summary_claims_paper_columns(const summary_claims *cs, summary_analysis *a)
         for (int q = 0; q <= SUMMARY_PAPER_PEARSON; q++) C->paper[q][0] = '\0';
     }
     mimod_config paper;
-    if (!cs || strcmp(t->preset, "paper") != 0 || config_preset(&paper, "paper", t->task, NULL))
+    if (!cs || strcmp(t->preset, "paper") != 0 || config_preset(&paper, "paper", t->task, NULL) ||
+        summary_task_targets(t) != summary_paper_targets(t->task))
         return;
     for (int c = 0; c < a->n_conditions; c++) {
         summary_condition *C = &a->conditions[c];
@@ -1285,7 +1301,8 @@ void summary_claims_paper_columns(const summary_claims *cs, summary_analysis *a)
             const int r = k->kind == SUMMARY_CLAIM_UNCORRELATED &&
                           ((k->x == SQ_MI && k->y == SQ_TASK_LOSS) ||
                            (k->x == SQ_TASK_LOSS && k->y == SQ_MI));
-            if (k->task_def != t->task || k->groups != C->n_groups || !(value || is_rate || r) ||
+            if (k->task_def != t->task || k->groups != C->n_groups || k->targets != 0 ||
+                !(value || is_rate || r) ||
                 !paper_selector_met(&k->condition, li, lr, paper.lambda_reg))
                 continue;
             if (!C->paper_name[0]) paper_condition_name(&k->condition, C->paper_name, sizeof C->paper_name);

@@ -508,6 +508,8 @@ typedef struct {
     int absolute;    /* plot |m| on a sequential scale; else signed on a diverging one */
     int group_lines; /* K > 0: draw the boundaries of K equal groups on axes of
                         length N (K = 2: the g1/g2 line); 0: none */
+    int row_blocks, col_blocks; /* > 1: boundaries of that many equal blocks of rows
+                                   (units in groups) or of columns (outputs of targets) */
     double fixed_max; /* > 0: colour range [0, fixed_max] (|corr|: 1) */
     const char *const *row_names; /* labels of the rows when there are few (NULL: 0, 1, …) */
     const char *title, *xlabel, *ylabel, *zlabel;
@@ -578,6 +580,15 @@ static void draw_heatmap(const void *vctx) {
             if (rows % K == 0 && rows > K && rows == cols)
                 pljoin(0.0, rows * g / (double)K, cols, rows * g / (double)K);
         }
+        pllsty(1);
+    }
+    if (c->row_blocks > 1 || c->col_blocks > 1) {
+        plcol0(COL_GREY);
+        pllsty(2);
+        for (int g = 1; g < c->row_blocks; g++)
+            pljoin(0.0, rows * g / (double)c->row_blocks, cols, rows * g / (double)c->row_blocks);
+        for (int g = 1; g < c->col_blocks; g++)
+            pljoin(cols * g / (double)c->col_blocks, 0.0, cols * g / (double)c->col_blocks, rows);
         pllsty(1);
     }
     PLFLT cw, ch;
@@ -778,11 +789,26 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
             rc = mimod_errf(err, MIMOD_EIO, "final/unit_out_corr is %lld×%lld, expected %lld×%lld",
                             (long long)rows, (long long)cols, (long long)N, (long long)O);
         } else {
-            snprintf(title, sizeof title, "%s: unit-output correlation", who);
-            scatter_ctx sc = {.unit_out = buf, .n_units = (int)N, .n_out = (int)O, .n_groups = K,
-                              .title = title};
-            TRIAL_BASE("unit_out_scatter");
-            rc = render(dir, base, draw_scatter, &sc, log, err);
+            const int n_targets = summary_task_targets(t);
+            if (n_targets == 2) {
+                snprintf(title, sizeof title, "%s: unit-output correlation", who);
+                scatter_ctx sc = {.unit_out = buf, .n_units = (int)N, .n_out = (int)O, .n_groups = K,
+                                  .title = title};
+                TRIAL_BASE("unit_out_scatter");
+                rc = render(dir, base, draw_scatter, &sc, log, err);
+            } else {
+                /* other than two targets (wm_bits, sep_sources): no plane of
+                 * target 1 against target 2, but the matrix itself, the unit
+                 * groups and the targets' output blocks marked */
+                snprintf(title, sizeof title, "%s: |corr(unit, output)|, %d groups, %d targets", who,
+                         K, n_targets);
+                heatmap_ctx hc = {.m = buf, .rows = (int)N, .cols = (int)O, .absolute = 1,
+                                  .row_blocks = K, .col_blocks = n_targets, .fixed_max = 1.0,
+                                  .title = title, .xlabel = "output k", .ylabel = "unit i",
+                                  .zlabel = "|corr|"};
+                TRIAL_BASE("unit_out");
+                rc = render(dir, base, draw_heatmap, &hc, log, err);
+            }
         }
     }
     if (rc == MIMOD_OK)

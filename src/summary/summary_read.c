@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mimod/config.h"
 #include "mimod/h5_cause.h"
 #include "mimod/tasks.h"
 
@@ -502,4 +503,16 @@ int summary_read_task_dataset(int64_t file, const char *task, const char *datase
     H5Gclose(g);
     if (rc < 0) mimod_err_prefix(err, "reading /%s", task);
     return rc;
+}
+
+int summary_task_targets(const summary_task *t) {
+    return t->task && t->n_out > 0 ? t->task->n_targets((int)t->n_out) : 0;
+}
+
+int summary_paper_targets(const mimod_task *task) {
+    mimod_config c;
+    if (!task || !task->presets || !task->presets[0].name ||
+        config_preset(&c, task->presets[0].name, task, NULL))
+        return 0;
+    return task->n_targets(config_n_out(&c));
 }

@@ -448,11 +448,27 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
     }
     const summary_task *t = a->task;
     int md = fmt == SUMMARY_MARKDOWN;
-    int paper = strcmp(t->preset, "paper") == 0;
-    fprintf(out, "%sTask %s (preset %s): %lld point%s — %d finished, %d running, %d failed, "
+    /* a task of other targets than the paper's (wm_bits, sep_sources) says
+     * which, and has no paper column */
+    char targets[256] = "";
+    const int n_targets = summary_task_targets(t);
+    const int paper_targets = n_targets == summary_paper_targets(t->task);
+    int paper = strcmp(t->preset, "paper") == 0 && paper_targets;
+    if (n_targets > 0 && !paper_targets) {
+        size_t used = (size_t)snprintf(targets, sizeof targets, "; %d targets:", n_targets);
+        for (int j = 0; j < n_targets && used < sizeof targets; j++) {
+            char name[32];
+            t->task->target_name((int)t->n_out, j, name, sizeof name);
+            int w = snprintf(targets + used, sizeof targets - used, "%s %s", j ? "," : "", name);
+            if (w < 0) break;
+            used += (size_t)w;
+        }
+    }
+    fprintf(out, "%sTask %s (preset %s%s): %lld point%s — %d finished, %d running, %d failed, "
                  "%d pending\n\n",
-            md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", (long long)t->n_points,
-            t->n_points == 1 ? "" : "s", a->n_finished, a->n_running, a->n_failed, a->n_pending);
+            md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", targets,
+            (long long)t->n_points, t->n_points == 1 ? "" : "s", a->n_finished, a->n_running,
+            a->n_failed, a->n_pending);
     if (a->n_failed) {
         int seed_axis = summary_axis_index(t, "seed");
         for (int p = 0; p < t->n_points; p++) {
