@@ -20,6 +20,11 @@ int mimod_errf(mimod_err *err, int code, const char *fmt, ...) {
     return code;
 }
 
+void mimod_print_version(const char *program) {
+    printf("%s (mimod %s, git %s, %s build)\n", program, MIMOD_VERSION, MIMOD_GIT_COMMIT,
+           sizeof(real) == sizeof(double) ? "double" : "float");
+}
+
 int mimod_err_prefix(mimod_err *err, const char *fmt, ...) {
     if (!err) return MIMOD_OK;
     char head[512], old[sizeof err->msg];

@@ -219,6 +219,53 @@ int main(void) {
     CHECK(sweep_load("no/such/sweep.yaml", &s, &err) != MIMOD_OK && strstr(err.msg, "no/such"),
           "missing file");
 
+    /* --set (mimod-sweep): a fixed key overridden after the file's overrides,
+     * in the hash like them and noted in the sweep's text; preset replaces the
+     * file's; axes, unknown keys, bad values and a missing '=' are refused */
+    {
+        const char *base = "output: o.h5\npreset: tiny\ntasks: [wm]\noverrides: {n_mm_steps: 30}\n"
+                           "grid:\n  seed: [0, 1]\n";
+        FILE *f = fopen(tmp, "w");
+        fputs(base, f);
+        fclose(f);
+        sweep_def a, b;
+        mimod_err e = {0};
+        CHECK(sweep_load_set(tmp, NULL, 0, &a, &e) == MIMOD_OK, "no --set: %s", e.msg);
+        const char *sets1[] = {"n_mm_steps=40"};
+        CHECK(sweep_load_set(tmp, sets1, 1, &b, &e) == MIMOD_OK, "--set n_mm_steps: %s", e.msg);
+        CHECK(a.task[0].base.n_mm_steps == 30 && b.task[0].base.n_mm_steps == 40,
+              "--set wins over overrides: %lld, %lld", (long long)a.task[0].base.n_mm_steps,
+              (long long)b.task[0].base.n_mm_steps);
+        CHECK(strcmp(a.hash, b.hash) != 0, "--set changes the hash");
+        CHECK(strstr(b.text, "# --set n_mm_steps=40\n") && !strstr(a.text, "--set"),
+              "--set noted in the sweep text: %s", b.text);
+        sweep_free(&b);
+        /* the same value as the file's: the same sweep */
+        const char *sets_same[] = {"n_mm_steps=30"};
+        CHECK(sweep_load_set(tmp, sets_same, 1, &b, &e) == MIMOD_OK && !strcmp(a.hash, b.hash),
+              "--set to the file's value: the same hash");
+        sweep_free(&b);
+        const char *sets2[] = {"preset=quick"};
+        CHECK(sweep_load_set(tmp, sets2, 1, &b, &e) == MIMOD_OK && !strcmp(b.task[0].base.preset, "quick") &&
+                  b.task[0].base.n_mm_steps == 30,
+              "--set preset=quick keeps the file's overrides: %s", e.msg);
+        sweep_free(&b);
+        sweep_free(&a);
+        const char *bad[][2] = {{"seed=3", "grid axis"},
+                                {"n_mm_step=3", "did you mean 'n_mm_steps'"},
+                                {"n_mm_steps=-3", "--set n_mm_steps"},
+                                {"n_mm_steps", "expected key=value"},
+                                {"preset=nope", "--set preset"},
+                                {"task=sep", "tasks: list"}};
+        for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+            memset(&e, 0, sizeof e);
+            const char *one[] = {bad[i][0]};
+            int r = sweep_load_set(tmp, one, 1, &b, &e);
+            CHECK(r != MIMOD_OK && strstr(e.msg, bad[i][1]), "--set %s: rc %d, '%s'", bad[i][0], r, e.msg);
+            if (r == MIMOD_OK) sweep_free(&b);
+        }
+    }
+
     /* output checks */
     CHECK(sweep_check_output("no_such_dir/x.h5", &err) != MIMOD_OK && strstr(err.msg, "no_such_dir"),
           "missing directory: %s", err.msg);

@@ -46,6 +46,11 @@ int mimod_errf(mimod_err *err, int code, const char *fmt, ...)
 int mimod_err_prefix(mimod_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* "PROGRAM (mimod VERSION, git COMMIT, float|double build)" on stdout: every
+ * program's --version. COMMIT is the checkout's when the build was configured
+ * (the result files' git_commit attribute is the same), "unknown" outside git. */
+void mimod_print_version(const char *program);
+
 /* 64-byte aligned, zero-filled allocation; free with mimod_free. NULL on failure. */
 void *mimod_calloc(size_t n, size_t size);
 void mimod_free(void *p);

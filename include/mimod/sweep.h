@@ -50,6 +50,14 @@ typedef struct {
 /* Parse, validate every key and value (through config_set / config_validate)
  * and expand the grid. Nothing is trained or written. */
 int sweep_load(const char *path, sweep_def *s, mimod_err *err);
+/* The same with command-line overrides "key=value" (mimod-sweep --set), applied
+ * after the file's overrides: and task_overrides: to every task ("preset=NAME"
+ * replaces the file's preset:). A key must be a trial key that is not one of the
+ * sweep's grid axes. They change the sweep's hash like the file's overrides
+ * (a resume with other --set values is refused) and are appended to the sweep's
+ * text ("# --set key=value" lines), which the result file keeps (sweep_yaml). */
+int sweep_load_set(const char *path, const char *const *sets, int n_sets, sweep_def *s,
+                   mimod_err *err);
 void sweep_free(sweep_def *s);
 
 /* The full configuration of one grid point. */

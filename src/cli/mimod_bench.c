@@ -25,6 +25,7 @@
 static const char *usage =
     "usage: mimod-bench [--task NAME|all] [--preset paper|quick|tiny|medium] [--sm-steps K]\n"
     "                   [--mm-steps K] [--warmup K] [--threads N] [--set KEY=VALUE]...\n"
+    "       mimod-bench --version | --help\n"
     "\n"
     "For each task: seconds per SM step, split into the MM pass that makes the batch\n"
     "and the statistics-network update, and per MM step (median and min of the timed\n"
@@ -322,9 +323,10 @@ int main(int argc, char **argv) {
                                          {"threads", required_argument, 0, 't'},
                                          {"set", required_argument, 0, 'S'},
                                          {"help", no_argument, 0, 'h'},
+                                         {"version", no_argument, 0, 'V'},
                                          {0, 0, 0, 0}};
     int ch, bad = 0;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "hV", opts, NULL)) != -1) {
         switch (ch) {
         case 'k': task = optarg; break;
         case 'p': preset = optarg; break;
@@ -335,6 +337,7 @@ int main(int argc, char **argv) {
         case 't': bad |= whole_number("--threads", optarg, 1, 4096, &threads); break;
         case 'S': sets[n_sets++] = optarg; break;
         case 'h': fputs(usage, stdout); free(sets); return 0;
+        case 'V': mimod_print_version("mimod-bench"); free(sets); return 0;
         default: fputs(usage, stderr); free(sets); return 1;
         }
     }

@@ -39,6 +39,10 @@ static const char usage[] =
     "  --gflops G         sustained GFLOP/s per core for estimates (default 50)\n"
     "  --heartbeat S      rank 0 prints every running point's progress every S seconds\n"
     "                     (default: a tenth of a trial's expected time, 1 to 10 min; 0: never)\n"
+    "  --set KEY=VALUE    override a trial key of the sweep file (repeatable; after its\n"
+    "                     overrides:, for every task; preset=NAME replaces preset:); not a\n"
+    "                     grid axis. Part of the sweep's hash: resume with the same --set\n"
+    "  --version          the program's version and git commit\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"
@@ -183,11 +187,15 @@ int main(int argc, char **argv) {
 
     const char *sweep_path = NULL, *new_output = NULL, *log_dir = NULL;
     int dry = 0, threads = 1, retry = 0, bad = 0, help = 0, lend = 1, ranks = 0, per_node = 0;
+    int version = 0, n_sets = 0;
+    const char **sets = calloc((size_t)argc, sizeof *sets);
     double gflops = 50, heartbeat = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) help = 1;
+        else if (!strcmp(a, "--version") || !strcmp(a, "-V")) version = 1;
+        else if (!strcmp(a, "--set") && val && sets) { sets[n_sets++] = val; i++; }
         else if (!strcmp(a, "--dry-run")) dry = 1;
         else if (!strcmp(a, "--retry-failed")) retry = 1;
         else if (!strcmp(a, "--no-lend")) lend = 0;
@@ -245,25 +253,35 @@ int main(int argc, char **argv) {
             bad = 1;
         }
     }
-    if (help) {
-        if (rank == 0) fputs(usage, stdout);
+    if (help || version) {
+        if (rank == 0 && help) fputs(usage, stdout);
+        else if (rank == 0) mimod_print_version("mimod-sweep");
+        free(sets);
         MPI_Finalize();
         return 0;
     }
+    if (!sets) {
+        if (rank == 0) fputs("mimod-sweep: out of memory\n", stderr);
+        bad = 2;
+    }
     if (bad == 2) {
         if (rank == 0) fputs("mimod-sweep: --help lists the options\n", stderr);
+        free(sets);
         MPI_Finalize();
         return 1;
     }
     if (bad || !sweep_path) {
         if (rank == 0) fputs(usage, stderr);
+        free(sets);
         MPI_Finalize();
         return 1;
     }
 
     sweep_def s;
     mimod_err err = {0};
-    if (sweep_load(sweep_path, &s, &err)) {
+    int load_rc = sweep_load_set(sweep_path, sets, n_sets, &s, &err);
+    free(sets);
+    if (load_rc) {
         if (rank == 0) fprintf(stderr, "mimod-sweep: %s\n", err.msg);
         MPI_Finalize();
         return 1;

@@ -43,6 +43,7 @@ static const char *usage =
     "  --threads N           threads of the trial (default 1; the results do not depend on it)\n"
     "  --print-config        print the full configuration as YAML and exit\n"
     "  -q, --quiet           no progress lines\n"
+    "  -V, --version         the program's version and git commit\n"
     "  -h, --help            this text\n"
     "\n"
     "Exit status: 0 done, 1 error, 2 trial diverged, 3 interrupted (resume with --checkpoint).\n";
@@ -313,9 +314,9 @@ int main(int argc, char **argv) {
         {"force", no_argument, 0, 'f'},         {"checkpoint", required_argument, 0, 'c'},
         {"threads", required_argument, 0, 't'}, {"print-config", no_argument, 0, 'p'},
         {"quiet", no_argument, 0, 'q'},         {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"version", no_argument, 0, 'V'},       {0, 0, 0, 0}};
     int ch;
-    while ((ch = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:qhV", opts, NULL)) != -1) {
         switch (ch) {
         case 's': sets[n_sets++] = optarg; break;
         case 'o': output = optarg; break;
@@ -336,6 +337,7 @@ int main(int argc, char **argv) {
         }
         case 'p': print_config = 1; break;
         case 'q': quiet = 1; break;
+        case 'V': mimod_print_version("mimod-train"); free(sets); return 0;
         case 'h':
             fputs(usage, stdout);
             fputs("\nTasks (key task):\n", stdout);

@@ -607,8 +607,84 @@ static int check_grid_size(const ctx *x, const yaml_node_t *grid, const yaml_nod
     return MIMOD_OK;
 }
 
+/* "key=value" of --set: the key (into buf) and the value, else NULL. */
+static const char *split_set(const char *set, char *key, size_t cap) {
+    const char *eq = strchr(set, '=');
+    if (!eq || eq == set || (size_t)(eq - set) >= cap) return NULL;
+    memcpy(key, set, (size_t)(eq - set));
+    key[eq - set] = '\0';
+    return eq + 1;
+}
+
+/* Check every --set before the file is read: the form, and a known key. */
+static int check_sets(const char *const *sets, int n_sets, mimod_err *err) {
+    for (int i = 0; i < n_sets; i++) {
+        char key[128];
+        const char *v = split_set(sets[i], key, sizeof key);
+        if (!v || !*v)
+            return mimod_errf(err, MIMOD_EINVAL, "--set %s: expected key=value", sets[i]);
+        if (!strcmp(key, "preset")) continue;
+        if (!strcmp(key, "task") || !config_has_key(key)) {
+            char hint[96] = "";
+            if (strcmp(key, "task")) suggest(key, 0, hint, sizeof hint);
+            return mimod_errf(err, MIMOD_EINVAL, "--set %s: %s%s", sets[i],
+                              !strcmp(key, "task") ? "the tasks are the sweep file's tasks: list"
+                                                   : "unknown key", hint);
+        }
+    }
+    return MIMOD_OK;
+}
+
+/* Apply the --set values (not preset) to one task's base configuration. */
+static int apply_sets(const char *const *sets, int n_sets, mimod_config *c, mimod_err *err) {
+    for (int i = 0; i < n_sets; i++) {
+        char key[128], where[160];
+        const char *v = split_set(sets[i], key, sizeof key);
+        if (!strcmp(key, "preset")) continue;
+        snprintf(where, sizeof where, "--set %s", key);
+        int rc = config_set(c, key, v, where, err);
+        if (rc) return rc;
+    }
+    return MIMOD_OK;
+}
+
+/* A --set key that is a grid axis of a task: an error naming both. */
+static int check_sets_not_axes(const sweep_def *s, const char *const *sets, int n_sets,
+                               mimod_err *err) {
+    for (int i = 0; i < n_sets; i++) {
+        char key[128];
+        split_set(sets[i], key, sizeof key);
+        for (int t = 0; t < s->n_tasks; t++)
+            for (int a = 0; a < s->task[t].n_axes; a++)
+                if (!strcmp(s->task[t].axes[a].name, key))
+                    return mimod_errf(err, MIMOD_EINVAL, "--set %s: '%s' is a grid axis of %s (task "
+                                      "%s); change its values in the file's grid", sets[i], key,
+                                      s->path, s->task[t].name);
+    }
+    return MIMOD_OK;
+}
+
+/* The --set lines appended to the sweep's text, so the result file says how it was made. */
+static int note_sets(sweep_def *s, const char *const *sets, int n_sets, mimod_err *err) {
+    if (n_sets == 0) return MIMOD_OK;
+    size_t len = strlen(s->text), add = 0;
+    for (int i = 0; i < n_sets; i++) add += strlen(sets[i]) + 9;
+    char *t = realloc(s->text, len + add + 2);
+    if (!t) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    s->text = t;
+    if (len > 0 && t[len - 1] != '\n') t[len++] = '\n';
+    for (int i = 0; i < n_sets; i++) len += (size_t)sprintf(t + len, "# --set %s\n", sets[i]);
+    return MIMOD_OK;
+}
+
 int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
+    return sweep_load_set(path, NULL, 0, s, err);
+}
+
+int sweep_load_set(const char *path, const char *const *sets, int n_sets, sweep_def *s,
+                   mimod_err *err) {
     memset(s, 0, sizeof *s);
+    if (check_sets(sets, n_sets, err)) return MIMOD_EINVAL;
     snprintf(s->path, sizeof s->path, "%s", path);
     s->text = read_file(path, err);
     if (!s->text) return err ? err->code : MIMOD_EIO;
@@ -769,9 +845,17 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         yaml_node_t *tpreset = ydoc_map_get(&x, tov, "preset");
         yaml_node_t *pnode = tpreset ? tpreset : preset;
         const char *pname = pnode ? ydoc_scalar(pnode) : t->kind->presets[0].name;
+        char set_preset[128];
+        const char *set_pname = NULL;
+        for (int j = 0; j < n_sets; j++) {
+            const char *v = split_set(sets[j], set_preset, sizeof set_preset);
+            if (!strcmp(set_preset, "preset")) set_pname = v;
+        }
+        if (set_pname) pname = set_pname;
         if (!pname) { rc = ydoc_fail_at(&x, pnode, "preset: expected a name"); goto done; }
         if ((rc = config_preset(&t->base, pname, t->kind, err))) {
-            if (pnode) {
+            if (set_pname) mimod_err_prefix(err, "--set preset");
+            else if (pnode) {
                 char where[PATH_MAX + 64];
                 ydoc_where(&x, pnode, where, sizeof where);
                 mimod_err_prefix(err, "%s", where);
@@ -780,6 +864,7 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
         }
         if (overrides && (rc = apply_overrides(&x, overrides, &t->base, "overrides"))) goto done;
         if (tov && (rc = apply_overrides(&x, tov, &t->base, "task_overrides"))) goto done;
+        if ((rc = apply_sets(sets, n_sets, &t->base, err))) goto done;
         yaml_node_t *tg = ydoc_map_get(&x, task_grid, t->name);
         grid_of[i] = tg ? tg : grid;
         if ((rc = check_grid_size(&x, grid, tg, t->name))) goto done;
@@ -790,8 +875,10 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err) {
             goto done;
         }
     }
+    if ((rc = check_sets_not_axes(s, sets, n_sets, err))) goto done;
     if ((rc = expand(s, &x, grid_of, err))) goto done;
-    rc = compute_hash(s, err);
+    if ((rc = compute_hash(s, err))) goto done;
+    rc = note_sets(s, sets, n_sets, err);
 
 done:
     free(grid_of);

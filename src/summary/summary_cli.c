@@ -24,7 +24,7 @@ static void usage(FILE *out) {
           "                     [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --trials|--timecourse [--task NAME]\n"
-          "       mimod-summary --help\n"
+          "       mimod-summary --help | --version\n"
           "\n"
           "Statistics across seeds from a mimod result file (docs/hdf5-layout.md):\n"
           "per condition (grid points that differ only in seed; only finished points,\n"
@@ -291,6 +291,9 @@ int summary_main(int argc, char **argv) {
         const char *v;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
             usage(stdout);
+            return 0;
+        } else if (strcmp(argv[i], "--version") == 0 || strcmp(argv[i], "-V") == 0) {
+            mimod_print_version("mimod-summary");
             return 0;
         } else if (strcmp(argv[i], "--status") == 0) {
             status_only = 1;
