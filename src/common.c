@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 int mimod_errf(mimod_err *err, int code, const char *fmt, ...) {
     if (err) {
@@ -18,6 +19,21 @@ int mimod_errf(mimod_err *err, int code, const char *fmt, ...) {
         err->code = code;
     }
     return code;
+}
+
+int mimod_data_path(const char *path, char *out, size_t cap) {
+    snprintf(out, cap, "%s", path);
+    if (!path[0] || path[0] == '/' || access(path, F_OK) == 0) return 0;
+    const char *roots[] = {MIMOD_DATADIR, MIMOD_SOURCE_ROOT};
+    for (size_t i = 0; i < sizeof roots / sizeof *roots; i++) {
+        char cand[4096];
+        int n = snprintf(cand, sizeof cand, "%s/%s", roots[i], path);
+        if (n > 0 && (size_t)n < sizeof cand && (size_t)n < cap && access(cand, F_OK) == 0) {
+            snprintf(out, cap, "%s", cand);
+            return 1;
+        }
+    }
+    return 0;
 }
 
 void mimod_print_version(const char *program) {

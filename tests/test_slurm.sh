@@ -94,4 +94,24 @@ grep -q "exited with status 3" job.log && ok || bad "the first run did not exit 
 grep -q "requeueing" job.log && ok || bad "the job script did not requeue itself"
 if h5diff -q --exclude-path /wall_seconds ref.h5 slurm.h5 /wm /wm >/dev/null 2>&1; then ok
 else bad "the requeued sweep's data differ from the uninterrupted run's"; fi
+
+# jobs/sweep.sbatch on its own: any sweep file as the first argument, options
+# after it; the job renamed after the sweep, its log <sweep>-<jobid>.log
+sed 's/n_mm_steps: 30000/n_mm_steps: 2000/; s/^output: .*/output: gen.h5/' sweep.yaml >gen.yaml
+gid=$(sbatch --parsable --ntasks=2 --time=5 --export=ALL,SWEEP_BIN="$SWEEP" \
+    "$ROOT/jobs/sweep.sbatch" gen.yaml --set record_every=500)
+[ -n "$gid" ] && ok || bad "sbatch jobs/sweep.sbatch failed"
+gstate=
+for _ in $(seq 1 240); do
+    sleep 1
+    ginfo=$(scontrol show job "$gid" 2>/dev/null)
+    gstate=$(grep -o 'JobState=[A-Z_]*' <<<"$ginfo" | cut -d= -f2)
+    case "$gstate" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
+done
+[ "$gstate" = COMPLETED ] && ok || bad "sweep.sbatch job ended in state '$gstate': $(cat mimod-sweep-"$gid".log gen-"$gid".log 2>&1 | tail -5)"
+grep -q 'JobName=mimod-gen ' <<<"$ginfo" && ok || bad "sweep.sbatch job not named mimod-gen: $(grep -o 'JobName=[^ ]*' <<<"$ginfo")"
+grep -q "the log is gen-$gid.log" "mimod-sweep-$gid.log" 2>/dev/null && ok || bad "no pointer to the sweep's log in mimod-sweep-$gid.log"
+grep -q "exited with status 0" "gen-$gid.log" 2>/dev/null && ok || bad "gen-$gid.log lacks the sweep's end: $(tail -3 "gen-$gid.log" 2>&1)"
+h5dump -a sweep_yaml gen.h5 2>/dev/null | grep -q -- '# --set record_every=500' && ok \
+    || bad "the options after the sweep file did not reach mimod-sweep (no --set in gen.h5's sweep_yaml)"
 report test_slurm

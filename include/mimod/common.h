@@ -51,6 +51,15 @@ int mimod_err_prefix(mimod_err *err, const char *fmt, ...)
  * (the result files' git_commit attribute is the same), "unknown" outside git. */
 void mimod_print_version(const char *program);
 
+/* A file of the distribution named by a relative path (sweeps/quick.yaml,
+ * sweeps/paper_claims.yaml): `path` itself when it exists from the working
+ * directory or is absolute; else the same path under the installed data
+ * directory (<prefix>/share/mimod, where `meson install` puts sweeps/, jobs/,
+ * docs/ and python/), else under the source tree the program was built from.
+ * Writes the path to use into out (path itself when none exists, so the
+ * caller's error names what the user gave). Returns 1 when it found another. */
+int mimod_data_path(const char *path, char *out, size_t cap);
+
 /* 64-byte aligned, zero-filled allocation; free with mimod_free. NULL on failure. */
 void *mimod_calloc(size_t n, size_t size);
 void mimod_free(void *p);

@@ -247,7 +247,13 @@ int main(int argc, char **argv) {
         else if (a[0] == '-' ) {
             if (rank == 0) fprintf(stderr, "mimod-sweep: unknown or incomplete option '%s'\n", a);
             bad = 1;
-        } else if (!sweep_path) sweep_path = a;
+        } else if (!sweep_path) {
+            /* sweeps/quick.yaml from any directory: the installed copy */
+            static char found[4096];
+            if (mimod_data_path(a, found, sizeof found) && rank == 0)
+                fprintf(stderr, "mimod-sweep: %s is not in this directory: using %s\n", a, found);
+            sweep_path = found;
+        }
         else {
             if (rank == 0) fprintf(stderr, "mimod-sweep: more than one sweep file ('%s')\n", a);
             bad = 1;

@@ -319,7 +319,11 @@ int summary_main(int argc, char **argv) {
             figures = v;
             other_options = 1;
         } else if ((v = option_value(argc, argv, &i, "--claims"))) {
-            claims = v;
+            /* sweeps/paper_claims.yaml from any directory: the installed copy */
+            static char claims_found[4096];
+            if (mimod_data_path(v, claims_found, sizeof claims_found))
+                fprintf(stderr, "mimod-summary: %s is not in this directory: using %s\n", v, claims_found);
+            claims = claims_found;
         } else if ((v = option_value(argc, argv, &i, "--task"))) {
             if (!mimod_task_find(v)) {
                 char names[256];

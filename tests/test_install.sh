@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# test_install.sh SOURCE_ROOT — `meson install` to a temporary prefix (a build
+# of its own, configured with that prefix), then, from another directory, the
+# installed programs run the installed tiny sweep, its summary and the paper's
+# claims by their relative names (sweeps/tiny.yaml, sweeps/paper_claims.yaml:
+# found under <prefix>/share/mimod), and every program answers --version.
+set -u
+ROOT=$(realpath "$1")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
+W=$(mktemp -d "${TMPDIR:-/tmp}/test_install.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+P=$W/prefix
+B=$W/build
+meson setup "$B" "$ROOT" --prefix="$P" -Dscalar=float >"$W/setup.log" 2>&1 || { cat "$W/setup.log"; bad "meson setup"; report test_install; exit 1; }
+# the installed programs only (meson install --no-rebuild: the tests' programs are not built)
+ninja -C "$B" src/cli/mimod-train src/cli/mimod-sweep src/cli/mimod-bench src/summary/mimod-summary \
+    >"$W/build.log" 2>&1 || { tail -20 "$W/build.log"; bad "build"; report test_install; exit 1; }
+meson install -C "$B" --no-rebuild >"$W/install.log" 2>&1
+rc=$?
+check '[ $rc -eq 0 ]' "meson install: $(tail -5 "$W/install.log")"
+for f in bin/mimod-train bin/mimod-sweep bin/mimod-summary bin/mimod-bench share/mimod/sweeps/tiny.yaml \
+         share/mimod/sweeps/paper_claims.yaml share/mimod/sweeps/calibration/l2_check_3100.yaml \
+         share/mimod/jobs/sweep.sbatch share/mimod/jobs/paper_wm.sbatch share/mimod/docs/hdf5-layout.md \
+         share/mimod/docs/figures/quick_wm_modularity.png share/mimod/python/mimod_results.py share/mimod/README.md; do
+    check '[ -f "$P/$f" ]' "not installed: $f"
+done
+check '[ -x "$P/share/mimod/jobs/sweep.sbatch" ]' "jobs/sweep.sbatch installed without its x bit"
+commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
+for p in mimod-train mimod-sweep mimod-summary mimod-bench; do
+    v=$("$P/bin/$p" --version 2>&1)
+    check '[[ "$v" == "$p (mimod "*", git $commit, float build)" ]]' "$p --version: '$v' (expected git $commit)"
+done
+
+# from a directory without sweeps/: the relative names are the installed files
+# (the installed copy is looked up before the source tree the build came from)
+mkdir -p "$W/elsewhere" && cd "$W/elsewhere" || exit 1
+printf 'output: mine.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: [0, 1]\n  lambda_I: [0, 0.1]\n' >mine.yaml
+"$P/bin/mimod-sweep" sweeps/tiny.yaml --dry-run >dry.log 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/tiny.yaml" dry.log' \
+    "the installed sweeps/tiny.yaml not found from another directory: $(head -3 dry.log)"
+"$P/bin/mimod-sweep" mine.yaml >run.log 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && [ -f mine.h5 ]' "a sweep with the installed mimod-sweep: $(tail -3 run.log)"
+"$P/bin/mimod-summary" mine.h5 >sum.log 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "4 finished" sum.log' "the installed mimod-summary: $(head -5 sum.log)"
+"$P/bin/mimod-summary" mine.h5 --claims sweeps/paper_claims.yaml --task wm >claims.log 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/paper_claims.yaml" claims.log && grep -q "^claims: " claims.log' \
+    "--claims sweeps/paper_claims.yaml from another directory: $(head -3 claims.log; tail -2 claims.log)"
+"$P/bin/mimod-summary" mine.h5 --claims no/such.yaml >nope.log 2>&1
+rc=$?
+check '[ $rc -ne 0 ] && grep -q "no/such.yaml" nope.log' "a missing claims file is not named: $(cat nope.log)"
+report test_install
