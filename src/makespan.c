@@ -109,3 +109,9 @@ double makespan_simulate(const makespan_trial *trials, int n, int workers, int t
     free(w);
     return now;
 }
+
+double makespan_point_remaining(double wall, long long step, long long total) {
+    if (step <= 0 || !(wall >= 0) || total <= 0) return -1;
+    if (step >= total) return 0;
+    return wall * (double)(total - step) / (double)step;
+}

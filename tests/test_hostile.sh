@@ -189,6 +189,7 @@ check '[ $rc -eq 3 ] && grep -q "stopped, will resume from its checkpoint" c9.lo
 "$SWEEP" s.yaml --new-output nine.h5 >c9b.log 2>&1
 rc=$?
 check '[ $rc -eq 0 ] && same_data ref.h5 nine.h5' "case 9: resumed after SIGHUP: exit $rc, or other data"
+check 'grep -q "to run (1 of them from checkpoints)" c9b.log' "case 9: the resume does not say it continues from a checkpoint: $(head -2 c9b.log)"
 interrupt HUP '[ -e nine-t.h5.writing ]' c9t.log env --default-signal=HUP "$TRAIN" "${TRIAL[@]}" -o nine-t.h5 --checkpoint nine-t.ckpt
 check '[ $rc -eq 3 ] && [ -e nine-t.ckpt ]' "case 9: SIGHUP to mimod-train --checkpoint: exit $rc, expected 3: $(cat c9t.log)"
 # started under nohup (SIGHUP ignored), a sweep ignores SIGHUP as asked and finishes

@@ -10,6 +10,11 @@
 #define T(x) {(x), 1.5, 0, 0, 0}
 
 int main(void) {
+    /* a point's remaining time from its record: 30 s for 100 of 400 steps → 90 s */
+    CHECK_CLOSE(makespan_point_remaining(30, 100, 400), 90.0, 1e-12, 0, "remaining 300 steps");
+    CHECK(makespan_point_remaining(30, 0, 400) < 0, "no record yet: no estimate");
+    CHECK(makespan_point_remaining(30, 400, 400) == 0, "at its end: 0");
+    CHECK(makespan_point_remaining(NAN, 100, 400) < 0, "no time: no estimate");
     /* Amdahl from the 2-thread speed-up: s2 = 1.5 → p = 2(1 − 1/1.5) = 2/3;
      * s(4) = 1 / (1/3 + 1/6) = 2 */
     CHECK_CLOSE(makespan_speedup(1.5, 1), 1.0, 1e-12, 0, "s(1)");

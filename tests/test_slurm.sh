@@ -109,7 +109,7 @@ for _ in $(seq 1 240); do
     case "$gstate" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
 done
 [ "$gstate" = COMPLETED ] && ok || bad "sweep.sbatch job ended in state '$gstate': $(cat mimod-sweep-"$gid".log gen-"$gid".log 2>&1 | tail -5)"
-grep -q 'JobName=mimod-gen ' <<<"$ginfo" && ok || bad "sweep.sbatch job not named mimod-gen: $(grep -o 'JobName=[^ ]*' <<<"$ginfo")"
+grep -qE 'JobName=mimod-gen( |$)' <<<"$ginfo" && ok || bad "sweep.sbatch job not named mimod-gen: $(grep -o 'JobName=[^ ]*' <<<"$ginfo")"
 grep -q "the log is gen-$gid.log" "mimod-sweep-$gid.log" 2>/dev/null && ok || bad "no pointer to the sweep's log in mimod-sweep-$gid.log"
 grep -q "exited with status 0" "gen-$gid.log" 2>/dev/null && ok || bad "gen-$gid.log lacks the sweep's end: $(tail -3 "gen-$gid.log" 2>&1)"
 h5dump -a sweep_yaml gen.h5 2>/dev/null | grep -q -- '# --set record_every=500' && ok \

@@ -22,6 +22,13 @@
 /* s(t) for a trial whose speed-up at 2 threads is s2 (≥ 1). */
 double makespan_speedup(double s2, int threads);
 
+/* A running point's remaining training time from its latest record: `wall`
+ * seconds for `step` of `total` MM steps, the rest at the same rate;
+ * -1 before its first record (step ≤ 0: no estimate yet). The one estimate of
+ * a point's end that the sweep's heartbeat and the status view both print;
+ * a sweep's ETA is never shorter than the longest of them. */
+double makespan_point_remaining(double wall, long long step, long long total);
+
 /* One trial as the schedule sees it: which grid point (task index in the
  * sweep, point), its work at one thread — seconds where a time comes out
  * (makespan_simulate), or FLOPs where only order and ratios matter (the

@@ -464,7 +464,17 @@ static double sweep_eta(const run_ctx *x, const progress *pg) {
     }
     free(tr);
     /* out of memory: the plain estimate */
-    return eta >= 0 ? eta : pg->flops_left / (rate * workers);
+    if (eta < 0) eta = pg->flops_left / (rate * workers);
+    /* never shorter than a running point's own end by its records (the
+     * estimate the heartbeat prints beside it and the status view shows) */
+    for (int w = 0; x->hb && w < n_slots(x); w++) {
+        const hb_slot *sl = &x->hb->slot[w];
+        if (!sl->busy || !sl->has) continue;
+        double own = makespan_point_remaining(sl->last.wall, (long long)sl->last.fail_step,
+                                              (long long)x->desc[sl->task].n_mm_steps);
+        if (own > eta) eta = own;
+    }
+    return eta;
 }
 
 static void print_progress(run_ctx *x, progress *pg, const report_msg *r) {
@@ -551,8 +561,8 @@ static void hb_maybe_print(run_ctx *x, const struct progress *pg) {
         }
         const report_msg *m = &s->last;
         fmt_hms(m->wall, so_far, sizeof so_far);
-        fmt_hms(m->fail_step > 0 ? m->wall * (double)(S - m->fail_step) / (double)m->fail_step : -1,
-                p_eta, sizeof p_eta);
+        fmt_hms(makespan_point_remaining(m->wall, (long long)m->fail_step, (long long)S), p_eta,
+                sizeof p_eta);
         printf("  %s %s: MM step %lld/%lld  loss %.4g  Q_cor %.3f  Q_str %.3f  MI %.3f  %s so far, "
                "ETA %s\n", x->s->task[s->task].name, label, (long long)m->fail_step, (long long)S,
                m->task_loss, m->q_cor, m->q_str, m->mi, so_far, p_eta);
@@ -771,7 +781,7 @@ static void prepare_ranks(run_ctx *x) {
  * costliest first; fills the counts of pg. NULL (said why) on error. */
 static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     const sweep_def *s = x->s;
-    int n_all = 0, n = 0, n_done_before = 0, n_failed_before = 0;
+    int n_all = 0, n = 0, n_done_before = 0, n_failed_before = 0, n_ckpt = 0;
     for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;
     work_item *items = calloc((size_t)n_all, sizeof *items);
     for (int i = 0; i < s->n_tasks && items; i++) {
@@ -791,6 +801,9 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
             mimod_config c;
             double flops = sweep_point_config(s, i, p, &c, NULL) == MIMOD_OK ? cost_trial_flops(&c) : 0;
             items[n++] = makespan_trial_of(s->task[i].kind, i, p, flops);
+            char ckpt[PATH_MAX + 128];
+            ckpt_path(x, i, p, ckpt, sizeof ckpt);
+            n_ckpt += access(ckpt, F_OK) == 0;
         }
         free(st);
     }
@@ -805,8 +818,12 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     if (!items) return NULL;
     makespan_order(items, n);
     for (int k = 0; k < n; k++) pg->flops_left += items[k].work;
-    printf("mimod-sweep: %d grid points, %d done before, %d to run on %d %s%s\n", n_all, n_done_before,
-           n, pg->n_workers, x->size > 1 ? "worker" : "rank", pg->n_workers > 1 ? "s" : "");
+    /* a resume says how many points continue where they stopped */
+    char from_ckpt[64] = "";
+    if (n_ckpt > 0) snprintf(from_ckpt, sizeof from_ckpt, " (%d of them from checkpoints)", n_ckpt);
+    printf("mimod-sweep: %d grid points, %d done before, %d to run%s on %d %s%s\n", n_all,
+           n_done_before, n, from_ckpt, pg->n_workers, x->size > 1 ? "worker" : "rank",
+           pg->n_workers > 1 ? "s" : "");
     if (n_failed_before)
         printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
     fflush(stdout);

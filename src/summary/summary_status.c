@@ -1,5 +1,6 @@
 /* summary_status.c — the status table of a result file (summary_status.h). */
 #include "mimod/summary_status.h"
+#include "mimod/makespan.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -46,6 +47,7 @@ void summary_status_print_run(FILE *out, const summary_task *t, int run_alive) {
     int64_t P = t->n_points, S = t->n_mm_steps;
     int count[4] = {0}, stopped = 0;
     double wall_done = 0, eta_running = 0;
+    int n_estimated = 0; /* running points with a record: an estimate of their end */
     fprintf(out, "/%s: %lld points, %lld MM steps, %lld records each\n", t->name, (long long)P,
             (long long)S, (long long)t->n_records);
     fprintf(out, "%6s  %-8s %13s %7s %10s %8s %8s %8s %10s %10s  %s\n", "point", "status", "MM step",
@@ -59,9 +61,13 @@ void summary_status_print_run(FILE *out, const summary_task *t, int run_alive) {
         int64_t step = summary_status_step(t, p);
         double wall = t->wall_seconds ? t->wall_seconds[p] : NAN;
         double eta = NAN;
-        if (st == RESULTS_RUNNING && !halted && step > 0 && isfinite(wall)) {
-            eta = wall * (double)(S - step) / (double)step;
-            if (eta > eta_running) eta_running = eta;
+        if (st == RESULTS_RUNNING && !halted && isfinite(wall)) {
+            double own = makespan_point_remaining(wall, (long long)step, (long long)S);
+            if (own >= 0) {
+                eta = own;
+                if (eta > eta_running) eta_running = eta;
+                n_estimated++;
+            }
         }
         if (st == RESULTS_DONE && isfinite(wall)) wall_done += wall;
         if (st == RESULTS_DONE) eta = 0;
@@ -84,10 +90,14 @@ void summary_status_print_run(FILE *out, const summary_task *t, int run_alive) {
     if (stopped)
         fprintf(out, ", %d stopped (running when the run ended without finishing them: rerun it to "
                 "resume them)", stopped);
-    if (count[RESULTS_RUNNING]) {
+    if (count[RESULTS_RUNNING] && n_estimated == 0) {
+        fprintf(out, "; running points: no record yet, no estimate of their end");
+    } else if (count[RESULTS_RUNNING]) {
         char b[32];
         fmt_hms(eta_running, b, sizeof b);
         fprintf(out, "; running points end in %s", b);
+        if (n_estimated < count[RESULTS_RUNNING])
+            fprintf(out, " (%d of %d with a record)", n_estimated, count[RESULTS_RUNNING]);
     }
     if (run_alive && count[RESULTS_PENDING] && count[RESULTS_DONE]) {
         /* the pending points at the finished ones' mean time, as many at once as run now */
