@@ -1,6 +1,7 @@
 /* common.c — errors, aligned allocation, the clock. The BLAS wrappers are in gemm.c. */
 #define _POSIX_C_SOURCE 200809L
 #include "mimod/common.h"
+#include "mimod/git_commit.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -36,9 +37,11 @@ int mimod_data_path(const char *path, char *out, size_t cap) {
     return 0;
 }
 
+const char *mimod_git_commit(void) { return MIMOD_GIT_COMMIT; }
+
 void mimod_print_version(const char *program) {
-    printf("%s (mimod %s, git %s, %s build)\n", program, MIMOD_VERSION, MIMOD_GIT_COMMIT,
-           sizeof(real) == sizeof(double) ? "double" : "float");
+    printf("%s: mimod %s (git %.12s), %s build\n", program, MIMOD_VERSION, MIMOD_GIT_COMMIT,
+           MIMOD_REAL_NAME);
 }
 
 int mimod_err_prefix(mimod_err *err, const char *fmt, ...) {

@@ -29,7 +29,7 @@ check '[ -x "$P/share/mimod/jobs/sweep.sbatch" ]' "jobs/sweep.sbatch installed w
 commit=$(git -C "$ROOT" rev-parse HEAD 2>/dev/null || echo unknown)
 for p in mimod-train mimod-sweep mimod-summary mimod-bench; do
     v=$("$P/bin/$p" --version 2>&1)
-    check '[[ "$v" == "$p (mimod "*", git $commit, float build)" ]]' "$p --version: '$v' (expected git $commit)"
+    check '[[ "$v" == "$p: mimod "*" (git ${commit:0:12}), float build" ]]' "$p --version: '$v' (expected git ${commit:0:12})"
 done
 
 # from a directory without sweeps/: the relative names are the installed files

@@ -46,10 +46,13 @@ int mimod_errf(mimod_err *err, int code, const char *fmt, ...)
 int mimod_err_prefix(mimod_err *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* "PROGRAM (mimod VERSION, git COMMIT, float|double build)" on stdout: every
- * program's --version. COMMIT is the checkout's when the build was configured
- * (the result files' git_commit attribute is the same), "unknown" outside git. */
+/* "PROGRAM: mimod VERSION (git COMMIT), float|double build" on stdout: every
+ * program's --version. COMMIT is the first 12 hex digits of mimod_git_commit(). */
 void mimod_print_version(const char *program);
+/* The full commit of the checkout the binary was built from (read by git at
+ * every build, include/mimod/meson.build; the result files' git_commit), or
+ * "unknown" outside a git checkout. */
+const char *mimod_git_commit(void);
 
 /* A file of the distribution named by a relative path (sweeps/quick.yaml,
  * sweeps/paper_claims.yaml): `path` itself when it exists from the working
@@ -105,6 +108,9 @@ void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
 /* Wall-clock seconds from a monotonic clock. */
 double mimod_now(void);
 
-#define MIMOD_VERSION "0.1.0"
+/* MIMOD_VERSION, the project's version in meson.build, comes from the build (-D). */
+#ifndef MIMOD_VERSION
+#error "MIMOD_VERSION is defined by meson.build (project version)"
+#endif
 
 #endif

@@ -462,7 +462,7 @@ int results_create(const char *path, MPI_Comm comm, const results_meta *meta, in
         int32_t fmt = RESULTS_FORMAT_VERSION, nr = meta->n_ranks;
         if (!rc) rc = attr_write_num(f->file, "format_version", H5T_NATIVE_INT32, &fmt, err);
         if (!rc) rc = attr_write_str(f->file, "mimod_version", MIMOD_VERSION, err);
-        if (!rc) rc = attr_write_str(f->file, "git_commit", MIMOD_GIT_COMMIT, err);
+        if (!rc) rc = attr_write_str(f->file, "git_commit", mimod_git_commit(), err);
         if (!rc) rc = attr_write_str(f->file, "created", created, err);
         if (!rc) rc = attr_write_num(f->file, "n_ranks", H5T_NATIVE_INT32, &nr, err);
         if (!rc) rc = attr_write_str(f->file, "sweep_yaml", meta->sweep_yaml ? meta->sweep_yaml : "", err);
