@@ -176,6 +176,10 @@ static int parse_count(const char *v) {
 }
 
 int main(int argc, char **argv) {
+    /* every line reaches a log file at once (a SLURM log, `> run.log`): stdout
+     * to a file is otherwise block-buffered, and a line printed between two
+     * explicit flushes (the heartbeat period, say) waited for the next one */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     /* before MPI_Init: may re-exec with a faster OpenBLAS kernel (blas.h) */
     mimod_blas_setup(argc, argv, 1);
     MPI_Init(&argc, &argv);

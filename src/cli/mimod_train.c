@@ -305,6 +305,10 @@ static int train(const mimod_config *c, const char *yaml, const char *output, co
 }
 
 int main(int argc, char **argv) {
+    /* every line reaches a log file at once (a SLURM log, `> run.log`): stdout
+     * to a file is otherwise block-buffered, and a line printed between two
+     * explicit flushes (the heartbeat period, say) waited for the next one */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     const char *output = NULL, *ckpt = NULL, *config_path = NULL;
     int force = 0, quiet = 0, print_config = 0, threads = 1;
     char **sets = calloc((size_t)argc, sizeof *sets);
