@@ -3,7 +3,9 @@
 # of its own, configured with that prefix), then, from another directory, the
 # installed programs run the installed tiny sweep, its summary and the paper's
 # claims by their relative names (sweeps/tiny.yaml, sweeps/paper_claims.yaml:
-# found under <prefix>/share/mimod), and every program answers --version.
+# found under <prefix>/share/mimod; --claims with no file is the latter), and
+# every program answers --version; mimod-sweep takes --set and its lines reach
+# a log file at once (line-buffered stdout).
 set -u
 ROOT=$(realpath "$1")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OPENBLAS_NUM_THREADS=1
@@ -35,22 +37,41 @@ done
 # from a directory without sweeps/: the relative names are the installed files
 # (the installed copy is looked up before the source tree the build came from)
 mkdir -p "$W/elsewhere" && cd "$W/elsewhere" || exit 1
-printf 'output: mine.h5\npreset: tiny\ntasks: [wm]\ngrid:\n  seed: [0, 1]\n  lambda_I: [0, 0.1]\n' >mine.yaml
-"$P/bin/mimod-sweep" sweeps/tiny.yaml --dry-run >dry.log 2>&1
+"$P/bin/mimod-sweep" sweeps/tiny.yaml >run.log 2>&1
 rc=$?
-check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/tiny.yaml" dry.log' \
-    "the installed sweeps/tiny.yaml not found from another directory: $(head -3 dry.log)"
-"$P/bin/mimod-sweep" mine.yaml >run.log 2>&1
+check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/tiny.yaml" run.log && [ -f tiny.h5 ]' \
+    "the installed mimod-sweep on the installed sweeps/tiny.yaml: exit $rc: $(head -3 run.log; tail -2 run.log)"
+check 'grep -q "8/8 done, 0 failed" run.log' "the installed tiny sweep did not finish its 8 points: $(tail -2 run.log)"
+"$P/bin/mimod-summary" tiny.h5 >sum.log 2>&1
 rc=$?
-check '[ $rc -eq 0 ] && [ -f mine.h5 ]' "a sweep with the installed mimod-sweep: $(tail -3 run.log)"
-"$P/bin/mimod-summary" mine.h5 >sum.log 2>&1
-rc=$?
-check '[ $rc -eq 0 ] && grep -q "4 finished" sum.log' "the installed mimod-summary: $(head -5 sum.log)"
-"$P/bin/mimod-summary" mine.h5 --claims sweeps/paper_claims.yaml --task wm >claims.log 2>&1
+check '[ $rc -eq 0 ] && grep -q "Task wm (preset tiny): 4 points — 4 finished" sum.log && grep -q "Task sep (preset tiny): 4 points — 4 finished" sum.log' \
+    "the installed mimod-summary: exit $rc: $(head -5 sum.log)"
+"$P/bin/mimod-summary" tiny.h5 --claims sweeps/paper_claims.yaml --task wm >claims.log 2>&1
 rc=$?
 check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/paper_claims.yaml" claims.log && grep -q "^claims: " claims.log' \
     "--claims sweeps/paper_claims.yaml from another directory: $(head -3 claims.log; tail -2 claims.log)"
-"$P/bin/mimod-summary" mine.h5 --claims no/such.yaml >nope.log 2>&1
+# --claims without a file: the paper's, the installed copy
+"$P/bin/mimod-summary" tiny.h5 --claims --task wm >claims0.log 2>&1
+rc=$?
+check '[ $rc -eq 0 ] && grep -q "using $P/share/mimod/sweeps/paper_claims.yaml" claims0.log && cmp -s claims.log claims0.log' \
+    "--claims with no file: exit $rc, $(diff claims.log claims0.log | head -5)"
+"$P/bin/mimod-summary" tiny.h5 --claims no/such.yaml >nope.log 2>&1
 rc=$?
 check '[ $rc -ne 0 ] && grep -q "no/such.yaml" nope.log' "a missing claims file is not named: $(cat nope.log)"
+
+# --set on the installed mimod-sweep, and its lines reach a log file at once:
+# the start lines are in the file while the first trial (~50 s) still runs,
+# long before the heartbeat or a finished trial would flush them; then USR1
+# checkpoints it (exit 3)
+"$P/bin/mimod-sweep" sweeps/tiny.yaml --set n_mm_steps=20000 --set record_every=20000 --new-output long.h5 \
+    --heartbeat 600 >long.log 2>&1 &
+pid=$!
+wait_for 'grep -q "a heartbeat every 0:10:00" long.log' 30
+check 'grep -q "a heartbeat every 0:10:00" long.log && ! grep -q "done," long.log' \
+    "mimod-sweep's start lines not in its log while the first trial runs: $(cat long.log)"
+kill -USR1 "$pid" 2>/dev/null
+wait "$pid"
+rc=$?
+check '[ $rc -eq 3 ] && h5dump -a sweep_yaml long.h5 2>/dev/null | grep -q -- "# --set n_mm_steps=20000"' \
+    "the --set sweep: exit $rc (expected 3 after USR1), or its sweep_yaml lacks the --set: $(tail -3 long.log)"
 report test_install

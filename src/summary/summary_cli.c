@@ -20,7 +20,7 @@
 static void usage(FILE *out) {
     fputs("usage: mimod-summary RESULTS.h5 [--format text|markdown|csv] [--figures DIR]\n"
           "                     [--task NAME] [--welch] [--success-threshold X] [--trial K]\n"
-          "       mimod-summary RESULTS.h5 --claims CLAIMS.yaml [--format text|markdown|csv]\n"
+          "       mimod-summary RESULTS.h5 --claims [CLAIMS.yaml] [--format text|markdown|csv]\n"
           "                     [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --trials|--timecourse [--task NAME]\n"
@@ -51,8 +51,10 @@ static void usage(FILE *out) {
           "  --success-threshold X  success = final accuracy (WM) / r2_mean (SEP) > X (0.9)\n"
           "  --trial K              grid point K for the per-trial figures (default: median\n"
           "                         final q_cor in the first condition with lambda_I > 0)\n"
-          "  --claims FILE          instead of the summary, check the claims in FILE (e.g.\n"
-          "                         sweeps/paper_claims.yaml): one row per claim with ours,\n"
+          "  --claims [FILE]        instead of the summary, check the claims in FILE\n"
+          "                         (default sweeps/paper_claims.yaml, the paper's; a relative\n"
+          "                         FILE not in this directory is read from the installed\n"
+          "                         share/mimod/, docs/install.md): one row per claim with ours,\n"
           "                         the test and the verdict holds / fails / inconclusive /\n"
           "                         not testable (claims of sameness hold only by an\n"
           "                         equivalence test: docs/summary.md, \"Equivalence\")\n"
@@ -277,6 +279,18 @@ static int run_status(const char *path, const char *only_task, const char *figur
     return status;
 }
 
+#define DEFAULT_CLAIMS "sweeps/paper_claims.yaml"
+
+/* The claims file to read for --claims PATH: PATH, or for a relative PATH not
+ * in the working directory the installed copy (<prefix>/share/mimod/PATH), else
+ * the source tree's (mimod_data_path), saying which. */
+static const char *claims_file(const char *path) {
+    static char found[4096];
+    if (mimod_data_path(path, found, sizeof found))
+        fprintf(stderr, "mimod-summary: %s is not in this directory: using %s\n", path, found);
+    return found;
+}
+
 int summary_main(int argc, char **argv) {
     const char *path = NULL, *figures = NULL, *only_task = NULL, *claims = NULL;
     int other_options = 0; /* options that have no effect on --claims */
@@ -318,12 +332,11 @@ int summary_main(int argc, char **argv) {
         } else if ((v = option_value(argc, argv, &i, "--figures"))) {
             figures = v;
             other_options = 1;
+        } else if (strcmp(argv[i], "--claims") == 0 && (i + 1 >= argc || argv[i + 1][0] == '-')) {
+            /* no file: the paper's claims */
+            claims = claims_file(DEFAULT_CLAIMS);
         } else if ((v = option_value(argc, argv, &i, "--claims"))) {
-            /* sweeps/paper_claims.yaml from any directory: the installed copy */
-            static char claims_found[4096];
-            if (mimod_data_path(v, claims_found, sizeof claims_found))
-                fprintf(stderr, "mimod-summary: %s is not in this directory: using %s\n", v, claims_found);
-            claims = claims_found;
+            claims = claims_file(v);
         } else if ((v = option_value(argc, argv, &i, "--task"))) {
             if (!mimod_task_find(v)) {
                 char names[256];
