@@ -6,7 +6,9 @@
 # --signal=B:USR1@N sends before a time limit (scancel --batch --signal=USR1
 # delivers the same signal to the same process). The job must checkpoint, exit
 # 3, requeue itself, and the requeued job must finish the sweep; the file must
-# equal an uninterrupted run's, dataset by dataset.
+# equal an uninterrupted run's, dataset by dataset. Then jobs/sweep.sbatch on
+# sweeps/tiny.yaml as from an install (mimod-sweep on PATH, the sweep found
+# where mimod-sweep finds it): the job's name, its log and the --set.
 # The signal is sent on an event in the log, not at a time, so the test does not
 # depend on how fast this machine trains (a time-limit version of this test
 # broke when the engine became 4x faster and the sweep ended before the signal).
@@ -96,10 +98,12 @@ if h5diff -q --exclude-path /wall_seconds ref.h5 slurm.h5 /wm /wm >/dev/null 2>&
 else bad "the requeued sweep's data differ from the uninterrupted run's"; fi
 
 # jobs/sweep.sbatch on its own: any sweep file as the first argument, options
-# after it; the job renamed after the sweep, its log <sweep>-<jobid>.log
-sed 's/n_mm_steps: 30000/n_mm_steps: 2000/; s/^output: .*/output: gen.h5/' sweep.yaml >gen.yaml
-gid=$(sbatch --parsable --ntasks=2 --time=5 --export=ALL,SWEEP_BIN="$SWEEP" \
-    "$ROOT/jobs/sweep.sbatch" gen.yaml --set record_every=500)
+# after it; the job renamed after the sweep, its log <sweep>-<jobid>.log. As
+# from an install: mimod-sweep found on PATH (no SWEEP_BIN, no build/ here) and
+# the relative sweeps/tiny.yaml, not in this directory, is the file mimod-sweep
+# reads (the source tree's for this uninstalled build)
+gid=$(sbatch --parsable --ntasks=2 --time=5 --export=ALL,PATH="$(dirname "$SWEEP"):$PATH" \
+    "$ROOT/jobs/sweep.sbatch" sweeps/tiny.yaml --set n_mm_steps=12)
 [ -n "$gid" ] && ok || bad "sbatch jobs/sweep.sbatch failed"
 gstate=
 for _ in $(seq 1 240); do
@@ -108,10 +112,13 @@ for _ in $(seq 1 240); do
     gstate=$(grep -o 'JobState=[A-Z_]*' <<<"$ginfo" | cut -d= -f2)
     case "$gstate" in COMPLETED|FAILED|CANCELLED|TIMEOUT|NODE_FAIL|OUT_OF_MEMORY) break ;; esac
 done
-[ "$gstate" = COMPLETED ] && ok || bad "sweep.sbatch job ended in state '$gstate': $(cat mimod-sweep-"$gid".log gen-"$gid".log 2>&1 | tail -5)"
-grep -qE 'JobName=mimod-gen( |$)' <<<"$ginfo" && ok || bad "sweep.sbatch job not named mimod-gen: $(grep -o 'JobName=[^ ]*' <<<"$ginfo")"
-grep -q "the log is gen-$gid.log" "mimod-sweep-$gid.log" 2>/dev/null && ok || bad "no pointer to the sweep's log in mimod-sweep-$gid.log"
-grep -q "exited with status 0" "gen-$gid.log" 2>/dev/null && ok || bad "gen-$gid.log lacks the sweep's end: $(tail -3 "gen-$gid.log" 2>&1)"
-h5dump -a sweep_yaml gen.h5 2>/dev/null | grep -q -- '# --set record_every=500' && ok \
-    || bad "the options after the sweep file did not reach mimod-sweep (no --set in gen.h5's sweep_yaml)"
+[ "$gstate" = COMPLETED ] && ok || bad "sweep.sbatch job ended in state '$gstate': $(cat mimod-sweep-"$gid".log tiny-"$gid".log 2>&1 | tail -5)"
+grep -qE 'JobName=mimod-tiny( |$)' <<<"$ginfo" && ok || bad "sweep.sbatch job not named mimod-tiny: $(grep -o 'JobName=[^ ]*' <<<"$ginfo")"
+grep -q "sweeps/tiny.yaml is not in .*: using .*/sweeps/tiny.yaml" "mimod-sweep-$gid.log" 2>/dev/null && ok \
+    || bad "sweep.sbatch did not find sweeps/tiny.yaml from another directory: $(head -3 "mimod-sweep-$gid.log" 2>&1)"
+grep -q "the log is tiny-$gid.log" "mimod-sweep-$gid.log" 2>/dev/null && ok || bad "no pointer to the sweep's log in mimod-sweep-$gid.log"
+grep -q "(mimod-sweep: mimod .* (git .*)" "tiny-$gid.log" 2>/dev/null && ok || bad "tiny-$gid.log lacks mimod-sweep's version (the program on PATH): $(head -3 "tiny-$gid.log" 2>&1)"
+grep -q "exited with status 0" "tiny-$gid.log" 2>/dev/null && ok || bad "tiny-$gid.log lacks the sweep's end: $(tail -3 "tiny-$gid.log" 2>&1)"
+h5dump -a sweep_yaml tiny.h5 2>/dev/null | grep -q -- '# --set n_mm_steps=12' && ok \
+    || bad "the options after the sweep file did not reach mimod-sweep (no --set in tiny.h5's sweep_yaml)"
 report test_slurm
