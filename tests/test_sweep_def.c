@@ -264,6 +264,38 @@ int main(void) {
             CHECK(r != MIMOD_OK && strstr(e.msg, bad[i][1]), "--set %s: rc %d, '%s'", bad[i][0], r, e.msg);
             if (r == MIMOD_OK) sweep_free(&b);
         }
+        /* two tasks: --set reaches every task's points, after task_overrides;
+         * the last of a repeated key wins; an axis of one task's task_grid is
+         * refused naming that task */
+        const char *two = "output: o.h5\npreset: tiny\ntasks: [wm, sep]\n"
+                          "task_overrides:\n  sep: {lambda_reg: 0.001}\n"
+                          "grid:\n  seed: [0, 1]\ntask_grid:\n  sep: {lambda_I: [0, 0.005]}\n";
+        f = fopen(tmp, "w");
+        fputs(two, f);
+        fclose(f);
+        const char *sets3[] = {"n_mm_steps=9", "lambda_reg=0.002", "n_mm_steps=7"};
+        memset(&e, 0, sizeof e);
+        int r = sweep_load_set(tmp, sets3, 3, &b, &e);
+        CHECK(r == MIMOD_OK, "--set on two tasks: %s", e.msg);
+        if (r == MIMOD_OK) {
+            mimod_config c0, c1;
+            CHECK(sweep_point_config(&b, 0, 1, &c0, &e) == MIMOD_OK &&
+                      sweep_point_config(&b, 1, 3, &c1, &e) == MIMOD_OK,
+                  "point configs: %s", e.msg);
+            CHECK(c0.n_mm_steps == 7 && c1.n_mm_steps == 7, "the last --set of a key wins, in every "
+                  "task's points: %lld, %lld", (long long)c0.n_mm_steps, (long long)c1.n_mm_steps);
+            CHECK(c0.lambda_reg == 0.002 && c1.lambda_reg == 0.002,
+                  "--set wins over task_overrides: %g, %g", c0.lambda_reg, c1.lambda_reg);
+            CHECK(c1.seed == 1 && c1.lambda_I == 0.005, "the grid is untouched by --set");
+            sweep_free(&b);
+        }
+        const char *sets4[] = {"lambda_I=0.01"};
+        memset(&e, 0, sizeof e);
+        r = sweep_load_set(tmp, sets4, 1, &b, &e);
+        CHECK(r != MIMOD_OK && strstr(e.msg, "--set lambda_I=0.01") && strstr(e.msg, "grid axis") &&
+                  strstr(e.msg, "task sep"),
+              "--set of a task_grid axis: rc %d, '%s'", r, e.msg);
+        if (r == MIMOD_OK) sweep_free(&b);
     }
 
     /* output checks */

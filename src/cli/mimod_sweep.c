@@ -42,7 +42,7 @@ static const char usage[] =
     "  --set KEY=VALUE    override a trial key of the sweep file (repeatable; after its\n"
     "                     overrides:, for every task; preset=NAME replaces preset:); not a\n"
     "                     grid axis. Part of the sweep's hash: resume with the same --set\n"
-    "  --version          the program's version and git commit\n"
+    "  --version, -V      the program's version and the git commit it was built from\n"
     "  --help             this text\n"
     "\n"
     "exit status: 0 all done, 1 error, 2 some points failed, 3 interrupted (resume me)\n"

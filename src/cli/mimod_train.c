@@ -43,7 +43,7 @@ static const char *usage =
     "  --threads N           threads of the trial (default 1; the results do not depend on it)\n"
     "  --print-config        print the full configuration as YAML and exit\n"
     "  -q, --quiet           no progress lines\n"
-    "  -V, --version         the program's version and git commit\n"
+    "  -V, --version         the program's version and the git commit it was built from\n"
     "  -h, --help            this text\n"
     "\n"
     "Exit status: 0 done, 1 error, 2 trial diverged, 3 interrupted (resume with --checkpoint).\n";
