@@ -14,6 +14,10 @@
 #      ones come last; every point's finals and time courses equal the
 #      at-once run's (the --trials and --timecourse tables, matched by
 #      coordinates, since the orders differ)
+#   5  the other way to add seeds: the new one run into a file of its own and
+#      both files summarised together (mimod-summary a.h5 b.h5) print what the
+#      3-seed file prints, summary, figures and claims; files of another sweep
+#      and a point in two files are refused by name
 set -u
 SWEEP=$(realpath "$1")
 SUMMARY=$(realpath "$2")
@@ -65,6 +69,7 @@ sweep_file three.yaml g.h5 '  seed: {from: 0, to: 2}' '  lambda_I: [0, 0.1]'
 check '[ $rc -eq 0 ]' "2-seed sweep: exit $rc: $(tail -3 two.log)"
 "$SWEEP" three.yaml --new-output once.h5 >once.log 2>&1; rc=$?
 check '[ $rc -eq 0 ]' "3-seed sweep at once: exit $rc: $(tail -3 once.log)"
+cp g.h5 two.h5                 # kept for case 5
 echo junk >g.h5.growing        # as a growth killed by SIGKILL leaves it
 "$SWEEP" three.yaml >grow.log 2>&1; rc=$?
 check '[ $rc -eq 0 ]' "grown to 3 seeds: exit $rc: $(tail -5 grow.log)"
@@ -137,5 +142,32 @@ for kind in --trials --timecourse; do
           "$kind: the grown file's rows differ from the at-once run's: $(diff grown$kind.csv once$kind.csv | head -5)"
 done
 check '[ ! -d l.h5.ckpt ] || [ -z "$(ls l.h5.ckpt)" ]' "checkpoints left after the grown sweep finished: $(ls l.h5.ckpt 2>/dev/null)"
+
+# ---- 5: two files of one sweep summarised together
+sweep_file seed2.yaml s2.h5 '  seed: [2]' '  lambda_I: [0, 0.1]'
+"$SWEEP" seed2.yaml >s2.log 2>&1; rc=$?
+check '[ $rc -eq 0 ]' "seed 2 alone: exit $rc"
+"$SUMMARY" two.h5 s2.h5 --figures f2 >both.txt 2>&1; rc=$?
+"$SUMMARY" once.h5 --figures f1 >one.txt 2>&1
+check '[ $rc -eq 0 ] && head -1 both.txt | grep -q "mimod summary: two.h5 + s2.h5"' "two files: exit $rc: $(head -3 both.txt)"
+check 'diff <(tail -n +2 both.txt | sed "s/f2/F/g") <(tail -n +2 one.txt | sed "s/f1/F/g") >/dev/null' \
+      "two files' summary differs from the 3-seed file's: $(diff <(tail -n +2 both.txt) <(tail -n +2 one.txt) | head -5)"
+nf=0; nd=0
+for f in f1/*.svg; do nf=$((nf + 1)); cmp -s "$f" "f2/$(basename "$f")" || nd=$((nd + 1)); done
+check '[ $nf -gt 10 ] && [ $nd -eq 0 ]' "figures of two files: $nd of $nf differ from the 3-seed file's"
+claims=$(realpath "$HERE/../sweeps/paper_claims.yaml")
+"$SUMMARY" two.h5 s2.h5 --claims "$claims" 2>&1 | tail -n +2 >c2.txt
+"$SUMMARY" once.h5 --claims "$claims" 2>&1 | tail -n +2 >c1.txt
+check 'cmp -s c1.txt c2.txt && [ -s c1.txt ]' "claims of two files differ: $(diff c1.txt c2.txt | head -5)"
+"$SUMMARY" two.h5 once.h5 >dup.txt 2>&1; rc=$?
+check '[ $rc -eq 1 ] && grep -q "the point seed=0 lambda_I=0 is in two.h5 (point 0) and in once.h5 (point 0)" dup.txt' \
+      "a point in two files: exit $rc: $(cat dup.txt)"
+sweep_file other.yaml o.h5 '  seed: [7]' '  lambda_I: [0, 0.1]' 'overrides: {lambda_reg: 0.001}'
+"$SWEEP" other.yaml >o.log 2>&1
+"$SUMMARY" two.h5 o.h5 >other.txt 2>&1; rc=$?
+check '[ $rc -eq 1 ] && grep -q "two.h5 and o.h5 are not files of one sweep: wm: lambda_reg: 0.02 in two.h5, lambda_reg: 0.001 in o.h5" other.txt' \
+      "files of another sweep: exit $rc: $(cat other.txt)"
+"$SUMMARY" two.h5 s2.h5 --status >st.txt 2>&1; rc=$?
+check '[ $rc -eq 2 ]' "--status of two files: exit $rc (a usage error)"
 
 report test_grow
