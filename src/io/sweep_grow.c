@@ -193,8 +193,8 @@ static herr_t note_extra_group(hid_t root, const char *name, const H5L_info_t *i
 
 /* One task: its group against the sweep's task. Adds what differs to msg
  * (returns the count) and fills the plan's order and counts. */
-static int match_task(hid_t file, const sweep_def *s, int i, sweep_grow_plan *plan, text_buf *msg,
-                      label_list *added, mimod_err *err) {
+static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, sweep_grow_plan *plan,
+                      text_buf *msg, label_list *added, mimod_err *err) {
     const sweep_task *t = &s->task[i];
     if (H5Lexists(file, t->name, H5P_DEFAULT) <= 0) {
         tb_add(msg, "; task '%s' is not in the file", t->name);
@@ -212,7 +212,7 @@ static int match_task(hid_t file, const sweep_def *s, int i, sweep_grow_plan *pl
         strncat(want, t->axes[a].name, sizeof want - strlen(want) - 1);
     }
     char *axes = read_attr(g, "axes");
-    if (!axes || strcmp(axes, want) != 0) {
+    if (!same_hash && (!axes || strcmp(axes, want) != 0)) {
         tb_add(msg, "; %s: axes are [%s] in the file, [%s] in the sweep", t->name, axes ? axes : "?", want);
         n_diff++;
     }
@@ -225,7 +225,8 @@ static int match_task(hid_t file, const sweep_def *s, int i, sweep_grow_plan *pl
         *err = cerr;
         return -1;
     }
-    n_diff += config_differences(t->name, cfg ? cfg : "", mine, msg);
+    /* the same hash: the same definition, whatever an older build wrote as its text */
+    if (!same_hash) n_diff += config_differences(t->name, cfg ? cfg : "", mine, msg);
     free(cfg);
     free(mine);
     if (n_diff) {
@@ -291,6 +292,14 @@ static int match_task(hid_t file, const sweep_def *s, int i, sweep_grow_plan *pl
         free(order);
         return 1;
     }
+    if (same_hash && (missing.n || fresh.n)) {
+        /* the file's own definition, its points not found by their values (a
+         * coordinate written otherwise by an older build): the product's order,
+         * as before files could grow */
+        for (int p = 0; p < t->n_points; p++) order[p] = p;
+        n_old = t->n_points;
+        missing.n = fresh.n = 0;
+    }
     if (missing.n) {
         tb_add(msg, "; %s: %d of the file's %llu points %s not in the sweep (%s)", t->name, missing.n,
                (unsigned long long)n_file, missing.n == 1 ? "is" : "are", ll_text(&missing));
@@ -334,11 +343,12 @@ int sweep_grow_match(const char *path, const sweep_def *s, sweep_grow_plan *plan
                           cause[0] ? ": " : "", cause);
     }
     char *hash = read_attr(file, "sweep_hash");
+    int same_hash = hash && strcmp(hash, s->hash) == 0;
     text_buf msg = {0};
     label_list added = {0};
     int n_diff = 0, rc = MIMOD_OK;
     for (int i = 0; i < s->n_tasks && rc == MIMOD_OK; i++) {
-        int d = match_task(file, s, i, plan, &msg, &added, err);
+        int d = match_task(file, s, i, same_hash, plan, &msg, &added, err);
         if (d < 0) rc = err->code ? err->code : MIMOD_ENOMEM;
         else n_diff += d;
     }
@@ -347,7 +357,18 @@ int sweep_grow_match(const char *path, const sweep_def *s, sweep_grow_plan *plan
     if (rc == MIMOD_OK) H5Literate(file, H5_INDEX_NAME, H5_ITER_INC, NULL, note_extra_group, &gv);
     n_diff += msg.len > before;
     H5Fclose(file);
-    int same_hash = hash && strcmp(hash, s->hash) == 0;
+    if (rc == MIMOD_OK && same_hash && n_diff) {
+        /* the file's own definition (its hash), whatever else an older build
+         * wrote: resumed in the product's order, as before files could grow */
+        n_diff = 0;
+        for (int i = 0; i < s->n_tasks; i++) {
+            free(plan->order[i]);
+            plan->order[i] = malloc((size_t)(s->task[i].n_points ? s->task[i].n_points : 1) * sizeof(int));
+            if (!plan->order[i]) { rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory"); break; }
+            for (int p = 0; p < s->task[i].n_points; p++) plan->order[i][p] = p;
+            plan->n_old[i] = s->task[i].n_points;
+        }
+    }
     if (rc == MIMOD_OK && msg.oom) rc = mimod_errf(err, MIMOD_ENOMEM, "out of memory");
     if (rc == MIMOD_OK && n_diff) {
         rc = mimod_errf(err, MIMOD_EINVAL,
