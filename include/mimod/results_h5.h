@@ -73,6 +73,18 @@ int results_open_existing_serial(const char *path, const results_meta *meta, int
                                  const results_task_desc *tasks, results_file **out,
                                  mimod_err *err);
 
+/* Serial. The file at `path`, whose task i holds n_old[i] points, grown to
+ * the points of `tasks` (the same tasks and shapes; task i's first n_old[i]
+ * points are the file's, in its order, the rest new): made as
+ * "<path>.growing" with every dataset of the new size, the old points' rows
+ * copied byte for byte and compared, the creation time kept, the root
+ * attribute sweep_history extended by a line naming the new points (`what`)
+ * and meta->sweep_hash; then renamed over `path`. The old file is never
+ * written; on failure it stays as it was (src/io/results_grow.c). */
+int results_grow_serial(const char *path, const results_meta *meta, int n_tasks,
+                        const results_task_desc *tasks, const int *n_old, const char *what,
+                        mimod_err *err);
+
 #ifdef MPI_VERSION /* <mpi.h> was included first: the sweep's side */
 /* Collective over comm (MPI_COMM_NULL: serial, as results_create_serial). */
 int results_create(const char *path, MPI_Comm comm, const results_meta *meta, int n_tasks,

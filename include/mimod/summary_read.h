@@ -55,6 +55,10 @@ typedef struct {
                                      records_done dataset; in older files the leading finite
                                      task_loss rows) */
     double *wall_seconds;         /* [n_points] training time (so far, for a running point) */
+    char *config_yaml;            /* the group's config_yaml (NULL if absent) */
+    /* Several files of one sweep summarised together (summary_merge.h): point p
+     * is point src_point[p] of the file src_file[p]; NULL: one file, p itself. */
+    int64_t *src_file, *src_point;
 } summary_task;
 
 /* Open a result file read-only. *file receives an HDF5 file id (hid_t as int64).
@@ -84,6 +88,11 @@ int summary_read_point_matrix(int64_t file, const char *task, const char *datase
  * substitutes NaN, as for the quantities above), MIMOD_OK, or an error. */
 int summary_read_task_dataset(int64_t file, const char *task, const char *dataset, int rank,
                               const int64_t *dims, double *out, mimod_err *err);
+
+/* Where point p's rows are: the file to read them from and its index there
+ * (`file` and p for a task read from one file). */
+void summary_point_source(const summary_task *t, int64_t file, int64_t p, int64_t *src_file,
+                          int64_t *src_point);
 
 /* Index of an axis by name, or −1. */
 int summary_axis_index(const summary_task *t, const char *axis);

@@ -35,6 +35,9 @@ typedef struct {
     double *coords;          /* [n_points][n_axes] */
     uint64_t *seeds;         /* [n_points] exact seed of each point when "seed" is an axis, else NULL
                                 (coords holds doubles, which cannot hold every uint64) */
+    int *order;              /* NULL: point p is the p-th of the Cartesian product; else point p
+                                is the order[p]-th (a grown result file's order: its points
+                                first, the new ones after; sweep_view_in_order) */
 } sweep_task;
 
 typedef struct {
@@ -59,6 +62,22 @@ int sweep_load(const char *path, sweep_def *s, mimod_err *err);
 int sweep_load_set(const char *path, const char *const *sets, int n_sets, sweep_def *s,
                    mimod_err *err);
 void sweep_free(sweep_def *s);
+
+/* A view of `s` whose points are in another order: point p of task i is the
+ * order[i][p]-th point of the Cartesian product (order[i] NULL: that task's
+ * order is kept). The view's coords, seeds and order are its own; every
+ * other field is shared with `s`, which must outlive it. Free with
+ * sweep_view_free (never sweep_free). The result file of a grown sweep keeps
+ * its points in the order they were added (sweep_grow.h). */
+int sweep_view_in_order(const sweep_def *s, const int *const *order, sweep_def *view,
+                        mimod_err *err);
+void sweep_view_free(sweep_def *view);
+
+/* The expansion index of the point whose value index on axis a is vi[a], and
+ * the value index of `value` (the coordinate as stored in coords/<axis>; a
+ * seed as its uint64) on an axis, or −1. */
+int sweep_point_of_values(const sweep_task *t, const int *vi);
+int sweep_axis_value_index(const sweep_task *t, int a, double value, uint64_t seed);
 
 /* The full configuration of one grid point. */
 int sweep_point_config(const sweep_def *s, int task, int point, mimod_config *out, mimod_err *err);

@@ -573,8 +573,9 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
             if (v && u && H5Dread(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
                 (!seeds || H5Dread(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, u) >= 0)) {
                 if ((int)n != d->n_points) {
-                    ADD("; %s: %llu grid points in the file, %d in the sweep", d->name,
-                        (unsigned long long)n, d->n_points);
+                    if (a == 0) /* once, not once per axis */
+                        ADD("; %s: %llu grid points in the file, %d in the sweep", d->name,
+                            (unsigned long long)n, d->n_points);
                 } else {
                     for (hsize_t p = 0; p < n; p++) {
                         double c = d->coords[p * (hsize_t)d->n_axes + (hsize_t)a];

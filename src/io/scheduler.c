@@ -29,6 +29,7 @@
 #include "mimod/lending.h"
 #include "mimod/makespan.h"
 #include "mimod/results_h5.h"
+#include "mimod/sweep_grow.h"
 #include "mimod/trial.h"
 #include "mimod/trial_runner.h"
 
@@ -114,7 +115,9 @@ static void fmt_hms(double s, char *buf, size_t n) {
 }
 
 typedef struct {
-    const sweep_def *s;
+    const sweep_def *s;   /* the sweep, its points in the result file's order (view) */
+    sweep_def view;       /* that order, when the file exists (sweep_view_in_order) */
+    int has_view;
     const sweep_run_opts *o;
     results_file *f;
     int rank, size;
@@ -667,6 +670,7 @@ static int open_results(run_ctx *x) {
         d->coords = s->task[i].coords;
         d->seeds = s->task[i].seeds;
     }
+    sweep_grow_plan plan = {0};
     int exists = 0;
     char out_path[PATH_MAX];
     snprintf(out_path, sizeof out_path, "%s", x->o->output);
@@ -688,15 +692,72 @@ static int open_results(run_ctx *x) {
         if (!rc && !exists)
             rc = results_check_space(out_path, results_file_bytes(s->n_tasks, x->desc, strlen(s->text)),
                                      &err);
+        /* the file's points against the sweep's: resume, grow, or another sweep (refused) */
+        if (!rc && exists) rc = sweep_grow_match(out_path, s, &plan, &err);
     }
-    /* rank 0 decides create or resume, everyone follows */
-    int flags[2] = {rc, exists};
-    MPI_Bcast(flags, 2, MPI_INT, 0, MPI_COMM_WORLD);
+    /* rank 0 decides create, resume or grow, everyone follows */
+    int flags[3] = {rc, exists, plan.grow};
+    MPI_Bcast(flags, 3, MPI_INT, 0, MPI_COMM_WORLD);
     MPI_Bcast(out_path, sizeof out_path, MPI_CHAR, 0, MPI_COMM_WORLD);
     if (flags[0] && !rc) rc = flags[0];
     exists = flags[1];
+    int grow = flags[2];
+    /* An existing file's points in its order (a grown file's are not the
+     * product's): every rank takes rank 0's order and works on that view. */
+    if (!rc && exists) {
+        if (x->rank > 0) {
+            plan.n_tasks = s->n_tasks;
+            plan.n_old = calloc((size_t)s->n_tasks, sizeof *plan.n_old);
+            plan.order = calloc((size_t)s->n_tasks, sizeof *plan.order);
+            for (int i = 0; plan.order && i < s->n_tasks; i++)
+                plan.order[i] = malloc((size_t)(s->task[i].n_points ? s->task[i].n_points : 1) * sizeof(int));
+        }
+        int ok = plan.n_old && plan.order, all_ok = 0;
+        for (int i = 0; ok && i < s->n_tasks; i++) ok = plan.order[i] != NULL;
+        MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+        if (!all_ok) {
+            rc = mimod_errf(&err, MIMOD_ENOMEM, "out of memory");
+        } else {
+            MPI_Bcast(plan.n_old, s->n_tasks, MPI_INT, 0, MPI_COMM_WORLD);
+            for (int i = 0; i < s->n_tasks; i++)
+                MPI_Bcast(plan.order[i], s->task[i].n_points, MPI_INT, 0, MPI_COMM_WORLD);
+            int vrc = sweep_view_in_order(s, (const int *const *)plan.order, &x->view, &err), worst = 0;
+            MPI_Allreduce(&vrc, &worst, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+            if (vrc == MIMOD_OK) x->has_view = 1;
+            if (worst != MIMOD_OK) rc = vrc ? vrc : worst;
+        }
+        if (!rc) {
+            x->s = s = &x->view;
+            for (int i = 0; i < s->n_tasks; i++) {
+                x->desc[i].coords = s->task[i].coords;
+                x->desc[i].seeds = s->task[i].seeds;
+            }
+        }
+    }
     results_meta meta = {s->text, s->hash, x->size, 0};
     MPI_Comm comm = x->size > 1 ? MPI_COMM_WORLD : MPI_COMM_NULL;
+    /* Growing: rank 0 alone makes the grown file beside the old one and
+     * renames it into place (results_grow.c); then every rank opens it. */
+    if (!rc && grow) {
+        if (x->rank == 0) {
+            printf("mimod-sweep: %s grows by the values added to its axes: %s (its points stay as "
+                   "they are; the new ones come after them)\n", out_path, plan.added);
+            fflush(stdout);
+            rc = results_check_space(out_path, results_file_bytes(s->n_tasks, x->desc, strlen(s->text)),
+                                     &err);
+            snprintf(early_creating_path, sizeof early_creating_path, "%s.growing", out_path);
+            if (!rc) early_creating_set = 1; /* a signal removes it; the old file stays */
+            if (!rc)
+                rc = results_grow_serial(out_path, &meta, s->n_tasks, x->desc, plan.n_old, plan.added,
+                                         &err);
+            early_creating_set = 0;
+            snprintf(early_creating_path, sizeof early_creating_path, "%s.creating", out_path);
+        }
+        int r0 = rc;
+        MPI_Bcast(&r0, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        if (r0 && !rc) rc = mimod_errf(&err, r0, "growing the result file failed on rank 0");
+    }
+    sweep_grow_plan_free(&plan);
     if (!rc && !exists && x->rank == 0) early_creating_set = 1; /* a signal removes it */
     if (!rc)
         rc = exists ? results_open_existing(out_path, comm, &meta, s->n_tasks, x->desc, &x->f, &err)
@@ -1069,6 +1130,8 @@ static void release(run_ctx *x) {
     free(x->desc);
     x->store = NULL;
     x->desc = NULL;
+    if (x->has_view) sweep_view_free(&x->view);
+    x->has_view = 0;
 }
 
 int sweep_run(const sweep_def *s, const sweep_run_opts *o) {

@@ -323,6 +323,7 @@ void sweep_free(sweep_def *s) {
         for (int a = 0; a < s->task[i].n_axes; a++) axis_free(&s->task[i].axes[a]);
         free(s->task[i].coords);
         free(s->task[i].seeds);
+        free(s->task[i].order);
     }
     free(s->task);
     free(s->text);
@@ -496,9 +497,65 @@ static int expand(sweep_def *s, const ctx *x, const yaml_node_t *const *grid_of,
 
 /* The axis value index of each axis at point p. */
 static int value_index(const sweep_task *t, int p, int a) {
-    int rest = p;
+    int rest = t->order ? t->order[p] : p;
     for (int b = t->n_axes - 1; b > a; b--) rest /= t->axes[b].n_values;
     return rest % t->axes[a].n_values;
+}
+
+int sweep_point_of_values(const sweep_task *t, const int *vi) {
+    int p = 0;
+    for (int a = 0; a < t->n_axes; a++) p = p * t->axes[a].n_values + vi[a];
+    return p;
+}
+
+int sweep_axis_value_index(const sweep_task *t, int a, double value, uint64_t seed) {
+    const sweep_axis *ax = &t->axes[a];
+    int is_seed = strcmp(ax->name, "seed") == 0;
+    for (int v = 0; v < ax->n_values; v++) {
+        if (is_seed ? strtoull(ax->values[v], NULL, 10) == seed : ax->numeric[v] == value) return v;
+    }
+    return -1;
+}
+
+int sweep_view_in_order(const sweep_def *s, const int *const *order, sweep_def *view,
+                        mimod_err *err) {
+    *view = *s;
+    view->task = calloc((size_t)(s->n_tasks > 0 ? s->n_tasks : 1), sizeof *view->task);
+    if (!view->task) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    for (int i = 0; i < s->n_tasks; i++) {
+        const sweep_task *o = &s->task[i];
+        sweep_task *t = &view->task[i];
+        *t = *o;
+        t->coords = NULL;
+        t->seeds = NULL;
+        t->order = NULL;
+        int n = o->n_points, na = o->n_axes;
+        t->coords = malloc((size_t)n * (size_t)(na ? na : 1) * sizeof(double));
+        t->order = malloc((size_t)(n ? n : 1) * sizeof(int));
+        if (o->seeds) t->seeds = malloc((size_t)(n ? n : 1) * sizeof(uint64_t));
+        if (!t->coords || !t->order || (o->seeds && !t->seeds)) {
+            sweep_view_free(view);
+            return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+        }
+        for (int p = 0; p < n; p++) {
+            /* the original's index of the point (o may be a view itself) */
+            int q = order && order[i] ? order[i][p] : p;
+            t->order[p] = o->order ? o->order[q] : q;
+            memcpy(t->coords + (size_t)p * na, o->coords + (size_t)q * na, (size_t)na * sizeof(double));
+            if (o->seeds) t->seeds[p] = o->seeds[q];
+        }
+    }
+    return MIMOD_OK;
+}
+
+void sweep_view_free(sweep_def *view) {
+    for (int i = 0; view->task && i < view->n_tasks; i++) {
+        free(view->task[i].coords);
+        free(view->task[i].seeds);
+        free(view->task[i].order);
+    }
+    free(view->task);
+    memset(view, 0, sizeof *view);
 }
 
 int sweep_point_config(const sweep_def *s, int task, int point, mimod_config *out, mimod_err *err) {

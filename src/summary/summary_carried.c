@@ -159,8 +159,9 @@ int summary_print_carried(FILE *out, int64_t file, const summary_analysis *a, su
         int n_by_target = 0, n_read = 0;
         for (int i = 0; i < C->n_points; i++) {
             int p = C->points[i];
-            int64_t rows, cols;
-            if ((rc = summary_read_point_matrix(file, t->name, "final/unit_out_corr", p, m, max,
+            int64_t rows, cols, sf, sp;
+            summary_point_source(t, file, p, &sf, &sp);
+            if ((rc = summary_read_point_matrix(sf, t->name, "final/unit_out_corr", sp, m, max,
                                                 &rows, &cols, err)))
                 break;
             summary_carried cr;

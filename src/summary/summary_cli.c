@@ -2,6 +2,7 @@
 #include "mimod/summary.h"
 #include "mimod/summary_carried.h"
 #include "mimod/summary_claims.h"
+#include "mimod/summary_merge.h"
 #include "mimod/summary_plot.h"
 #include "mimod/summary_status.h"
 #include "mimod/summary_tables.h"
@@ -18,9 +19,9 @@
 #include "mimod/tasks.h"
 
 static void usage(FILE *out) {
-    fputs("usage: mimod-summary RESULTS.h5 [--format text|markdown|csv] [--figures DIR]\n"
+    fputs("usage: mimod-summary RESULTS.h5... [--format text|markdown|csv] [--figures DIR]\n"
           "                     [--task NAME] [--welch] [--success-threshold X] [--trial K]\n"
-          "       mimod-summary RESULTS.h5 --claims [CLAIMS.yaml] [--format text|markdown|csv]\n"
+          "       mimod-summary RESULTS.h5... --claims [CLAIMS.yaml] [--format text|markdown|csv]\n"
           "                     [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --status [--figures DIR] [--task NAME]\n"
           "       mimod-summary RESULTS.h5 --trials|--timecourse [--task NAME]\n"
@@ -31,6 +32,8 @@ static void usage(FILE *out) {
           "status == 2) n, mean ± sd of every final quantity, success and structural\n"
           "differentiation rates, Pearson r(final mi, task_loss); two-sample t-tests\n"
           "between conditions differing in exactly one of lambda_I / lambda_reg.\n"
+          "Several files of one sweep (the same configuration; only the grid's values\n"
+          "differ, e.g. seeds run into two files) are summarised together.\n"
           "\n"
           "  --format F             text (default), markdown or csv\n"
           "  --status               only the status of every point (a file being written\n"
@@ -72,6 +75,52 @@ static const char *option_value(int argc, char **argv, int *i, const char *name)
     return argv[++*i];
 }
 
+/* Task `name` of every file that has it, as one task (several files of one
+ * sweep: summary_merge.h). 1 if no file has it, 0 read (*first: the file of
+ * its first points), −1 on an error (said on stderr). */
+static int read_task_files(int n, const char *const *paths, const int64_t *files, const char *name,
+                           summary_task *t, int64_t *first) {
+    int have = 0;
+    char seen[2048] = ""; /* the files merged so far, for messages */
+    for (int f = 0; f < n; f++) {
+        if (!summary_has_task(files[f], name)) continue;
+        mimod_err err = {0};
+        summary_task add, *dst = have ? &add : t;
+        if (summary_read_task(files[f], name, dst, &err)) {
+            fprintf(stderr, "mimod-summary: %s: %s\n", paths[f], err.msg);
+            if (have) summary_task_free(t);
+            return -1;
+        }
+        if (have) {
+            int rc = summary_merge_task(t, *first, seen, &add, files[f], paths[f], &err);
+            summary_task_free(&add);
+            if (rc) {
+                fprintf(stderr, "mimod-summary: %s\n", err.msg);
+                summary_task_free(t);
+                return -1;
+            }
+        } else {
+            *first = files[f];
+        }
+        snprintf(seen + strlen(seen), sizeof seen - strlen(seen), "%s%s", have ? " + " : "", paths[f]);
+        have = 1;
+    }
+    return have ? 0 : 1;
+}
+
+/* Open every file; 0, or 1 (said why; those opened are closed). */
+static int open_files(int n, const char *const *paths, int64_t *files) {
+    for (int f = 0; f < n; f++) {
+        mimod_err err = {0};
+        if (summary_open(paths[f], &files[f], &err)) {
+            fprintf(stderr, "mimod-summary: %s\n", err.msg);
+            while (f-- > 0) summary_close(files[f]);
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* One line per task group: status counts and its conditions with the
  * effective λ the claims' selectors look at. */
 static void print_task_line(FILE *out, const summary_analysis *a, summary_format fmt) {
@@ -95,17 +144,16 @@ static void print_task_line(FILE *out, const summary_analysis *a, summary_format
 
 /* mimod-summary FILE --claims CLAIMS: the claims are read (and every error in
  * them reported) before the result file is opened. */
-static int run_claims(const char *path, const char *claims_path, const char *only_task,
-                      summary_format fmt) {
+static int run_claims(int n_files, const char *const *paths, const char *path,
+                      const char *claims_path, const char *only_task, summary_format fmt) {
     mimod_err err = {0};
     summary_claims cs;
     if (summary_claims_load(claims_path, &cs, &err)) {
         fprintf(stderr, "mimod-summary: %s\n", err.msg);
         return 1;
     }
-    int64_t file;
-    if (summary_open(path, &file, &err)) {
-        fprintf(stderr, "mimod-summary: %s\n", err.msg);
+    int64_t files[SUMMARY_MAX_FILES], first;
+    if (open_files(n_files, paths, files)) {
         summary_claims_free(&cs);
         return 1;
     }
@@ -121,9 +169,9 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
     for (int k = 0; k < n_tasks && status == 0; k++) {
         const char *name = mimod_task_at(k)->name;
         if (only_task && strcmp(only_task, name) != 0) continue;
-        if (!summary_has_task(file, name)) continue;
-        if (summary_read_task(file, name, &t[k], &err)) {
-            fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
+        int got = read_task_files(n_files, paths, files, name, &t[k], &first);
+        if (got == 1) continue;
+        if (got < 0) {
             status = 1;
         } else if (summary_analyze(&t[k], &opt, &a[k], &err)) {
             fprintf(stderr, "mimod-summary: %s\n", err.msg);
@@ -177,7 +225,7 @@ static int run_claims(const char *path, const char *claims_path, const char *onl
             summary_analysis_free(&a[k]);
             summary_task_free(&t[k]);
         }
-    summary_close(file);
+    for (int f = 0; f < n_files; f++) summary_close(files[f]);
     summary_claims_free(&cs);
     fflush(stdout);
     return status;
@@ -293,6 +341,9 @@ static const char *claims_file(const char *path) {
 
 int summary_main(int argc, char **argv) {
     const char *path = NULL, *figures = NULL, *only_task = NULL, *claims = NULL;
+    const char *paths[SUMMARY_MAX_FILES];
+    int n_paths = 0;
+    char shown[4096] = ""; /* the files, as the header names them: "a.h5 + b.h5" */
     int other_options = 0; /* options that have no effect on --claims */
     int status_only = 0;   /* --status */
     int threshold_given = 0;
@@ -367,15 +418,23 @@ int summary_main(int argc, char **argv) {
             fprintf(stderr, "mimod-summary: unknown or incomplete option '%s'\n", argv[i]);
             usage(stderr);
             return 2;
-        } else if (!path) {
-            path = argv[i];
+        } else if (n_paths < SUMMARY_MAX_FILES) {
+            paths[n_paths++] = argv[i];
+            if (!path) path = argv[i];
+            snprintf(shown + strlen(shown), sizeof shown - strlen(shown), "%s%s",
+                     n_paths > 1 ? " + " : "", argv[i]);
         } else {
-            fprintf(stderr, "mimod-summary: more than one result file given ('%s')\n", argv[i]);
+            fprintf(stderr, "mimod-summary: more than %d result files given\n", SUMMARY_MAX_FILES);
             return 2;
         }
     }
     if (!path) {
         usage(stderr);
+        return 2;
+    }
+    if (n_paths > 1 && (table >= 0 || status_only)) {
+        fprintf(stderr, "mimod-summary: --status, --trials and --timecourse read one result file; "
+                        "give them one file at a time\n");
         return 2;
     }
     if (table >= 0) {
@@ -396,17 +455,14 @@ int summary_main(int argc, char **argv) {
                             "kind fixes its own test; no figures)\n");
             return 2;
         }
-        return run_claims(path, claims, only_task, fmt);
+        return run_claims(n_paths, paths, shown, claims, only_task, fmt);
     }
 
     if (status_only) return run_status(path, only_task, figures);
 
     mimod_err err = {0};
-    int64_t file;
-    if (summary_open(path, &file, &err)) {
-        fprintf(stderr, "mimod-summary: %s\n", err.msg);
-        return 1;
-    }
+    int64_t files[SUMMARY_MAX_FILES], file;
+    if (open_files(n_paths, paths, files)) return 1;
     /* Figure paths go to stdout, except in CSV mode where stdout is the data. */
     FILE *fig_log = fmt == SUMMARY_CSV ? stderr : stdout;
     /* the paper column: the paper's claims, built in (sweeps/paper_claims.yaml) */
@@ -416,17 +472,18 @@ int summary_main(int argc, char **argv) {
     for (int k = 0; k < mimod_task_count() && status == 0; k++) {
         const char *name = mimod_task_at(k)->name;
         if (only_task && strcmp(only_task, name) != 0) continue;
-        if (!summary_has_task(file, name)) {
+        summary_task t;
+        summary_analysis a;
+        int got = read_task_files(n_paths, paths, files, name, &t, &file);
+        if (got == 1) {
             if (only_task) {
-                fprintf(stderr, "mimod-summary: %s has no /%s group\n", path, name);
+                fprintf(stderr, "mimod-summary: %s %s no /%s group\n", shown,
+                        n_paths > 1 ? "have" : "has", name);
                 status = 1;
             }
             continue;
         }
-        summary_task t;
-        summary_analysis a;
-        if (summary_read_task(file, name, &t, &err)) {
-            fprintf(stderr, "mimod-summary: %s: %s\n", path, err.msg);
+        if (got < 0) {
             status = 1;
             break;
         }
@@ -439,7 +496,7 @@ int summary_main(int argc, char **argv) {
         summary_claims_paper_columns(paper, &a);
         if (fmt != SUMMARY_CSV && n_done == 0)
             fprintf(stdout, "%s%s\n\n", fmt == SUMMARY_MARKDOWN ? "# mimod summary: " : "mimod summary: ",
-                    path);
+                    shown);
         summary_print(stdout, &a, &opt, fmt, csv_header);
         csv_header = 0;
         if (summary_print_carried(stdout, file, &a, fmt, &err)) {
@@ -461,10 +518,10 @@ int summary_main(int argc, char **argv) {
     if (status == 0 && n_done == 0) {
         char names[256];
         mimod_task_names(names, sizeof names);
-        fprintf(stderr, "mimod-summary: %s has no task (%s) group\n", path, names);
+        fprintf(stderr, "mimod-summary: %s has no task (%s) group\n", shown, names);
         status = 1;
     }
-    summary_close(file);
+    for (int f = 0; f < n_paths; f++) summary_close(files[f]);
     fflush(stdout);
     return status;
 }

@@ -761,6 +761,8 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     if (point < 0) return MIMOD_OK; /* nothing finished yet */
     int64_t N = t->n_units, O = t->n_out;
     const int K = summary_point_groups(t, point); /* group boundaries in the figures */
+    int64_t src_file, src_point; /* where its matrices are (several files: summary_merge.h) */
+    summary_point_source(t, file, point, &src_file, &src_point);
     int64_t cap = 3 * N * N + 16 * N + 64;
     double *buf = malloc(sizeof(double) * (size_t)cap);
     if (!buf) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
@@ -782,7 +784,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     /* every figure of the trial: <task>_<condition>_seed<s>_<what> */
 #define TRIAL_BASE(what) snprintf(base, sizeof base, "%s_%s_%s_%s", t->name, slug, seed_name, what)
 
-    rc = summary_read_point_matrix(file, t->name, "final/unit_out_corr", point, buf, cap, &rows,
+    rc = summary_read_point_matrix(src_file, t->name, "final/unit_out_corr", src_point, buf, cap, &rows,
                                    &cols, err);
     if (rc == MIMOD_OK) {
         if (rows != N || cols != O) {
@@ -812,7 +814,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         }
     }
     if (rc == MIMOD_OK)
-        rc = summary_read_point_matrix(file, t->name, "final/corr", point, buf, cap, &rows, &cols,
+        rc = summary_read_point_matrix(src_file, t->name, "final/corr", src_point, buf, cap, &rows, &cols,
                                        err);
     if (rc == MIMOD_OK) {
         snprintf(title, sizeof title, "%s: |corr| of unit states", who);
@@ -829,7 +831,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
     char wname[96];
     snprintf(wname, sizeof wname, "weights/%s", model->structural_tensor);
     if (rc == MIMOD_OK)
-        rc = summary_read_point_matrix(file, t->name, wname, point, buf, cap, &rows, &cols, err);
+        rc = summary_read_point_matrix(src_file, t->name, wname, src_point, buf, cap, &rows, &cols, err);
     if (rc == MIMOD_OK) {
         const double *m = buf + (size_t)(row0 * N);
         if (rows < row0 + N || cols != N)
@@ -853,7 +855,7 @@ int summary_figures(const summary_analysis *a, int64_t file, const char *dir, in
         }
     }
     if (rc == MIMOD_OK)
-        rc = summary_read_point_matrix(file, t->name, "weights/w_out", point, buf, cap, &rows,
+        rc = summary_read_point_matrix(src_file, t->name, "weights/w_out", src_point, buf, cap, &rows,
                                        &cols, err);
     if (rc == MIMOD_OK) {
         snprintf(title, sizeof title, "%s: |W#dout#u|", who);

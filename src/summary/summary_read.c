@@ -103,6 +103,13 @@ int summary_has_task(int64_t file, const char *task) {
     return H5Lexists((hid_t)file, task, H5P_DEFAULT) > 0;
 }
 
+void summary_point_source(const summary_task *t, int64_t file, int64_t p, int64_t *src_file,
+                          int64_t *src_point) {
+    int merged = t->src_file && p >= 0 && p < t->n_points;
+    *src_file = merged ? t->src_file[p] : file;
+    *src_point = merged ? t->src_point[p] : p;
+}
+
 int summary_axis_index(const summary_task *t, const char *axis) {
     for (int i = 0; i < t->n_axes; i++)
         if (strcmp(t->axis_names[i], axis) == 0) return i;
@@ -287,6 +294,9 @@ void summary_task_free(summary_task *t) {
     free(t->timecourse);
     free(t->records_done);
     free(t->wall_seconds);
+    free(t->config_yaml);
+    free(t->src_file);
+    free(t->src_point);
     memset(t, 0, sizeof *t);
 }
 
@@ -309,7 +319,7 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         double k = yaml_number(yaml, "n_groups");
         if (k >= 2 && k <= 1e6 && k == floor(k)) t->base_n_groups = (int)k;
     }
-    free(yaml);
+    t->config_yaml = yaml; /* several files of one sweep are compared by it */
     if (t->n_points <= 0 || t->n_records <= 0 || t->n_units <= 0 || t->n_out <= 0)
         return mimod_errf(err, MIMOD_EIO, "n_points/n_records/n_units/n_out must be positive");
 
