@@ -21,11 +21,6 @@
 #include "mimod/gru_step.h"
 #include "models_math.h"
 
-/* Steps per block in the backward pass: the gate gradients of this many steps
- * are collected and turned into weight gradients by a few GEMMs with
- * K = GRU_GRAD_CHUNK·B, keeping the scratch independent of T. */
-#define GRU_GRAD_CHUNK 32
-
 void gru_layout(const gru_dims *d, double out_l2_factor, mimod_layout *l) {
     int N = d->n_units;
     memset(l, 0, sizeof *l);

@@ -39,6 +39,11 @@ static int default_chunk(int hidden) {
     return c < 256 ? 256 : (c > 8192 ? 8192 : c);
 }
 
+int mine_chunk_rows(int hidden, size_t n_max, int chunk_rows) {
+    int c = chunk_rows > 0 ? chunk_rows : default_chunk(hidden);
+    return (size_t)c > n_max ? (int)n_max : c;
+}
+
 struct mine_workspace {
     mine_dims d;
     size_t n_max;
@@ -170,8 +175,7 @@ int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
     if (!ws) return mimod_errf(err, MIMOD_ENOMEM, "mine_workspace_create: out of memory");
     ws->d = *d;
     ws->n_max = n_max;
-    int c = chunk_rows > 0 ? chunk_rows : default_chunk(d->hidden);
-    if ((size_t)c > n_max) c = (int)n_max;
+    const int c = mine_chunk_rows(d->hidden, n_max, chunk_rows);
     ws->chunk = c;
     ws->n_chunks = (n_max + (size_t)c - 1) / (size_t)c;
     mine_layout(d, &ws->layout);

@@ -18,6 +18,12 @@ typedef struct {
     int reset_after;
 } gru_dims;
 
+/* Steps per block in the backward pass: the gate gradients of this many steps
+ * are collected and turned into weight gradients by a few GEMMs with
+ * K = GRU_GRAD_CHUNK·B, keeping the scratch independent of T. (Here, not in
+ * gru.c, because the cost model (cost.h) names those GEMMs' shapes.) */
+#define GRU_GRAD_CHUNK 32
+
 typedef struct {
     real *w_x;   /* [3N][n_in] rows: z, r, h blocks     l2 factor 1 */
     real *u;     /* [3N][N]    rows: U_z, U_r, U_h      l2 factor 1 */

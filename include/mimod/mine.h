@@ -51,6 +51,10 @@ int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
 void mine_workspace_free(mine_workspace *ws);
 /* Samples per chunk the workspace was built with (after the automatic choice). */
 int mine_workspace_chunk(const mine_workspace *ws);
+/* The samples per chunk of a workspace created with these arguments (the
+ * automatic choice for chunk_rows 0, at most n_max): the shapes of its
+ * products, for the cost model (cost.h) without building a workspace. */
+int mine_chunk_rows(int hidden, size_t n_max, int chunk_rows);
 
 /* Computes Î (returned in *mi). If grad != NULL, ACCUMULATES scale·dÎ/dθ into it
  * (same layout as p). If d_x / d_y != NULL, ACCUMULATES scale·dÎ/dx and
