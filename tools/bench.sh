@@ -81,6 +81,24 @@ echo "bench.sh $(date -u '+%Y-%m-%d %H:%M UTC'), $(hostname), CPU: $cpu, $(getco
 
 for task in $list; do
     $B/src/cli/mimod-bench --task "$task" --preset "$preset" --threads "$threads" | tee "$W/mimod_$task.txt"
+    # each part against its arithmetic bound (issue 28): FLOP of its products
+    # over this run's best SGEMM rate, and over the rates at their shapes
+    grep -h '^RESULT' "$W/mimod_$task.txt" | awk -v task="$task" '
+        { for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] } }
+        function row(name, key) {
+            printf "  %-24s %8.2f %9.3f s %9.3f s %9.3f s %7.2fx %7.2fx %9.3f s %7.2fx\n", name,
+                   v[key "_flops"] / 1e9, v[key "_bound"], v[key "_bound_shapes"], v[key "_med"],
+                   v[key "_ratio"], v[key "_ratio_shapes"], v[key "_cpu_med"], v[key "_cpu_med"] / v[key "_bound"] }
+        END {
+            if (v["sgemm_peak"] == "") { print "  (no bounds in the RESULT line: a mimod-bench from before issue 28)"; exit }
+            v["sm_flops"] = v["sm_data_flops"] + v["sm_upd_flops"]
+            printf "[%s] bounds (issue 28), same run, best SGEMM %.1f GFLOP/s, kernel %s, %s thread(s): median / bound\n",
+                   task, v["sgemm_peak"], v["kernel"], v["threads"]
+            printf "  %-24s %8s %11s %11s %11s %8s %8s %11s %8s\n", "part", "GFLOP", "bound@best",
+                   "bound@shape", "median", "r@best", "r@shape", "cpu med", "cpu/b"
+            row("SM data pass", "sm_data"); row("SM update", "sm_upd")
+            row("SM step (data+update)", "sm"); row("MM step", "mm")
+        }'
     [ "$torch" = 1 ] || continue
     $B/src/cli/mimod-train --set task="$task" --set preset="$preset" --print-config >"$W/$task.yaml"
     kernel=$(sed -n 's/^RESULT .* kernel=\([^ ]*\).*/\1/p' "$W/mimod_$task.txt")

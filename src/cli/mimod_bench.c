@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <cblas.h>
 #include <getopt.h>
+#include <math.h>
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
@@ -13,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include "../trial_internal.h"
 #include "mimod/blas.h"
@@ -41,7 +43,15 @@ static const char *usage =
     "same run: what the machine gives N threads at that moment (on a shared VM it\n"
     "varies), the yardstick for the thread speed-up. Defaults: every task (wm, sep),\n"
     "paper preset, 3 SM and 2 MM steps after 1 warm-up SM step and 1 warm-up MM\n"
-    "step, 1 thread.\n";
+    "step, 1 thread.\n"
+    "\n"
+    "Bounds (issue 28): for the data pass, the update, the SM step and the MM step, the\n"
+    "FLOP of the products each calls (cost.h: 2 per multiply-add, shape by shape),\n"
+    "over the best SGEMM rate of this run (a 1024x1024x1024 product and every shape\n"
+    "timed) and over the SGEMM rate at each product's own shape; the measured median\n"
+    "(min) and the ratio measured/bound for both; and the CPU time of the process per\n"
+    "part (at 1 thread the part's own: on a busy machine it is less inflated than the\n"
+    "wall time, which the ratios use).\n";
 
 static int cmp_double(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
@@ -84,13 +94,13 @@ static void sgemm_once(const sgemm_operands *o) {
                 o->k, 0.0f, o->c, o->n);
 }
 
-/* Best-of-10 single-precision GEMM rate on C[m][n] = A[m][k] · B[n][k]ᵀ
- * (0 if out of memory). */
-static double sgemm_rate(int m, int n, int k) {
+/* Best single-precision GEMM rate on C[m][n] = A[m][k] · B[n][k]ᵀ over at
+ * least `reps` products and `seconds` (0 if out of memory). */
+static double sgemm_rate_best_of(int m, int n, int k, int reps, double seconds) {
     sgemm_operands o;
     if (!sgemm_operands_alloc(&o, m, n, k)) return 0;
-    double best = 0;
-    for (int rep = 0; rep < 10; rep++) {
+    double best = 0, start = mimod_now();
+    for (int rep = 0; rep < reps || mimod_now() - start < seconds; rep++) {
         double t0 = mimod_now();
         sgemm_once(&o);
         double dt = mimod_now() - t0, rate = 2.0 * m * n * k / dt / 1e9;
@@ -99,6 +109,9 @@ static double sgemm_rate(int m, int n, int k) {
     sgemm_operands_free(&o);
     return best;
 }
+
+/* Best-of-10 (0 if out of memory). */
+static double sgemm_rate(int m, int n, int k) { return sgemm_rate_best_of(m, n, k, 10, 0); }
 
 /* What this machine gives `threads` threads at once: each runs `reps`
  * independent single-threaded SGEMMs C[m][n] = A[m][k] · B[n][k]ᵀ on its own
@@ -167,20 +180,114 @@ static double minimum(const double *v, int n) {
     return m;
 }
 
+/* CPU seconds of the whole process (every thread): at 1 thread the time the
+ * step itself ran, which on a machine shared with other jobs is less
+ * inflated than its wall time. */
+static double cpu_now(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 /* `warmup` untimed calls of step(t), then n timed ones, their seconds into
- * out. 1 (said why, naming the step "<what> i<after>") if one failed. */
+ * out (wall) and cpu (the process's CPU time, if not NULL). 1 (said why,
+ * naming the step "<what> i<after>") if one failed. */
 static int time_steps(trial *t, int (*step)(trial *, mimod_err *), int warmup, int n, double *out,
-                      const char *tname, const char *what, const char *after) {
+                      double *cpu, const char *tname, const char *what, const char *after) {
     mimod_err err = {0};
     for (int i = 0; i < warmup + n; i++) {
-        double t0 = mimod_now();
+        double t0 = mimod_now(), c0 = cpu_now();
         if (step(t, &err)) {
             fprintf(stderr, "mimod-bench: [%s] %s %d%s: %s\n", tname, what, i, after, err.msg);
             return 1;
         }
-        if (i >= warmup) out[i - warmup] = mimod_now() - t0;
+        if (i < warmup) continue;
+        out[i - warmup] = mimod_now() - t0;
+        if (cpu) cpu[i - warmup] = cpu_now() - c0;
     }
     return 0;
+}
+
+/* The SGEMM rates of this run at the shapes of a step's products (issue 28),
+ * each shape timed once: the best of at least 10 products and 0.1 s — on a
+ * machine shared with other jobs ten products of a few µs can all be
+ * interrupted, and the best is what the bound needs. A dimension above
+ * SHAPE_CAP is timed at SHAPE_CAP: a tall product's rate no longer changes
+ * there, and its operands stay a few tens of MB (the readout's [n][N] would
+ * be 200 MB at SEP's n). C = A·Bᵀ whatever the product's own transposes. */
+enum { SHAPE_CAP = 40000, MAX_SHAPES = 64 };
+typedef struct {
+    int n;
+    struct {
+        int m, n, k;
+        double rate;
+    } s[MAX_SHAPES];
+} rate_table;
+
+static int capped(int d) { return d < SHAPE_CAP ? d : SHAPE_CAP; }
+
+/* GFLOP/s at the term's shape (0 if it could not be measured). */
+static double rate_at(rate_table *rt, const cost_term *term) {
+    const int m = capped(term->m), n = capped(term->n), k = capped(term->k);
+    for (int i = 0; i < rt->n; i++)
+        if (rt->s[i].m == m && rt->s[i].n == n && rt->s[i].k == k) return rt->s[i].rate;
+    double r = sgemm_rate_best_of(m, n, k, 10, 0.1);
+    if (rt->n < MAX_SHAPES) {
+        rt->s[rt->n].m = m;
+        rt->s[rt->n].n = n;
+        rt->s[rt->n].k = k;
+        rt->s[rt->n++].rate = r;
+    }
+    return r;
+}
+
+/* A part's bound at the rates of its products' shapes: Σ FLOP_i / rate_i
+ * (NaN if a rate could not be measured or the part has no terms). */
+static double bound_at_shapes(rate_table *rt, const cost_terms *ts) {
+    double s = 0;
+    for (int i = 0; i < ts->n; i++) {
+        double r = rate_at(rt, &ts->t[i]);
+        if (!(r > 0)) return NAN;
+        s += ts->t[i].flops / (r * 1e9);
+    }
+    return ts->n ? s : NAN;
+}
+
+static double rate_max(const rate_table *rt, double r) {
+    for (int i = 0; i < rt->n; i++) r = rt->s[i].rate > r ? rt->s[i].rate : r;
+    return r;
+}
+
+/* printf's widths count bytes; the products' names have UTF-8 symbols
+ * (ᵀ, ⊙, h̃): pad to `width` characters instead — lead bytes, less the
+ * combining marks U+0300–U+036F (lead bytes 0xCC, 0xCD; the tilde of h̃). */
+static void print_padded(const char *text, int width) {
+    int chars = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        chars += (*p & 0xC0) != 0x80 && *p != 0xCC && *p != 0xCD;
+    printf("%s%*s", text, width > chars ? width - chars : 0, "");
+}
+
+/* One part's row of the bounds table. */
+static void print_bound(const char *part, double flops, double best, double at_shapes, double med,
+                        double min, double cpu_med) {
+    double b = flops / (best * 1e9);
+    printf("    %-22s %8.3f %9.4g s %9.4g s %9.4g s (%.4g) %7.2fx %7.2fx %9.4g s %7.2fx\n", part,
+           flops / 1e9, b, at_shapes, med, min, med / b, med / at_shapes, cpu_med, cpu_med / b);
+}
+
+/* Its products, one line each: shape, FLOP, SGEMM rate there, time at that rate. */
+static void print_terms(const char *part, rate_table *rt, const cost_terms *ts) {
+    for (int i = 0; i < ts->n; i++) {
+        const cost_term *x = &ts->t[i];
+        double r = rate_at(rt, x);
+        char shape[64];
+        snprintf(shape, sizeof shape, "%dx%dx%d", x->m, x->n, x->k);
+        printf("    %-10s ", part);
+        print_padded(x->what, 44);
+        printf(" %-16s %8.3f %7.1f %9.4g s\n", shape, x->flops / 1e9, r,
+               r > 0 ? x->flops / (r * 1e9) : NAN);
+    }
 }
 
 static int bench_task(const mimod_task *task, const char *preset, int n_sm, int n_mm, int warmup,
@@ -212,17 +319,20 @@ static int bench_task(const mimod_task *task, const char *preset, int n_sm, int 
     double *data_s = calloc((size_t)n_sm, sizeof(double)), *upd_s = calloc((size_t)n_sm, sizeof(double));
     double *sm_s = calloc((size_t)n_sm, sizeof(double)), *mm_s = calloc((size_t)n_mm, sizeof(double));
     double *run_s = calloc((size_t)n_sm, sizeof(double));
+    /* the process's CPU seconds of the same steps */
+    double *data_cpu = calloc((size_t)n_sm, sizeof(double)), *upd_cpu = calloc((size_t)n_sm, sizeof(double));
+    double *sm_cpu = calloc((size_t)n_sm, sizeof(double)), *mm_cpu = calloc((size_t)n_mm, sizeof(double));
     printf("[%s, preset %s] N=%d B=%d L=%d: n=%zu samples, H=%d\n", tname, preset, t->N, t->B, t->L,
            n, H);
     fflush(stdout);
     /* The warm-up steps first touch the trial's buffers (page faults) and let
      * the SM optimiser's moments become non-zero; they are not timed. */
     for (int i = 0; i < warmup + n_sm; i++) {
-        double t0 = mimod_now(), mi = 0;
+        double t0 = mimod_now(), c0 = cpu_now(), mi = 0;
         rc = trial_sm_make_data(t, i, &err);
-        double t1 = mimod_now();
+        double t1 = mimod_now(), c1 = cpu_now();
         if (!rc) rc = trial_sm_update(t, &mi, &err);
-        double t2 = mimod_now();
+        double t2 = mimod_now(), c2 = cpu_now();
         if (rc) {
             fprintf(stderr, "mimod-bench: [%s] SM step %d: %s\n", tname, i, err.msg);
             trial_free(t);
@@ -232,12 +342,15 @@ static int bench_task(const mimod_task *task, const char *preset, int n_sm, int 
         data_s[i - warmup] = t1 - t0;
         upd_s[i - warmup] = t2 - t1;
         sm_s[i - warmup] = t2 - t0;
+        data_cpu[i - warmup] = c1 - c0;
+        upd_cpu[i - warmup] = c2 - c1;
+        sm_cpu[i - warmup] = c2 - c0;
     }
     /* SM steps as a run of training steps makes them (trial_do_sm_step: the
      * next step's batch prefetched from 2 threads on); the warm-up step also
      * makes the first batch itself. */
-    if (time_steps(t, trial_do_sm_step, warmup, n_sm, run_s, tname, "SM step", " in a run") ||
-        time_steps(t, trial_do_mm_step, warmup, n_mm, mm_s, tname, "MM step", "")) {
+    if (time_steps(t, trial_do_sm_step, warmup, n_sm, run_s, NULL, tname, "SM step", " in a run") ||
+        time_steps(t, trial_do_mm_step, warmup, n_mm, mm_s, mm_cpu, tname, "MM step", "")) {
         trial_free(t);
         return 1;
     }
@@ -282,17 +395,71 @@ static int bench_task(const mimod_task *task, const char *preset, int n_sm, int 
            med_run, min_run, ((double)n_sm_trial * med_run + c.n_mm_steps * med_mm) / 3600);
     printf("  peak resident memory of the trial (process peak before the SGEMM reference): %ld MB\n",
            trial_rss);
+
+    /* Bounds (issue 28): each part's FLOP (cost.h) at this run's SGEMM rates.
+     * "best": the best rate measured in this run — a 1024³ product, the
+     * references above, every product's shape — what the machine's SGEMM
+     * can do; "at shapes": Σ FLOP / rate at the product's own shape, what
+     * OpenBLAS would do on these products (the GRU step's, m = B, are
+     * mimod's own kernel, not OpenBLAS). The ratios use the wall-time median. */
+    cost_terms data_t, upd_t, mm_t, sm_t;
+    const double f_data = cost_sm_data_flops(&c, &data_t), f_upd = cost_sm_update_gemm_flops(&c, &upd_t);
+    const double f_mm = cost_mm_step_flops(&c, &mm_t), f_sm = f_data + f_upd;
+    sm_t = data_t;
+    for (int i = 0; i < upd_t.n && sm_t.n < COST_MAX_TERMS; i++) sm_t.t[sm_t.n++] = upd_t.t[i];
+    rate_table rt = {0};
+    const double ref_square = sgemm_rate_best_of(1024, 1024, 1024, 10, 0.1);
+    const double b_data_s = bound_at_shapes(&rt, &data_t), b_upd_s = bound_at_shapes(&rt, &upd_t);
+    const double b_sm_s = bound_at_shapes(&rt, &sm_t), b_mm_s = bound_at_shapes(&rt, &mm_t);
+    double best = rate_max(&rt, ref_square > ref ? ref_square : ref);
+    const double med_data_cpu = median(data_cpu, n_sm), med_upd_cpu = median(upd_cpu, n_sm);
+    const double med_sm_cpu = median(sm_cpu, n_sm), med_mm_cpu = median(mm_cpu, n_mm);
+    printf("  Bounds (issue 28): FLOP of the products each part calls (cost.h, 2 per multiply-add;\n"
+           "  element-wise work not counted) over the best SGEMM rate of this run, %.1f GFLOP/s\n"
+           "  (1024x1024x1024: %.1f), and over the SGEMM rate at each product's shape (below);\n"
+           "  ratio = measured wall-time median / bound; cpu = the process's CPU time, median:\n",
+           best, ref_square);
+    printf("    %-22s %8s %11s %11s %21s %8s %8s %11s %8s\n", "part", "GFLOP", "bound@best",
+           "bound@shape", "measured med (min)", "r@best", "r@shape", "cpu med", "cpu/b@best");
+    print_bound("SM data pass", f_data, best, b_data_s, med_data, min_data, med_data_cpu);
+    print_bound("SM update", f_upd, best, b_upd_s, med_upd, min_upd, med_upd_cpu);
+    print_bound("SM step (data+update)", f_sm, best, b_sm_s, med_sm, min_sm, med_sm_cpu);
+    print_bound("MM step", f_mm, best, b_mm_s, med_mm, min_mm, med_mm_cpu);
+    printf("  the products (one call's shape m x n x k, GFLOP in the part, SGEMM GFLOP/s at that\n"
+           "  shape in this run, seconds at that rate; dimensions over %d timed at %d):\n",
+           SHAPE_CAP, SHAPE_CAP);
+    printf("    %-10s %-44s %-16s %8s %7s %11s\n", "part", "product", "shape", "GFLOP", "GFLOP/s",
+           "at rate");
+    print_terms("SM data", &rt, &data_t);
+    print_terms("SM update", &rt, &upd_t);
+    print_terms("MM step", &rt, &mm_t);
     printf("RESULT impl=mimod task=%s kernel=%s threads=%d sm_data_min=%.6g sm_data_med=%.6g "
            "sm_upd_min=%.6g sm_upd_med=%.6g sm_min=%.6g sm_med=%.6g mm_min=%.6g mm_med=%.6g "
-           "n_sm_trial=%lld n_mm_trial=%d sgemm_best=%.4g sm_run_min=%.6g sm_run_med=%.6g\n",
+           "n_sm_trial=%lld n_mm_trial=%d sgemm_best=%.4g sm_run_min=%.6g sm_run_med=%.6g "
+           "sgemm_peak=%.4g sm_data_flops=%.6g sm_upd_flops=%.6g mm_flops=%.6g "
+           "sm_data_bound=%.6g sm_upd_bound=%.6g sm_bound=%.6g mm_bound=%.6g "
+           "sm_data_bound_shapes=%.6g sm_upd_bound_shapes=%.6g sm_bound_shapes=%.6g "
+           "mm_bound_shapes=%.6g sm_data_ratio=%.4g sm_upd_ratio=%.4g sm_ratio=%.4g mm_ratio=%.4g "
+           "sm_data_ratio_shapes=%.4g sm_upd_ratio_shapes=%.4g sm_ratio_shapes=%.4g "
+           "mm_ratio_shapes=%.4g sm_data_cpu_med=%.6g sm_upd_cpu_med=%.6g sm_cpu_med=%.6g "
+           "mm_cpu_med=%.6g\n",
            tname, openblas_get_corename(), threads, min_data, med_data, min_upd, med_upd, min_sm,
-           med_sm, min_mm, med_mm, n_sm_trial, c.n_mm_steps, ref, min_run, med_run);
+           med_sm, min_mm, med_mm, n_sm_trial, c.n_mm_steps, ref, min_run, med_run, best, f_data,
+           f_upd, f_mm, f_data / (best * 1e9), f_upd / (best * 1e9), f_sm / (best * 1e9),
+           f_mm / (best * 1e9), b_data_s, b_upd_s, b_sm_s, b_mm_s, med_data * best * 1e9 / f_data,
+           med_upd * best * 1e9 / f_upd, med_sm * best * 1e9 / f_sm, med_mm * best * 1e9 / f_mm,
+           med_data / b_data_s, med_upd / b_upd_s, med_sm / b_sm_s, med_mm / b_mm_s, med_data_cpu,
+           med_upd_cpu, med_sm_cpu, med_mm_cpu);
     fflush(stdout);
     free(data_s);
     free(upd_s);
     free(sm_s);
     free(mm_s);
     free(run_s);
+    free(data_cpu);
+    free(upd_cpu);
+    free(sm_cpu);
+    free(mm_cpu);
     trial_free(t);
     return 0;
 }
