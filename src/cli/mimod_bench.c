@@ -113,6 +113,23 @@ static double sgemm_rate_best_of(int m, int n, int k, int reps, double seconds) 
 /* Best-of-10 (0 if out of memory). */
 static double sgemm_rate(int m, int n, int k) { return sgemm_rate_best_of(m, n, k, 10, 0); }
 
+/* The same for y[m] = A[m][k]·x (SGEMV), the products with one column (MINE's
+ * output layer): SGEMM with n = 1 does not take the GEMV path and runs them
+ * several times slower than they run. */
+static double sgemv_rate_best_of(int m, int k, int reps, double seconds) {
+    sgemm_operands o; /* a [m][k], b [1][k] as x, c [m] as y */
+    if (!sgemm_operands_alloc(&o, m, 1, k)) return 0;
+    double best = 0, start = mimod_now();
+    for (int rep = 0; rep < reps || mimod_now() - start < seconds; rep++) {
+        double t0 = mimod_now();
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, m, k, 1.0f, o.a, k, o.b, 1, 0.0f, o.c, 1);
+        double dt = mimod_now() - t0, rate = 2.0 * m * k / dt / 1e9;
+        if (rate > best) best = rate;
+    }
+    sgemm_operands_free(&o);
+    return best;
+}
+
 /* What this machine gives `threads` threads at once: each runs `reps`
  * independent single-threaded SGEMMs C[m][n] = A[m][k] · B[n][k]ᵀ on its own
  * matrices, all started together; the aggregate GFLOP/s over the slowest
@@ -214,7 +231,8 @@ static int time_steps(trial *t, int (*step)(trial *, mimod_err *), int warmup, i
  * interrupted, and the best is what the bound needs. A dimension above
  * SHAPE_CAP is timed at SHAPE_CAP: a tall product's rate no longer changes
  * there, and its operands stay a few tens of MB (the readout's [n][N] would
- * be 200 MB at SEP's n). C = A·Bᵀ whatever the product's own transposes. */
+ * be 200 MB at SEP's n). C = A·Bᵀ whatever the product's own transposes;
+ * shapes with n = 1 (GEMVs) are timed as SGEMV. */
 enum { SHAPE_CAP = 40000, MAX_SHAPES = 64 };
 typedef struct {
     int n;
@@ -231,7 +249,7 @@ static double rate_at(rate_table *rt, const cost_term *term) {
     const int m = capped(term->m), n = capped(term->n), k = capped(term->k);
     for (int i = 0; i < rt->n; i++)
         if (rt->s[i].m == m && rt->s[i].n == n && rt->s[i].k == k) return rt->s[i].rate;
-    double r = sgemm_rate_best_of(m, n, k, 10, 0.1);
+    double r = n == 1 ? sgemv_rate_best_of(m, k, 10, 0.1) : sgemm_rate_best_of(m, n, k, 10, 0.1);
     if (rt->n < MAX_SHAPES) {
         rt->s[rt->n].m = m;
         rt->s[rt->n].n = n;
