@@ -183,6 +183,47 @@ int config_key_changes_shape(const char *key) {
     return k && (k->flags & KEY_SHAPE);
 }
 
+/* The line of key `key` (klen bytes) in a config_yaml text, its length in
+ * *len; NULL if none. */
+static const char *yaml_key_line(const char *yaml, const char *key, size_t klen, size_t *len) {
+    for (const char *l = yaml; l && *l;) {
+        const char *e = strchr(l, '\n');
+        size_t n = e ? (size_t)(e - l) : strlen(l);
+        if (n > klen && strncmp(l, key, klen) == 0 && l[klen] == ':') {
+            *len = n;
+            return l;
+        }
+        l = e ? e + 1 : NULL;
+    }
+    return NULL;
+}
+
+int config_yaml_differences(const char *a, const char *b, config_line_diff *out, int max) {
+    int n_diff = 0;
+    for (int side = 0; side < 2; side++) {
+        const char *x_txt = side ? b : a, *y_txt = side ? a : b;
+        for (const char *l = x_txt; l && *l;) {
+            const char *e = strchr(l, '\n');
+            size_t n = e ? (size_t)(e - l) : strlen(l), ylen = 0;
+            const char *colon = memchr(l, ':', n);
+            if (colon && !config_line_left_out(l)) {
+                const char *y = yaml_key_line(y_txt, l, (size_t)(colon - l), &ylen);
+                int missing = !y || config_line_left_out(y);
+                /* side 1 adds only the keys side 0 did not see */
+                if (side == 0 ? (missing || ylen != n || strncmp(y, l, n) != 0) : missing) {
+                    if (out && n_diff < max)
+                        out[n_diff] = side == 0
+                                          ? (config_line_diff){l, missing ? NULL : y, n, missing ? 0 : ylen}
+                                          : (config_line_diff){NULL, l, 0, n};
+                    n_diff++;
+                }
+            }
+            l = e ? e + 1 : NULL;
+        }
+    }
+    return n_diff;
+}
+
 int config_line_left_out(const char *line) {
     for (int i = 0; i < N_KEYS; i++) {
         const config_key *k = &keys[i];

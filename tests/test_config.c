@@ -649,6 +649,29 @@ static void test_docs_and_examples(void) {
     }
 }
 
+/* config_yaml_differences (config_keys.h), which the growing of a sweep and
+ * the summary of several files both use: worked by hand on three texts. */
+static void test_yaml_differences(void) {
+    /* a has lambda_reg and n_units, b has n_units (other value) and lambda_I;
+     * checkpoint_minutes is run control, so it never counts */
+    const char *a = "lambda_reg: 0.02\nn_units: 100\ncheckpoint_minutes: 10";
+    const char *b = "checkpoint_minutes: 5\nn_units: 64\nlambda_I: 0.1\n";
+    config_line_diff d[4];
+    int n = config_yaml_differences(a, b, d, 4);
+    CHECK(n == 3, "%d differences, want 3", n);
+    /* a's keys in a's order, then the keys only b has */
+    CHECK(d[0].a == a && d[0].a_len == 16 && d[0].b == NULL, "first difference: lambda_reg only in a");
+    CHECK(d[1].a == a + 17 && d[1].a_len == 12 && d[1].b == b + 22 && d[1].b_len == 11, "second: n_units 100 in a, 64 in b");
+    CHECK(d[2].a == NULL && d[2].b == b + 34 && d[2].b_len == 13, "third: lambda_I only in b");
+    /* max bounds what is written, not the count */
+    config_line_diff one = {0};
+    CHECK(config_yaml_differences(a, b, &one, 1) == 3 && one.a == a, "max 1: the count 3 and the first difference");
+    CHECK(config_yaml_differences(a, b, NULL, 0) == 3, "no output: the count");
+    /* equal texts and texts that differ only in run control */
+    CHECK(config_yaml_differences(a, a, d, 4) == 0, "a text against itself");
+    CHECK(config_yaml_differences("n_units: 100\ncheckpoint_minutes: 1\n", "n_units: 100\n", d, 4) == 0, "texts that differ in run control only");
+}
+
 int main(void) {
     test_keys();
     test_presets();
@@ -658,5 +681,6 @@ int main(void) {
     test_round_trip();
     test_overrides();
     test_docs_and_examples();
+    test_yaml_differences();
     return check_report("test_config");
 }

@@ -144,4 +144,18 @@ int config_key_changes_shape(const char *key);
  * legacy value. */
 int config_line_left_out(const char *line);
 
+/* One difference between two config_yaml texts: a key's line in each (its
+ * text and length), a = NULL when only b has the key, b = NULL when only a
+ * has it. */
+typedef struct {
+    const char *a, *b;
+    size_t a_len, b_len;
+} config_line_diff;
+
+/* The lines that differ between config_yaml texts a and b, lines left out of
+ * the sweep hash aside (a line left out on one side counts as missing there):
+ * a's keys in a's order first, then keys only b has. The first `max` go to
+ * out (may be NULL); returns how many differ in all. */
+int config_yaml_differences(const char *a, const char *b, config_line_diff *out, int max);
+
 #endif

@@ -2,6 +2,7 @@
 #include "mimod/h5_cause.h"
 
 #include <hdf5.h>
+#include <stdlib.h>
 #include <string.h>
 
 void h5_quiet(void) { H5Eset_auto2(H5E_DEFAULT, NULL, NULL); }
@@ -41,4 +42,24 @@ const char *h5_note_cause(char *buf, size_t n) {
     cause_walk w = {buf, n, 0};
     H5Ewalk2(H5E_DEFAULT, H5E_WALK_DOWNWARD, visit, &w);
     return buf;
+}
+
+char *h5_attr_read_str(hid_t loc, const char *name) {
+    if (H5Aexists(loc, name) <= 0) return NULL;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a < 0) return NULL;
+    hid_t ftype = H5Aget_type(a);
+    char *out = NULL;
+    if (H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype)) {
+        size_t n = H5Tget_size(ftype);
+        hid_t mtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mtype, n);
+        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
+        out = calloc(n + 1, 1);
+        if (out && H5Aread(a, mtype, out) < 0) { free(out); out = NULL; }
+        H5Tclose(mtype);
+    }
+    H5Tclose(ftype);
+    H5Aclose(a);
+    return out;
 }

@@ -35,26 +35,6 @@ static int h5err(mimod_err *err, const char *what, const char *name) {
                       cause);
 }
 
-static char *read_attr(hid_t loc, const char *name) {
-    if (H5Aexists(loc, name) <= 0) return NULL;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-    if (a < 0) return NULL;
-    hid_t ftype = H5Aget_type(a);
-    char *out = NULL;
-    if (H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype)) {
-        size_t n = H5Tget_size(ftype);
-        hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, n);
-        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        out = calloc(n + 1, 1);
-        if (out && H5Aread(a, mtype, out) < 0) { free(out); out = NULL; }
-        H5Tclose(mtype);
-    }
-    H5Tclose(ftype);
-    H5Aclose(a);
-    return out;
-}
-
 /* (Re)write a fixed-length string attribute. */
 static int write_attr(hid_t loc, const char *name, const char *value, mimod_err *err) {
     if (H5Aexists(loc, name) > 0 && H5Adelete(loc, name) < 0) return h5err(err, "delete attribute", name);
@@ -247,9 +227,9 @@ int results_grow_serial(const char *path, const results_meta *meta, int n_tasks,
     for (int i = 0; !rc && i < n_tasks; i++) rc = copy_group(old, new, &tasks[i], n_old[i], err);
     /* root attributes: the old creation time, and which definition each
      * range of points came from */
-    char *created = rc ? NULL : read_attr(old, "created");
-    char *old_hash = rc ? NULL : read_attr(old, "sweep_hash");
-    char *history = rc ? NULL : read_attr(old, "sweep_history");
+    char *created = rc ? NULL : h5_attr_read_str(old, "created");
+    char *old_hash = rc ? NULL : h5_attr_read_str(old, "sweep_hash");
+    char *history = rc ? NULL : h5_attr_read_str(old, "sweep_history");
     if (!rc && created) rc = write_attr(new, "created", created, err);
     if (!rc) {
         size_t cap = (history ? strlen(history) : 0) + 2048 + 256 * (size_t)n_tasks;

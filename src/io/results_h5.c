@@ -99,27 +99,6 @@ static int attr_write_num(hid_t loc, const char *name, hid_t type, const void *v
     return rc < 0 ? h5fail(err, "write attribute", name) : MIMOD_OK;
 }
 
-/* malloc'd text of a string attribute, or NULL. */
-static char *attr_read_str(hid_t loc, const char *name) {
-    if (H5Aexists(loc, name) <= 0) return NULL;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-    if (a < 0) return NULL;
-    hid_t ftype = H5Aget_type(a);
-    char *out = NULL;
-    if (H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype)) {
-        size_t n = H5Tget_size(ftype);
-        hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, n);
-        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        out = calloc(n + 1, 1);
-        if (out && H5Aread(a, mtype, out) < 0) { free(out); out = NULL; }
-        H5Tclose(mtype);
-    }
-    H5Tclose(ftype);
-    H5Aclose(a);
-    return out;
-}
-
 /* Contiguous dataset, allocated and filled at creation. */
 static hid_t ds_create(hid_t loc, const char *name, hid_t type, int rank, const hsize_t *dims,
                        const void *fill) {
@@ -549,7 +528,7 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
             continue;
         }
         hid_t g = H5Gopen2(file, d->name, H5P_DEFAULT);
-        char *axes = attr_read_str(g, "axes");
+        char *axes = h5_attr_read_str(g, "axes");
         char want[1024] = "";
         for (int a = 0; a < d->n_axes; a++) {
             if (a) strncat(want, ",", sizeof want - strlen(want) - 1);
@@ -599,7 +578,7 @@ static void describe_difference(hid_t file, int n_tasks, const results_task_desc
         }
         free(axes);
         /* configuration, key by key (lines "key: value") */
-        char *cfg = attr_read_str(g, "config_yaml");
+        char *cfg = h5_attr_read_str(g, "config_yaml");
         if (cfg && d->config_yaml && strcmp(cfg, d->config_yaml) != 0) {
             int shown = 0;
             const char *a = cfg;
@@ -682,7 +661,7 @@ int results_open_existing(const char *path, MPI_Comm comm, const results_meta *m
         h5_cause[0] = '\0';
     }
     if (!rc) {
-        char *hash = attr_read_str(f->file, "sweep_hash");
+        char *hash = h5_attr_read_str(f->file, "sweep_hash");
         if (!hash || !meta->sweep_hash || strcmp(hash, meta->sweep_hash) != 0) {
             char diff[900] = "";
             describe_difference(f->file, n_tasks, tasks, diff, sizeof diff);

@@ -36,78 +36,19 @@ static void tb_add(text_buf *b, const char *fmt, ...) {
     b->len += len;
 }
 
-/* malloc'd text of a fixed-length string attribute, or NULL. */
-static char *read_attr(hid_t loc, const char *name) {
-    if (H5Aexists(loc, name) <= 0) return NULL;
-    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
-    if (a < 0) return NULL;
-    hid_t ftype = H5Aget_type(a);
-    char *out = NULL;
-    if (H5Tget_class(ftype) == H5T_STRING && !H5Tis_variable_str(ftype)) {
-        size_t n = H5Tget_size(ftype);
-        hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, n);
-        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        out = calloc(n + 1, 1);
-        if (out && H5Aread(a, mtype, out) < 0) { free(out); out = NULL; }
-        H5Tclose(mtype);
-    }
-    H5Tclose(ftype);
-    H5Aclose(a);
-    return out;
-}
-
-/* The value of key `key` (length klen) in a config_yaml text ("key: value"
- * lines): its line, or NULL. */
-static const char *find_key_line(const char *yaml, const char *key, size_t klen, size_t *len) {
-    for (const char *l = yaml; l && *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l) : strlen(l);
-        if (n > klen && strncmp(l, key, klen) == 0 && l[klen] == ':') {
-            *len = n;
-            return l;
-        }
-        l = e ? e + 1 : NULL;
-    }
-    return NULL;
-}
-
-/* 1 if the line (length n) is left out of the sweep hash (run control, legacy defaults). */
-static int left_out(const char *line, size_t n) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), line);
-    return config_line_left_out(buf);
-}
-
 /* Keys whose line differs between the file's base configuration and the
  * sweep's, as "; wm: lambda_reg: 0 in the file, 0.001 in the sweep". Lines
  * the hash leaves out do not count. Returns how many differ. */
 static int config_differences(const char *task, const char *file_cfg, const char *sweep_cfg,
                               text_buf *msg) {
-    int n_diff = 0;
-    for (int side = 0; side < 2; side++) {
-        const char *a_txt = side ? sweep_cfg : file_cfg, *b_txt = side ? file_cfg : sweep_cfg;
-        for (const char *l = a_txt; l && *l;) {
-            const char *e = strchr(l, '\n');
-            size_t n = e ? (size_t)(e - l) : strlen(l);
-            const char *colon = memchr(l, ':', n);
-            if (colon && !left_out(l, n)) {
-                size_t klen = (size_t)(colon - l), blen = 0;
-                const char *b = find_key_line(b_txt, l, klen, &blen);
-                int missing = !b || left_out(b, blen);
-                if (side == 0 && (missing || blen != n || strncmp(b, l, n) != 0)) {
-                    if (n_diff < 8)
-                        tb_add(msg, "; %s: %.*s in the file, %.*s in the sweep", task, (int)n, l,
-                               missing ? 9 : (int)blen, missing ? "(missing)" : b);
-                    n_diff++;
-                } else if (side == 1 && missing) {
-                    if (n_diff < 8)
-                        tb_add(msg, "; %s: (missing) in the file, %.*s in the sweep", task, (int)n, l);
-                    n_diff++;
-                }
-            }
-            l = e ? e + 1 : NULL;
-        }
+    config_line_diff d[8];
+    int n_diff = config_yaml_differences(file_cfg, sweep_cfg, d, 8);
+    for (int i = 0; i < n_diff && i < 8; i++) {
+        if (d[i].a)
+            tb_add(msg, "; %s: %.*s in the file, %.*s in the sweep", task, (int)d[i].a_len, d[i].a,
+                   d[i].b ? (int)d[i].b_len : 9, d[i].b ? d[i].b : "(missing)");
+        else
+            tb_add(msg, "; %s: (missing) in the file, %.*s in the sweep", task, (int)d[i].b_len, d[i].b);
     }
     if (n_diff > 8) tb_add(msg, "; %s: %d more configuration keys differ", task, n_diff - 8);
     return n_diff;
@@ -211,13 +152,13 @@ static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, swee
         if (a) strncat(want, ",", sizeof want - strlen(want) - 1);
         strncat(want, t->axes[a].name, sizeof want - strlen(want) - 1);
     }
-    char *axes = read_attr(g, "axes");
+    char *axes = h5_attr_read_str(g, "axes");
     if (!same_hash && (!axes || strcmp(axes, want) != 0)) {
         tb_add(msg, "; %s: axes are [%s] in the file, [%s] in the sweep", t->name, axes ? axes : "?", want);
         n_diff++;
     }
     free(axes);
-    char *cfg = read_attr(g, "config_yaml"), *mine = NULL;
+    char *cfg = h5_attr_read_str(g, "config_yaml"), *mine = NULL;
     mimod_err cerr = {0};
     if (config_to_yaml(&t->base, &mine, &cerr)) {
         free(cfg);
@@ -342,7 +283,7 @@ int sweep_grow_match(const char *path, const sweep_def *s, sweep_grow_plan *plan
         return mimod_errf(err, MIMOD_EIO, "cannot open %s as an HDF5 file%s%s", path,
                           cause[0] ? ": " : "", cause);
     }
-    char *hash = read_attr(file, "sweep_hash");
+    char *hash = h5_attr_read_str(file, "sweep_hash");
     int same_hash = hash && strcmp(hash, s->hash) == 0;
     text_buf msg = {0};
     label_list added = {0};

@@ -9,52 +9,15 @@
 
 #include "mimod/config_keys.h"
 
-/* The line of key `key` (klen bytes) in a config_yaml text, or NULL. */
-static const char *key_line(const char *yaml, const char *key, size_t klen, size_t *len) {
-    for (const char *l = yaml; l && *l;) {
-        const char *e = strchr(l, '\n');
-        size_t n = e ? (size_t)(e - l) : strlen(l);
-        if (n > klen && strncmp(l, key, klen) == 0 && l[klen] == ':') {
-            *len = n;
-            return l;
-        }
-        l = e ? e + 1 : NULL;
-    }
-    return NULL;
-}
-
-static int left_out(const char *line, size_t n) {
-    char buf[512];
-    snprintf(buf, sizeof buf, "%.*s", (int)(n < sizeof buf ? n : sizeof buf - 1), line);
-    return config_line_left_out(buf);
-}
-
 /* The first configuration key whose line differs (run-control keys and
  * legacy defaults aside, as in the sweep hash) into msg; 0 if none. */
 static int config_difference(const char *a, const char *b, const char *pa, const char *pb, char *msg,
                              size_t cap) {
-    for (int side = 0; side < 2; side++) {
-        const char *x = side ? b : a, *y = side ? a : b;
-        for (const char *l = x; l && *l;) {
-            const char *e = strchr(l, '\n');
-            size_t n = e ? (size_t)(e - l) : strlen(l), ylen = 0;
-            const char *colon = memchr(l, ':', n);
-            if (colon && !left_out(l, n)) {
-                const char *m = key_line(y, l, (size_t)(colon - l), &ylen);
-                int missing = !m || left_out(m, ylen);
-                if (missing || ylen != n || strncmp(m, l, n) != 0) {
-                    const char *in_a = side ? (missing ? "(missing)" : m) : l;
-                    const char *in_b = side ? l : (missing ? "(missing)" : m);
-                    int la = side ? (missing ? 9 : (int)ylen) : (int)n;
-                    int lb = side ? (int)n : (missing ? 9 : (int)ylen);
-                    snprintf(msg, cap, "%.*s in %s, %.*s in %s", la, in_a, pa, lb, in_b, pb);
-                    return 1;
-                }
-            }
-            l = e ? e + 1 : NULL;
-        }
-    }
-    return 0;
+    config_line_diff d;
+    if (config_yaml_differences(a, b, &d, 1) == 0) return 0;
+    snprintf(msg, cap, "%.*s in %s, %.*s in %s", d.a ? (int)d.a_len : 9, d.a ? d.a : "(missing)", pa,
+             d.b ? (int)d.b_len : 9, d.b ? d.b : "(missing)", pb);
+    return 1;
 }
 
 static void point_label(const summary_task *t, int64_t p, char *buf, size_t n) {
