@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,29 @@ void mimod_suggest(const char *word, const char *const *names, int n, char *buf,
     int limit = (int)strlen(word) / 3 + 1;
     if (best && best_d <= (limit > 3 ? 3 : limit)) snprintf(buf, cap, " (did you mean '%s'?)", best);
     else buf[0] = '\0';
+}
+
+void text_buf_add(text_buf *b, const char *t) {
+    size_t n = strlen(t);
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = (b->cap + n + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+    memcpy(b->s + b->len, t, n + 1);
+    b->len += n;
+}
+
+void text_buf_addf(text_buf *b, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    char tmp[1024];
+    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    if (n >= 0) text_buf_add(b, tmp);
 }

@@ -389,31 +389,16 @@ static int check_nesting(const char *path, const char *text, mimod_err *err) {
     return MIMOD_OK;
 }
 
-/* Append to a growing string (for the hash input). */
-typedef struct { char *s; size_t len, cap; int oom; } strbuf;
-static void sb_add(strbuf *b, const char *t) {
-    size_t n = strlen(t);
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->cap + n + 1) * 2;
-        char *s = realloc(b->s, cap);
-        if (!s) { b->oom = 1; return; }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, t, n + 1);
-    b->len += n;
-}
-
 /* Normalised text of the expanded definition: per task its base configuration
  * (without run-control keys and legacy defaults), axis names and every point's values. The sweep
  * file's layout, comments and output path do not enter. */
 static int compute_hash(sweep_def *s, mimod_err *err) {
-    strbuf b = {0};
+    text_buf b = {0};
     for (int i = 0; i < s->n_tasks; i++) {
         sweep_task *t = &s->task[i];
-        sb_add(&b, "task ");
-        sb_add(&b, t->name);
-        sb_add(&b, "\n");
+        text_buf_add(&b, "task ");
+        text_buf_add(&b, t->name);
+        text_buf_add(&b, "\n");
         char *yaml = NULL;
         int rc = config_to_yaml(&t->base, &yaml, err);
         if (rc) { free(b.s); return rc; }
@@ -423,20 +408,20 @@ static int compute_hash(sweep_def *s, mimod_err *err) {
             /* run control and legacy defaults (n_groups: 2, …) left out:
              * hashes of sweeps made before those keys existed stay the same */
             if (!config_line_left_out(line)) {
-                sb_add(&b, line);
-                sb_add(&b, "\n");
+                text_buf_add(&b, line);
+                text_buf_add(&b, "\n");
             }
             line = nl ? nl + 1 : NULL;
         }
         free(yaml);
         for (int a = 0; a < t->n_axes; a++) {
-            sb_add(&b, "axis ");
-            sb_add(&b, t->axes[a].name);
+            text_buf_add(&b, "axis ");
+            text_buf_add(&b, t->axes[a].name);
             for (int v = 0; v < t->axes[a].n_values; v++) {
-                sb_add(&b, " ");
-                sb_add(&b, t->axes[a].values[v]);
+                text_buf_add(&b, " ");
+                text_buf_add(&b, t->axes[a].values[v]);
             }
-            sb_add(&b, "\n");
+            text_buf_add(&b, "\n");
         }
     }
     if (b.oom) { free(b.s); return mimod_errf(err, MIMOD_ENOMEM, "out of memory"); }

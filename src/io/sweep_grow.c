@@ -4,7 +4,6 @@
 #include "mimod/sweep_grow.h"
 
 #include <hdf5.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,29 +11,7 @@
 #include "mimod/config.h"
 #include "mimod/config_keys.h"
 #include "mimod/h5_cause.h"
-
-/* A growing message. */
-typedef struct { char *s; size_t len, cap; int oom; } text_buf;
-
-static void tb_add(text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void tb_add(text_buf *b, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    char tmp[1024];
-    int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    size_t len = strlen(tmp);
-    if (b->len + len + 1 > b->cap) {
-        size_t cap = (b->cap + len + 1) * 2;
-        char *s = realloc(b->s, cap);
-        if (!s) { b->oom = 1; return; }
-        b->s = s;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->len, tmp, len + 1);
-    b->len += len;
-}
+#include "mimod/text.h"
 
 /* Keys whose line differs between the file's base configuration and the
  * sweep's, as "; wm: lambda_reg: 0 in the file, 0.001 in the sweep". Lines
@@ -45,12 +22,12 @@ static int config_differences(const char *task, const char *file_cfg, const char
     int n_diff = config_yaml_differences(file_cfg, sweep_cfg, d, 8);
     for (int i = 0; i < n_diff && i < 8; i++) {
         if (d[i].a)
-            tb_add(msg, "; %s: %.*s in the file, %.*s in the sweep", task, (int)d[i].a_len, d[i].a,
+            text_buf_addf(msg, "; %s: %.*s in the file, %.*s in the sweep", task, (int)d[i].a_len, d[i].a,
                    d[i].b ? (int)d[i].b_len : 9, d[i].b ? d[i].b : "(missing)");
         else
-            tb_add(msg, "; %s: (missing) in the file, %.*s in the sweep", task, (int)d[i].b_len, d[i].b);
+            text_buf_addf(msg, "; %s: (missing) in the file, %.*s in the sweep", task, (int)d[i].b_len, d[i].b);
     }
-    if (n_diff > 8) tb_add(msg, "; %s: %d more configuration keys differ", task, n_diff - 8);
+    if (n_diff > 8) text_buf_addf(msg, "; %s: %d more configuration keys differ", task, n_diff - 8);
     return n_diff;
 }
 
@@ -87,11 +64,11 @@ static int read_coords(hid_t g, const char *axis, hsize_t *n, double **v, uint64
 /* A list of at most 4 point labels, then "and N more". */
 typedef struct { text_buf t; int n; } label_list;
 static void ll_add(label_list *l, const char *label) {
-    if (l->n < 4) tb_add(&l->t, "%s%s", l->n ? ", " : "", label);
+    if (l->n < 4) text_buf_addf(&l->t, "%s%s", l->n ? ", " : "", label);
     l->n++;
 }
 static const char *ll_text(label_list *l) {
-    if (l->n > 4) tb_add(&l->t, " and %d more", l->n - 4);
+    if (l->n > 4) text_buf_addf(&l->t, " and %d more", l->n - 4);
     return l->t.s ? l->t.s : "";
 }
 
@@ -128,7 +105,7 @@ static herr_t note_extra_group(hid_t root, const char *name, const H5L_info_t *i
     if (!group) return 0;
     for (int i = 0; i < gv->s->n_tasks; i++)
         if (strcmp(gv->s->task[i].name, name) == 0) return 0;
-    tb_add(gv->msg, "; task '%s' is in the file but not in the sweep", name);
+    text_buf_addf(gv->msg, "; task '%s' is in the file but not in the sweep", name);
     return 0;
 }
 
@@ -138,12 +115,12 @@ static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, swee
                       text_buf *msg, label_list *added, mimod_err *err) {
     const sweep_task *t = &s->task[i];
     if (H5Lexists(file, t->name, H5P_DEFAULT) <= 0) {
-        tb_add(msg, "; task '%s' is not in the file", t->name);
+        text_buf_addf(msg, "; task '%s' is not in the file", t->name);
         return 1;
     }
     hid_t g = H5Gopen2(file, t->name, H5P_DEFAULT);
     if (g < 0) {
-        tb_add(msg, "; task '%s': its group cannot be opened", t->name);
+        text_buf_addf(msg, "; task '%s': its group cannot be opened", t->name);
         return 1;
     }
     int n_diff = 0;
@@ -154,7 +131,7 @@ static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, swee
     }
     char *axes = h5_attr_read_str(g, "axes");
     if (!same_hash && (!axes || strcmp(axes, want) != 0)) {
-        tb_add(msg, "; %s: axes are [%s] in the file, [%s] in the sweep", t->name, axes ? axes : "?", want);
+        text_buf_addf(msg, "; %s: axes are [%s] in the file, [%s] in the sweep", t->name, axes ? axes : "?", want);
         n_diff++;
     }
     free(axes);
@@ -182,10 +159,10 @@ static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, swee
     for (int a = 0; a < t->n_axes && !bad; a++) {
         hsize_t n = 0;
         if (read_coords(g, t->axes[a].name, &n, &v[a], &u[a])) {
-            tb_add(msg, "; %s: coords/%s cannot be read", t->name, t->axes[a].name);
+            text_buf_addf(msg, "; %s: coords/%s cannot be read", t->name, t->axes[a].name);
             bad = 1;
         } else if (a > 0 && n != n_file) {
-            tb_add(msg, "; %s: its coords datasets differ in length", t->name);
+            text_buf_addf(msg, "; %s: its coords datasets differ in length", t->name);
             bad = 1;
         }
         n_file = n;
@@ -242,10 +219,10 @@ static int match_task(hid_t file, const sweep_def *s, int i, int same_hash, swee
         missing.n = fresh.n = 0;
     }
     if (missing.n) {
-        tb_add(msg, "; %s: %d of the file's %llu points %s not in the sweep (%s)", t->name, missing.n,
+        text_buf_addf(msg, "; %s: %d of the file's %llu points %s not in the sweep (%s)", t->name, missing.n,
                (unsigned long long)n_file, missing.n == 1 ? "is" : "are", ll_text(&missing));
         if (fresh.n)
-            tb_add(msg, "; %s: %d of the sweep's points %s new (%s)", t->name, fresh.n,
+            text_buf_addf(msg, "; %s: %d of the sweep's points %s new (%s)", t->name, fresh.n,
                    fresh.n == 1 ? "is" : "are", ll_text(&fresh));
         n_diff++;
     } else if (fresh.n) {
