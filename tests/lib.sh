@@ -29,3 +29,42 @@ tmpfs_unmount() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do umount "$1" 2>/dev/null && return 0; sleep 0.5; done
     umount -l "$1"
 }
+# mpi_env: what every MPI test exports — Open MPI as root, more ranks than
+# cores, and one OpenBLAS thread per rank (the tests compare bits, not speed)
+mpi_env() {
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+    export OPENBLAS_NUM_THREADS=1
+}
+# workdir NAME: a fresh temporary directory $W, made the current one. On any
+# exit (INT and TERM exit 1) the background processes the test put in the
+# array pids are killed, the test's own cleanup_more runs if it defined one,
+# and $W is removed — kept, and its path printed, when KEEP is set.
+workdir() {
+    W=$(mktemp -d "${TMPDIR:-/tmp}/$1.XXXXXX") || exit 1
+    pids=()
+    trap workdir_cleanup EXIT
+    trap 'exit 1' INT TERM
+    cd "$W" || exit 1
+}
+workdir_cleanup() {
+    local p
+    cd /
+    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
+    wait 2>/dev/null
+    if declare -F cleanup_more >/dev/null; then cleanup_more; fi
+    if [ -n "${KEEP:-}" ]; then echo "kept: $W"; else rm -rf "$W"; fi
+}
+# same_data A B [GROUP...]: the two result files hold the same data in every
+# dataset of the task groups (default wm and sep), wall_seconds (a clock
+# reading) aside; on a difference the first lines of h5diff go to stderr
+same_data() {
+    local a=$1 b=$2 g groups
+    shift 2
+    groups=("$@")
+    [ ${#groups[@]} -gt 0 ] || groups=(wm sep)
+    for g in "${groups[@]}"; do
+        h5diff -q --exclude-path /wall_seconds "$a" "$b" /$g /$g >/dev/null 2>&1 && continue
+        h5diff -r --exclude-path /wall_seconds "$a" "$b" /$g /$g 2>&1 | head -20 >&2
+        return 1
+    done
+}

@@ -19,16 +19,10 @@ SWEEP=$(realpath "$1")
 TRAIN=$(realpath "$2")
 export OPENBLAS_NUM_THREADS=1
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/test_full_disk.XXXXXX")
+workdir test_full_disk
 M="$W/disk"
 mkdir -p "$M"
-cleanup() {
-    cd /
-    tmpfs_unmount "$M"
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
+cleanup_more() { tmpfs_unmount "$M"; }
 if ! mount -t tmpfs -o size=2m tmpfs "$M" 2>"$W/mount.err"; then
     echo "test_full_disk: SKIPPED: cannot mount a tmpfs here ($(cat "$W/mount.err")); needs root" \
          "or CAP_SYS_ADMIN"

@@ -22,30 +22,10 @@ set -u
 SWEEP=$(realpath "$1")
 SUMMARY=$(realpath "$2")
 HERE=$(dirname "$(realpath "${BASH_SOURCE[0]}")")
-export OPENBLAS_NUM_THREADS=1
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-W=$(mktemp -d "${TMPDIR:-/tmp}/test_grow.XXXXXX")
-pids=()
-cleanup() {
-    for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-    wait 2>/dev/null
-    rm -rf "$W"
-}
-trap cleanup EXIT
-trap 'exit 1' INT TERM
-[ -n "${KEEP:-}" ] && trap - EXIT && echo "kept: $W"
-cd "$W" || exit 1
 source "$HERE/lib.sh"
+mpi_env
+workdir test_grow
 
-same_data() {
-    local g
-    for g in wm sep; do
-        h5diff -q --exclude-path /wall_seconds "$1" "$2" /$g /$g >/dev/null 2>&1 || {
-            h5diff -r --exclude-path /wall_seconds "$1" "$2" /$g /$g 2>&1 | head -20 >&2
-            return 1
-        }
-    done
-}
 # sweep FILE OUTPUT SEED_AXIS LAMBDA_AXIS [EXTRA]: a tiny sweep file of both tasks
 sweep_file() {
     cat >"$1" <<EOF

@@ -9,25 +9,11 @@
 set -u
 SWEEP=$(realpath "$1")
 ROOT=$(realpath "$2")
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
-export OPENBLAS_NUM_THREADS=1
-W=$(mktemp -d "${TMPDIR:-/tmp}/test_kill9.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-[ -n "${KEEP:-}" ] && trap - EXIT   # KEEP=1 keeps the logs
-cd "$W" || exit 1
-cp "$ROOT/tests/data/kill_sweep.yaml" sweep.yaml
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
+mpi_env
+workdir test_kill9   # KEEP=1 keeps the logs
+cp "$ROOT/tests/data/kill_sweep.yaml" sweep.yaml
 RANDOM=${KILL_SEED:-20261125}
-
-same_data() {
-    local g
-    for g in wm sep; do
-        h5diff -q --exclude-path /wall_seconds "$1" "$2" /$g /$g >/dev/null 2>&1 || {
-            h5diff -r --exclude-path /wall_seconds "$1" "$2" /$g /$g 2>&1 | head -20 >&2
-            return 1
-        }
-    done
-}
 
 # the uninterrupted reference, timed
 t0=$(date +%s.%N)

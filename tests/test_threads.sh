@@ -18,11 +18,7 @@
 set -u
 TRAIN=$(realpath "$1")
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
-W=$(mktemp -d "${TMPDIR:-/tmp}/test_threads.XXXXXX")
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-
-same_data() { h5diff -q --exclude-path /wall_seconds "$1" "$2" /$3 /$3 >/dev/null 2>&1; }
+workdir test_threads
 
 # name, result group, configuration
 names=(wm sep ovr)
