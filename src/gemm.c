@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 /* One call of the library's single-threaded GEMM. */
 static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
@@ -39,9 +40,10 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  * the product is one call, which gives the same bits (below).
  *
  * Beyond "the same for every thread count" the tiles are chosen so that each
- * tile's bits equal the whole product's, which keeps results computed before
- * this change valid (checked on every shape a paper-size trial uses, and on
- * odd shapes, by tests/test_gemm_tiles.c):
+ * tile's bits equal the whole product's on the AVX-512 kernels, which keeps
+ * results computed before this change valid (checked on every shape a
+ * paper-size trial uses, and on odd shapes, by tests/test_gemm_tiles.c; on
+ * other kernels one thread runs the tiles too, mm_gemm_one_call_equals_tiles):
  *  - tile offsets are multiples of MM_TILE_ALIGN (64) in both directions, a
  *    multiple of every OpenBLAS kernel's register block (unroll ≤ 16), so an
  *    element sits at the same place in a register block, and gets the same
@@ -183,20 +185,51 @@ void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
     pthread_mutex_unlock(&prof_mu);
 }
 
+/* The kernels on which every tile's bits were checked equal to one call of
+ * the whole product (test_gemm_tiles, every shape a paper-size trial splits
+ * and the odd ones): OpenBLAS 0.3.21's AVX-512 SGEMM sets. On any other
+ * kernel the tiles are not assumed equal to one call, and were found not to
+ * be on Haswell (the AVX2 set, also taken on Zen cores): a 64-row tile's last
+ * 4 rows, and a column tile's last 8 columns at any alignment, differ from the
+ * whole product in the last bits, so there one call at one thread and tiles
+ * at two gave other results (test_threads and test_gemm_tiles failed with
+ * OPENBLAS_CORETYPE=Haswell on an AMD EPYC, 2026-12-03). */
+#ifndef MIMOD_DOUBLE
+static int tiles_equal_one_call;
+static pthread_once_t tiles_once = PTHREAD_ONCE_INIT;
+static void tiles_init(void) {
+    static const char *const checked[] = {"skylakex", "cooperlake"};
+    const char *core = openblas_get_corename();
+    for (size_t i = 0; i < sizeof checked / sizeof *checked; i++)
+        if (core && strcasecmp(core, checked[i]) == 0) tiles_equal_one_call = 1;
+}
+#endif
+int mm_gemm_one_call_equals_tiles(void) {
+#ifdef MIMOD_DOUBLE
+    return 1; /* nothing is split (mm_gemm_tiles) */
+#else
+    pthread_once(&tiles_once, tiles_init);
+    return tiles_equal_one_call;
+#endif
+}
+
 static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
                      const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn) {
-    /* One thread: one call. Its bits equal the tiles' (the point of the
-     * tiles' alignment and minimum size above; test_gemm_tiles checks it on
-     * the kernel in use, and test_threads compares whole trials at 1 thread,
-     * one call per product, with 2, 3 and 8, tiles), and a loop of tiles on
-     * one thread costs up to 70 % more than one call. One thread is also
-     * what is left while trial.c's data thread holds the other of two
-     * (mimod_pool_reserve). */
-    if (tm * tn == 1 || mimod_pool_available() == 1) {
+    gemm_job j = {ta, tb, k, alpha, beta, a, b, c, lda, ldb, ldc, m, n, tm, tn};
+    /* One thread (also what is left while trial.c's data thread holds the
+     * other of two, mimod_pool_reserve): one call where its bits equal the
+     * tiles' — a loop of tiles on one thread costs up to 70 % more — and the
+     * same tiles in order elsewhere, so that the bits never depend on the
+     * thread count, whatever the kernel. test_threads compares whole trials
+     * at 1, 2, 3 and 8 threads. */
+    if (tm * tn == 1 || (mimod_pool_available() == 1 && mm_gemm_one_call_equals_tiles())) {
         gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    gemm_job j = {ta, tb, k, alpha, beta, a, b, c, lda, ldb, ldc, m, n, tm, tn};
+    if (mimod_pool_available() == 1) {
+        for (int t = 0; t < tm * tn; t++) gemm_tile(&j, t);
+        return;
+    }
     mimod_pool_run(tm * tn, gemm_tile, &j);
 }
 

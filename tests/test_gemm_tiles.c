@@ -12,8 +12,14 @@
  *    the rows.
  * Each product runs with C starting from the same random values (beta ≠ 0
  * reads them). Every case must be split (else it tests nothing; checked).
- * The kernel is the one mimod_blas_setup picks, as in a trial. The double
- * build never splits (gemm.c): there only the pool and that are checked.
+ * The kernel is the one mimod_blas_setup picks, as in a trial (meson also
+ * runs this test as test_gemm_tiles_haswell, with the AVX2 kernel). On the
+ * kernels whose tiles were found equal to one call
+ * (mm_gemm_one_call_equals_tiles: the AVX-512 sets) every thread count must
+ * give one call's bits; on the others (Haswell, where they differ) every
+ * thread count must give the one-thread result, and the test says how many
+ * products' tiles differ from one call. The double build never splits
+ * (gemm.c): there only the pool and that are checked.
  *
  * Issue 13: the same with one thread reserved (mimod_pool_reserve, as trial.c
  * does while its data thread prefetches), and two threads calling the pool at
@@ -52,6 +58,10 @@ static void whole(const gcase *g, const real *a, int lda, const real *b, int ldb
 #endif
 }
 
+/* Products whose tiles were compared with one call, and how many differed
+ * (kernels on which one thread runs the tiles only). */
+static int n_cases, n_cases_differ;
+
 static void run_case(const gcase *g, mimod_rng *rng) {
     /* stored A: [m][k], or [k][m] when transposed; likewise B */
     const int ar = g->ta ? g->k : g->m, ac = g->ta ? g->m : g->k;
@@ -67,6 +77,18 @@ static void run_case(const gcase *g, mimod_rng *rng) {
     mm_gemm_tiles(g->ta, g->tb, g->m, g->n, g->k, (real)g->alpha, (real)g->beta, &tm, &tn);
     CHECK(tm * tn > 1, "%d×%d×%d (ta %d tb %d) is not split: tests nothing", g->m, g->n, g->k, g->ta,
           g->tb);
+    /* Where one call is not taken for the tiles, the reference is mm_gemm at
+     * one thread (the tiles in order); count the products whose tiles differ
+     * from one call, which is why (the header). */
+    if (!mm_gemm_one_call_equals_tiles()) {
+        mimod_err err = {0};
+        CHECK(mimod_pool_set_threads(1, &err) == MIMOD_OK, "%s", err.msg);
+        memcpy(c, c0, (size_t)g->m * ldc * sizeof(real));
+        mm_gemm(g->ta, g->tb, g->m, g->n, g->k, (real)g->alpha, a, lda, b, ldb, (real)g->beta, c, ldc);
+        n_cases++;
+        n_cases_differ += memcmp(c, ref, (size_t)g->m * ldc * sizeof(real)) != 0;
+        memcpy(ref, c, (size_t)g->m * ldc * sizeof(real));
+    }
     /* pool sizes, and threads reserved (for trial.c's data thread) */
     static const int threads[] = {1, 2, 3, 8, 2, 3}, reserved[] = {0, 0, 0, 0, 1, 1};
     for (size_t t = 0; t < sizeof threads / sizeof *threads; t++) {
@@ -80,7 +102,7 @@ static void run_case(const gcase *g, mimod_rng *rng) {
             if (memcmp(&c[i], &ref[i], sizeof(real)) != 0 && bad++ == 0) first = i;
         CHECK(bad == 0,
               "%d×%d×%d ta %d tb %d alpha %g beta %g, %d×%d tiles, %d threads: %zu of %zu elements "
-              "differ from one call (first [%zu][%zu]: %.9g vs %.9g)",
+              "differ from the reference (first [%zu][%zu]: %.9g vs %.9g)",
               g->m, g->n, g->k, g->ta, g->tb, g->alpha, g->beta, tm, tn, threads[t], bad,
               (size_t)g->m * ldc, first / ldc, first % ldc, (double)c[first], (double)ref[first]);
         mimod_pool_reserve(0);
@@ -137,7 +159,8 @@ static int duo_jobs(duo_arg *d, int salt) {
     real *a = rnd(&rng, (size_t)m * k), *b = rnd(&rng, (size_t)k * n);
     real *ref = calloc((size_t)m * n, sizeof(real)), *c = malloc((size_t)m * n * sizeof(real));
     gcase g = {0, 0, m, n, k, 1, 0, 0, 0, 0};
-    whole(&g, a, k, b, n, ref, n);
+    if (mm_gemm_one_call_equals_tiles()) whole(&g, a, k, b, n, ref, n);
+    else mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, ref, n); /* the tiles: rank 0's or inline */
     for (int rep = 0; rep < 50; rep++) {
         mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, c, n);
         bad += memcmp(c, ref, (size_t)m * n * sizeof(real)) != 0;
@@ -218,6 +241,11 @@ int main(int argc, char **argv) {
 #endif
     for (size_t i = 0; i < sizeof paper / sizeof *paper; i++) run_case(&paper[i], &rng);
     for (size_t i = 0; i < sizeof odd / sizeof *odd; i++) run_case(&odd[i], &rng);
+    if (mm_gemm_one_call_equals_tiles())
+        printf("tiles equal one call on this kernel: one thread makes one call\n");
+    else
+        printf("tiles not assumed equal to one call on this kernel (they differ in %d of %d "
+               "products): one thread runs the tiles\n", n_cases_differ, n_cases);
     /* The plan depends on the shape only: the same for any pool size. */
     int tm1, tn1, tm8, tn8;
     mimod_pool_set_threads(1, NULL);

@@ -80,6 +80,12 @@ void mm_gemm(int ta, int tb, int m, int n, int k, real alpha,
 /* The tiles mm_gemm splits a product into: *tm along M times *tn along N
  * (1 × 1: one call). Depends on the arguments given only. For tests. */
 void mm_gemm_tiles(int ta, int tb, int m, int n, int k, real alpha, real beta, int *tm, int *tn);
+/* 1 when the OpenBLAS kernel in use is one on which every tile's bits were
+ * checked equal to one call of the whole product (the AVX-512 SGEMM sets, and
+ * the double build, which never splits): mm_gemm at one thread then makes one
+ * call; 0 elsewhere (Haswell, Zen, …), where one thread runs the tiles in
+ * order. Either way the bits do not depend on the thread count. */
+int mm_gemm_one_call_equals_tiles(void);
 
 /* y = alpha * op(A) x + beta * y, A row-major [m][n]. */
 void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
