@@ -57,7 +57,7 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  *    overhead).
  * The element-wise loops around the products stay serial: at paper size the
  * products are most of a step (docs/threads.md). */
-enum { MM_TILE_ALIGN = 64, MM_MAX_TILES = 16 };
+enum { MM_TILE_ALIGN = 64, MM_MAX_TILES = 16, MM_MAX_TILES_LOOPED = 4 };
 
 typedef struct {
     int ta, tb, k;
@@ -105,7 +105,10 @@ void mm_gemm_tiles(int ta, int tb, int m, int n, int k, real alpha, real beta, i
     if (work < 2 * min_work) return;
     const int bm = m / MM_TILE_ALIGN, bn = n / MM_TILE_ALIGN;
     if (bm < 2 && bn < 2) return;
-    int max_t = work / min_work < MM_MAX_TILES ? (int)(work / min_work) : MM_MAX_TILES;
+    /* Where one thread runs the tiles too (mm_gemm_one_call_equals_tiles), few
+     * of them: a loop of 2–4 row tiles costs no more than one call. */
+    const int most = mm_gemm_one_call_equals_tiles() ? MM_MAX_TILES : MM_MAX_TILES_LOOPED;
+    int max_t = work / min_work < most ? (int)(work / min_work) : most;
     /* Split M (rows of C) only, unless it has fewer than two aligned blocks:
      * OpenBLAS packs op(B) per call, which a split along M repeats, but a
      * split along N cuts the panel it streams op(A) through; measured on
