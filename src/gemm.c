@@ -37,7 +37,8 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  * the same K reduction as in one call of the whole product. The tiles depend
  * only on the shape (and on which operands are transposed, alpha and beta),
  * never on the thread count; the pool just hands them out. With one thread
- * the product is one call, which gives the same bits (below).
+ * the product is one call where that gives the same bits (below), and the
+ * tiles in order elsewhere.
  *
  * Beyond "the same for every thread count" the tiles are chosen so that each
  * tile's bits equal the whole product's on the AVX-512 kernels, which keeps
@@ -45,7 +46,7 @@ static void gemm_call(int ta, int tb, int m, int n, int k, real alpha, const rea
  * paper-size trial uses, and on odd shapes, by tests/test_gemm_tiles.c; on
  * other kernels one thread runs the tiles too, mm_gemm_one_call_equals_tiles):
  *  - tile offsets are multiples of MM_TILE_ALIGN (64) in both directions, a
- *    multiple of every OpenBLAS kernel's register block (unroll ≤ 16), so an
+ *    multiple of the AVX-512 kernels' register blocks (unroll ≤ 16), so an
  *    element sits at the same place in a register block, and gets the same
  *    micro-kernel code, in a tile as in the whole product;
  *  - every tile is at least MM_TILE_MIN_WORK multiply-adds, and a product is
@@ -218,21 +219,18 @@ int mm_gemm_one_call_equals_tiles(void) {
 
 static void gemm_run(int ta, int tb, int m, int n, int k, real alpha, const real *a, int lda,
                      const real *b, int ldb, real beta, real *c, int ldc, int tm, int tn) {
-    gemm_job j = {ta, tb, k, alpha, beta, a, b, c, lda, ldb, ldc, m, n, tm, tn};
     /* One thread (also what is left while trial.c's data thread holds the
      * other of two, mimod_pool_reserve): one call where its bits equal the
-     * tiles' — a loop of tiles on one thread costs up to 70 % more — and the
-     * same tiles in order elsewhere, so that the bits never depend on the
-     * thread count, whatever the kernel. test_threads compares whole trials
-     * at 1, 2, 3 and 8 threads. */
+     * tiles' — a loop of tiles on one thread costs up to 70 % more. Elsewhere
+     * the pool, which with no worker free runs the same tiles in order on
+     * this thread, so that the bits never depend on the thread count,
+     * whatever the kernel. test_threads compares whole trials at 1, 2, 3 and
+     * 8 threads. */
     if (tm * tn == 1 || (mimod_pool_available() == 1 && mm_gemm_one_call_equals_tiles())) {
         gemm_call(ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
         return;
     }
-    if (mimod_pool_available() == 1) {
-        for (int t = 0; t < tm * tn; t++) gemm_tile(&j, t);
-        return;
-    }
+    gemm_job j = {ta, tb, k, alpha, beta, a, b, c, lda, ldb, ldc, m, n, tm, tn};
     mimod_pool_run(tm * tn, gemm_tile, &j);
 }
 

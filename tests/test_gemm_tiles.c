@@ -160,7 +160,7 @@ static int duo_jobs(duo_arg *d, int salt) {
     real *ref = calloc((size_t)m * n, sizeof(real)), *c = malloc((size_t)m * n * sizeof(real));
     gcase g = {0, 0, m, n, k, 1, 0, 0, 0, 0};
     if (mm_gemm_one_call_equals_tiles()) whole(&g, a, k, b, n, ref, n);
-    else mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, ref, n); /* the tiles: rank 0's or inline */
+    else mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, ref, n); /* the tiles, by the pool or in order */
     for (int rep = 0; rep < 50; rep++) {
         mm_gemm(0, 0, m, n, k, 1, a, k, b, n, 0, c, n);
         bad += memcmp(c, ref, (size_t)m * n * sizeof(real)) != 0;
