@@ -433,6 +433,16 @@ static void test_two_sample(const loaded *l) {
     EXPECT(r, SUMMARY_FAILS, f);
     CHECK_CLOSE(r.p, p_ref, 0, 1e-9, "no_difference: p");
     CHECK(strstr(r.note, "significant difference: p < 0.05") == r.note, "note '%s'", r.note);
+    /* the same q_cor, margin 5: the 90 % CI of the difference, 3 ± 1.7406 = [1.26, 4.74],
+     * lies inside ±5, and the difference is significant (p = 0.021): equivalent, though
+     * different — holds, and the note says both */
+    f = "task: wm, kind: no_difference, quantity: q_cor, a: {mi: true}, b: {mi: false}, margin: 5";
+    check_one(l, f, &r);
+    EXPECT(r, SUMMARY_HOLDS, f);
+    CHECK_CLOSE(r.ci_lo, 3.0 - 1.7406456080228583, 0, 1e-8, "90 %% CI lower end");
+    CHECK(strcmp(r.note, "equivalent within ±5, though different: 90 % CI [1.26, 4.74], and the "
+                         "difference is significant (p = 0.021): smaller than the margin, not "
+                         "zero") == 0, "note '%s'", r.note);
 
     /* edge cases */
     f = "task: wm, kind: greater, quantity: d_out, a: {mi: true}, b: {mi: false}";

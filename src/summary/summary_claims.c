@@ -669,7 +669,17 @@ static void equivalence_verdict(const summary_claim *c, summary_claim_result *r,
     size_t used = strlen(r->test);
     snprintf(r->test + used, sizeof r->test - used, "; TOST ±%.3g: p = %s", e->margin, p_s);
     int level = (int)lround(100.0 * (1.0 - 2.0 * c->alpha));
-    if (e->equivalent) {
+    if (e->equivalent && r->p < c->alpha) {
+        /* Both at once is possible with a narrow spread: the difference is real
+         * but smaller than the margin. The claim holds by the rule, and the note
+         * says so, so that nobody reads it as "no difference" (docs/summary.md). */
+        char pd_s[32];
+        summary_fmt_p(pd_s, sizeof pd_s, r->p);
+        r->verdict = SUMMARY_HOLDS;
+        note(r, "equivalent within ±%.3g, though different: %d %% CI [%.3g, %.3g], and the "
+             "difference is significant (p = %s): smaller than the margin, not zero",
+             e->margin, level, e->ci_lo, e->ci_hi, pd_s);
+    } else if (e->equivalent) {
         r->verdict = SUMMARY_HOLDS;
         note(r, "equivalent within ±%.3g: %d %% CI [%.3g, %.3g]", e->margin, level, e->ci_lo,
              e->ci_hi);
