@@ -68,7 +68,8 @@ int results_create_serial(const char *path, const results_meta *meta, int n_task
 /* Serial. Opens an existing file for resuming. If its sweep_hash differs
  * from meta->sweep_hash, or its groups/shapes do not match `tasks`, fails with
  * MIMOD_EINVAL and a message listing what differs (groups, axes, coordinates,
- * configuration keys). */
+ * configuration keys). A file made before blas_kernel (schema.h) gets it,
+ * with empty rows. */
 int results_open_existing_serial(const char *path, const results_meta *meta, int n_tasks,
                                  const results_task_desc *tasks, results_file **out,
                                  mimod_err *err);
@@ -106,7 +107,14 @@ int results_write_failed(results_file *f, int task, int point, const trial *t, i
 
 /* The same from the pieces of a trial (what the two calls above use; tests
  * use it with synthetic data). mm_done = MM steps completed; rows of records
- * ≥ res->n_done and of steps ≥ mm_done are written as NaN. */
+ * ≥ res->n_done and of steps ≥ mm_done are written as NaN.
+ * The first write of a point through this handle (this one or
+ * results_write_progress) also sets its blas_kernel row (schema.h), once per
+ * run of the point: with mm_done 0 (a trial that starts here) to this
+ * process's OpenBLAS kernel B (mimod_blas_corename); with mm_done > 0 (resumed
+ * from a checkpoint) the row is read and becomes "?+B" when empty, "A+B" when
+ * it ends with another kernel than B (cut to RESULTS_KERNEL_LEN − 1 bytes),
+ * and stays as it is when it already ends with B. */
 typedef struct {
     const trial_results *res;
     const mimod_layout *layout;

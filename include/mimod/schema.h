@@ -16,6 +16,15 @@
  * before it existed lack it (readers count rows instead). */
 #define SCHEMA_RECORDS_DONE "records_done"
 
+/* blas_kernel[p] (fixed string of RESULTS_KERNEL_LEN bytes, NUL-terminated,
+ * [P]): the OpenBLAS kernel that computed the point (mimod_blas_corename), as
+ * its last bits depend on it; "A+B" when a run under kernel B resumed what A
+ * began, "?+B" when the earlier part's kernel is unknown. Files made before
+ * it lack it (readers take empty rows: unrecorded); a resume or a growth adds
+ * it with empty old rows. */
+#define SCHEMA_BLAS_KERNEL "blas_kernel"
+#define RESULTS_KERNEL_LEN 48 /* bytes of blas_kernel, NUL included */
+
 /* status[p] of a grid point. */
 enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };
 /* "pending", "running", "done", "failed" ("?" for another code): the words of

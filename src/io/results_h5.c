@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mimod/blas.h"
 #include "mimod/h5_cause.h"
 
 typedef struct {
@@ -29,6 +30,9 @@ typedef struct {
     int64_t S;
     hid_t status, fail_step, fail_reason, wall;
     hid_t records_done; /* < 0 in a file made before it existed (issue 15) */
+    hid_t blas_kernel;  /* < 0 until results_open_existing adds it to an older file */
+    unsigned char *stamped; /* [P] 1: this handle wrote the point's blas_kernel row (once
+                               per run of the point: stamp_kernel) */
     hid_t tc[TC_COUNT], tc_r2;
     hid_t train_loss, train_mi;
     hid_t fin[Q_COUNT], fin_r2, fin_comm, fin_corr, fin_uoc;
@@ -44,6 +48,7 @@ struct results_file {
     hid_t file;
     hid_t dxpl;        /* independent transfer (MPI-IO) or default */
     hid_t reason_type; /* fixed string of RESULTS_REASON_LEN bytes */
+    hid_t kernel_type; /* fixed string of RESULTS_KERNEL_LEN bytes */
     int parallel;
     int n_tasks;
     task_handles *t;
@@ -143,9 +148,10 @@ static hid_t ds_open_checked(hid_t loc, const char *name, int rank, const hsize_
     return ds;
 }
 
-/* Write row `point` (the first index) of a dataset whose remaining dims are full. */
-static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, const void *buf,
-                        mimod_err *err) {
+/* Write (write = 1) or read row `point` (the first index) of a dataset whose
+ * remaining dims are full. */
+static int ds_row_io(results_file *f, hid_t ds, hid_t memtype, int point, void *buf, int write,
+                     mimod_err *err) {
     hid_t fspace = H5Dget_space(ds);
     int rank = H5Sget_simple_extent_ndims(fspace);
     hsize_t dims[4], start[4] = {0}, count[4];
@@ -155,7 +161,9 @@ static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, con
     count[0] = 1;
     herr_t rc = H5Sselect_hyperslab(fspace, H5S_SELECT_SET, start, NULL, count, NULL);
     hid_t mspace = H5Screate_simple(rank, count, NULL);
-    if (rc >= 0) rc = H5Dwrite(ds, memtype, mspace, fspace, f->dxpl, buf);
+    if (rc >= 0)
+        rc = write ? H5Dwrite(ds, memtype, mspace, fspace, f->dxpl, buf)
+                   : H5Dread(ds, memtype, mspace, fspace, f->dxpl, buf);
     if (rc < 0) note_cause();
     H5Sclose(mspace);
     H5Sclose(fspace);
@@ -164,10 +172,21 @@ static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, con
     char dname[256] = "?", fname[PATH_MAX] = "?";
     if (H5Iget_name(ds, dname, sizeof dname) < 0) snprintf(dname, sizeof dname, "?");
     if (H5Fget_name(ds, fname, sizeof fname) < 0) snprintf(fname, sizeof fname, "?");
-    int code = mimod_errf(err, MIMOD_EIO, "HDF5: write row %d of '%s' in %s failed%s%s", point,
-                          dname, fname, h5_cause[0] ? ": " : "", h5_cause);
+    int code = mimod_errf(err, MIMOD_EIO, "HDF5: %s row %d of '%s' in %s failed%s%s",
+                          write ? "write" : "read", point, dname, fname, h5_cause[0] ? ": " : "",
+                          h5_cause);
     h5_cause[0] = '\0';
     return code;
+}
+
+static int ds_write_row(results_file *f, hid_t ds, hid_t memtype, int point, const void *buf,
+                        mimod_err *err) {
+    return ds_row_io(f, ds, memtype, point, (void *)buf, 1, err);
+}
+
+static int ds_read_row(results_file *f, hid_t ds, hid_t memtype, int point, void *buf,
+                       mimod_err *err) {
+    return ds_row_io(f, ds, memtype, point, buf, 0, err);
 }
 
 static void flush_if_serial(results_file *f) {
@@ -278,6 +297,12 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
         DS(h->records_done, SCHEMA_RECORDS_DONE, H5T_STD_I32LE, 1, &zero32, P);
     else
         h->records_done = -1;
+    /* files made before it lack it: results_open_existing adds it, with every
+     * rank, once each rank's setup has succeeded */
+    if (create || H5Lexists(h->group, SCHEMA_BLAS_KERNEL, H5P_DEFAULT) > 0)
+        DS(h->blas_kernel, SCHEMA_BLAS_KERNEL, f->kernel_type, 1, NULL, P);
+    else
+        h->blas_kernel = -1;
     char name[300];
     for (int q = 0; q < TC_COUNT; q++) {
         snprintf(name, sizeof name, "timecourse/%s", schema_quantities[q].name);
@@ -314,12 +339,15 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
     h->row = malloc(rmax * sizeof(double));
     h->wrow = malloc(wmax * sizeof(float));
     h->irow = malloc((size_t)(N > 0 ? N : 1) * sizeof(int));
-    if (!h->row || !h->wrow || !h->irow) return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
+    h->stamped = calloc(P > 0 ? P : 1, 1); /* nothing stamped yet in this run */
+    if (!h->row || !h->wrow || !h->irow || !h->stamped)
+        return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
     return MIMOD_OK;
 }
 
 static void task_close(task_handles *h) {
-    hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->records_done, &h->tc_r2,
+    hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->records_done,
+                    &h->blas_kernel, &h->tc_r2,
                     &h->train_loss, &h->train_mi, &h->fin_r2, &h->fin_comm,
                     &h->fin_corr, &h->fin_uoc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -334,6 +362,7 @@ static void task_close(task_handles *h) {
     free(h->row);
     free(h->wrow);
     free(h->irow);
+    free(h->stamped);
 }
 
 /* ------------------------------------------------------------ open / close */
@@ -352,6 +381,9 @@ static int file_alloc(MPI_Comm comm, int n_tasks, results_file **out, mimod_err 
     f->reason_type = H5Tcopy(H5T_C_S1);
     H5Tset_size(f->reason_type, RESULTS_REASON_LEN);
     H5Tset_strpad(f->reason_type, H5T_STR_NULLTERM);
+    f->kernel_type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(f->kernel_type, RESULTS_KERNEL_LEN);
+    H5Tset_strpad(f->kernel_type, H5T_STR_NULLTERM);
     *out = f;
     return MIMOD_OK;
 }
@@ -677,6 +709,25 @@ int results_open_existing(const char *path, MPI_Comm comm, const results_meta *m
     }
     for (int i = 0; !rc && i < n_tasks; i++) rc = task_setup(f, &f->t[i], &tasks[i], 0, err);
     rc = agree(comm, rc, err);
+    /* A file made before blas_kernel gets it now, empty (unrecorded) rows:
+     * every rank has opened the same file and sees the same groups, so all
+     * take this path together, as creating a dataset needs (collective). */
+    int added = 0;
+    for (int i = 0; !rc && i < n_tasks; i++) {
+        task_handles *h = &f->t[i];
+        if (h->blas_kernel >= 0) continue;
+        hsize_t P = (hsize_t)h->P;
+        h->blas_kernel = ds_create(h->group, SCHEMA_BLAS_KERNEL, f->kernel_type, 1, &P, NULL);
+        if (h->blas_kernel < 0) rc = h5fail(err, "create dataset", SCHEMA_BLAS_KERNEL);
+        added = 1;
+    }
+    rc = agree(comm, rc, err);
+    /* the new metadata on disk now, for readers of the file while it is written */
+    if (!rc && added && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) {
+        note_cause();
+        rc = h5fail(err, "flush", path);
+    }
+    rc = agree(comm, rc, err);
     if (rc) {
         results_close(f, NULL);
         return rc;
@@ -695,6 +746,7 @@ int results_close(results_file *f, mimod_err *err) {
     }
     H5Pclose(f->dxpl);
     H5Tclose(f->reason_type);
+    H5Tclose(f->kernel_type);
     free(f->t);
     free(f);
     return rc;
@@ -731,6 +783,50 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err) 
         note_cause();
         return h5fail(err, "read", "status");
     }
+    return MIMOD_OK;
+}
+
+/* out = a "+" b, cut to RESULTS_KERNEL_LEN − 1 bytes, NUL-terminated. */
+static void kernel_join(char *out, const char *a, const char *b) {
+    size_t n = 0, cap = RESULTS_KERNEL_LEN - 1;
+    for (; *a && n < cap; a++) out[n++] = *a;
+    if (n < cap) out[n++] = '+';
+    for (; *b && n < cap; b++) out[n++] = *b;
+    out[n] = '\0';
+}
+
+/* The point's blas_kernel row, at this handle's first write of the point
+ * (once per run of it: a trial's numbers depend on the kernel at the rounding
+ * level). A trial that starts here (mm_done 0) is this process's kernel's; one
+ * resumed from a checkpoint keeps what the row says of its earlier part and
+ * adds this kernel when it is another ("A+B"; "?+B" when the row is empty: a
+ * file made before blas_kernel, or a new file such as mimod-train's, whose
+ * checkpoint does not say its kernel). */
+static int stamp_kernel(results_file *f, task_handles *h, int point, int64_t mm_done,
+                        mimod_err *err) {
+    if (h->blas_kernel < 0 || h->stamped[point]) return MIMOD_OK;
+    const char *mine = mimod_blas_corename();
+    if (!mine || !mine[0]) mine = "?";
+    char old[RESULTS_KERNEL_LEN] = {0}, row[RESULTS_KERNEL_LEN] = {0};
+    int rc;
+    if (mm_done > 0) {
+        if ((rc = ds_read_row(f, h->blas_kernel, f->kernel_type, point, old, err))) return rc;
+        old[sizeof old - 1] = '\0';
+    }
+    size_t lo = strlen(old), lm = strlen(mine);
+    if (mm_done <= 0) {
+        snprintf(row, sizeof row, "%s", mine);
+    } else if (!old[0]) {
+        kernel_join(row, "?", mine);
+    } else if (strcmp(old, mine) == 0 ||
+               (lo > lm && old[lo - lm - 1] == '+' && strcmp(old + lo - lm, mine) == 0)) {
+        h->stamped[point] = 1; /* this kernel already goes on from where the row ends */
+        return MIMOD_OK;
+    } else {
+        kernel_join(row, old, mine);
+    }
+    if ((rc = ds_write_row(f, h->blas_kernel, f->kernel_type, point, row, err))) return rc;
+    h->stamped[point] = 1;
     return MIMOD_OK;
 }
 
@@ -771,6 +867,7 @@ int results_write_progress(results_file *f, int task, int point, const results_p
     int rc = check_index(f, task, point, err);
     if (rc) return rc;
     task_handles *h = &f->t[task];
+    if ((rc = stamp_kernel(f, h, point, d->mm_done, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
     double wall = d->res->wall_seconds;
     if ((rc = ds_write_row(f, h->wall, H5T_NATIVE_DOUBLE, point, &wall, err))) return rc;
@@ -786,6 +883,7 @@ int results_write_point_data(results_file *f, int task, int point, const results
     const trial_results *res = d->res;
     int n_done = res->n_done < h->R ? res->n_done : h->R;
     double *row = h->row;
+    if ((rc = stamp_kernel(f, h, point, d->mm_done, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
 
     if (d->finished && n_done > 0) {
@@ -842,6 +940,7 @@ double results_file_bytes(int n_tasks, const results_task_desc *tasks, size_t sw
         bytes += 32768.0 + 2.0 * (double)(d->config_yaml ? strlen(d->config_yaml) : 0) + 1024.0 * n_w;
         double per_point = 4 + 8 + RESULTS_REASON_LEN + 8 + 4    /* status, fail_step, reason, wall,
                                                                   records_done */
+                           + RESULTS_KERNEL_LEN                   /* blas_kernel */
                            + 8.0 * TC_COUNT * R + 8.0 * R * O     /* time courses */
                            + 8.0 * 2 * S                          /* train/ */
                            + 8.0 * (TC_COUNT + 1) + 8.0 * O       /* final scalars, r2 */
