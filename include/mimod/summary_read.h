@@ -47,6 +47,9 @@ typedef struct {
     int32_t *status;              /* [n_points] */
     int64_t *fail_step;           /* [n_points] (−1 when absent) */
     char (*fail_reason)[RESULTS_REASON_LEN + 1]; /* [n_points] */
+    char (*blas_kernel)[RESULTS_KERNEL_LEN + 1]; /* [n_points] the OpenBLAS kernel(s) that
+                                     computed the point (schema.h); empty: unrecorded (and
+                                     in files made before the dataset) */
     int64_t *record_step;         /* [n_records] */
     double *final_values;         /* [SQ_COUNT][n_points]; NaN where absent */
     double *timecourse;           /* [SQ_COUNT][n_points][n_records]; NaN where absent

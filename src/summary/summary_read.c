@@ -289,6 +289,7 @@ void summary_task_free(summary_task *t) {
     free(t->status);
     free(t->fail_step);
     free(t->fail_reason);
+    free(t->blas_kernel);
     free(t->record_step);
     free(t->final_values);
     free(t->timecourse);
@@ -338,11 +339,12 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     t->status = calloc(P, sizeof *t->status);
     t->fail_step = malloc(sizeof *t->fail_step * P);
     t->fail_reason = calloc(P, sizeof *t->fail_reason);
+    t->blas_kernel = calloc(P ? P : 1, sizeof *t->blas_kernel);
     t->record_step = calloc(R, sizeof *t->record_step);
     t->final_values = malloc(sizeof(double) * SQ_COUNT * P);
     t->timecourse = malloc(sizeof(double) * SQ_COUNT * P * R);
-    if (!t->coords || !t->status || !t->fail_step || !t->fail_reason || !t->record_step ||
-        !t->final_values || !t->timecourse)
+    if (!t->coords || !t->status || !t->fail_step || !t->fail_reason || !t->blas_kernel ||
+        !t->record_step || !t->final_values || !t->timecourse)
         return mimod_errf(err, MIMOD_ENOMEM, "out of memory (%zu points, %zu records)", P, R);
 
     int64_t dimP[1] = {(int64_t)P}, dimPR[2] = {(int64_t)P, (int64_t)R}, dimR[1] = {(int64_t)R};
@@ -384,6 +386,22 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
             for (size_t p = 0; p < P; p++) {
                 memcpy(t->fail_reason[p], raw[p], LEN);
                 t->fail_reason[p][LEN] = '\0';
+            }
+        free(raw);
+        H5Tclose(mtype);
+    }
+    {
+        /* files made before blas_kernel lack it: the rows stay empty (unrecorded) */
+        enum { LEN = RESULTS_KERNEL_LEN };
+        hid_t mtype = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mtype, LEN);
+        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
+        char(*raw)[LEN] = calloc(P ? P : 1, LEN);
+        rc = raw ? read_dataset(g, SCHEMA_BLAS_KERNEL, mtype, raw, 1, dimP, NULL) : 1;
+        if (rc == MIMOD_OK)
+            for (size_t p = 0; p < P; p++) {
+                memcpy(t->blas_kernel[p], raw[p], LEN);
+                t->blas_kernel[p][LEN] = '\0';
             }
         free(raw);
         H5Tclose(mtype);

@@ -440,6 +440,49 @@ void summary_csv_exact(char *buf, size_t n, double x) {
     }
 }
 
+/* The OpenBLAS kernels of a task's finished trials (blas_kernel rows), most
+ * trials first, unrecorded ones (files made before the record) last. */
+typedef struct {
+    const char *name;
+    int n;
+} kernel_count;
+
+static int kernel_order(const void *pa, const void *pb) {
+    const kernel_count *a = pa, *b = pb;
+    if (!a->name[0] != !b->name[0]) return a->name[0] ? -1 : 1;
+    if (a->n != b->n) return b->n - a->n;
+    return strcmp(a->name, b->name);
+}
+
+/* One line under the task's head: which kernels computed its finished trials.
+ * A trial's last bits depend on the kernel, so a task whose trials come from
+ * several (a sweep resumed or grown on another machine) gets a warning. */
+static void print_kernels(FILE *out, const summary_task *t) {
+    kernel_count *k = t->n_points > 0 && t->blas_kernel ? calloc((size_t)t->n_points, sizeof *k)
+                                                        : NULL;
+    if (!k) return;
+    int n_k = 0, n_fin = 0;
+    for (int64_t p = 0; p < t->n_points; p++) {
+        if (t->status[p] != RESULTS_DONE) continue;
+        n_fin++;
+        int i = 0;
+        while (i < n_k && strcmp(k[i].name, t->blas_kernel[p]) != 0) i++;
+        if (i == n_k) k[n_k++].name = t->blas_kernel[p];
+        k[i].n++;
+    }
+    qsort(k, (size_t)n_k, sizeof *k, kernel_order);
+    if (n_k == 1)
+        fprintf(out, "OpenBLAS kernels: %s (%d finished trial%s)\n",
+                k[0].name[0] ? k[0].name : "unrecorded", n_fin, n_fin == 1 ? "" : "s");
+    if (n_k > 1) {
+        fputs("OpenBLAS kernels:", out);
+        for (int i = 0; i < n_k; i++)
+            fprintf(out, "%s %s (%d)", i ? "," : "", k[i].name[0] ? k[i].name : "unrecorded", k[i].n);
+        fputs(" — warning: trials computed by different kernels differ at the rounding level\n", out);
+    }
+    free(k);
+}
+
 void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,
                    summary_format fmt, int csv_header) {
     if (fmt == SUMMARY_CSV) {
@@ -465,10 +508,12 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
         }
     }
     fprintf(out, "%sTask %s (preset %s%s): %lld point%s — %d finished, %d running, %d failed, "
-                 "%d pending\n\n",
+                 "%d pending\n",
             md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", targets,
             (long long)t->n_points, t->n_points == 1 ? "" : "s", a->n_finished, a->n_running,
             a->n_failed, a->n_pending);
+    print_kernels(out, t);
+    fputs("\n", out);
     if (a->n_failed) {
         int seed_axis = summary_axis_index(t, "seed");
         for (int p = 0; p < t->n_points; p++) {
