@@ -87,12 +87,12 @@ int main(void) {
     res.i_n = 0.75; res.wall_seconds = 12.5;
     real params[64];
     for (size_t i = 0; i < lay.n_params; i++) params[i] = (real)(0.25 * (double)i);
-    results_point_data pd = {&res, &lay, params, 4, 1};
+    results_point_data pd = {&res, &lay, params, 4, 1, 0};
     rc = results_write_point_data(f, 0, 1, &pd, RESULTS_DONE, -1, NULL, &err);
     CHECK(rc == MIMOD_OK, "write point: %s", err.msg);
     /* point 2 diverged at MM step 3 */
     res.n_done = 1;
-    results_point_data pf = {&res, &lay, params, 3, 0};
+    results_point_data pf = {&res, &lay, params, 3, 0, 0};
     rc = results_write_point_data(f, 0, 2, &pf, RESULTS_FAILED, 3, "NaN in h at step 3", &err);
     CHECK(rc == MIMOD_OK, "write failed point: %s", err.msg);
     CHECK(results_write_point_data(f, 0, 7, &pd, RESULTS_DONE, -1, NULL, &err) == MIMOD_EINVAL,

@@ -110,9 +110,9 @@ int results_write_failed(results_file *f, int task, int point, const trial *t, i
  * ≥ res->n_done and of steps ≥ mm_done are written as NaN.
  * The first write of a point through this handle (this one or
  * results_write_progress) also sets its blas_kernel row (schema.h), once per
- * run of the point: with mm_done 0 (a trial that starts here) to this
- * process's OpenBLAS kernel B (mimod_blas_corename); with mm_done > 0 (resumed
- * from a checkpoint) the row is read and becomes "?+B" when empty, "A+B" when
+ * run of the point: with mm_done and sm_done 0 (a trial that starts here) to
+ * this process's OpenBLAS kernel B (mimod_blas_corename); else (resumed from a
+ * checkpoint, in its MM steps or its SM pre-training) the row is read and becomes "?+B" when empty, "A+B" when
  * it ends with another kernel than B (cut to RESULTS_KERNEL_LEN − 1 bytes),
  * and stays as it is when it already ends with B. */
 typedef struct {
@@ -121,6 +121,8 @@ typedef struct {
     const real *params;
     int64_t mm_done;
     int finished; /* final/<q> only when 1 */
+    int64_t sm_done; /* SM steps completed: with mm_done 0, > 0 for a trial resumed in its SM
+                        pre-training (for blas_kernel) */
 } results_point_data;
 int results_write_point_data(results_file *f, int task, int point, const results_point_data *d,
                              int status, int64_t fail_step, const char *reason, mimod_err *err);

@@ -797,24 +797,25 @@ static void kernel_join(char *out, const char *a, const char *b) {
 
 /* The point's blas_kernel row, at this handle's first write of the point
  * (once per run of it: a trial's numbers depend on the kernel at the rounding
- * level). A trial that starts here (mm_done 0) is this process's kernel's; one
- * resumed from a checkpoint keeps what the row says of its earlier part and
+ * level). A trial that starts here (no MM and no SM step done: a checkpoint
+ * is saved only after a step) is this process's kernel's; one resumed from a
+ * checkpoint, also one saved in the SM pre-training (mm_done 0), keeps what the row says of its earlier part and
  * adds this kernel when it is another ("A+B"; "?+B" when the row is empty: a
  * file made before blas_kernel, or a new file such as mimod-train's, whose
  * checkpoint does not say its kernel). */
-static int stamp_kernel(results_file *f, task_handles *h, int point, int64_t mm_done,
+static int stamp_kernel(results_file *f, task_handles *h, int point, const results_point_data *d,
                         mimod_err *err) {
     if (h->blas_kernel < 0 || h->stamped[point]) return MIMOD_OK;
     const char *mine = mimod_blas_corename();
     if (!mine || !mine[0]) mine = "?";
     char old[RESULTS_KERNEL_LEN] = {0}, row[RESULTS_KERNEL_LEN] = {0};
-    int rc;
-    if (mm_done > 0) {
+    int rc, fresh = d->mm_done <= 0 && d->sm_done <= 0;
+    if (!fresh) {
         if ((rc = ds_read_row(f, h->blas_kernel, f->kernel_type, point, old, err))) return rc;
         old[sizeof old - 1] = '\0';
     }
     size_t lo = strlen(old), lm = strlen(mine);
-    if (mm_done <= 0) {
+    if (fresh) {
         snprintf(row, sizeof row, "%s", mine);
     } else if (!old[0]) {
         kernel_join(row, "?", mine);
@@ -867,7 +868,7 @@ int results_write_progress(results_file *f, int task, int point, const results_p
     int rc = check_index(f, task, point, err);
     if (rc) return rc;
     task_handles *h = &f->t[task];
-    if ((rc = stamp_kernel(f, h, point, d->mm_done, err))) return rc;
+    if ((rc = stamp_kernel(f, h, point, d, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
     double wall = d->res->wall_seconds;
     if ((rc = ds_write_row(f, h->wall, H5T_NATIVE_DOUBLE, point, &wall, err))) return rc;
@@ -883,7 +884,7 @@ int results_write_point_data(results_file *f, int task, int point, const results
     const trial_results *res = d->res;
     int n_done = res->n_done < h->R ? res->n_done : h->R;
     double *row = h->row;
-    if ((rc = stamp_kernel(f, h, point, d->mm_done, err))) return rc;
+    if ((rc = stamp_kernel(f, h, point, d, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
 
     if (d->finished && n_done > 0) {

@@ -50,6 +50,7 @@ static void point_data_of(const trial *t, results_point_data *d) {
     d->layout = trial_mm_layout(t);
     d->params = trial_mm_params(t);
     d->mm_done = trial_mm_step(t);
+    d->sm_done = trial_sm_step(t);
     d->finished = trial_finished(t);
 }
 
