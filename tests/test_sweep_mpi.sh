@@ -4,6 +4,9 @@
 #     dataset of every grid point equal across the three files (h5diff; only
 #     wall_seconds and root attributes such as created/n_ranks may differ);
 #  2. rerunning a finished sweep trains nothing and leaves the data as it was;
+#     every point's blas_kernel names the rank's OpenBLAS kernel; a file made
+#     before blas_kernel (deleted with h5py) rerun under mpirun -n 2 gets it,
+#     empty, from every rank together, and nothing else changes;
 #  3. an existing output of another sweep is refused, saying what differs;
 #  4. definition errors exit 1 with file:line:column before any training;
 #  5. a diverging point is marked failed (status 3) and the sweep exits 2;
@@ -58,6 +61,31 @@ check 'grep -q "8 done before, 0 to run" rerun.txt' "rerun trains nothing: $(hea
 check '! grep -q "loss" rerun.txt' "rerun printed trial results"
 check 'h5diff -q r1_before.h5 r1.h5 /wm /wm >/dev/null && h5diff -q r1_before.h5 r1.h5 /sep /sep >/dev/null' \
     "rerun changed the data (wall_seconds included)"
+# the kernel each point was computed by (one machine: the kernel of every rank)
+kernel=$(sed -n 's/^mimod-sweep: OpenBLAS kernel on rank 0: \([^ ]*\).*/\1/p' out3.txt)
+kernel_rows() { h5dump -d /wm/blas_kernel -d /sep/blas_kernel "$1" 2>/dev/null | grep -o "\"$2\"" | wc -l; }
+check '[ -n "$kernel" ] && [ "$(kernel_rows r3.h5 "$kernel")" -eq 8 ] && [ "$(kernel_rows r1.h5 "$kernel")" -eq 8 ]' \
+    "blas_kernel of the 8 points is not '$kernel': $(h5dump -d /wm/blas_kernel r3.h5 2>&1 | grep -A2 DATA)"
+if /usr/bin/python3 -c 'import h5py' 2>/dev/null; then
+    cp r2.h5 old.h5
+    /usr/bin/python3 - old.h5 <<'PY'
+import sys, h5py
+with h5py.File(sys.argv[1], "r+") as f:
+    for g in ("wm", "sep"):
+        del f[g + "/blas_kernel"]
+PY
+    check '! h5dump -d /wm/blas_kernel old.h5 >/dev/null 2>&1' "the old file still has blas_kernel"
+    $MPIRUN -n 2 "$SWEEP" "$ROOT/sweeps/tiny.yaml" --new-output old.h5 >old.txt 2>&1
+    rc=$?
+    check '[ $rc -eq 0 ] && grep -q "8 done before, 0 to run" old.txt' \
+        "a file without blas_kernel under mpirun -n 2: exit $rc: $(tail -3 old.txt)"
+    check '[ "$(kernel_rows old.h5 "")" -eq 8 ]' \
+        "the old file's blas_kernel is not there with 8 empty rows: $(h5dump -d /wm/blas_kernel old.h5 2>&1 | tail -4)"
+    check 'h5diff -q --exclude-path /blas_kernel r2.h5 old.h5 /wm /wm >/dev/null && h5diff -q --exclude-path /blas_kernel r2.h5 old.h5 /sep /sep >/dev/null' \
+        "adding blas_kernel to an old file changed its other data"
+else
+    echo "test_sweep_mpi: the file without blas_kernel skipped (/usr/bin/python3 lacks h5py)"
+fi
 
 # ---- 3. another sweep on an existing output is refused
 sed 's/lambda_I: \[0, 0.1\]/lambda_I: [0, 0.2]/' "$ROOT/sweeps/tiny.yaml" >other.yaml

@@ -14,7 +14,8 @@
 # the comparisons also check that prefetching changes nothing, for the two
 # groups' pairs and for K = 3 groups one_vs_rest (act_wide; 42 units, a
 # SEP trial), and that a stop, which drops a prefetched batch, and a resume
-# give one run's data.
+# give one run's data (its blas_kernel aside: "?+K", since the resumed
+# trial's output is made anew and its checkpoint does not say its kernel).
 set -u
 TRAIN=$(realpath "$1")
 source "$(dirname "$(realpath "${BASH_SOURCE[0]}")")/lib.sh"
@@ -63,8 +64,11 @@ for c in sep ovr; do
     done
     "$TRAIN" "${args[@]}" --threads 3 --checkpoint $c-ck.bin -o $c-res.h5 >/dev/null 2>>$c-res.err
     check '[ $? -eq 0 ]' "$c: resuming at 3 threads failed (first run exit $rc): $(head -3 $c-res.err)"
-    check "same_data $c-1.h5 $c-res.h5 ${group[$c]}" \
+    check "same_numbers $c-1.h5 $c-res.h5 ${group[$c]}" \
           "$c: stopped at 2 threads (exit $rc) and resumed at 3: other data than one run"
+    k=$(kernel_row $c-1.h5 ${group[$c]})
+    check '[ $rc -ne 3 ] || { [ -n "$k" ] && [ "$(kernel_row $c-res.h5 ${group[$c]})" = "?+$k" ]; }' \
+          "$c: the resumed trial's blas_kernel '$(kernel_row $c-res.h5 ${group[$c]})', expected '?+$k'"
     check '[ $rc -eq 3 ]' "$c: the run to stop was not interrupted (exit $rc, 3 expected) in three tries"
 done
 
