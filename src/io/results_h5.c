@@ -799,10 +799,10 @@ static void kernel_join(char *out, const char *a, const char *b) {
  * (once per run of it: a trial's numbers depend on the kernel at the rounding
  * level). A trial that starts here (no MM and no SM step done: a checkpoint
  * is saved only after a step) is this process's kernel's; one resumed from a
- * checkpoint, also one saved in the SM pre-training (mm_done 0), keeps what the row says of its earlier part and
- * adds this kernel when it is another ("A+B"; "?+B" when the row is empty: a
- * file made before blas_kernel, or a new file such as mimod-train's, whose
- * checkpoint does not say its kernel). */
+ * checkpoint, also one saved in the SM pre-training (mm_done 0), keeps what
+ * the row says of its earlier part and adds this kernel when it is another
+ * ("A+B"; "?+B" when the row is empty: a file made before blas_kernel, or a
+ * new file such as mimod-train's, whose checkpoint does not say its kernel). */
 static int stamp_kernel(results_file *f, task_handles *h, int point, const results_point_data *d,
                         mimod_err *err) {
     if (h->blas_kernel < 0 || h->stamped[point]) return MIMOD_OK;
