@@ -143,6 +143,9 @@ int results_mark(results_file *f, int task, int point, int status, int64_t fail_
                  const char *reason, mimod_err *err);
 /* Independent. status[0..P) of a task. */
 int results_read_status(results_file *f, int task, int *status, mimod_err *err);
+/* Independent. records_done[0..P) of a task (record points written so far);
+ * all 0 in a file made before it (issue 15). */
+int results_read_records_done(results_file *f, int task, int *records_done, mimod_err *err);
 
 /* Collective. Closes everything; NULL is fine. */
 int results_close(results_file *f, mimod_err *err);

@@ -786,6 +786,20 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err) 
     return MIMOD_OK;
 }
 
+int results_read_records_done(results_file *f, int task, int *records_done, mimod_err *err) {
+    if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
+    task_handles *h = &f->t[task];
+    if (h->records_done < 0) { /* a file made before issue 15: nothing known */
+        memset(records_done, 0, sizeof *records_done * (size_t)(h->P > 0 ? h->P : 0));
+        return MIMOD_OK;
+    }
+    if (H5Dread(h->records_done, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, f->dxpl, records_done) < 0) {
+        note_cause();
+        return h5fail(err, "read", SCHEMA_RECORDS_DONE);
+    }
+    return MIMOD_OK;
+}
+
 /* out = a "+" b, cut to RESULTS_KERNEL_LEN − 1 bytes, NUL-terminated. */
 static void kernel_join(char *out, const char *a, const char *b) {
     size_t n = 0, cap = RESULTS_KERNEL_LEN - 1;

@@ -843,14 +843,22 @@ static void prepare_ranks(run_ctx *x) {
 static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     const sweep_def *s = x->s;
     int n_all = 0, n = 0, n_done_before = 0, n_failed_before = 0, n_ckpt = 0;
+    /* points that trained before (records in the file) but whose checkpoint
+     * is gone: they start again from step 0 — same results, lost time, said */
+    int n_restart = 0;
+    int64_t restart_step = 0;
+    char restart_first[160] = "";
     for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;
     work_item *items = calloc((size_t)n_all, sizeof *items);
     for (int i = 0; i < s->n_tasks && items; i++) {
         mimod_err err = {0};
         int *st = calloc((size_t)s->task[i].n_points, sizeof *st);
-        if (!st || results_read_status(x->f, i, st, &err)) {
-            fprintf(stderr, "mimod-sweep: %s\n", st ? err.msg : "out of memory");
+        int *rec = calloc((size_t)s->task[i].n_points, sizeof *rec);
+        if (!st || !rec || results_read_status(x->f, i, st, &err) ||
+            results_read_records_done(x->f, i, rec, &err)) {
+            fprintf(stderr, "mimod-sweep: %s\n", st && rec ? err.msg : "out of memory");
             free(st);
+            free(rec);
             free(items);
             items = NULL;
             break;
@@ -864,9 +872,19 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
             items[n++] = makespan_trial_of(s->task[i].kind, i, p, flops);
             char ckpt[PATH_MAX + 128];
             ckpt_path(x, i, p, ckpt, sizeof ckpt);
-            n_ckpt += access(ckpt, F_OK) == 0;
+            int has_ckpt = access(ckpt, F_OK) == 0;
+            n_ckpt += has_ckpt;
+            /* the record before training is written at once; a second one
+             * means MM steps were trained */
+            if (!has_ckpt && rec[p] >= 2 && rec[p] <= x->desc[i].n_records) {
+                int64_t step = x->desc[i].record_step[rec[p] - 1];
+                if (step > restart_step) restart_step = step;
+                if (n_restart++ == 0)
+                    snprintf(restart_first, sizeof restart_first, "%s point %d", s->task[i].name, p);
+            }
         }
         free(st);
+        free(rec);
     }
     pg->t0 = mimod_now();
     pg->cpu0 = cpu_seconds();
@@ -885,6 +903,12 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     printf("mimod-sweep: %d grid points, %d done before, %d to run%s on %d %s%s\n", n_all,
            n_done_before, n, from_ckpt, pg->n_workers, x->size > 1 ? "worker" : "rank",
            pg->n_workers > 1 ? "s" : "");
+    if (n_restart)
+        printf("mimod-sweep: notice: %d point%s (%s%s) had trained before, up to MM step %lld, but "
+               "%s no checkpoint in %s.ckpt: %s again from the start (the results come out the "
+               "same; the time is lost)\n", n_restart, n_restart > 1 ? "s" : "", restart_first,
+               n_restart > 1 ? ", …" : "", (long long)restart_step, n_restart > 1 ? "have" : "has",
+               x->o->output, n_restart > 1 ? "they start" : "it starts");
     if (n_failed_before)
         printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
     fflush(stdout);
