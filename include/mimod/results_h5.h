@@ -146,6 +146,11 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err);
 /* Independent. records_done[0..P) of a task (record points written so far);
  * all 0 in a file made before it (issue 15). */
 int results_read_records_done(results_file *f, int task, int *records_done, mimod_err *err);
+/* Independent. blas_kernel[0..P) of a task, NUL-terminated ("" where
+ * unrecorded, and for every point before the file is opened for writing if it
+ * lacks the dataset). */
+int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
+                         mimod_err *err);
 
 /* Collective. Closes everything; NULL is fine. */
 int results_close(results_file *f, mimod_err *err);

@@ -786,6 +786,21 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err) 
     return MIMOD_OK;
 }
 
+int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
+                         mimod_err *err) {
+    if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
+    task_handles *h = &f->t[task];
+    size_t bytes = (size_t)(h->P > 0 ? h->P : 0) * RESULTS_KERNEL_LEN;
+    memset(kernels, 0, bytes);
+    if (h->blas_kernel < 0 || bytes == 0) return MIMOD_OK;
+    if (H5Dread(h->blas_kernel, f->kernel_type, H5S_ALL, H5S_ALL, f->dxpl, kernels) < 0) {
+        note_cause();
+        return h5fail(err, "read", SCHEMA_BLAS_KERNEL);
+    }
+    for (int p = 0; p < h->P; p++) kernels[p][RESULTS_KERNEL_LEN - 1] = '\0';
+    return MIMOD_OK;
+}
+
 int results_read_records_done(results_file *f, int task, int *records_done, mimod_err *err) {
     if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
     task_handles *h = &f->t[task];

@@ -846,6 +846,11 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     /* points that trained before (records in the file) but whose checkpoint
      * is gone: they start again from step 0 — same results, lost time, said */
     int n_restart = 0;
+    /* finished points computed by another OpenBLAS kernel than this run's:
+     * the points trained now will differ from them at the rounding level */
+    int n_other_kernel = 0;
+    char other_kernel[RESULTS_KERNEL_LEN] = "";
+    const char *my_kernel = mimod_blas_corename();
     int64_t restart_step = 0;
     char restart_first[160] = "";
     for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;
@@ -854,17 +859,29 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
         mimod_err err = {0};
         int *st = calloc((size_t)s->task[i].n_points, sizeof *st);
         int *rec = calloc((size_t)s->task[i].n_points, sizeof *rec);
-        if (!st || !rec || results_read_status(x->f, i, st, &err) ||
-            results_read_records_done(x->f, i, rec, &err)) {
-            fprintf(stderr, "mimod-sweep: %s\n", st && rec ? err.msg : "out of memory");
+        char (*kern)[RESULTS_KERNEL_LEN] = calloc((size_t)s->task[i].n_points, sizeof *kern);
+        if (!st || !rec || !kern || results_read_status(x->f, i, st, &err) ||
+            results_read_records_done(x->f, i, rec, &err) ||
+            results_read_kernels(x->f, i, kern, &err)) {
+            fprintf(stderr, "mimod-sweep: %s\n", st && rec && kern ? err.msg : "out of memory");
             free(st);
             free(rec);
+            free(kern);
             free(items);
             items = NULL;
             break;
         }
         for (int p = 0; p < s->task[i].n_points; p++) {
-            if (st[p] == RESULTS_DONE) { n_done_before++; continue; }
+            if (st[p] == RESULTS_DONE) {
+                n_done_before++;
+                /* the kernel that finished it: the last of "A+B" */
+                const char *last = strrchr(kern[p], '+');
+                last = last ? last + 1 : kern[p];
+                if (last[0] && strcmp(last, "?") != 0 && my_kernel && strcmp(last, my_kernel) != 0) {
+                    if (n_other_kernel++ == 0) snprintf(other_kernel, sizeof other_kernel, "%s", last);
+                }
+                continue;
+            }
             if (st[p] == RESULTS_FAILED && !x->o->retry_failed) { n_failed_before++; continue; }
             /* a point without a configuration costs nothing: run_point fails it */
             mimod_config c;
@@ -885,6 +902,7 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
         }
         free(st);
         free(rec);
+        free(kern);
     }
     pg->t0 = mimod_now();
     pg->cpu0 = cpu_seconds();
@@ -909,6 +927,12 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
                "same; the time is lost)\n", n_restart, n_restart > 1 ? "s" : "", restart_first,
                n_restart > 1 ? ", …" : "", (long long)restart_step, n_restart > 1 ? "have" : "has",
                x->o->output, n_restart > 1 ? "they start" : "it starts");
+    if (n_other_kernel && n > 0)
+        printf("mimod-sweep: warning: %d finished point%s of this file %s computed by another "
+               "OpenBLAS kernel (%s%s) than this run's (%s): the points trained now differ from "
+               "%s at the rounding level (blas_kernel, docs/hdf5-layout.md)\n", n_other_kernel,
+               n_other_kernel > 1 ? "s" : "", n_other_kernel > 1 ? "were" : "was", other_kernel,
+               n_other_kernel > 1 ? ", …" : "", my_kernel, n_other_kernel > 1 ? "them" : "it");
     if (n_failed_before)
         printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
     fflush(stdout);
