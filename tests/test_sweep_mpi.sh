@@ -157,17 +157,23 @@ printf 'output: int.h5\npreset: tiny\ntasks: [wm]\noverrides: {n_mm_steps: 3000,
 "$SWEEP" int.yaml --new-output ref.h5 >/dev/null 2>&1
 rc=$?
 check '[ $rc -eq 0 ]' "reference run"
-$MPIRUN -n 3 "$SWEEP" int.yaml >int1.txt 2>&1 &
-pid=$!
+# Run "mpirun -n 3 mimod-sweep YAML" (output to LOG) in the background, send
+# it SIGUSR1 once `h5dump -d DATASET H5` matches ERE (or after 10 s) and SETTLE
+# seconds more, and leave its exit status in rc.
+usr1_sweep_when() { # YAML LOG H5 DATASET ERE SETTLE
+    $MPIRUN -n 3 "$SWEEP" "$1" >"$2" 2>&1 &
+    local spid=$!
+    for i in $(seq 200); do
+        h5dump -d "$4" "$3" 2>/dev/null | grep -Eq "$5" && break
+        sleep 0.05
+    done
+    sleep "$6"
+    kill -USR1 $spid
+    wait $spid
+    rc=$?
+}
 # signal once both trials are running (status 1 in the file), not during start-up
-for i in $(seq 100); do
-    h5dump -d /wm/status int.h5 2>/dev/null | grep -q '(0): 1, 1' && break
-    sleep 0.1
-done
-sleep 0.3
-kill -USR1 $pid
-wait $pid
-rc=$?
+usr1_sweep_when int.yaml int1.txt int.h5 /wm/status '\(0\): 1, 1' 0.3
 if [ $rc -eq 3 ]; then
     ok
     check 'grep -q "stopped, will resume" int1.txt' "stop reported"
@@ -186,16 +192,8 @@ done
 # ---- 6b. stopped, and its checkpoints lost: the rerun says which points start
 # again from step 0, and the file still equals the uninterrupted run's
 sed 's/output: int.h5/output: lost.h5/' int.yaml >lost.yaml
-$MPIRUN -n 3 "$SWEEP" lost.yaml >lost1.txt 2>&1 &
-pid=$!
 # signal once both trials have trained past their first record (records_done 2)
-for i in $(seq 200); do
-    h5dump -d /wm/records_done lost.h5 2>/dev/null | grep -Eq '\(0\): ([2-9]|1[0-9]), ([2-9]|1[0-9])' && break
-    sleep 0.05
-done
-kill -USR1 $pid
-wait $pid
-rc=$?
+usr1_sweep_when lost.yaml lost1.txt lost.h5 /wm/records_done '\(0\): ([2-9]|1[0-9]), ([2-9]|1[0-9])' 0
 if [ $rc -eq 3 ] && h5dump -d /wm/status lost.h5 | grep -q '(0): 0, 0'; then
     rm -rf lost.h5.ckpt
     $MPIRUN -n 3 "$SWEEP" lost.yaml >lost2.txt 2>&1

@@ -777,42 +777,50 @@ int results_mark(results_file *f, int task, int point, int status, int64_t fail_
     return MIMOD_OK;
 }
 
-int results_read_status(results_file *f, int task, int *status, mimod_err *err) {
+static int check_task(const results_file *f, int task, mimod_err *err) {
     if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
-    if (H5Dread(f->t[task].status, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, f->dxpl, status) < 0) {
+    return MIMOD_OK;
+}
+
+/* A whole [P] dataset into buf (`bytes` long); zeros when ds < 0 (a dataset
+ * the file was made without). */
+static int read_rows(results_file *f, hid_t ds, hid_t memtype, void *buf, size_t bytes,
+                     const char *name, mimod_err *err) {
+    if (ds < 0 || bytes == 0) {
+        memset(buf, 0, bytes);
+        return MIMOD_OK;
+    }
+    if (H5Dread(ds, memtype, H5S_ALL, H5S_ALL, f->dxpl, buf) < 0) {
         note_cause();
-        return h5fail(err, "read", "status");
+        return h5fail(err, "read", name);
     }
     return MIMOD_OK;
+}
+
+int results_read_status(results_file *f, int task, int *status, mimod_err *err) {
+    int rc = check_task(f, task, err);
+    const task_handles *h = rc ? NULL : &f->t[task];
+    return rc ? rc : read_rows(f, h->status, H5T_NATIVE_INT, status,
+                               (size_t)h->P * sizeof *status, "status", err);
 }
 
 int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
                          mimod_err *err) {
-    if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
-    task_handles *h = &f->t[task];
-    size_t bytes = (size_t)(h->P > 0 ? h->P : 0) * RESULTS_KERNEL_LEN;
-    memset(kernels, 0, bytes);
-    if (h->blas_kernel < 0 || bytes == 0) return MIMOD_OK;
-    if (H5Dread(h->blas_kernel, f->kernel_type, H5S_ALL, H5S_ALL, f->dxpl, kernels) < 0) {
-        note_cause();
-        return h5fail(err, "read", SCHEMA_BLAS_KERNEL);
-    }
-    for (int p = 0; p < h->P; p++) kernels[p][RESULTS_KERNEL_LEN - 1] = '\0';
-    return MIMOD_OK;
+    int rc = check_task(f, task, err);
+    if (rc) return rc;
+    const task_handles *h = &f->t[task];
+    rc = read_rows(f, h->blas_kernel, f->kernel_type, kernels,
+                   (size_t)h->P * RESULTS_KERNEL_LEN, SCHEMA_BLAS_KERNEL, err);
+    for (int p = 0; !rc && p < h->P; p++) kernels[p][RESULTS_KERNEL_LEN - 1] = '\0';
+    return rc;
 }
 
+/* A file made before issue 15 has no records_done: all 0, nothing known. */
 int results_read_records_done(results_file *f, int task, int *records_done, mimod_err *err) {
-    if (task < 0 || task >= f->n_tasks) return mimod_errf(err, MIMOD_EINVAL, "results: no task %d", task);
-    task_handles *h = &f->t[task];
-    if (h->records_done < 0) { /* a file made before issue 15: nothing known */
-        memset(records_done, 0, sizeof *records_done * (size_t)(h->P > 0 ? h->P : 0));
-        return MIMOD_OK;
-    }
-    if (H5Dread(h->records_done, H5T_NATIVE_INT, H5S_ALL, H5S_ALL, f->dxpl, records_done) < 0) {
-        note_cause();
-        return h5fail(err, "read", SCHEMA_RECORDS_DONE);
-    }
-    return MIMOD_OK;
+    int rc = check_task(f, task, err);
+    const task_handles *h = rc ? NULL : &f->t[task];
+    return rc ? rc : read_rows(f, h->records_done, H5T_NATIVE_INT, records_done,
+                               (size_t)h->P * sizeof *records_done, SCHEMA_RECORDS_DONE, err);
 }
 
 /* out = a "+" b, cut to RESULTS_KERNEL_LEN − 1 bytes, NUL-terminated. */

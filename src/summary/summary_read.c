@@ -301,6 +301,24 @@ void summary_task_free(summary_task *t) {
     memset(t, 0, sizeof *t);
 }
 
+/* A [P] dataset of fixed strings of len bytes into out, P rows of len + 1
+ * bytes (NUL-terminated). Best effort: a missing or unreadable dataset leaves
+ * out as it is (the caller's empty strings). */
+static void read_strings(hid_t g, const char *name, size_t len, char *out, size_t P,
+                         const int64_t *dimP) {
+    hid_t mtype = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mtype, len);
+    H5Tset_strpad(mtype, H5T_STR_NULLPAD);
+    char *raw = calloc(P ? P : 1, len);
+    if (raw && read_dataset(g, name, mtype, raw, 1, dimP, NULL) == MIMOD_OK)
+        for (size_t p = 0; p < P; p++) {
+            memcpy(out + p * (len + 1), raw + p * len, len);
+            out[p * (len + 1) + len] = '\0';
+        }
+    free(raw);
+    H5Tclose(mtype);
+}
+
 static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     int rc;
     if ((rc = attr_int64(g, "n_points", &t->n_points, err)) ||
@@ -375,37 +393,9 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
         for (size_t p = 0; p < P; p++) t->fail_step[p] = -1;
     else if (rc)
         return rc;
-    {
-        enum { LEN = RESULTS_REASON_LEN };
-        hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, LEN);
-        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        char(*raw)[LEN] = calloc(P, LEN);
-        rc = raw ? read_dataset(g, "fail_reason", mtype, raw, 1, dimP, NULL) : 1;
-        if (rc == MIMOD_OK)
-            for (size_t p = 0; p < P; p++) {
-                memcpy(t->fail_reason[p], raw[p], LEN);
-                t->fail_reason[p][LEN] = '\0';
-            }
-        free(raw);
-        H5Tclose(mtype);
-    }
-    {
-        /* files made before blas_kernel lack it: the rows stay empty (unrecorded) */
-        enum { LEN = RESULTS_KERNEL_LEN };
-        hid_t mtype = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mtype, LEN);
-        H5Tset_strpad(mtype, H5T_STR_NULLPAD);
-        char(*raw)[LEN] = calloc(P ? P : 1, LEN);
-        rc = raw ? read_dataset(g, SCHEMA_BLAS_KERNEL, mtype, raw, 1, dimP, NULL) : 1;
-        if (rc == MIMOD_OK)
-            for (size_t p = 0; p < P; p++) {
-                memcpy(t->blas_kernel[p], raw[p], LEN);
-                t->blas_kernel[p][LEN] = '\0';
-            }
-        free(raw);
-        H5Tclose(mtype);
-    }
+    read_strings(g, "fail_reason", RESULTS_REASON_LEN, t->fail_reason[0], P, dimP);
+    /* files made before blas_kernel lack it: the rows stay empty (unrecorded) */
+    read_strings(g, SCHEMA_BLAS_KERNEL, RESULTS_KERNEL_LEN, t->blas_kernel[0], P, dimP);
 
     t->records_done = calloc(P ? P : 1, sizeof *t->records_done);
     t->wall_seconds = malloc(sizeof(double) * (P ? P : 1));
