@@ -91,10 +91,11 @@ static int forward_terms(const mimod_config *c, const task_dims *d, int keep_cac
 /* The statistics networks on the n samples of a batch (mine.c
  * mine_estimate), per network with inputs of dx and dy units, chunks of ch
  * samples, 2ch rows (joint, then marginal) per layer:
- *   forward  layer 1: x·Wxᵀ [ch][H]×dx once for both halves, y·Wyᵀ and the
- *            gathered y_π·Wyᵀ [ch][H]×dy each; layer 2: [2ch][H]×H; output
- *            h2·w3: a GEMV, [2ch]×H;
- *   backward (param_grad or input_grad) dh1 = dz2·W2 [2ch][H]×H;
+ *   forward  layer 1: x·Wxᵀ [ch][H]×dx once for both halves, then y·Wyᵀ and
+ *            the gathered y_π·Wyᵀ [ch][H]×dy each, continuing its chains
+ *            (fixed_gemm, bias and φ in the kernel); layer 2: [2ch][H]×H;
+ *            output h2·w3: a GEMV, [2ch]×H;
+ *   backward (param_grad or input_grad) dpre1 = (dz2·W2) ⊙ φ′ [2ch][H]×H;
  *   param_grad: dw3 += h2ᵀ·dt (GEMV, H×ch per half), dW2 += dz2ᵀ·h1 [H][H]×ch
  *            per half, dW1 = [dWx | dWy] += dpre1ᵀ·[x y] [H][dx+dy]×ch per half;
  *   input_grad: d_x = dpre1·Wx [ch][dx]×H and d_y = dpre1·Wy [ch][dy]×H per half.
@@ -109,10 +110,11 @@ static void mine_terms(const mimod_config *c, const task_dims *d, int param_grad
     double ch = mine_chunk_rows(c->sm_hidden, n_max, c->sm_chunk);
     if (ch > n) ch = n;
     term(ts, "MINE layer 1 x·Wxᵀ", nets * 2 * n * H * dx, ch, H, dx);
-    term(ts, "MINE layer 1 y·Wyᵀ, y_π·Wyᵀ", nets * 2 * 2 * n * H * dy, ch, H, dy);
+    term(ts, "MINE layer 1 y·Wyᵀ, y_π·Wyᵀ (+b1, φ)", nets * 2 * 2 * n * H * dy, ch, H, dy);
     term(ts, "MINE layer 2 h1·W2ᵀ", nets * 2 * 2 * n * H * H, 2 * ch, H, H);
     term(ts, "MINE output h2·w3 (GEMV)", nets * 2 * 2 * n * H, 2 * ch, 1, H);
-    if (param_grad || input_grad) term(ts, "MINE dh1 = dz2·W2", nets * 2 * 2 * n * H * H, 2 * ch, H, H);
+    if (param_grad || input_grad)
+        term(ts, "MINE dpre1 = dz2·W2 ⊙ φ′", nets * 2 * 2 * n * H * H, 2 * ch, H, H);
     if (param_grad) {
         term(ts, "MINE dw3 += h2ᵀ·dt (GEMV)", nets * 2 * 2 * n * H, H, 1, ch);
         term(ts, "MINE dW2 += dz2ᵀ·h1", nets * 2 * 2 * n * H * H, H, H, ch);

@@ -21,6 +21,7 @@
  *    and rescaled (and, for y, scattered to row π(i)) at the end.
  *  Nothing is recomputed and nothing is allocated per call. */
 #include "mimod/mine.h"
+#include "mimod/fixed_gemm.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -56,6 +57,8 @@ struct mine_workspace {
     real *t;            /* [2c] T of the chunk's rows                                  */
     real *dt;           /* [2c] upstream weights: 1 (joint), e^{T−M} (marginal)        */
     real *xy_perm;      /* [c][dx+dy] the marginal inputs (x_i, y_π(i)) of the chunk    */
+    real *w1t;          /* [dx+dy][H] W1ᵀ = [Wx | Wy]ᵀ, packed once per mine_estimate   */
+    real *w2t;          /* [H][H] W2ᵀ, packed once per mine_estimate                     */
     real *acc;          /* [2][n_params] parameter-gradient sums, joint then marginal  */
     /* Views into acc. Their wx and wy are not the layout's two blocks but the
      * column blocks of one [H][dx+dy] matrix dW1 = [dWx | dWy] (ld dx+dy, same
@@ -144,6 +147,8 @@ void mine_workspace_free(mine_workspace *ws) {
     mimod_free(ws->t);
     mimod_free(ws->dt);
     mimod_free(ws->xy_perm);
+    mimod_free(ws->w1t);
+    mimod_free(ws->w2t);
     mimod_free(ws->acc);
     mimod_free(ws->dx_marg);
     mimod_free(ws->dy_marg);
@@ -187,11 +192,13 @@ int mine_workspace_create(const mine_dims *d, size_t n_max, int chunk_rows,
     ws->t = mimod_calloc(c2, sizeof(real));
     ws->dt = mimod_calloc(c2, sizeof(real));
     ws->xy_perm = mimod_calloc((size_t)c * (size_t)(d->dx + d->dy), sizeof(real));
+    ws->w1t = mimod_calloc((size_t)(d->dx + d->dy) * H, sizeof(real));
+    ws->w2t = mimod_calloc(H * H, sizeof(real));
     ws->acc = mimod_calloc(2 * np, sizeof(real));
     ws->dx_marg = mimod_calloc(n_max * (size_t)d->dx, sizeof(real));
     ws->dy_marg = mimod_calloc(n_max * (size_t)d->dy, sizeof(real));
     ws->chunk_max = mimod_calloc(ws->n_chunks, sizeof(double));
-    if (!ws->h1 || !ws->h2 || !ws->dh1 || !ws->t || !ws->dt || !ws->xy_perm ||
+    if (!ws->h1 || !ws->h2 || !ws->dh1 || !ws->t || !ws->dt || !ws->xy_perm || !ws->w1t || !ws->w2t ||
         !ws->acc || !ws->dx_marg || !ws->dy_marg || !ws->chunk_max) {
         mine_workspace_free(ws);
         return mimod_errf(err, MIMOD_ENOMEM,
@@ -246,48 +253,67 @@ static void gather_marginal(real *xy, const real *x, int ldx, int dx, const real
     }
 }
 
-/* Layer 1 for a chunk of c samples.
- * x_c [c][dx] (ld ldx), y_c [c][dy] (ld ldy), y_perm [c][dy] (ld ldp) → h1 [2c][H]:
- *   h1[i]   = φ(x_i Wxᵀ + b1 + y_i Wyᵀ)       joint
- *   h1[c+i] = φ(x_i Wxᵀ + b1 + y_π(i) Wyᵀ)    marginal
- * x_i Wxᵀ is computed once for both halves. y_π(i) Wyᵀ is computed here from
- * the gathered rows rather than looked up in a Y Wyᵀ precomputed for all n
- * samples: that costs 2·n·dy·H more FLOP (< 6 % at SEP size, < 1 % at WM) but
- * keeps every operand in cache, where the random row reads of an [n][H]
- * product stalled on memory, and saves that [n][H] buffer.
- * yw [c][H] is scratch. */
-MIMOD_SIMD_CLONES
-static void layer1_forward(real *h1, real *yw, const real *x_c, int ldx, const real *y_c, int ldy,
-                           const real *y_perm, int ldp, int c, const mine_params *p,
-                           const mine_dims *d, real slope) {
+/* One product of the statistics network: C [m][n] = A·B through fixed_gemm
+ * (one fixed chain per element, src/fixed_gemm.c). A(r, kk) = a[r·a_rs +
+ * kk·a_ks], B(kk, j) = b[kk·ldb + j]. */
+static fixed_gemm_op product(int m, int n, int k, const real *a, int a_rs, int a_ks, const real *b,
+                             int ldb, real *c, int ldc) {
+    fixed_gemm_op op = {.m = m, .n = n, .k = k, .k1 = k, .a = a, .a_rs = a_rs, .a_ks = a_ks,
+                        .b = b, .ldb = ldb, .c = c, .ldc = ldc, .init = FG_ZERO, .epi = FG_STORE};
+    return op;
+}
+
+/* W1ᵀ = [Wx | Wy]ᵀ [dx+dy][H] and W2ᵀ [H][H]: the forward's B operands. */
+static void pack_weights(mine_workspace *ws, const mine_params *p) {
+    const mine_dims *d = &ws->d;
     const int H = d->hidden;
-    real *xw = h1, *ym = h1 + (size_t)c * H;
-    mm_gemm(0, 1, c, H, d->dx, 1, x_c, ldx, p->wx, d->dx, 0, xw, H);
-    mm_gemm(0, 1, c, H, d->dy, 1, y_c, ldy, p->wy, d->dy, 0, yw, H);
-    mm_gemm(0, 1, c, H, d->dy, 1, y_perm, ldp, p->wy, d->dy, 0, ym, H);
-    const real *restrict b1 = p->b1;
-    for (int i = 0; i < c; i++) {
-        real *restrict hj = xw + (size_t)i * H;
-        real *restrict hm = ym + (size_t)i * H;
-        const real *restrict yj = yw + (size_t)i * H;
-        for (int h = 0; h < H; h++) {
-            real xa = hj[h] + b1[h];
-            hm[h] = act_fwd(xa + hm[h], slope);
-            hj[h] = act_fwd(xa + yj[h], slope);
-        }
+    fixed_gemm_pack_t(ws->w1t, H, p->wx, H, d->dx);
+    fixed_gemm_pack_t(ws->w1t + (size_t)d->dx * H, H, p->wy, H, d->dy);
+    fixed_gemm_pack_t(ws->w2t, H, p->w2, H, H);
+}
+
+/* Layer 1 for a chunk of c samples.
+ * x_c [c][dx] (ld ldx), y_c [c][dy] (ld ldy), xy_perm [c][dx+dy] → h1 [2c][H]:
+ *   h1[i]   = φ([x_i y_i] W1ᵀ + b1)        joint
+ *   h1[c+i] = φ([x_i y_π(i)] W1ᵀ + b1)     marginal
+ * each element one chain over x's terms, then y's, then + b1 and φ. The
+ * chain over x's terms is the same for both halves: it is computed once and
+ * stored in both (a chain's value is a float after every step, so continuing
+ * it from memory gives the bits of one unbroken chain), then each half
+ * continues over its y terms with bias and φ in the same kernel. Computing
+ * y_π(i)·Wyᵀ here from the gathered rows, rather than looking rows up in a
+ * Y Wyᵀ of all n samples, costs 2·n·dy·H more FLOP (< 6 % at SEP size, < 1 %
+ * at WM) but keeps every operand in cache. */
+static void layer1_forward(real *h1, const real *x_c, int ldx, const real *y_c, int ldy,
+                           const real *xy_perm, int c, const mine_workspace *ws,
+                           const mine_params *p, real slope) {
+    const mine_dims *d = &ws->d;
+    const int H = d->hidden, dxy = d->dx + d->dy;
+    real *joint = h1, *marg = h1 + (size_t)c * H;
+    const real *wyt = ws->w1t + (size_t)d->dx * H; /* Wyᵀ: W1ᵀ's rows dx … */
+    fixed_gemm_op op = product(c, H, d->dx, x_c, ldx, 1, ws->w1t, H, joint, H);
+    op.c2 = marg;
+    fixed_gemm(&op);
+    for (int half = 0; half < 2; half++) {
+        op = half ? product(c, H, d->dy, xy_perm + d->dx, dxy, 1, wyt, H, marg, H)
+                  : product(c, H, d->dy, y_c, ldy, 1, wyt, H, joint, H);
+        op.init = FG_FROM_C;
+        op.epi = FG_BIAS_ACT;
+        op.bias = p->b1;
+        op.slope = slope;
+        fixed_gemm(&op);
     }
 }
 
 /* Layer 2: h1 [rows][H] → h2 [rows][H] = φ(h1 W2ᵀ + b2). */
-MIMOD_SIMD_CLONES
-static void layer2_forward(real *h2, const real *h1, int rows, const mine_params *p, int H,
-                           real slope) {
-    mm_gemm(0, 1, rows, H, H, 1, h1, H, p->w2, H, 0, h2, H);
-    const real *restrict b2 = p->b2;
-    for (int i = 0; i < rows; i++) {
-        real *restrict r = h2 + (size_t)i * H;
-        for (int h = 0; h < H; h++) r[h] = act_fwd(r[h] + b2[h], slope);
-    }
+static void layer2_forward(real *h2, const real *h1, int rows, const mine_workspace *ws,
+                           const mine_params *p, real slope) {
+    const int H = ws->d.hidden;
+    fixed_gemm_op op = product(rows, H, H, h1, H, 1, ws->w2t, H, h2, H);
+    op.epi = FG_BIAS_ACT;
+    op.bias = p->b2;
+    op.slope = slope;
+    fixed_gemm(&op);
 }
 
 /* Output: h2 [rows][H] → t [rows] = h2 w3 + b3. */
@@ -333,24 +359,23 @@ static void output_layer2_backward(real *h2, const real *dt, int rows, const min
     }
 }
 
-/* Layer-1 activation backward for one half: dh1 [rows][H] → dpre1 in place
- * (⊙ φ'(h1)); db1 += Σ_rows dpre1 into g (if non-NULL), in the same pass. */
+/* db += Σ_rows r (the bias gradient of a half's dpre [rows][H]), rows in order. */
 MIMOD_SIMD_CLONES
-static void act1_backward(real *dh1, const real *h1, int rows, mine_params *g, int H, real slope) {
-    real *restrict db1 = g ? g->b1 : NULL;
+static void bias_grad(real *db, const real *dpre, int rows, int H) {
+    real *restrict acc = db;
     for (int i = 0; i < rows; i++) {
-        real *restrict r = dh1 + (size_t)i * H;
-        const real *restrict a = h1 + (size_t)i * H;
-        if (db1) {
-            for (int h = 0; h < H; h++) {
-                real v = r[h] * act_grad(a[h], slope);
-                r[h] = v;
-                db1[h] += v;
-            }
-        } else {
-            for (int h = 0; h < H; h++) r[h] *= act_grad(a[h], slope);
-        }
+        const real *restrict r = dpre + (size_t)i * H;
+        for (int h = 0; h < H; h++) acc[h] += r[h];
     }
+}
+
+/* dW += dᵀ·in over one half's rows: dW [H][n] (ld ldw) from d [rows][H] and
+ * in [rows][n] (ld ld_in), each element's chain continuing from its sum. */
+static void weight_grad(real *dw, int ldw, const real *dpre, int rows, int H, const real *in,
+                        int ld_in, int n) {
+    fixed_gemm_op op = product(H, n, rows, dpre, 1, H, in, ld_in, dw, ldw);
+    op.init = FG_FROM_C;
+    fixed_gemm(&op);
 }
 
 /* Multiply an accumulator (n reals) by f. */
@@ -389,6 +414,7 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
     mine_params *gj = grad ? &ws->acc_joint : NULL;
     mine_params *gm = grad ? &ws->acc_marg : NULL;
     if (grad) memset(ws->acc, 0, 2 * ws->layout.n_params * sizeof(real));
+    pack_weights(ws, p);
 
     double sum_joint = 0.0;   /* Σ_i T(x_i, y_i)                 */
     double run_max = -INFINITY; /* M: running max of marginal T      */
@@ -403,8 +429,8 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
 
         /* forward: [2c] rows, joint then marginal */
         gather_marginal(ws->xy_perm, x, ldx, d->dx, y, ldy, d->dy, perm, i0, c);
-        layer1_forward(h1, dh1, x_c, ldx, y_c, ldy, ws->xy_perm + d->dx, dxy, c, p, d, slope);
-        layer2_forward(h2, h1, 2 * c, p, H, slope);
+        layer1_forward(h1, x_c, ldx, y_c, ldy, ws->xy_perm, c, ws, p, slope);
+        layer2_forward(h2, h1, 2 * c, ws, p, slope);
         output_forward(t, h2, 2 * c, p, H);
 
         /* online log-mean-exp over the marginal half */
@@ -443,36 +469,46 @@ int mine_estimate(const mine_params *p, const mine_dims *d, mine_workspace *ws, 
         output_layer2_backward(h2 + half, dt + c, c, p, gm, H, slope);
         /* layer 2: dW2 += dz2ᵀ h1 (per half), dh1 = dz2 W2 (stacked) */
         if (grad) {
-            mm_gemm(1, 0, H, H, c, 1, h2, H, h1, H, 1, gj->w2, H);
-            mm_gemm(1, 0, H, H, c, 1, h2 + half, H, h1 + half, H, 1, gm->w2, H);
+            weight_grad(gj->w2, H, h2, c, H, h1, H, H);
+            weight_grad(gm->w2, H, h2 + half, c, H, h1 + half, H, H);
         }
-        mm_gemm(0, 0, 2 * c, H, H, 1, h2, H, p->w2, H, 0, dh1, H);
-        act1_backward(dh1, h1, c, gj, H, slope);
-        act1_backward(dh1 + half, h1 + half, c, gm, H, slope);
+        /* dpre1 = (dz2 W2) ⊙ φ'(h1), stacked; then db1 per half */
+        fixed_gemm_op op = product(2 * c, H, H, h2, H, 1, p->w2, H, dh1, H);
+        op.epi = FG_MUL_ACTGRAD;
+        op.g = h1;
+        op.ldg = H;
+        op.slope = slope;
+        fixed_gemm(&op);
+        if (grad) {
+            bias_grad(gj->b1, dh1, c, H);
+            bias_grad(gm->b1, dh1 + half, c, H);
+        }
 
         /* layer 1: dWx += dpre1ᵀ x, dWy += dpre1ᵀ y (marginal: the y_π rows) */
         if (grad) {
             if (xy_adjacent) {
-                mm_gemm(1, 0, H, dxy, c, 1, dh1, H, x_c, ldx, 1, gj->wx, dxy);
+                weight_grad(gj->wx, dxy, dh1, c, H, x_c, ldx, dxy);
             } else {
-                mm_gemm(1, 0, H, d->dx, c, 1, dh1, H, x_c, ldx, 1, gj->wx, dxy);
-                mm_gemm(1, 0, H, d->dy, c, 1, dh1, H, y_c, ldy, 1, gj->wy, dxy);
+                weight_grad(gj->wx, dxy, dh1, c, H, x_c, ldx, d->dx);
+                weight_grad(gj->wy, dxy, dh1, c, H, y_c, ldy, d->dy);
             }
-            mm_gemm(1, 0, H, dxy, c, 1, dh1 + half, H, ws->xy_perm, dxy, 1, gm->wx, dxy);
+            weight_grad(gm->wx, dxy, dh1 + half, c, H, ws->xy_perm, dxy, dxy);
         }
-        /* inputs: joint part straight into d_x/d_y, marginal part kept for rescaling */
+        /* inputs: joint part straight into d_x/d_y (+= scale/n · dpre1 W),
+         * marginal part kept for rescaling */
         const real joint_scale = scale / (real)n;
-        if (d_x) {
-            mm_gemm(0, 0, c, d->dx, H, joint_scale, dh1, H, p->wx, d->dx, 1,
-                    d_x + i0 * (size_t)d->dx, d->dx);
-            mm_gemm(0, 0, c, d->dx, H, 1, dh1 + half, H, p->wx, d->dx, 0,
-                    ws->dx_marg + i0 * (size_t)d->dx, d->dx);
-        }
-        if (d_y) {
-            mm_gemm(0, 0, c, d->dy, H, joint_scale, dh1, H, p->wy, d->dy, 1,
-                    d_y + i0 * (size_t)d->dy, d->dy);
-            mm_gemm(0, 0, c, d->dy, H, 1, dh1 + half, H, p->wy, d->dy, 0,
-                    ws->dy_marg + i0 * (size_t)d->dy, d->dy);
+        for (int which = 0; which < 2; which++) {
+            real *dst = which ? d_y : d_x;
+            if (!dst) continue;
+            const int dn = which ? d->dy : d->dx;
+            const real *w = which ? p->wy : p->wx;
+            real *marg = which ? ws->dy_marg : ws->dx_marg;
+            op = product(c, dn, H, dh1, H, 1, w, dn, dst + i0 * (size_t)dn, dn);
+            op.epi = FG_AXPY;
+            op.alpha = joint_scale;
+            fixed_gemm(&op);
+            op = product(c, dn, H, dh1 + half, H, 1, w, dn, marg + i0 * (size_t)dn, dn);
+            fixed_gemm(&op);
         }
     }
 

@@ -1,8 +1,8 @@
 /* test_cost.c — the FLOP counts of a step's parts (cost.h, issue 28): on the
  * SEP tiny preset worked out by hand, and on several tiny trials against the
  * products the engine actually calls. This program is linked with
- * --wrap=cblas_sgemm, cblas_dgemm, cblas_sgemv, cblas_dgemv and
- * gru_step_product (tests/meson.build): every product of a step passes through
+ * --wrap=cblas_sgemm, cblas_dgemm, cblas_sgemv, cblas_dgemv, gru_step_product
+ * and fixed_gemm (tests/meson.build): every product of a step passes through
  * a counter below on its way to the real function, so a product the cost
  * model forgets, or counts at the wrong shape, shows as a difference. */
 #include <cblas.h>
@@ -12,6 +12,7 @@
 #include "../src/trial_internal.h"
 #include "mimod/config.h"
 #include "mimod/cost.h"
+#include "mimod/fixed_gemm.h"
 #include "mimod/gru_step.h"
 #include "mimod/task_sep.h"
 #include "mimod/task_wm.h"
@@ -64,6 +65,13 @@ void __wrap_gru_step_product(int B, int n_in, int N, int cols, const real *x, co
                              const real *a, const real *ut, real *out) {
     counted += 2.0 * B * cols * (n_in + N);
     __real_gru_step_product(B, n_in, N, cols, x, wt, a, ut, out);
+}
+
+/* the statistics network's fixed-order products: m·n·k multiply-adds */
+void __real_fixed_gemm(const fixed_gemm_op *op);
+void __wrap_fixed_gemm(const fixed_gemm_op *op) {
+    counted += 2.0 * op->m * op->n * op->k;
+    __real_fixed_gemm(op);
 }
 
 /* The sum of a part's terms is its total, and every term has a shape. */
@@ -146,7 +154,7 @@ int main(void) {
     /* SM update, 2·m·n·k per product:
      *   x·Wxᵀ 2·900·16·4 = 115 200; y·Wyᵀ and y_π·Wyᵀ 2·1800·16·4 = 230 400;
      *   layer 2 2·1800·16·16 = 921 600; output GEMV 2·1800·16 = 57 600;
-     *   dh1 = dz2·W2 921 600; dw3 GEMV 57 600; dW2 921 600;
+     *   dpre1 = dz2·W2 ⊙ φ′ 921 600; dw3 GEMV 57 600; dW2 921 600;
      *   dW1 2·1800·16·8 = 460 800 → 3 686 400. The model of cost_sm_update_flops,
      *   12·n·H² + 6·n·d·H = 2 764 800 + 691 200 = 3 456 000, lacks the marginal
      *   y_π·Wyᵀ (2·n·dy·H = 115 200) and the GEMVs (8·n·H = 115 200). */
@@ -156,7 +164,7 @@ int main(void) {
     CHECK(cost_sm_update_flops(&c) == 3456000.0 && upd - 3456000.0 == 115200.0 + 115200.0,
           "the executed update exceeds the model by y_π·Wyᵀ and the GEMVs");
     /* MM step: forward with the cache 475 200; readout 2·900·6·8 = 86 400;
-     * MINE forward 115 200 + 230 400 + 921 600 + 57 600 = 1 324 800, dh1
+     * MINE forward 115 200 + 230 400 + 921 600 + 57 600 = 1 324 800, dpre1
      * 921 600, d_x and d_y 2·1800·4·16 = 230 400 each; readout backward
      * 2 × 86 400; GRU BPTT per step ds 2·3·8·8 = 384 and dh += da_zr·U_zr
      * 2·3·8·16 = 768, × 300 = 115 200 + 230 400; weight gradients over
