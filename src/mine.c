@@ -3,13 +3,14 @@
  * w.r.t. T's parameters and w.r.t. the inputs x, y (SPEC §4, §8).
  *
  * How the work is organised (this is most of the project's compute):
- *  - X Wxᵀ is computed once per chunk and shared by the joint and marginal
- *    rows (both use x_i). The marginal rows' y_π(i) are gathered into the
+ *  - x_i Wxᵀ is computed once per chunk and continued by the joint and the
+ *    marginal rows' y terms (both use x_i). The marginal rows' y_π(i) are gathered into the
  *    chunk and multiplied there (see layer1_forward for why this beats
  *    looking rows up in an all-sample Y Wyᵀ); the gathered rows serve dWy too.
  *  - Samples are processed chunk_rows (c) at a time; a chunk's joint rows and
  *    marginal rows are stacked into one [2c][H] matrix so each layer is one
- *    GEMM. Bias and activation are fused into one element-wise pass.
+ *    product. Every product is fixed_gemm (one fixed FMA chain per element,
+ *    src/fixed_gemm.c), which also applies bias + φ, or φ', in registers.
  *  - The log-mean-exp and its gradient are done in the same pass as the
  *    forward (online softmax): with M the running max of the marginal T
  *    values, marginal row i is back-propagated with upstream weight
