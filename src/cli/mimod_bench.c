@@ -21,6 +21,7 @@
 #include "mimod/config.h"
 #include "mimod/cost.h"
 #include "mimod/gemm_pool.h"
+#include "mimod/fixed_gemm.h"
 #include "mimod/gru_step.h"
 #include "mimod/tasks.h"
 
@@ -540,9 +541,11 @@ int main(int argc, char **argv) {
     }
     mimod_blas_setup(argc, argv, threads);
     threads = mimod_pool_threads(); /* what it carries on with if the pool could not grow */
-    /* the GRU step's products (gru_step.c) run outside OpenBLAS */
-    printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s, GRU step kernel %s\n",
-           MIMOD_VERSION, MIMOD_REAL_NAME, threads, mimod_blas_summary(), gru_step_kernel());
+    /* the GRU step's products (gru_step.c) and the statistics network's
+     * (fixed_gemm.c) run outside OpenBLAS */
+    printf("mimod-bench %s (%s build), %d thread(s), OpenBLAS kernel %s, GRU step kernel %s, "
+           "statistics network kernel %s\n", MIMOD_VERSION, MIMOD_REAL_NAME, threads,
+           mimod_blas_summary(), gru_step_kernel(), fixed_gemm_kernel());
     int rc = 0;
     for (int i = 0; i < mimod_task_count(); i++) {
         const mimod_task *k = mimod_task_at(i);
