@@ -197,9 +197,11 @@ __attribute__((target("avx512f,fma"))) static void rows_avx512(const fixed_gemm_
 #endif
 
 #ifdef FG_AVX2
-/* AVX2: blocks of rb ≤ 4 rows × nv ≤ 2 vectors of 8 columns (8 accumulators
- * of AVX2's 16 registers). */
-enum { RB256 = 4, NV256 = 2 };
+/* AVX2: blocks of rb ≤ 6 rows × nv ≤ 2 vectors of 8 columns: 12 accumulators,
+ * 2 B vectors and a broadcast in AVX2's 16 registers (4 rows ran SEP's
+ * shapes at 0.79-0.87 of OpenBLAS Haswell's rate, 6 rows at 0.88-0.93;
+ * AMD EPYC, 2026-12-04). */
+enum { RB256 = 6, NV256 = 2 };
 typedef float acc256 __attribute__((vector_size(32))); /* not may_alias: see acc512 */
 
 /* Lane i of the mask is on when i < cols (cols 1..8). */
@@ -289,7 +291,9 @@ __attribute__((target("avx2,fma"))) static void rows_avx2(const fixed_gemm_op *o
     case 0: break;
     case 1: rowblock256(1, op, r); break;
     case 2: rowblock256(2, op, r); break;
-    default: rowblock256(3, op, r); break;
+    case 3: rowblock256(3, op, r); break;
+    case 4: rowblock256(4, op, r); break;
+    default: rowblock256(5, op, r); break;
     }
 }
 #endif

@@ -203,7 +203,7 @@ static int compare_kernels(mimod_rng *r, int m, int n, int k, int k1, int transp
 static void random_shapes(void) {
     mimod_rng r;
     rng_init(&r, 28, 0, 0);
-    static const int ms[] = {1, 5, 6, 7, 13, 50};
+    static const int ms[] = {1, 3, 4, 5, 6, 7, 9, 10, 13, 50}; /* every remainder of 6 rows */
     static const int ns[] = {1, 3, 8, 15, 16, 17, 33, 50, 64, 100, 129};
     static const int ks[] = {0, 1, 3, 50, 100};
     int cases = 0, passed = 0, vector_runs = 0;
