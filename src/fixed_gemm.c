@@ -300,18 +300,6 @@ __attribute__((target("avx2,fma"))) static void rows_avx2(const fixed_gemm_op *o
 
 typedef void rows_fn(const fixed_gemm_op *op, int r0, int r1);
 
-#ifdef FG_AVX512
-static int cpu_runs_avx512(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-}
-#endif
-#ifdef FG_AVX2
-static int cpu_runs_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-#endif
 
 /* The kernels this build contains, widest first; the portable one last. */
 static const struct {
@@ -320,10 +308,10 @@ static const struct {
     int (*cpu_runs)(void);
 } kernels[] = {
 #ifdef FG_AVX512
-    {"avx512", rows_avx512, cpu_runs_avx512},
+    {"avx512", rows_avx512, mimod_cpu_runs_avx512_fma},
 #endif
 #ifdef FG_AVX2
-    {"avx2", rows_avx2, cpu_runs_avx2},
+    {"avx2", rows_avx2, mimod_cpu_runs_avx2_fma},
 #endif
     {"scalar", rows_portable, NULL},
 };
@@ -363,10 +351,8 @@ static void fg_task(void *p, int t) {
     j->fn(j->op, task_row(j, t), task_row(j, t + 1));
 }
 
-/* c2 is for FG_STORE alone: the other epilogues read C or G per element. */
-static int valid(const fixed_gemm_op *op) {
-    return op->m > 0 && op->n > 0 && op->k >= 0 && (!op->c2 || op->epi == FG_STORE);
-}
+/* An empty product writes nothing. */
+static int valid(const fixed_gemm_op *op) { return op->m > 0 && op->n > 0 && op->k >= 0; }
 
 /* op with k1 = k where there is no second A block. */
 static fixed_gemm_op normalised(const fixed_gemm_op *op) {
@@ -390,7 +376,6 @@ void fixed_gemm(const fixed_gemm_op *op_in) {
         j.fn(op, 0, op->m);
         return;
     }
-    j.tasks = j.tasks < 1 ? 1 : j.tasks;
     mimod_pool_run(j.tasks, fg_task, &j);
 }
 

@@ -175,18 +175,6 @@ product_avx2(int B, int n_in, int N, int ld, const float *x, const float *wt, co
 typedef void product_fn(int B, int n_in, int N, int ld, const real *x, const real *wt,
                         const real *a, const real *ut, real *out);
 
-#ifdef GRU_STEP_AVX512
-static int cpu_runs_avx512(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
-}
-#endif
-#ifdef GRU_STEP_AVX2
-static int cpu_runs_avx2(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
-#endif
 
 /* The kernels this build contains, widest first; the portable one (no CPU
  * test) last, so some kernel always runs. */
@@ -196,10 +184,10 @@ static const struct {
     int (*cpu_runs)(void);
 } kernels[] = {
 #ifdef GRU_STEP_AVX512
-    {"avx512", product_avx512, cpu_runs_avx512},
+    {"avx512", product_avx512, mimod_cpu_runs_avx512_fma},
 #endif
 #ifdef GRU_STEP_AVX2
-    {"avx2", product_avx2, cpu_runs_avx2},
+    {"avx2", product_avx2, mimod_cpu_runs_avx2_fma},
 #endif
     {"scalar", product_portable, NULL},
 };

@@ -72,16 +72,18 @@ static void zig_build(void) {
     for (int i = 0; i < ZIG_LAYERS; i++) zig_ratio[i] = zig_x[i + 1] / zig_x[i];
 }
 
-static double zig_tail(mimod_rng *r, int negative) {
+/* A normal beyond tail_start (negated when negative), by Marsaglia's method
+ * on numbers from r: the tail of both ziggurats (128 and 256 layers). */
+static double normal_tail(mimod_rng *r, double tail_start, int negative) {
     double x, y;
     do {
         double u1, u2;
         do u1 = rng_uniform(r); while (u1 <= 0.0);
         do u2 = rng_uniform(r); while (u2 <= 0.0);
-        x = -log(u1) / ZIG_R;
+        x = -log(u1) / tail_start;
         y = -log(u2);
     } while (y + y < x * x);
-    return negative ? -(ZIG_R + x) : ZIG_R + x;
+    return negative ? -(tail_start + x) : tail_start + x;
 }
 
 /* The layer (low 7 bits) and u, uniform in [−1, 1) (top 53 bits), of one
@@ -96,7 +98,7 @@ static inline int zig_layer_u(uint64_t bits, double *u) {
  * line so the fill loops below hold the generator state in registers. */
 static __attribute__((noinline)) double zig_slow(mimod_rng *r, int i, double u) {
     for (;;) {
-        if (i == 0) return zig_tail(r, u < 0.0);
+        if (i == 0) return normal_tail(r, ZIG_R, u < 0.0);
         double x = u * zig_x[i];
         double f0 = exp(-0.5 * (zig_x[i] * zig_x[i] - x * x));
         double f1 = exp(-0.5 * (zig_x[i + 1] * zig_x[i + 1] - x * x));
@@ -205,19 +207,6 @@ static void nz_build(void) {
     }
 }
 
-/* Marsaglia's tail beyond R, on the slow stream. */
-static double nz_tail(mimod_rng *slow, int negative) {
-    double x, y;
-    do {
-        double u1, u2;
-        do u1 = rng_uniform(slow); while (u1 <= 0.0);
-        do u2 = rng_uniform(slow); while (u2 <= 0.0);
-        x = -log(u1) / NZ_R;
-        y = -log(u2);
-    } while (y + y < x * x);
-    return negative ? -(NZ_R + x) : NZ_R + x;
-}
-
 /* A draw the fast path left: layer i, u; its point x = u·X_i is inside the
  * rectangle, in the base strip's tail (i = 0) or in the wedge (one exp).
  * A rejected draw is replaced by a fresh one, layer and u from one 64-bit
@@ -226,7 +215,7 @@ static __attribute__((noinline)) double nz_slow(mimod_rng *slow, int i, double u
     for (;;) {
         double x = u * nz_x[i];
         if (fabs(x) < nz_x[i + 1]) return x;
-        if (i == 0) return nz_tail(slow, u < 0.0);
+        if (i == 0) return normal_tail(slow, NZ_R, u < 0.0);
         if (nz_f[i] + rng_uniform(slow) * (nz_f[i + 1] - nz_f[i]) < exp(-0.5 * x * x)) return x;
         uint64_t b = rng_u64(slow);
         i = (int)(b & (NZ_LAYERS - 1));

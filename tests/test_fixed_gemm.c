@@ -215,7 +215,7 @@ static void random_shapes(void) {
                 const int v = cases;
                 const int epi = v % 4, init = (v / 4) % 2, ta = (v / 8) % 2;
                 const int k1 = (v / 16) % 2 && k > 1 && !ta ? k / 3 : k;
-                const int c2 = epi == FG_STORE && (v / 32) % 2;
+                const int c2 = (v / 32) % 2;
                 const real slope = (v / 3) % 2 ? (real)0.2 : 0;
                 cases++;
                 passed += compare_kernels(&r, m, n, k, k1, ta, init, epi, c2, slope, &vector_runs);

@@ -114,6 +114,11 @@ void mm_gemv(int ta, int m, int n, real alpha, const real *a, int lda,
 /* Wall-clock seconds from a monotonic clock. */
 double mimod_now(void);
 
+/* Whether this CPU runs the hand-written kernels' instruction sets (gru_step.c,
+ * fixed_gemm.c): AVX-512F with FMA, and AVX2 with FMA. 0 off x86-64. */
+int mimod_cpu_runs_avx512_fma(void);
+int mimod_cpu_runs_avx2_fma(void);
+
 /* MIMOD_VERSION, the project's version in meson.build, comes from the build (-D). */
 #ifndef MIMOD_VERSION
 #error "MIMOD_VERSION is defined by meson.build (project version)"

@@ -35,7 +35,7 @@ typedef struct {
     int ldb;
     real *c;
     int ldc;
-    real *c2;         /* FG_STORE only: if set, C is also written here (ld ldc) */
+    real *c2;         /* if set, C's new values are also written here (ld ldc) */
     fg_init init;
     fg_epilogue epi;
     real alpha;       /* FG_AXPY                    */
