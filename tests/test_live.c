@@ -131,6 +131,19 @@ static void check_snapshot(const file_tasks *now, const file_tasks *ref, const c
     sn->snapshots++;
 }
 
+/* The start of a text file, for a failure message ("" if unreadable). */
+static const char *first_line(const char *path) {
+    static char text[512];
+    text[0] = 0;
+    FILE *f = fopen(path, "r");
+    if (f) {
+        size_t n = fread(text, 1, sizeof text - 1, f);
+        text[n] = 0;
+        fclose(f);
+    }
+    return text;
+}
+
 /* `mimod-summary FILE --status` while the file is written: a running point
  * with its MM step. */
 static void check_status_cli(const char *path, seen *sn, pid_t writer, int stop_sent) {
@@ -167,7 +180,8 @@ static void check_status_cli(const char *path, seen *sn, pid_t writer, int stop_
     int writer_gone = code == 3 && (writer_ended || stop_sent);
     if ((code == 4 || code == 0) && header && running) sn->status_checked++;
     else if (code != 4 && code != 0 && !writer_gone)
-        CHECK(0, "mimod-summary --status on a file being written: exit %d, expected 4 (or 0)", code);
+        CHECK(0, "mimod-summary --status on a file being written: exit %d, expected 4 (or 0): %s", code,
+              first_line(out));
 }
 
 /* Run argv (writing `path`) in the background and read `path` until it ends. */
