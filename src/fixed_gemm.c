@@ -91,7 +91,8 @@ static void rows_portable(const fixed_gemm_op *op, int r0, int r1) {
 #ifdef FG_AVX512
 /* A block of rb ≤ 6 rows × nv ≤ 4 vectors of 16 columns: 24 accumulators, 4
  * B vectors and a broadcast fit AVX-512's 32 registers; per kk 24 FMAs for
- * 4 loads and 6 broadcasts. */
+ * 4 loads and 6 broadcasts. `full` 1: the block's last vector is whole (no
+ * mask needed), as in the AVX2 kernel. */
 enum { RB512 = 6, NV512 = 4 };
 /* The accumulators' type: __m512 is declared may_alias, so with it every
  * load through A's float pointer could overwrite them and GCC stores all 24
@@ -103,14 +104,15 @@ typedef float acc512 __attribute__((vector_size(64)));
  * A's rows at a (stride rs, ks between terms), B's at b (ld ldb); the last
  * vector's columns outside `last` are not read. */
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
-terms512(int rb, int nv, int K, const float *a, size_t rs, size_t ks, const float *b, size_t ldb,
-         __mmask16 last, acc512 acc[RB512][NV512]) {
+terms512(int rb, int nv, int full, int K, const float *a, size_t rs, size_t ks, const float *b,
+         size_t ldb, __mmask16 last, acc512 acc[RB512][NV512]) {
     for (int kk = 0; kk < K; kk++) {
         const float *bk = b + (size_t)kk * ldb;
         __m512 bv[NV512];
 #pragma GCC unroll 8
         for (int v = 0; v < nv - 1; v++) bv[v] = _mm512_loadu_ps(bk + 16 * v);
-        bv[nv - 1] = _mm512_maskz_loadu_ps(last, bk + 16 * (nv - 1));
+        bv[nv - 1] = full ? _mm512_loadu_ps(bk + 16 * (nv - 1))
+                          : _mm512_maskz_loadu_ps(last, bk + 16 * (nv - 1));
         const float *ak = a + (size_t)kk * ks;
 #pragma GCC unroll 8
         for (int r = 0; r < rb; r++) {
@@ -123,7 +125,7 @@ terms512(int rb, int nv, int K, const float *a, size_t rs, size_t ks, const floa
 }
 
 __attribute__((target("avx512f,fma"), always_inline)) static inline void
-block512(int rb, int nv, const fixed_gemm_op *op, int r0, int j, __mmask16 last) {
+block512(int rb, int nv, int full, const fixed_gemm_op *op, int r0, int j, __mmask16 last) {
     acc512 acc[RB512][NV512];
     const size_t ldc = (size_t)op->ldc;
     float *c = op->c + (size_t)r0 * ldc + j;
@@ -131,14 +133,14 @@ block512(int rb, int nv, const fixed_gemm_op *op, int r0, int j, __mmask16 last)
     for (int r = 0; r < rb; r++)
 #pragma GCC unroll 8
         for (int v = 0; v < nv; v++) {
-            __mmask16 mk = v == nv - 1 ? last : (__mmask16)0xFFFF;
+            __mmask16 mk = full || v < nv - 1 ? (__mmask16)0xFFFF : last;
             acc[r][v] = (acc512)(op->init == FG_FROM_C ? _mm512_maskz_loadu_ps(mk, c + r * ldc + 16 * v)
                                                        : _mm512_setzero_ps());
         }
-    terms512(rb, nv, op->k1, op->a + (size_t)r0 * op->a_rs, (size_t)op->a_rs, (size_t)op->a_ks,
-             op->b + j, (size_t)op->ldb, last, acc);
+    terms512(rb, nv, full, op->k1, op->a + (size_t)r0 * op->a_rs, (size_t)op->a_rs,
+             (size_t)op->a_ks, op->b + j, (size_t)op->ldb, last, acc);
     if (op->k1 < op->k)
-        terms512(rb, nv, op->k - op->k1, op->a2 + (size_t)r0 * op->a2_rs, (size_t)op->a2_rs, 1,
+        terms512(rb, nv, full, op->k - op->k1, op->a2 + (size_t)r0 * op->a2_rs, (size_t)op->a2_rs, 1,
                  op->b + (size_t)op->k1 * op->ldb + j, (size_t)op->ldb, last, acc);
     const __m512 one = _mm512_set1_ps(1.0f), slope = _mm512_set1_ps(op->slope),
                  zero = _mm512_setzero_ps(), alpha = _mm512_set1_ps(op->alpha);
@@ -146,7 +148,7 @@ block512(int rb, int nv, const fixed_gemm_op *op, int r0, int j, __mmask16 last)
     for (int r = 0; r < rb; r++)
 #pragma GCC unroll 8
         for (int v = 0; v < nv; v++) {
-            __mmask16 mk = v == nv - 1 ? last : (__mmask16)0xFFFF;
+            __mmask16 mk = full || v < nv - 1 ? (__mmask16)0xFFFF : last;
             float *cp = c + r * ldc + 16 * v;
             __m512 x = (__m512)acc[r][v];
             if (op->epi == FG_BIAS_ACT) {
@@ -172,12 +174,12 @@ rowblock512(int rb, const fixed_gemm_op *op, int r0) {
     const int tail = op->n - 16 * (nvec - 1); /* columns in the last vector, 1..16 */
     const __mmask16 full = 0xFFFF, last = (__mmask16)((1u << tail) - 1u);
     int v0 = 0;
-    for (; v0 + NV512 < nvec; v0 += NV512) block512(rb, NV512, op, r0, 16 * v0, full);
+    for (; v0 + NV512 < nvec; v0 += NV512) block512(rb, NV512, 1, op, r0, 16 * v0, full);
     switch (nvec - v0) { /* 1..4 vectors left, the last one partial or full */
-    case 1: block512(rb, 1, op, r0, 16 * v0, last); break;
-    case 2: block512(rb, 2, op, r0, 16 * v0, last); break;
-    case 3: block512(rb, 3, op, r0, 16 * v0, last); break;
-    default: block512(rb, 4, op, r0, 16 * v0, last); break;
+    case 1: block512(rb, 1, 0, op, r0, 16 * v0, last); break;
+    case 2: block512(rb, 2, 0, op, r0, 16 * v0, last); break;
+    case 3: block512(rb, 3, 0, op, r0, 16 * v0, last); break;
+    default: block512(rb, 4, 0, op, r0, 16 * v0, last); break;
     }
 }
 
@@ -199,8 +201,10 @@ __attribute__((target("avx512f,fma"))) static void rows_avx512(const fixed_gemm_
 #ifdef FG_AVX2
 /* AVX2: blocks of rb ≤ 6 rows × nv ≤ 2 vectors of 8 columns: 12 accumulators,
  * 2 B vectors and a broadcast in AVX2's 16 registers (4 rows ran SEP's
- * shapes at 0.79-0.87 of OpenBLAS Haswell's rate, 6 rows at 0.88-0.93;
- * AMD EPYC, 2026-12-04). */
+ * shapes at 0.79-0.87 of OpenBLAS Haswell's rate, 6 rows at 0.93-0.95, and
+ * 0.99-1.03 once whole vectors were loaded and stored without vmaskmov, which
+ * is slow on AMD; AMD EPYC, 2026-12-04). Only a block's partial last vector
+ * (`full` 0) uses the masked forms. */
 enum { RB256 = 6, NV256 = 2 };
 typedef float acc256 __attribute__((vector_size(32))); /* not may_alias: see acc512 */
 
@@ -211,14 +215,15 @@ __attribute__((target("avx2,fma"), always_inline)) static inline __m256i mask256
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-terms256(int rb, int nv, int K, const float *a, size_t rs, size_t ks, const float *b, size_t ldb,
-         __m256i last, acc256 acc[RB256][NV256]) {
+terms256(int rb, int nv, int full, int K, const float *a, size_t rs, size_t ks, const float *b,
+         size_t ldb, __m256i last, acc256 acc[RB256][NV256]) {
     for (int kk = 0; kk < K; kk++) {
         const float *bk = b + (size_t)kk * ldb;
         __m256 bv[NV256];
 #pragma GCC unroll 8
         for (int v = 0; v < nv - 1; v++) bv[v] = _mm256_loadu_ps(bk + 8 * v);
-        bv[nv - 1] = _mm256_maskload_ps(bk + 8 * (nv - 1), last);
+        bv[nv - 1] = full ? _mm256_loadu_ps(bk + 8 * (nv - 1))
+                          : _mm256_maskload_ps(bk + 8 * (nv - 1), last);
         const float *ak = a + (size_t)kk * ks;
 #pragma GCC unroll 8
         for (int r = 0; r < rb; r++) {
@@ -231,23 +236,24 @@ terms256(int rb, int nv, int K, const float *a, size_t rs, size_t ks, const floa
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
-block256(int rb, int nv, const fixed_gemm_op *op, int r0, int j, __m256i last) {
+block256(int rb, int nv, int full, const fixed_gemm_op *op, int r0, int j, __m256i last) {
     acc256 acc[RB256][NV256];
     const size_t ldc = (size_t)op->ldc;
     float *c = op->c + (size_t)r0 * ldc + j;
-    const __m256i full = _mm256_set1_epi32(-1);
 #pragma GCC unroll 8
     for (int r = 0; r < rb; r++)
 #pragma GCC unroll 8
         for (int v = 0; v < nv; v++) {
-            __m256i mk = v == nv - 1 ? last : full;
-            acc[r][v] = (acc256)(op->init == FG_FROM_C ? _mm256_maskload_ps(c + r * ldc + 8 * v, mk)
-                                                       : _mm256_setzero_ps());
+            const int whole = full || v < nv - 1;
+            const float *cp = c + r * ldc + 8 * v;
+            acc[r][v] = (acc256)(op->init != FG_FROM_C ? _mm256_setzero_ps()
+                                 : whole               ? _mm256_loadu_ps(cp)
+                                                       : _mm256_maskload_ps(cp, last));
         }
-    terms256(rb, nv, op->k1, op->a + (size_t)r0 * op->a_rs, (size_t)op->a_rs, (size_t)op->a_ks,
-             op->b + j, (size_t)op->ldb, last, acc);
+    terms256(rb, nv, full, op->k1, op->a + (size_t)r0 * op->a_rs, (size_t)op->a_rs,
+             (size_t)op->a_ks, op->b + j, (size_t)op->ldb, last, acc);
     if (op->k1 < op->k)
-        terms256(rb, nv, op->k - op->k1, op->a2 + (size_t)r0 * op->a2_rs, (size_t)op->a2_rs, 1,
+        terms256(rb, nv, full, op->k - op->k1, op->a2 + (size_t)r0 * op->a2_rs, (size_t)op->a2_rs, 1,
                  op->b + (size_t)op->k1 * op->ldb + j, (size_t)op->ldb, last, acc);
     const __m256 one = _mm256_set1_ps(1.0f), slope = _mm256_set1_ps(op->slope),
                  zero = _mm256_setzero_ps(), alpha = _mm256_set1_ps(op->alpha);
@@ -255,33 +261,46 @@ block256(int rb, int nv, const fixed_gemm_op *op, int r0, int j, __m256i last) {
     for (int r = 0; r < rb; r++)
 #pragma GCC unroll 8
         for (int v = 0; v < nv; v++) {
-            __m256i mk = v == nv - 1 ? last : full;
+            const int whole = full || v < nv - 1;
             float *cp = c + r * ldc + 8 * v;
             __m256 x = (__m256)acc[r][v];
             if (op->epi == FG_BIAS_ACT) {
-                x = _mm256_add_ps(x, _mm256_maskload_ps(op->bias + j + 8 * v, mk));
+                const float *bp = op->bias + j + 8 * v;
+                x = _mm256_add_ps(x, whole ? _mm256_loadu_ps(bp) : _mm256_maskload_ps(bp, last));
                 __m256 pos = _mm256_cmp_ps(x, zero, _CMP_GT_OQ);
                 x = _mm256_mul_ps(x, _mm256_blendv_ps(slope, one, pos));
             } else if (op->epi == FG_MUL_ACTGRAD) {
                 const float *gp = op->g + (size_t)(r0 + r) * op->ldg + j + 8 * v;
-                __m256 pos = _mm256_cmp_ps(_mm256_maskload_ps(gp, mk), zero, _CMP_GT_OQ);
+                __m256 gv = whole ? _mm256_loadu_ps(gp) : _mm256_maskload_ps(gp, last);
+                __m256 pos = _mm256_cmp_ps(gv, zero, _CMP_GT_OQ);
                 x = _mm256_mul_ps(x, _mm256_blendv_ps(slope, one, pos));
             } else if (op->epi == FG_AXPY) {
-                x = _mm256_fmadd_ps(alpha, x, _mm256_maskload_ps(cp, mk));
+                x = _mm256_fmadd_ps(alpha, x, whole ? _mm256_loadu_ps(cp) : _mm256_maskload_ps(cp, last));
             }
-            _mm256_maskstore_ps(cp, mk, x);
-            if (op->c2) _mm256_maskstore_ps(op->c2 + (cp - op->c), mk, x);
+            if (whole) {
+                _mm256_storeu_ps(cp, x);
+                if (op->c2) _mm256_storeu_ps(op->c2 + (cp - op->c), x);
+            } else {
+                _mm256_maskstore_ps(cp, last, x);
+                if (op->c2) _mm256_maskstore_ps(op->c2 + (cp - op->c), last, x);
+            }
         }
 }
 
 __attribute__((target("avx2,fma"), always_inline)) static inline void
 rowblock256(int rb, const fixed_gemm_op *op, int r0) {
-    const int nvec = (op->n + 7) / 8;
-    const __m256i full = _mm256_set1_epi32(-1), last = mask256(op->n - 8 * (nvec - 1));
+    const int nvec = (op->n + 7) / 8, tail = op->n - 8 * (nvec - 1); /* 1..8 */
+    const __m256i last = mask256(tail);
     int v0 = 0;
-    for (; v0 + NV256 < nvec; v0 += NV256) block256(rb, NV256, op, r0, 8 * v0, full);
-    if (nvec - v0 == 1) block256(rb, 1, op, r0, 8 * v0, last);
-    else block256(rb, 2, op, r0, 8 * v0, last);
+    for (; v0 + NV256 < nvec; v0 += NV256) block256(rb, NV256, 1, op, r0, 8 * v0, last);
+    /* the last block: plain loads and stores where its last vector is whole */
+    if (nvec - v0 == 1) {
+        if (tail == 8) block256(rb, 1, 1, op, r0, 8 * v0, last);
+        else block256(rb, 1, 0, op, r0, 8 * v0, last);
+    } else {
+        if (tail == 8) block256(rb, 2, 1, op, r0, 8 * v0, last);
+        else block256(rb, 2, 0, op, r0, 8 * v0, last);
+    }
 }
 
 __attribute__((target("avx2,fma"))) static void rows_avx2(const fixed_gemm_op *op, int r0, int r1) {
