@@ -49,7 +49,8 @@ static const char *usage =
     "Bounds (issue 28): for the data pass, the update, the SM step and the MM step, the\n"
     "FLOP of the products each calls (cost.h: 2 per multiply-add, shape by shape),\n"
     "over the best SGEMM rate of this run (a 1024x1024x1024 product and every shape\n"
-    "timed) and over the SGEMM rate at each product's own shape; the measured median\n"
+    "timed) and over the SGEMM rate at each product's own shape (the bound issue 28\n"
+    "defines; the best rate is the stricter yardstick); the measured median\n"
     "(min) and the ratio measured/bound for both; and the CPU time of the process per\n"
     "part (at 1 thread the part's own: on a busy machine it is less inflated than the\n"
     "wall time, which the ratios use).\n";
