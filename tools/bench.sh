@@ -94,6 +94,7 @@ for task in $list; do
             v["sm_flops"] = v["sm_data_flops"] + v["sm_upd_flops"]
             printf "[%s] bounds (issue 28), same run, best SGEMM %.1f GFLOP/s, kernel %s, %s thread(s): median / bound\n",
                    task, v["sgemm_peak"], v["kernel"], v["threads"]
+            print "  (r@shape: over the SGEMM rate at the shape of each product, the bound of issue 28; r@best: over the best rate, stricter)"
             printf "  %-24s %8s %11s %11s %11s %8s %8s %11s %8s\n", "part", "GFLOP", "bound@best",
                    "bound@shape", "median", "r@best", "r@shape", "cpu med", "cpu/b"
             row("SM data pass", "sm_data"); row("SM update", "sm_upd")
