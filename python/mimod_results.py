@@ -123,8 +123,9 @@ class _Task:
         fs = g["fail_step"][:] if "fail_step" in g else np.full(P, -1)
         cols["fail_step"] = pd.array([s if s >= 0 else None for s in fs], dtype="Int64")
         cols["fail_reason"] = [_text(r) for r in g["fail_reason"][:]] if "fail_reason" in g else [""] * P
-        # files made before blas_kernel lack it: unrecorded, as empty strings
-        cols["blas_kernel"] = [_text(r) for r in g["blas_kernel"][:]] if "blas_kernel" in g else [""] * P
+        # files made before blas_kernel or build lack them: unrecorded, as empty strings
+        for name in ("blas_kernel", "build"):
+            cols[name] = [_text(r) for r in g[name][:]] if name in g else [""] * P
         return pd.DataFrame(cols)
 
 
@@ -148,7 +149,8 @@ def points(path, task=None):
     """One row per grid point: task, point, one column per grid axis, status ("pending",
     "running", "done", "failed"), records_done, mm_step (of the last record written),
     wall_seconds (training time so far), fail_step, fail_reason, blas_kernel (the OpenBLAS
-    kernel(s) that computed the point; empty when unrecorded)."""
+    kernel(s) that computed the point) and build (the build(s) of mimod that did, as commits:
+    both empty when unrecorded)."""
     return _frame(path, task, lambda tk: tk.points())
 
 

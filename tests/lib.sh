@@ -62,16 +62,18 @@ same_data() {
     shift 2
     groups=("$@")
     [ ${#groups[@]} -gt 0 ] || groups=(wm sep)
-    [ -n "${SAME_DATA_EXCLUDE:-}" ] && ex+=(--exclude-path "$SAME_DATA_EXCLUDE")
+    local x
+    for x in ${SAME_DATA_EXCLUDE:-}; do ex+=(--exclude-path "$x"); done
     for g in "${groups[@]}"; do
         h5diff -q "${ex[@]}" "$a" "$b" /$g /$g >/dev/null 2>&1 && continue
         h5diff -r "${ex[@]}" "$a" "$b" /$g /$g 2>&1 | head -20 >&2
         return 1
     done
 }
-# same_numbers A B [GROUP...]: same_data, blas_kernel aside too: a mimod-train
-# trial resumed from its checkpoint has the same numbers, but its row says
-# "?+K" (its output is made anew, and a checkpoint does not record its kernel)
-same_numbers() { SAME_DATA_EXCLUDE=/blas_kernel same_data "$@"; }
+# same_numbers A B [GROUP...]: same_data, blas_kernel and build aside too: a
+# mimod-train trial resumed from its checkpoint has the same numbers, but its
+# rows say "?+K" and "?+C" (its output is made anew, and a checkpoint does not
+# record its kernel or build)
+same_numbers() { SAME_DATA_EXCLUDE="/blas_kernel /build" same_data "$@"; }
 # kernel_row FILE [GROUP]: blas_kernel of the group's (default wm) point 0
 kernel_row() { h5dump -d "/${2:-wm}/blas_kernel" "$1" 2>/dev/null | sed -n 's/^ *(0): "\(.*\)".*/\1/p'; }

@@ -47,7 +47,7 @@ def cli_table(summary, path, option):
     # empty fields are NaN; text columns keep their empty strings
     # round_trip: pandas' default float parser may be off by an ulp
     return pd.read_csv(io.StringIO(out.stdout), keep_default_na=False, na_values=[""], float_precision="round_trip",
-                       dtype={"fail_reason": str, "blas_kernel": str, "status": str, "task": str,
+                       dtype={"fail_reason": str, "blas_kernel": str, "build": str, "status": str, "task": str,
                               "quantity": str})
 
 

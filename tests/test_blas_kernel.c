@@ -13,7 +13,9 @@
  *      empty rows, opened for writing gets it, and grows into a file with it
  *      (its old rows empty; a file with rows grows keeping them);
  *   f  mimod-summary --trials has the column, and the report's kernel line
- *      names one kernel, or several with the warning. */
+ *      names one kernel, or several with the warning;
+ *   g  the build row (the commit that computed the point), kept by the same
+ *      code: fresh, resumed, old files, --trials and the report. */
 #include <mpi.h>
 #include <hdf5.h>
 #include <math.h>
@@ -110,10 +112,10 @@ static hid_t kernel_type(void) {
 }
 
 /* the row of a point, read (or written) straight with HDF5, not by the writer */
-static void kernel_io(const char *path, const char *group, int point, char out[RESULTS_KERNEL_LEN],
-                      const char *write) {
+static void row_io(const char *path, const char *dataset, int point, char out[RESULTS_KERNEL_LEN],
+                   const char *write) {
     char name[64];
-    snprintf(name, sizeof name, "/%s/%s", group, SCHEMA_BLAS_KERNEL);
+    snprintf(name, sizeof name, "/wm/%s", dataset);
     out[0] = '\0';
     hid_t f = H5Fopen(path, write ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
     hid_t d = f >= 0 && H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : -1;
@@ -141,13 +143,26 @@ static const char *row_of(const char *path, int point) {
     static char buf[8][RESULTS_KERNEL_LEN];
     static int next;
     char *b = buf[next++ % 8];
-    kernel_io(path, "wm", point, b, NULL);
+    row_io(path, SCHEMA_BLAS_KERNEL, point, b, NULL);
     return b;
+}
+
+static const char *build_of(const char *path, int point) {
+    static char buf[8][RESULTS_KERNEL_LEN];
+    static int next;
+    char *b = buf[next++ % 8];
+    row_io(path, SCHEMA_BUILD, point, b, NULL);
+    return b;
+}
+
+static void set_build(const char *path, int point, const char *value) {
+    char dummy[RESULTS_KERNEL_LEN];
+    row_io(path, SCHEMA_BUILD, point, dummy, value);
 }
 
 static void set_row(const char *path, int point, const char *value) {
     char dummy[RESULTS_KERNEL_LEN];
-    kernel_io(path, "wm", point, dummy, value);
+    row_io(path, SCHEMA_BLAS_KERNEL, point, dummy, value);
 }
 
 static int has_kernel_dataset(const char *path) {
@@ -157,11 +172,13 @@ static int has_kernel_dataset(const char *path) {
     return has;
 }
 
-static void drop_kernel_dataset(const char *path) {
+static void drop_dataset(const char *path, const char *name) {
     hid_t f = H5Fopen(path, H5F_ACC_RDWR, H5P_DEFAULT);
-    CHECK(f >= 0 && H5Ldelete(f, "/wm/" SCHEMA_BLAS_KERNEL, H5P_DEFAULT) >= 0, "H5Ldelete in %s", path);
+    CHECK(f >= 0 && H5Ldelete(f, name, H5P_DEFAULT) >= 0, "H5Ldelete %s in %s", name, path);
     if (f >= 0) H5Fclose(f);
 }
+
+static void drop_kernel_dataset(const char *path) { drop_dataset(path, "/wm/" SCHEMA_BLAS_KERNEL); }
 
 static int copy_file(const char *from, const char *to) {
     FILE *a = fopen(from, "rb"), *b = fopen(to, "wb");
@@ -187,6 +204,7 @@ static int make_file(const char *path) {
 }
 
 static char mine[RESULTS_KERNEL_LEN];
+static char my_build[RESULTS_KERNEL_LEN]; /* the commit's first 12 hex digits */
 
 /* a, b, c, d: the rows as points start, resume and restart */
 static void test_rows(const char *path) {
@@ -411,8 +429,60 @@ static char *report_of(const char *path) {
     return text;
 }
 
-static void test_summary(const char *path) {
+/* Column `name` of mimod-summary --trials for the file's wm group: checks
+ * that it comes right after column `prev` and that row p holds expect[p]
+ * (`tag` starts the failure messages). */
+static void check_trials_column(const char *path, const char *name, const char *prev,
+                                const char (*expect)[RESULTS_KERNEL_LEN], const char *tag) {
     mimod_err err = {0};
+    int64_t file = -1;
+    summary_task s;
+    if (summary_open(path, &file, &err) || summary_read_task(file, "wm", &s, &err)) {
+        CHECK(0, "%s: %s", tag, err.msg);
+        summary_close(file);
+        return;
+    }
+    const summary_task *tasks[1] = {&s};
+    FILE *out = tmpfile();
+    CHECK(summary_table_csv(out, SUMMARY_TABLE_TRIALS, file, tasks, 1, &err) == MIMOD_OK, "%s: %s", tag,
+          err.msg);
+    rewind(out);
+    char line[4096];
+    int col = -1, row = 0;
+    while (fgets(line, sizeof line, out)) {
+        line[strcspn(line, "\n")] = '\0';
+        char *fields[64];
+        int n = 0;
+        /* no quoted fields in this table: split at commas, empty fields kept */
+        for (char *p = line; n < 64;) {
+            fields[n++] = p;
+            char *c = strchr(p, ',');
+            if (!c) break;
+            *c = '\0';
+            p = c + 1;
+        }
+        if (col < 0) {
+            int after = -1;
+            for (int i = 0; i < n; i++) {
+                if (strcmp(fields[i], name) == 0) col = i;
+                if (strcmp(fields[i], prev) == 0) after = i + 1;
+            }
+            CHECK(col >= 0 && col == after, "%s: --trials has %s after %s (column %d)", tag, name, prev, col);
+            if (col < 0) break;
+            continue;
+        }
+        CHECK(row < P && col < n && strcmp(fields[col], expect[row]) == 0,
+              "%s: --trials row %d %s '%s', expected '%s'", tag, row, name, col < n ? fields[col] : "?",
+              row < P ? expect[row] : "?");
+        row++;
+    }
+    CHECK(row == P, "%s: %d rows", tag, row);
+    fclose(out);
+    summary_task_free(&s);
+    summary_close(file);
+}
+
+static void test_summary(const char *path) {
     if (make_file(path)) return;
     results_file *f = open_file(path, P);
     if (!f) return;
@@ -430,49 +500,9 @@ static void test_summary(const char *path) {
     /* --trials: the column, each row's value */
     set_row(path, 1, "OtherCore");
     set_row(path, 2, "");
-    int64_t file = -1;
-    summary_task s;
-    CHECK(summary_open(path, &file, &err) == MIMOD_OK && summary_read_task(file, "wm", &s, &err) == MIMOD_OK,
-          "f: %s", err.msg);
-    if (!err.code) {
-        const summary_task *tasks[1] = {&s};
-        FILE *out = tmpfile();
-        CHECK(summary_table_csv(out, SUMMARY_TABLE_TRIALS, file, tasks, 1, &err) == MIMOD_OK, "f: %s", err.msg);
-        rewind(out);
-        char line[4096];
-        int col = -1, row = 0;
-        while (fgets(line, sizeof line, out)) {
-            line[strcspn(line, "\n")] = '\0';
-            char *fields[64];
-            int n = 0;
-            /* no quoted fields in this table: split at commas, empty fields kept */
-            for (char *p = line; n < 64;) {
-                fields[n++] = p;
-                char *c = strchr(p, ',');
-                if (!c) break;
-                *c = '\0';
-                p = c + 1;
-            }
-            if (col < 0) {
-                int after = -1;
-                for (int i = 0; i < n; i++) {
-                    if (strcmp(fields[i], "blas_kernel") == 0) col = i;
-                    if (strcmp(fields[i], "fail_reason") == 0) after = i + 1;
-                }
-                CHECK(col >= 0 && col == after, "f: --trials has blas_kernel after fail_reason (column %d)", col);
-                if (col < 0) break;
-                continue;
-            }
-            const char *expect = row == 1 ? "OtherCore" : row == 2 ? "" : mine;
-            CHECK(col < n && strcmp(fields[col], expect) == 0, "f: --trials row %d blas_kernel '%s', expected '%s'",
-                  row, col < n ? fields[col] : "?", expect);
-            row++;
-        }
-        CHECK(row == P, "f: %d rows", row);
-        fclose(out);
-        summary_task_free(&s);
-    }
-    summary_close(file);
+    char expect[P][RESULTS_KERNEL_LEN];
+    for (int p = 0; p < P; p++) snprintf(expect[p], sizeof expect[p], "%s", p == 1 ? "OtherCore" : p == 2 ? "" : mine);
+    check_trials_column(path, "blas_kernel", "fail_reason", (const char (*)[RESULTS_KERNEL_LEN])expect, "f");
 
     /* kernels mixed: each with its count, unrecorded last, and the warning */
     text = report_of(path);
@@ -501,7 +531,79 @@ static void test_summary(const char *path) {
     unlink(path);
 }
 
+/* g: the build row (schema.h) is kept like blas_kernel, by the same code:
+ * this build's commit on a point that starts here, "<old>+<mine>" and
+ * "?+<mine>" on resumes, added to a file made before it, read and grown; the
+ * --trials column after blas_kernel; the report's line and its warning. */
+static void test_build(const char *path) {
+    mimod_err err = {0};
+    char want[2 * RESULTS_KERNEL_LEN + 512];
+    if (make_file(path)) return;
+    results_file *f = open_file(path, P);
+    if (!f) return;
+    progress(f, 0, 0);
+    finish(f, 0, S);
+    close_file(f);
+    CHECK(strcmp(build_of(path, 0), my_build) == 0, "g: a new point's build: '%s', expected '%s'",
+          build_of(path, 0), my_build);
+    CHECK(build_of(path, 1)[0] == '\0', "g: a point not written: '%s'", build_of(path, 1));
+    /* resumed after another build, and with an empty row */
+    set_build(path, 1, "0123456789ab");
+    f = open_file(path, P);
+    if (!f) return;
+    progress(f, 1, 3);
+    progress(f, 2, 2);
+    finish(f, 1, S);
+    finish(f, 2, S);
+    close_file(f);
+    snprintf(want, sizeof want, "0123456789ab+%s", my_build);
+    CHECK(strcmp(build_of(path, 1), want) == 0, "g: resumed after another build: '%s', expected '%s'",
+          build_of(path, 1), want);
+    snprintf(want, sizeof want, "?+%s", my_build);
+    CHECK(strcmp(build_of(path, 2), want) == 0, "g: an empty row resumed: '%s', expected '%s'",
+          build_of(path, 2), want);
+
+    /* the report: several builds among the 3 finished trials, with the warning */
+    char *text = report_of(path);
+    CHECK(strstr(text, "\nmimod builds: ") && strstr(text, "— warning: trials computed by different builds"),
+          "g: mixed builds, no warning line in:\n%s", text);
+    snprintf(want, sizeof want, "%s (1)", my_build);
+    CHECK(strstr(text, want) != NULL, "g: '%s' not in:\n%s", want, text);
+
+    /* --trials: the build column right after blas_kernel (the rows read
+     * before the summary opens the file) */
+    char expect[P][RESULTS_KERNEL_LEN];
+    for (int p = 0; p < P; p++) snprintf(expect[p], sizeof expect[p], "%s", build_of(path, p));
+    check_trials_column(path, "build", "blas_kernel", (const char (*)[RESULTS_KERNEL_LEN])expect, "g");
+
+    /* a file made before the row: read with empty rows, grown, and given it
+     * (empty) when opened for writing */
+    drop_dataset(path, "/wm/" SCHEMA_BUILD);
+    CHECK(strcmp(build_of(path, 0), "(no dataset)") == 0, "g: the dataset was deleted");
+    text = report_of(path);
+    CHECK(strstr(text, "\nmimod builds: unrecorded (3 finished trials)\n") != NULL,
+          "g: a file without build:\n%s", text);
+    char grown[64];
+    snprintf(grown, sizeof grown, "%s.grown", path);
+    results_task_desc d6 = desc(P + 2);
+    const int n_old[1] = {P};
+    CHECK(copy_file(path, grown) == 0, "copying %s", path);
+    CHECK(results_grow_serial(grown, &meta, 1, &d6, n_old, "seed 4, 5", &err) == MIMOD_OK,
+          "g: a file without build grows: %s", err.msg);
+    CHECK(build_of(grown, 0)[0] == '\0' && build_of(grown, 5)[0] == '\0', "g: the grown file's rows: '%s' '%s'",
+          build_of(grown, 0), build_of(grown, 5));
+    f = open_file(path, P);
+    if (!f) return;
+    CHECK(build_of(path, 0)[0] == '\0', "g: opened for writing, the old rows empty: '%s'", build_of(path, 0));
+    progress(f, 3, 0);
+    close_file(f);
+    CHECK(strcmp(build_of(path, 3), my_build) == 0, "g: then written: '%s'", build_of(path, 3));
+    unlink(path);
+    unlink(grown);
+}
+
 int main(void) {
+    snprintf(my_build, sizeof my_build, "%.12s", mimod_git_commit());
     snprintf(mine, sizeof mine, "%s", mimod_blas_corename());
     CHECK(mine[0] != '\0' && strcmp(mine, "OtherCore") != 0, "this kernel's name: '%s'", mine);
     printf("test_blas_kernel: OpenBLAS kernel %s\n", mine);
@@ -511,5 +613,6 @@ int main(void) {
     test_single_trial("test_blas_kernel_one.h5");
     test_old_file("test_blas_kernel_old.h5");
     test_summary("test_blas_kernel_sum.h5");
+    test_build("test_blas_kernel_build.h5");
     return check_report("test_blas_kernel");
 }

@@ -1010,15 +1010,15 @@ static void test_tables(const char *path) {
     rewind(out);
     CHECK(fgets(head_line, sizeof head_line, out) != NULL, "trials header");
     int nh = csv_split(head_line, head, 64);
-    CHECK(nh == 12 + 11 + 6, "trials: %d columns", nh);
+    CHECK(nh == 13 + 11 + 6, "trials: %d columns", nh);
     const char *want_head[] = {"task", "point", "lambda_I", "lambda_reg", "seed", "status", "records_done",
                                "mm_step", "wall_seconds", "fail_step", "fail_reason", "blas_kernel",
-                               "task_loss"};
-    for (int i = 0; i < 13 && i < nh; i++)
+                               "build", "task_loss"};
+    for (int i = 0; i < 14 && i < nh; i++)
         CHECK(strcmp(head[i], want_head[i]) == 0, "trials column %d: '%s', expected '%s'", i, head[i],
               want_head[i]);
-    CHECK(nh == 29 && strcmp(head[22], "i_n") == 0 && strcmp(head[23], "r2_0") == 0 &&
-              strcmp(head[28], "r2_5") == 0, "trials: the quantities in schema order, then r2_0..r2_5");
+    CHECK(nh == 30 && strcmp(head[23], "i_n") == 0 && strcmp(head[24], "r2_0") == 0 &&
+              strcmp(head[29], "r2_5") == 0, "trials: the quantities in schema order, then r2_0..r2_5");
     int rows[2] = {0, 0}, bad = 0;
     while (fgets(line, sizeof line, out)) {
         int n = csv_split(line, f, 64);
@@ -1064,8 +1064,9 @@ static void test_tables(const char *path) {
         CHECK(failed ? strcmp(f[9], "42") == 0 && strcmp(f[10], "NaN in the task loss") == 0
                      : f[9][0] == '\0' && f[10][0] == '\0',
               "%s point %d fail_step '%s' fail_reason '%s'", f[0], p, f[9], f[10]);
-        /* this file predates blas_kernel: unrecorded, an empty field */
+        /* this file predates blas_kernel and build: unrecorded, empty fields */
         CHECK(f[11][0] == '\0', "%s point %d blas_kernel '%s' of a file without it", f[0], p, f[11]);
+        CHECK(f[12][0] == '\0', "%s point %d build '%s' of a file without it", f[0], p, f[12]);
         /* final values: the datasets' for finished points, empty otherwise (the
          * failed point's 999 garbage included) and where the file lacks one */
         for (int q = 0; q < 11; q++) {
@@ -1075,13 +1076,13 @@ static void test_tables(const char *path) {
             if (h5_doubles(h, f[0], name, v) == 0 && st[p] == RESULTS_DONE &&
                 task_records(mimod_task_find(k == 0 ? "wm" : "sep"), q))
                 want = v[p];
-            CHECK(same_value_field(f[12 + q], want), "%s point %d %s: '%s', dataset %.17g", f[0], p,
-                  q_names[q], f[12 + q], want);
+            CHECK(same_value_field(f[13 + q], want), "%s point %d %s: '%s', dataset %.17g", f[0], p,
+                  q_names[q], f[13 + q], want);
         }
         double r2[64 * 8];
         int have_r2 = h5_doubles(h, f[0], "final/r2", r2) == 0;
         for (int o = 0; o < 6; o++)
-            bad += !same_value_field(f[23 + o], k == 1 && have_r2 && st[p] == RESULTS_DONE
+            bad += !same_value_field(f[24 + o], k == 1 && have_r2 && st[p] == RESULTS_DONE
                                                     ? r2[p * tk->n_out + o] : NAN);
     }
     CHECK(bad == 0, "%d trials fields differ from the datasets", bad);

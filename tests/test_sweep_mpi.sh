@@ -83,21 +83,36 @@ PY
         "the old file's blas_kernel is not there with 8 empty rows: $(h5dump -d /wm/blas_kernel old.h5 2>&1 | tail -4)"
     check 'h5diff -q --exclude-path /blas_kernel r2.h5 old.h5 /wm /wm >/dev/null && h5diff -q --exclude-path /blas_kernel r2.h5 old.h5 /sep /sep >/dev/null' \
         "adding blas_kernel to an old file changed its other data"
-    # finished points of another kernel: a run that trains more points warns
-    cp r2.h5 okern.h5
-    /usr/bin/python3 - okern.h5 <<'PY'
+    # other_rows FILE DATASET VALUE: every wm row of DATASET says VALUE, and
+    # point 0 is pending again (one point to train)
+    other_rows() {
+        /usr/bin/python3 - "$@" <<'PY'
 import sys, h5py, numpy as np
 with h5py.File(sys.argv[1], "r+") as f:
-    k = f["wm/blas_kernel"]
-    k[...] = np.array([b"OtherKernel"] * k.shape[0], dtype=k.dtype)
-    f["wm/status"][0] = 0   # one point to train again
+    k = f["wm/" + sys.argv[2]]
+    k[...] = np.array([sys.argv[3].encode()] * k.shape[0], dtype=k.dtype)
+    f["wm/status"][0] = 0
 PY
+    }
+    # finished points of another kernel: a run that trains more points warns
+    cp r2.h5 okern.h5
+    other_rows okern.h5 blas_kernel OtherKernel
     "$SWEEP" "$ROOT/sweeps/tiny.yaml" --new-output okern.h5 >okern.txt 2>&1
     rc=$?
     check "[ $rc -eq 0 ] && grep -q 'warning: 3 finished points of this file were computed by another OpenBLAS kernel (OtherKernel, …) than this run.s ($kernel)' okern.txt" \
         "finished points of another kernel: exit $rc: $(grep -i kernel okern.txt)"
     check '! grep -q "computed by another OpenBLAS kernel" rerun.txt out3.txt' \
         "a warning of another kernel where every point is this kernel's"
+    # finished points of another build (their build rows): the same warning for builds
+    cp r2.h5 obuild.h5
+    other_rows obuild.h5 build 0123456789ab
+    "$SWEEP" "$ROOT/sweeps/tiny.yaml" --new-output obuild.h5 >obuild.txt 2>&1
+    rc=$?
+    mine=$("$SWEEP" --version | sed -n 's/.*(git \([^)]*\)).*/\1/p')
+    check "[ $rc -eq 0 ] && grep -q 'warning: 3 finished points of this file were computed by another build of mimod (0123456789ab, …) than this one ($mine)' obuild.txt" \
+        "finished points of another build: exit $rc: $(grep -i build obuild.txt) (this build '$mine')"
+    check '! grep -q "another build of mimod" rerun.txt out3.txt okern.txt' \
+        "a warning of another build where every point is this build's"
 else
     echo "test_sweep_mpi: the file without blas_kernel skipped (/usr/bin/python3 lacks h5py)"
 fi

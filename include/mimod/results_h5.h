@@ -68,8 +68,8 @@ int results_create_serial(const char *path, const results_meta *meta, int n_task
 /* Serial. Opens an existing file for resuming. If its sweep_hash differs
  * from meta->sweep_hash, or its groups/shapes do not match `tasks`, fails with
  * MIMOD_EINVAL and a message listing what differs (groups, axes, coordinates,
- * configuration keys). A file made before blas_kernel (schema.h) gets it,
- * with empty rows. */
+ * configuration keys). A file made before blas_kernel or build (schema.h)
+ * gets them, with empty rows. */
 int results_open_existing_serial(const char *path, const results_meta *meta, int n_tasks,
                                  const results_task_desc *tasks, results_file **out,
                                  mimod_err *err);
@@ -109,7 +109,8 @@ int results_write_failed(results_file *f, int task, int point, const trial *t, i
  * use it with synthetic data). mm_done = MM steps completed; rows of records
  * ≥ res->n_done and of steps ≥ mm_done are written as NaN.
  * The first write of a point through this handle (this one or
- * results_write_progress) also sets its blas_kernel row (schema.h), once per
+ * results_write_progress) also sets its blas_kernel and build rows (schema.h;
+ * below for blas_kernel, build alike with the build's commit), once per
  * run of the point: with mm_done and sm_done 0 (a trial that starts here) to
  * this process's OpenBLAS kernel B (mimod_blas_corename); else (resumed from a
  * checkpoint, in its MM steps or its SM pre-training) the row is read and becomes "?+B" when empty, "A+B" when
@@ -151,6 +152,9 @@ int results_read_records_done(results_file *f, int task, int *records_done, mimo
  * lacks the dataset). */
 int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
                          mimod_err *err);
+/* Independent. build[0..P) of a task, alike. */
+int results_read_builds(results_file *f, int task, char (*builds)[RESULTS_KERNEL_LEN],
+                        mimod_err *err);
 
 /* Collective. Closes everything; NULL is fine. */
 int results_close(results_file *f, mimod_err *err);

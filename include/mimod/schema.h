@@ -23,7 +23,13 @@
  * it lack it (readers take empty rows: unrecorded); a resume or a growth adds
  * it with empty old rows. */
 #define SCHEMA_BLAS_KERNEL "blas_kernel"
-#define RESULTS_KERNEL_LEN 48 /* bytes of blas_kernel, NUL included */
+#define RESULTS_KERNEL_LEN 48 /* bytes of blas_kernel and of build, NUL included */
+
+/* build[p] (the same string type, [P]): the build of mimod that computed the
+ * point, as the first 12 hex digits of its git commit (mimod_git_commit;
+ * "unknown" outside a checkout), kept like blas_kernel ("A+B", "?+B"): a
+ * sweep resumed or grown with another build says which points it mixes. */
+#define SCHEMA_BUILD "build"
 
 /* status[p] of a grid point. */
 enum { RESULTS_PENDING = 0, RESULTS_RUNNING = 1, RESULTS_DONE = 2, RESULTS_FAILED = 3 };

@@ -50,6 +50,8 @@ typedef struct {
     char (*blas_kernel)[RESULTS_KERNEL_LEN + 1]; /* [n_points] the OpenBLAS kernel(s) that
                                      computed the point (schema.h); empty: unrecorded (and
                                      in files made before the dataset) */
+    char (*build)[RESULTS_KERNEL_LEN + 1]; /* [n_points] the build(s) of mimod that computed
+                                     the point (schema.h), alike */
     int64_t *record_step;         /* [n_records] */
     double *final_values;         /* [SQ_COUNT][n_points]; NaN where absent */
     double *timecourse;           /* [SQ_COUNT][n_points][n_records]; NaN where absent

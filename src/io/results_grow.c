@@ -172,8 +172,8 @@ static int copy_dataset(hid_t og, hid_t ng, const char *task, const char *name, 
 
 /* Every dataset of one task group: the old one's copied, and the new one
  * with none the old lacks (its old rows would be only fill values) but
- * blas_kernel: a file made before it grows into one whose old points' rows
- * are empty (unrecorded), as resuming it would have added it. */
+ * blas_kernel and build: a file made before them grows into one whose old
+ * points' rows are empty (unrecorded), as resuming it would have added them. */
 static int copy_group(hid_t old, hid_t new, const results_task_desc *d, int n_old, mimod_err *err) {
     hid_t og = H5Gopen2(old, d->name, H5P_DEFAULT), ng = H5Gopen2(new, d->name, H5P_DEFAULT);
     int rc = og < 0 || ng < 0 ? h5err(err, "open group", d->name) : MIMOD_OK;
@@ -181,7 +181,8 @@ static int copy_group(hid_t old, hid_t new, const results_task_desc *d, int n_ol
     if (!rc) rc = list_datasets(og, &ol, err);
     if (!rc) rc = list_datasets(ng, &nl, err);
     for (int i = 0; !rc && i < nl.n; i++)
-        if (!path_exists(og, nl.name[i]) && strcmp(nl.name[i], SCHEMA_BLAS_KERNEL) != 0)
+        if (!path_exists(og, nl.name[i]) && strcmp(nl.name[i], SCHEMA_BLAS_KERNEL) != 0 &&
+            strcmp(nl.name[i], SCHEMA_BUILD) != 0)
             rc = mimod_errf(err, MIMOD_EINVAL, "the file lacks /%s/%s, which this build writes (it "
                             "was made by an older mimod); grow it into a new file with "
                             "--new-output, or summarise the two files together", d->name, nl.name[i]);

@@ -24,15 +24,23 @@
 #include "mimod/blas.h"
 #include "mimod/h5_cause.h"
 
+/* The per-point provenance rows (schema.h): which OpenBLAS kernel and which
+ * build computed a point. Both are kept alike (stamp_provenance): a point's
+ * last bits depend on either. */
+enum { PROV_KERNEL, PROV_BUILD, N_PROV };
+static const char *const prov_name[N_PROV] = {SCHEMA_BLAS_KERNEL, SCHEMA_BUILD};
+
 typedef struct {
     hid_t group;
     int P, R, N, I, O;
     int64_t S;
     hid_t status, fail_step, fail_reason, wall;
     hid_t records_done; /* < 0 in a file made before it existed (issue 15) */
-    hid_t blas_kernel;  /* < 0 until results_open_existing adds it to an older file */
-    unsigned char *stamped; /* [P] 1: this handle wrote the point's blas_kernel row (once
-                               per run of the point: stamp_kernel) */
+    /* blas_kernel and build (PROV_*): < 0 until results_open_existing adds
+     * them to an older file */
+    hid_t prov[N_PROV];
+    unsigned char *stamped; /* [P] 1: this handle wrote the point's provenance rows (once
+                               per run of the point: stamp_provenance) */
     hid_t tc[TC_COUNT], tc_r2;
     hid_t train_loss, train_mi;
     hid_t fin[Q_COUNT], fin_r2, fin_comm, fin_corr, fin_uoc;
@@ -297,12 +305,14 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
         DS(h->records_done, SCHEMA_RECORDS_DONE, H5T_STD_I32LE, 1, &zero32, P);
     else
         h->records_done = -1;
-    /* files made before it lack it: results_open_existing adds it, with every
-     * rank, once each rank's setup has succeeded */
-    if (create || H5Lexists(h->group, SCHEMA_BLAS_KERNEL, H5P_DEFAULT) > 0)
-        DS(h->blas_kernel, SCHEMA_BLAS_KERNEL, f->kernel_type, 1, NULL, P);
-    else
-        h->blas_kernel = -1;
+    /* files made before them lack them: results_open_existing adds them, with
+     * every rank, once each rank's setup has succeeded */
+    for (int k = 0; k < N_PROV; k++) {
+        if (create || H5Lexists(h->group, prov_name[k], H5P_DEFAULT) > 0)
+            DS(h->prov[k], prov_name[k], f->kernel_type, 1, NULL, P);
+        else
+            h->prov[k] = -1;
+    }
     char name[300];
     for (int q = 0; q < TC_COUNT; q++) {
         snprintf(name, sizeof name, "timecourse/%s", schema_quantities[q].name);
@@ -347,7 +357,7 @@ static int task_setup(results_file *f, task_handles *h, const results_task_desc 
 
 static void task_close(task_handles *h) {
     hid_t *all[] = {&h->status, &h->fail_step, &h->fail_reason, &h->wall, &h->records_done,
-                    &h->blas_kernel, &h->tc_r2,
+                    &h->prov[PROV_KERNEL], &h->prov[PROV_BUILD], &h->tc_r2,
                     &h->train_loss, &h->train_mi, &h->fin_r2, &h->fin_comm,
                     &h->fin_corr, &h->fin_uoc};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
@@ -709,18 +719,20 @@ int results_open_existing(const char *path, MPI_Comm comm, const results_meta *m
     }
     for (int i = 0; !rc && i < n_tasks; i++) rc = task_setup(f, &f->t[i], &tasks[i], 0, err);
     rc = agree(comm, rc, err);
-    /* A file made before blas_kernel gets it now, empty (unrecorded) rows:
-     * every rank has opened the same file and sees the same groups, so all
-     * take this path together, as creating a dataset needs (collective). */
+    /* A file made before blas_kernel or build gets them now, empty
+     * (unrecorded) rows: every rank has opened the same file and sees the same
+     * groups, so all take this path together, as creating a dataset needs
+     * (collective). */
     int added = 0;
-    for (int i = 0; !rc && i < n_tasks; i++) {
-        task_handles *h = &f->t[i];
-        if (h->blas_kernel >= 0) continue;
-        hsize_t P = (hsize_t)h->P;
-        h->blas_kernel = ds_create(h->group, SCHEMA_BLAS_KERNEL, f->kernel_type, 1, &P, NULL);
-        if (h->blas_kernel < 0) rc = h5fail(err, "create dataset", SCHEMA_BLAS_KERNEL);
-        added = 1;
-    }
+    for (int i = 0; !rc && i < n_tasks; i++)
+        for (int k = 0; !rc && k < N_PROV; k++) {
+            task_handles *h = &f->t[i];
+            if (h->prov[k] >= 0) continue;
+            hsize_t P = (hsize_t)h->P;
+            h->prov[k] = ds_create(h->group, prov_name[k], f->kernel_type, 1, &P, NULL);
+            if (h->prov[k] < 0) rc = h5fail(err, "create dataset", prov_name[k]);
+            added = 1;
+        }
     rc = agree(comm, rc, err);
     /* the new metadata on disk now, for readers of the file while it is written */
     if (!rc && added && H5Fflush(f->file, H5F_SCOPE_GLOBAL) < 0) {
@@ -804,15 +816,25 @@ int results_read_status(results_file *f, int task, int *status, mimod_err *err) 
                                (size_t)h->P * sizeof *status, "status", err);
 }
 
-int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
-                         mimod_err *err) {
+static int read_provenance(results_file *f, int task, int k, char (*rows)[RESULTS_KERNEL_LEN],
+                           mimod_err *err) {
     int rc = check_task(f, task, err);
     if (rc) return rc;
     const task_handles *h = &f->t[task];
-    rc = read_rows(f, h->blas_kernel, f->kernel_type, kernels,
-                   (size_t)h->P * RESULTS_KERNEL_LEN, SCHEMA_BLAS_KERNEL, err);
-    for (int p = 0; !rc && p < h->P; p++) kernels[p][RESULTS_KERNEL_LEN - 1] = '\0';
+    rc = read_rows(f, h->prov[k], f->kernel_type, rows, (size_t)h->P * RESULTS_KERNEL_LEN,
+                   prov_name[k], err);
+    for (int p = 0; !rc && p < h->P; p++) rows[p][RESULTS_KERNEL_LEN - 1] = '\0';
     return rc;
+}
+
+int results_read_kernels(results_file *f, int task, char (*kernels)[RESULTS_KERNEL_LEN],
+                         mimod_err *err) {
+    return read_provenance(f, task, PROV_KERNEL, kernels, err);
+}
+
+int results_read_builds(results_file *f, int task, char (*builds)[RESULTS_KERNEL_LEN],
+                        mimod_err *err) {
+    return read_provenance(f, task, PROV_BUILD, builds, err);
 }
 
 /* A file made before issue 15 has no records_done: all 0, nothing known. */
@@ -832,23 +854,26 @@ static void kernel_join(char *out, const char *a, const char *b) {
     out[n] = '\0';
 }
 
-/* The point's blas_kernel row, at this handle's first write of the point
- * (once per run of it: a trial's numbers depend on the kernel at the rounding
- * level). A trial that starts here (no MM and no SM step done: a checkpoint
- * is saved only after a step) is this process's kernel's; one resumed from a
- * checkpoint, also one saved in the SM pre-training (mm_done 0), keeps what
- * the row says of its earlier part and adds this kernel when it is another
- * ("A+B"; "?+B" when the row is empty: a file made before blas_kernel, or a
- * new file such as mimod-train's, whose checkpoint does not say its kernel). */
-static int stamp_kernel(results_file *f, task_handles *h, int point, const results_point_data *d,
-                        mimod_err *err) {
-    if (h->blas_kernel < 0 || h->stamped[point]) return MIMOD_OK;
-    const char *mine = mimod_blas_corename();
-    if (!mine || !mine[0]) mine = "?";
+/* This process's value of provenance row k: its OpenBLAS kernel
+ * (mimod_blas_corename) or its build (the commit's first 12 hex digits, as
+ * --version prints it). */
+static void provenance_value(int k, char out[RESULTS_KERNEL_LEN]) {
+    const char *v = k == PROV_KERNEL ? mimod_blas_corename() : mimod_git_commit();
+    if (!v || !v[0]) v = "?";
+    snprintf(out, RESULTS_KERNEL_LEN, "%.*s", k == PROV_BUILD ? 12 : RESULTS_KERNEL_LEN - 1, v);
+}
+
+/* One provenance row of a point (schema.h), at its run's first write: a
+ * trial that starts here gets this process's value B; one resumed from a
+ * checkpoint keeps what the row says of its earlier part and adds B when it
+ * is another ("A+B"; "?+B" when the row is empty: a file made before the
+ * row, or a new file such as mimod-train's, whose checkpoint does not say). */
+static int stamp_row(results_file *f, hid_t ds, int point, int fresh, const char *mine,
+                     mimod_err *err) {
     char old[RESULTS_KERNEL_LEN] = {0}, row[RESULTS_KERNEL_LEN] = {0};
-    int rc, fresh = d->mm_done <= 0 && d->sm_done <= 0;
+    int rc;
     if (!fresh) {
-        if ((rc = ds_read_row(f, h->blas_kernel, f->kernel_type, point, old, err))) return rc;
+        if ((rc = ds_read_row(f, ds, f->kernel_type, point, old, err))) return rc;
         old[sizeof old - 1] = '\0';
     }
     size_t lo = strlen(old), lm = strlen(mine);
@@ -858,12 +883,29 @@ static int stamp_kernel(results_file *f, task_handles *h, int point, const resul
         kernel_join(row, "?", mine);
     } else if (strcmp(old, mine) == 0 ||
                (lo > lm && old[lo - lm - 1] == '+' && strcmp(old + lo - lm, mine) == 0)) {
-        h->stamped[point] = 1; /* this kernel already goes on from where the row ends */
-        return MIMOD_OK;
+        return MIMOD_OK; /* this value already goes on from where the row ends */
     } else {
         kernel_join(row, old, mine);
     }
-    if ((rc = ds_write_row(f, h->blas_kernel, f->kernel_type, point, row, err))) return rc;
+    return ds_write_row(f, ds, f->kernel_type, point, row, err);
+}
+
+/* The point's provenance rows, at this handle's first write of the point
+ * (once per run of it). A trial that starts here has no MM and no SM step
+ * done (a checkpoint is saved only after a step); one resumed from a
+ * checkpoint, also one saved in the SM pre-training (mm_done 0), is not
+ * fresh. */
+static int stamp_provenance(results_file *f, task_handles *h, int point,
+                            const results_point_data *d, mimod_err *err) {
+    if (h->stamped[point]) return MIMOD_OK;
+    const int fresh = d->mm_done <= 0 && d->sm_done <= 0;
+    for (int k = 0; k < N_PROV; k++) {
+        if (h->prov[k] < 0) continue;
+        char mine[RESULTS_KERNEL_LEN];
+        provenance_value(k, mine);
+        int rc = stamp_row(f, h->prov[k], point, fresh, mine, err);
+        if (rc) return rc;
+    }
     h->stamped[point] = 1;
     return MIMOD_OK;
 }
@@ -905,7 +947,7 @@ int results_write_progress(results_file *f, int task, int point, const results_p
     int rc = check_index(f, task, point, err);
     if (rc) return rc;
     task_handles *h = &f->t[task];
-    if ((rc = stamp_kernel(f, h, point, d, err))) return rc;
+    if ((rc = stamp_provenance(f, h, point, d, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
     double wall = d->res->wall_seconds;
     if ((rc = ds_write_row(f, h->wall, H5T_NATIVE_DOUBLE, point, &wall, err))) return rc;
@@ -921,7 +963,7 @@ int results_write_point_data(results_file *f, int task, int point, const results
     const trial_results *res = d->res;
     int n_done = res->n_done < h->R ? res->n_done : h->R;
     double *row = h->row;
-    if ((rc = stamp_kernel(f, h, point, d, err))) return rc;
+    if ((rc = stamp_provenance(f, h, point, d, err))) return rc;
     if ((rc = write_courses(f, h, point, d, err))) return rc;
 
     if (d->finished && n_done > 0) {
@@ -978,7 +1020,7 @@ double results_file_bytes(int n_tasks, const results_task_desc *tasks, size_t sw
         bytes += 32768.0 + 2.0 * (double)(d->config_yaml ? strlen(d->config_yaml) : 0) + 1024.0 * n_w;
         double per_point = 4 + 8 + RESULTS_REASON_LEN + 8 + 4    /* status, fail_step, reason, wall,
                                                                   records_done */
-                           + RESULTS_KERNEL_LEN                   /* blas_kernel */
+                           + 2.0 * RESULTS_KERNEL_LEN             /* blas_kernel, build */
                            + 8.0 * TC_COUNT * R + 8.0 * R * O     /* time courses */
                            + 8.0 * 2 * S                          /* train/ */
                            + 8.0 * (TC_COUNT + 1) + 8.0 * O       /* final scalars, r2 */

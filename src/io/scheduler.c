@@ -838,6 +838,16 @@ static void prepare_ranks(run_ctx *x) {
     report_blas_kernels(x);
 }
 
+/* A finished point's provenance row (blas_kernel or build) ends with another
+ * value than this run's `mine` (the last of "A+B"; empty and "?" are unknown,
+ * not other): count it, and keep the first such value for the message. */
+static void note_other(const char *row, const char *mine, int *n, char first[RESULTS_KERNEL_LEN]) {
+    const char *last = strrchr(row, '+');
+    last = last ? last + 1 : row;
+    if (!last[0] || strcmp(last, "?") == 0 || !mine || strcmp(last, mine) == 0) return;
+    if ((*n)++ == 0) snprintf(first, RESULTS_KERNEL_LEN, "%s", last);
+}
+
 /* Rank 0: the points to run (not done, and not failed unless retrying),
  * costliest first; fills the counts of pg. NULL (said why) on error. */
 static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
@@ -846,11 +856,13 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     /* points that trained before (records in the file) but whose checkpoint
      * is gone: they start again from step 0 — same results, lost time, said */
     int n_restart = 0;
-    /* finished points computed by another OpenBLAS kernel than this run's:
-     * the points trained now will differ from them at the rounding level */
-    int n_other_kernel = 0;
-    char other_kernel[RESULTS_KERNEL_LEN] = "";
+    /* finished points computed by another OpenBLAS kernel or another build
+     * than this run's: the points trained now may differ from them */
+    int n_other_kernel = 0, n_other_build = 0;
+    char other_kernel[RESULTS_KERNEL_LEN] = "", other_build[RESULTS_KERNEL_LEN] = "";
     const char *my_kernel = mimod_blas_corename();
+    char my_build[13];
+    snprintf(my_build, sizeof my_build, "%.12s", mimod_git_commit());
     int64_t restart_step = 0;
     char restart_first[160] = "";
     for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;
@@ -860,13 +872,15 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
         int *st = calloc((size_t)s->task[i].n_points, sizeof *st);
         int *rec = calloc((size_t)s->task[i].n_points, sizeof *rec);
         char (*kern)[RESULTS_KERNEL_LEN] = calloc((size_t)s->task[i].n_points, sizeof *kern);
-        if (!st || !rec || !kern || results_read_status(x->f, i, st, &err) ||
+        char (*build)[RESULTS_KERNEL_LEN] = calloc((size_t)s->task[i].n_points, sizeof *build);
+        if (!st || !rec || !kern || !build || results_read_status(x->f, i, st, &err) ||
             results_read_records_done(x->f, i, rec, &err) ||
-            results_read_kernels(x->f, i, kern, &err)) {
-            fprintf(stderr, "mimod-sweep: %s\n", st && rec && kern ? err.msg : "out of memory");
+            results_read_kernels(x->f, i, kern, &err) || results_read_builds(x->f, i, build, &err)) {
+            fprintf(stderr, "mimod-sweep: %s\n", st && rec && kern && build ? err.msg : "out of memory");
             free(st);
             free(rec);
             free(kern);
+            free(build);
             free(items);
             items = NULL;
             break;
@@ -874,12 +888,8 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
         for (int p = 0; p < s->task[i].n_points; p++) {
             if (st[p] == RESULTS_DONE) {
                 n_done_before++;
-                /* the kernel that finished it: the last of "A+B" */
-                const char *last = strrchr(kern[p], '+');
-                last = last ? last + 1 : kern[p];
-                if (last[0] && strcmp(last, "?") != 0 && my_kernel && strcmp(last, my_kernel) != 0) {
-                    if (n_other_kernel++ == 0) snprintf(other_kernel, sizeof other_kernel, "%s", last);
-                }
+                note_other(kern[p], my_kernel, &n_other_kernel, other_kernel);
+                note_other(build[p], my_build, &n_other_build, other_build);
                 continue;
             }
             if (st[p] == RESULTS_FAILED && !x->o->retry_failed) { n_failed_before++; continue; }
@@ -903,6 +913,7 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
         free(st);
         free(rec);
         free(kern);
+        free(build);
     }
     pg->t0 = mimod_now();
     pg->cpu0 = cpu_seconds();
@@ -933,6 +944,13 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
                "%s at the rounding level (blas_kernel, docs/hdf5-layout.md)\n", n_other_kernel,
                n_other_kernel > 1 ? "s" : "", n_other_kernel > 1 ? "were" : "was", other_kernel,
                n_other_kernel > 1 ? ", …" : "", my_kernel, n_other_kernel > 1 ? "them" : "it");
+    if (n_other_build && n > 0)
+        printf("mimod-sweep: warning: %d finished point%s of this file %s computed by another "
+               "build of mimod (%s%s) than this one (%s): if the two differ in what a trial "
+               "computes, the points trained now differ from %s (build, docs/hdf5-layout.md)\n",
+               n_other_build, n_other_build > 1 ? "s" : "", n_other_build > 1 ? "were" : "was",
+               other_build, n_other_build > 1 ? ", …" : "", my_build,
+               n_other_build > 1 ? "them" : "it");
     if (n_failed_before)
         printf("mimod-sweep: %d failed points skipped (--retry-failed reruns them)\n", n_failed_before);
     fflush(stdout);

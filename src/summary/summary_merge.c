@@ -116,6 +116,7 @@ int summary_merge_task(summary_task *into, int64_t into_file, const char *into_p
     m.fail_step = concat(a->fail_step, pa, b->fail_step, pb, 1, 1, sizeof(int64_t));
     m.fail_reason = concat(a->fail_reason, pa, b->fail_reason, pb, 1, 1, sizeof a->fail_reason[0]);
     m.blas_kernel = concat(a->blas_kernel, pa, b->blas_kernel, pb, 1, 1, sizeof a->blas_kernel[0]);
+    m.build = concat(a->build, pa, b->build, pb, 1, 1, sizeof a->build[0]);
     m.final_values = concat(a->final_values, pa, b->final_values, pb, SQ_COUNT, 1, sizeof(double));
     m.timecourse = concat(a->timecourse, pa, b->timecourse, pb, SQ_COUNT, R, sizeof(double));
     m.records_done = concat(a->records_done, pa, b->records_done, pb, 1, 1, sizeof(int32_t));
@@ -123,10 +124,11 @@ int summary_merge_task(summary_task *into, int64_t into_file, const char *into_p
     m.src_file = malloc(sizeof(int64_t) * (size_t)P);
     m.src_point = malloc(sizeof(int64_t) * (size_t)P);
     if (!m.coords || (a->seeds && b->seeds && !m.seeds) || !m.status || !m.fail_step || !m.fail_reason ||
-        !m.blas_kernel || !m.final_values || !m.timecourse || !m.records_done || !m.wall_seconds || !m.src_file ||
+        !m.blas_kernel || !m.build || !m.final_values || !m.timecourse || !m.records_done || !m.wall_seconds || !m.src_file ||
         !m.src_point) {
         free(m.coords); free(m.seeds); free(m.status); free(m.fail_step); free(m.fail_reason);
-        free(m.blas_kernel); free(m.final_values); free(m.timecourse); free(m.records_done); free(m.wall_seconds);
+        free(m.blas_kernel); free(m.build); free(m.final_values); free(m.timecourse); free(m.records_done);
+        free(m.wall_seconds);
         free(m.src_file); free(m.src_point);
         return mimod_errf(err, MIMOD_ENOMEM, "out of memory");
     }
@@ -141,7 +143,7 @@ int summary_merge_task(summary_task *into, int64_t into_file, const char *into_p
     m.n_points = P;
     /* into's arrays replaced; its record_step and config_yaml carried over */
     free(into->coords); free(into->seeds); free(into->status); free(into->fail_step);
-    free(into->fail_reason); free(into->blas_kernel); free(into->final_values); free(into->timecourse);
+    free(into->fail_reason); free(into->blas_kernel); free(into->build); free(into->final_values); free(into->timecourse);
     free(into->records_done); free(into->wall_seconds); free(into->src_file); free(into->src_point);
     *into = m;
     return MIMOD_OK;

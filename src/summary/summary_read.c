@@ -290,6 +290,7 @@ void summary_task_free(summary_task *t) {
     free(t->fail_step);
     free(t->fail_reason);
     free(t->blas_kernel);
+    free(t->build);
     free(t->record_step);
     free(t->final_values);
     free(t->timecourse);
@@ -358,11 +359,12 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     t->fail_step = malloc(sizeof *t->fail_step * P);
     t->fail_reason = calloc(P, sizeof *t->fail_reason);
     t->blas_kernel = calloc(P ? P : 1, sizeof *t->blas_kernel);
+    t->build = calloc(P ? P : 1, sizeof *t->build);
     t->record_step = calloc(R, sizeof *t->record_step);
     t->final_values = malloc(sizeof(double) * SQ_COUNT * P);
     t->timecourse = malloc(sizeof(double) * SQ_COUNT * P * R);
     if (!t->coords || !t->status || !t->fail_step || !t->fail_reason || !t->blas_kernel ||
-        !t->record_step || !t->final_values || !t->timecourse)
+        !t->build || !t->record_step || !t->final_values || !t->timecourse)
         return mimod_errf(err, MIMOD_ENOMEM, "out of memory (%zu points, %zu records)", P, R);
 
     int64_t dimP[1] = {(int64_t)P}, dimPR[2] = {(int64_t)P, (int64_t)R}, dimR[1] = {(int64_t)R};
@@ -394,8 +396,9 @@ static int read_task_body(hid_t g, summary_task *t, mimod_err *err) {
     else if (rc)
         return rc;
     read_strings(g, "fail_reason", RESULTS_REASON_LEN, t->fail_reason[0], P, dimP);
-    /* files made before blas_kernel lack it: the rows stay empty (unrecorded) */
+    /* files made before blas_kernel or build lack them: the rows stay empty (unrecorded) */
     read_strings(g, SCHEMA_BLAS_KERNEL, RESULTS_KERNEL_LEN, t->blas_kernel[0], P, dimP);
+    read_strings(g, SCHEMA_BUILD, RESULTS_KERNEL_LEN, t->build[0], P, dimP);
 
     t->records_done = calloc(P ? P : 1, sizeof *t->records_done);
     t->wall_seconds = malloc(sizeof(double) * (P ? P : 1));

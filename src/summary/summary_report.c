@@ -440,47 +440,60 @@ void summary_csv_exact(char *buf, size_t n, double x) {
     }
 }
 
-/* The OpenBLAS kernels of a task's finished trials (blas_kernel rows), most
- * trials first, unrecorded ones (files made before the record) last. */
+/* The values of a provenance row (blas_kernel or build) among a task's
+ * finished trials, most trials first, unrecorded ones (files made before the
+ * row) last. */
 typedef struct {
     const char *name;
     int n;
-} kernel_count;
+} value_count;
 
-static int kernel_order(const void *pa, const void *pb) {
-    const kernel_count *a = pa, *b = pb;
+static int value_order(const void *pa, const void *pb) {
+    const value_count *a = pa, *b = pb;
     if (!a->name[0] != !b->name[0]) return a->name[0] ? -1 : 1;
     if (a->n != b->n) return b->n - a->n;
     return strcmp(a->name, b->name);
 }
 
-/* One line under the task's head: which kernels computed its finished trials.
- * A trial's last bits depend on the kernel, so a task whose trials come from
- * several (a sweep resumed or grown on another machine) gets a warning. */
-static void print_kernels(FILE *out, const summary_task *t) {
-    kernel_count *k = t->n_points > 0 && t->blas_kernel ? calloc((size_t)t->n_points, sizeof *k)
-                                                        : NULL;
+/* One line under the task's head: which values of a provenance row (`rows`,
+ * RESULTS_KERNEL_LEN + 1 bytes each) the finished trials have, as
+ * "<label>: A (n)"; several get `warning` after them. */
+static void print_provenance(FILE *out, const summary_task *t, const char (*rows)[RESULTS_KERNEL_LEN + 1],
+                             const char *label, const char *warning) {
+    value_count *k = t->n_points > 0 && rows ? calloc((size_t)t->n_points, sizeof *k) : NULL;
     if (!k) return;
     int n_k = 0, n_fin = 0;
     for (int64_t p = 0; p < t->n_points; p++) {
         if (t->status[p] != RESULTS_DONE) continue;
         n_fin++;
         int i = 0;
-        while (i < n_k && strcmp(k[i].name, t->blas_kernel[p]) != 0) i++;
-        if (i == n_k) k[n_k++].name = t->blas_kernel[p];
+        while (i < n_k && strcmp(k[i].name, rows[p]) != 0) i++;
+        if (i == n_k) k[n_k++].name = rows[p];
         k[i].n++;
     }
-    qsort(k, (size_t)n_k, sizeof *k, kernel_order);
+    qsort(k, (size_t)n_k, sizeof *k, value_order);
     if (n_k == 1)
-        fprintf(out, "OpenBLAS kernels: %s (%d finished trial%s)\n",
-                k[0].name[0] ? k[0].name : "unrecorded", n_fin, n_fin == 1 ? "" : "s");
+        fprintf(out, "%s: %s (%d finished trial%s)\n", label, k[0].name[0] ? k[0].name : "unrecorded",
+                n_fin, n_fin == 1 ? "" : "s");
     if (n_k > 1) {
-        fputs("OpenBLAS kernels:", out);
+        fprintf(out, "%s:", label);
         for (int i = 0; i < n_k; i++)
             fprintf(out, "%s %s (%d)", i ? "," : "", k[i].name[0] ? k[i].name : "unrecorded", k[i].n);
-        fputs(" — warning: trials computed by different kernels differ at the rounding level\n", out);
+        fprintf(out, " — warning: %s\n", warning);
     }
     free(k);
+}
+
+/* A trial's last bits depend on the OpenBLAS kernel, and its numbers may
+ * depend on the build (a change of mimod's arithmetic), so a task whose
+ * trials come from several (a sweep resumed or grown on another machine or
+ * with another build) gets a warning. */
+static void print_kernels(FILE *out, const summary_task *t) {
+    print_provenance(out, t, t->blas_kernel, "OpenBLAS kernels",
+                     "trials computed by different kernels differ at the rounding level");
+    print_provenance(out, t, t->build, "mimod builds",
+                     "trials computed by different builds differ where the builds compute "
+                     "differently (git diff between the commits)");
 }
 
 void summary_print(FILE *out, const summary_analysis *a, const summary_options *o,

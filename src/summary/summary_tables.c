@@ -141,6 +141,7 @@ static void header(FILE *out, summary_table_kind kind, const table_columns *c) {
     field(out, "fail_step");
     field(out, "fail_reason");
     field(out, "blas_kernel");
+    field(out, "build");
     for (int q = 0; q < Q_COUNT; q++) summary_csv_field(out, schema_quantities[q].name, q == Q_COUNT - 1 && !c->n_r2);
     char b[32];
     for (int k = 0; k < c->n_r2; k++) {
@@ -166,6 +167,7 @@ static void trials_rows(FILE *out, const summary_task *t, const task_values *v, 
         field(out, b);
         field(out, t->fail_reason[p]);
         field(out, t->blas_kernel[p]);
+        field(out, t->build[p]);
         /* final values exist only for finished points (status is written last;
          * a failed point's may hold what the divergence left) */
         int fin = t->status[p] == RESULTS_DONE;
