@@ -39,9 +39,14 @@ int mimod_data_path(const char *path, char *out, size_t cap) {
 
 const char *mimod_git_commit(void) { return MIMOD_GIT_COMMIT; }
 
+void mimod_build_id(char out[MIMOD_BUILD_ID_LEN]) {
+    snprintf(out, MIMOD_BUILD_ID_LEN, "%.12s", MIMOD_GIT_COMMIT);
+}
+
 void mimod_print_version(const char *program) {
-    printf("%s: mimod %s (git %.12s), %s build\n", program, MIMOD_VERSION, MIMOD_GIT_COMMIT,
-           MIMOD_REAL_NAME);
+    char id[MIMOD_BUILD_ID_LEN];
+    mimod_build_id(id);
+    printf("%s: mimod %s (git %s), %s build\n", program, MIMOD_VERSION, id, MIMOD_REAL_NAME);
 }
 
 int mimod_err_prefix(mimod_err *err, const char *fmt, ...) {

@@ -139,30 +139,29 @@ static void row_io(const char *path, const char *dataset, int point, char out[RE
     if (f >= 0) H5Fclose(f);
 }
 
-static const char *row_of(const char *path, int point) {
+/* A point's row of `dataset`, in one of 8 rotating buffers (several may
+ * appear in one message). */
+static const char *read_row(const char *path, const char *dataset, int point) {
     static char buf[8][RESULTS_KERNEL_LEN];
     static int next;
     char *b = buf[next++ % 8];
-    row_io(path, SCHEMA_BLAS_KERNEL, point, b, NULL);
+    row_io(path, dataset, point, b, NULL);
     return b;
 }
 
-static const char *build_of(const char *path, int point) {
-    static char buf[8][RESULTS_KERNEL_LEN];
-    static int next;
-    char *b = buf[next++ % 8];
-    row_io(path, SCHEMA_BUILD, point, b, NULL);
-    return b;
-}
+static const char *row_of(const char *path, int point) { return read_row(path, SCHEMA_BLAS_KERNEL, point); }
+static const char *build_of(const char *path, int point) { return read_row(path, SCHEMA_BUILD, point); }
 
-static void set_build(const char *path, int point, const char *value) {
+static void write_row(const char *path, const char *dataset, int point, const char *value) {
     char dummy[RESULTS_KERNEL_LEN];
-    row_io(path, SCHEMA_BUILD, point, dummy, value);
+    row_io(path, dataset, point, dummy, value);
 }
 
 static void set_row(const char *path, int point, const char *value) {
-    char dummy[RESULTS_KERNEL_LEN];
-    row_io(path, SCHEMA_BLAS_KERNEL, point, dummy, value);
+    write_row(path, SCHEMA_BLAS_KERNEL, point, value);
+}
+static void set_build(const char *path, int point, const char *value) {
+    write_row(path, SCHEMA_BUILD, point, value);
 }
 
 static int has_kernel_dataset(const char *path) {

@@ -53,6 +53,11 @@ void mimod_print_version(const char *program);
  * every build, include/mimod/meson.build; the result files' git_commit), or
  * "unknown" outside a git checkout. */
 const char *mimod_git_commit(void);
+/* The build's short name: the first 12 hex digits of mimod_git_commit() (what
+ * --version prints and the result files' per-point build rows hold), into
+ * out (NUL-terminated). */
+enum { MIMOD_BUILD_ID_LEN = 13 };
+void mimod_build_id(char out[MIMOD_BUILD_ID_LEN]);
 
 /* A file of the distribution named by a relative path (sweeps/quick.yaml,
  * sweeps/paper_claims.yaml): `path` itself when it exists from the working

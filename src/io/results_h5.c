@@ -858,9 +858,13 @@ static void kernel_join(char *out, const char *a, const char *b) {
  * (mimod_blas_corename) or its build (the commit's first 12 hex digits, as
  * --version prints it). */
 static void provenance_value(int k, char out[RESULTS_KERNEL_LEN]) {
-    const char *v = k == PROV_KERNEL ? mimod_blas_corename() : mimod_git_commit();
-    if (!v || !v[0]) v = "?";
-    snprintf(out, RESULTS_KERNEL_LEN, "%.*s", k == PROV_BUILD ? 12 : RESULTS_KERNEL_LEN - 1, v);
+    if (k == PROV_BUILD) {
+        mimod_build_id(out);
+        if (!out[0]) snprintf(out, RESULTS_KERNEL_LEN, "?");
+        return;
+    }
+    const char *v = mimod_blas_corename();
+    snprintf(out, RESULTS_KERNEL_LEN, "%s", v && v[0] ? v : "?");
 }
 
 /* One provenance row of a point (schema.h), at its run's first write: a

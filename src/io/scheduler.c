@@ -861,8 +861,8 @@ static work_item *work_list(run_ctx *x, progress *pg, int *n_items) {
     int n_other_kernel = 0, n_other_build = 0;
     char other_kernel[RESULTS_KERNEL_LEN] = "", other_build[RESULTS_KERNEL_LEN] = "";
     const char *my_kernel = mimod_blas_corename();
-    char my_build[13];
-    snprintf(my_build, sizeof my_build, "%.12s", mimod_git_commit());
+    char my_build[MIMOD_BUILD_ID_LEN];
+    mimod_build_id(my_build);
     int64_t restart_step = 0;
     char restart_first[160] = "";
     for (int i = 0; i < s->n_tasks; i++) n_all += s->task[i].n_points;

@@ -488,7 +488,7 @@ static void print_provenance(FILE *out, const summary_task *t, const char (*rows
  * depend on the build (a change of mimod's arithmetic), so a task whose
  * trials come from several (a sweep resumed or grown on another machine or
  * with another build) gets a warning. */
-static void print_kernels(FILE *out, const summary_task *t) {
+static void print_provenances(FILE *out, const summary_task *t) {
     print_provenance(out, t, t->blas_kernel, "OpenBLAS kernels",
                      "trials computed by different kernels differ at the rounding level");
     print_provenance(out, t, t->build, "mimod builds",
@@ -525,7 +525,7 @@ void summary_print(FILE *out, const summary_analysis *a, const summary_options *
             md ? "## " : "", t->name, t->preset[0] ? t->preset : "?", targets,
             (long long)t->n_points, t->n_points == 1 ? "" : "s", a->n_finished, a->n_running,
             a->n_failed, a->n_pending);
-    print_kernels(out, t);
+    print_provenances(out, t);
     fputs("\n", out);
     if (a->n_failed) {
         int seed_axis = summary_axis_index(t, "seed");
